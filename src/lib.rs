@@ -1,0 +1,34 @@
+//! Parley answers questions about the Russia–Ukraine peace talks from a
+//! curated corpus of news articles, always with the article it found the
+//! answer in.
+//!
+//! The crate is one engine with three thin fronts: the command line
+//! ([`cli`]), a terminal console that speaks the bot's slash commands, and
+//! the Discord bot ([`discord`]). See `docs/ARCHITECTURE.md` for the
+//! bird's-eye view and the invariants.
+//!
+//! ```no_run
+//! use parley::{Engine, EngineConfig, AskQuery};
+//! let engine = Engine::open(EngineConfig::new("."))?;
+//! let answer = engine.ask(&AskQuery::new("Where will Putin and Zelensky meet?"))?;
+//! for hit in &answer.hits {
+//!     println!("{} — {} ({})", hit.passage, hit.source.title, hit.source.outlet);
+//! }
+//! # Ok::<(), parley::Error>(())
+//! ```
+
+pub mod article;
+pub mod cli;
+pub mod corpus;
+pub mod discord;
+pub mod engine;
+pub mod index;
+pub mod names;
+pub mod quotes;
+pub mod text;
+pub mod web;
+
+pub use article::{Article, ArticleId, ArticleMeta, Published, Source};
+pub use engine::{
+    AddOutcome, Answer, AskQuery, Engine, EngineConfig, Error, Hit, ImportReport, Refusal,
+};

@@ -1,0 +1,201 @@
+//! Text utilities shared by passages, quotes and names: folding to ASCII,
+//! paragraphs and sentences with byte offsets.
+//!
+//! Pure functions over `&str`: no I/O, no allocation beyond the result, no
+//! panics on any input, and time linear in the input.
+
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Folds text for matching: transliterated to ASCII (Cyrillic included),
+/// lower-cased. `"Zelenskyy’s Kyiv"` → `"zelenskyy's kyiv"`.
+pub fn fold(s: &str) -> String {
+    deunicode::deunicode(s).to_ascii_lowercase()
+}
+
+/// The paragraphs of a body as byte ranges, trimmed, empty ones skipped.
+///
+/// Bodies come in two shapes: one paragraph per line (the seed article,
+/// scraped pages, press releases) or Markdown-style paragraphs separated by
+/// blank lines with hard-wrapped lines inside. When the body has blank lines
+/// *and* lines inside a block that do not end a sentence, the block is one
+/// paragraph; otherwise every line is.
+pub fn paragraphs(body: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut block_start: Option<usize> = None;
+    let mut lines: Vec<Range<usize>> = Vec::new();
+    let mut pos = 0;
+    let mut flush = |lines: &mut Vec<Range<usize>>, out: &mut Vec<Range<usize>>| {
+        if lines.is_empty() {
+            return;
+        }
+        // A hard-wrapped block: some line but the last ends mid-sentence.
+        let wrapped = lines.len() > 1
+            && lines[..lines.len() - 1].iter().any(|l| {
+                let t = body[l.clone()].trim_end();
+                !t.ends_with(['.', '!', '?', ':', '"', '”', '’', '»', ')'])
+                    && t.chars().last().is_some_and(|c| c.is_alphanumeric() || c == ',')
+                    && t.split_whitespace().count() > 6
+            });
+        if wrapped {
+            out.push(lines[0].start..lines[lines.len() - 1].end);
+        } else {
+            out.extend(lines.iter().cloned());
+        }
+        lines.clear();
+    };
+    for line in body.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let lead = content.len() - content.trim_start().len();
+        let trimmed = content.trim();
+        if trimmed.is_empty() {
+            flush(&mut lines, &mut out);
+            block_start = None;
+            continue;
+        }
+        block_start.get_or_insert(start);
+        let s = start + lead;
+        lines.push(s..s + trimmed.len());
+    }
+    flush(&mut lines, &mut out);
+    out
+}
+
+/// Words that end with a full stop without ending a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cmdr", "adm", "sgt",
+    "gov", "sen", "rep", "pres", "st", "jr", "sr", "no", "vs", "etc", "approx", "dept", "est",
+    "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "i.e", "e.g", "fig", "mt",
+];
+
+/// The sentences of a piece of text as byte ranges (trimmed), by UAX #29
+/// with a second pass that re-joins breaks after abbreviations ("Mr.",
+/// "Gen.", "U.S."), initials ("J. D. Vance") and ordinals.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut glue_next = false;
+    for (start, s) in text.split_sentence_bound_indices() {
+        let end = start + s.len();
+        if glue_next {
+            if let Some(last) = out.last_mut() {
+                last.end = end;
+            }
+        } else {
+            out.push(start..end);
+        }
+        let rest = &text[end..];
+        glue_next = ends_with_abbreviation(s)
+            && (is_title_abbreviation(s) || !next_starts_sentence(rest));
+    }
+    out.into_iter()
+        .filter_map(|r| {
+            let piece = &text[r.clone()];
+            let lead = piece.len() - piece.trim_start().len();
+            let t = piece.trim();
+            (!t.is_empty()).then(|| r.start + lead..r.start + lead + t.len())
+        })
+        .collect()
+}
+
+fn last_word(s: &str) -> &str {
+    let t = s.trim_end();
+    let t = t.strip_suffix('.').unwrap_or(t);
+    let start = t
+        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“')
+        .map_or(0, |i| i + t[i..].chars().next().map_or(1, char::len_utf8));
+    &t[start..]
+}
+
+fn ends_with_abbreviation(s: &str) -> bool {
+    let t = s.trim_end();
+    if !t.ends_with('.') {
+        return false;
+    }
+    let w = last_word(t);
+    let lw = w.to_ascii_lowercase();
+    // Initials: "J." and dotted acronyms: "U.S."
+    let initial = w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase());
+    ABBREVIATIONS.contains(&lw.as_str()) || initial || (w.contains('.') && w.len() <= 6)
+}
+
+fn is_title_abbreviation(s: &str) -> bool {
+    let lw = last_word(s).to_ascii_lowercase();
+    let w = last_word(s);
+    matches!(
+        lw.as_str(),
+        "mr" | "mrs" | "ms" | "dr" | "prof" | "gen" | "lt" | "col" | "maj" | "capt" | "cmdr" | "adm"
+            | "sgt" | "gov" | "sen" | "rep" | "pres" | "st" | "mt" | "no"
+    ) || (w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase()))
+}
+
+/// Does the text after a full stop look like the start of a new sentence?
+/// "The", "He", a quote mark: yes; a lower-case word or a number: no.
+fn next_starts_sentence(rest: &str) -> bool {
+    let word: String = rest.trim_start().chars().take_while(|c| c.is_alphabetic()).collect();
+    const STARTERS: &[&str] = &[
+        "The", "He", "She", "It", "They", "We", "I", "In", "On", "But", "And", "A", "An", "This",
+        "That", "There", "His", "Her", "Their", "After", "Before", "When", "As", "According",
+    ];
+    let first = rest.trim_start().chars().next();
+    match first {
+        None => true,
+        Some(c) if "\"“‘«„".contains(c) => true,
+        Some(c) if c.is_lowercase() || c.is_ascii_digit() => false,
+        _ => STARTERS.contains(&word.as_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        sentences(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn sentences_respect_abbreviations_and_initials() {
+        let cases: &[(&str, &[&str])] = &[
+            ("One. Two.", &["One.", "Two."]),
+            ("Mr. Doe spoke. He left.", &["Mr. Doe spoke.", "He left."]),
+            ("The U.S. envoy arrived. Talks began.", &["The U.S. envoy arrived.", "Talks began."]),
+            ("Gen. Ivo Tarn said so.", &["Gen. Ivo Tarn said so."]),
+            ("J. D. Vance met them.", &["J. D. Vance met them."]),
+            ("It was Aug. 19 in Vorn.", &["It was Aug. 19 in Vorn."]),
+            ("They left the U.S. The talks ended.", &["They left the U.S.", "The talks ended."]),
+            ("“We will,” she said. “Now.”", &["“We will,” she said.", "“Now.”"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(split(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn paragraphs_handle_lines_and_blocks() {
+        let lines = "First para.\nSecond para.\n\n  Third.  \n";
+        let got: Vec<_> = paragraphs(lines).into_iter().map(|r| &lines[r]).collect();
+        assert_eq!(got, ["First para.", "Second para.", "Third."]);
+        let wrapped = "This paragraph was wrapped by an editor at some\ncolumn and goes on here.\n\nNext.";
+        let got: Vec<_> = paragraphs(wrapped).into_iter().map(|r| &wrapped[r]).collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+    }
+
+    #[test]
+    fn fold_transliterates() {
+        assert_eq!(fold("Zelenskyy’s KYIV"), "zelenskyy's kyiv");
+        assert_eq!(fold("Пєсков"), "pieskov");
+        assert_eq!(fold("Müller"), "muller");
+    }
+
+    #[test]
+    fn no_input_panics() {
+        for t in ["", ".", "...", "\n\n\n", "a.b.c.d.", "Mr.", "“", "U.S.", "\u{feff}x. y."] {
+            let _ = sentences(t);
+            let _ = paragraphs(t);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Parley's integration tests: one test binary, one small harness
+//! ([`harness`]), one module per area. Fixtures are fictional articles about
+//! fictional people and places (`tests/fixtures/`); tests that measure on
+//! real data read it from `../shared` and skip (or fail under `CI=true`)
+//! when it is absent.
+
+mod harness;
