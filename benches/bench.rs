@@ -1,0 +1,2 @@
+//! The synthetic-corpus benchmark (being written).
+fn main() {}
