@@ -17,6 +17,7 @@
 //! # Ok::<(), parley::Error>(())
 //! ```
 
+pub mod answer;
 pub mod article;
 pub mod cli;
 pub mod corpus;
@@ -29,6 +30,5 @@ pub mod text;
 pub mod web;
 
 pub use article::{Article, ArticleId, ArticleMeta, Published, Source};
-pub use engine::{
-    AddOutcome, Answer, AskQuery, Engine, EngineConfig, Error, Hit, ImportReport, Refusal,
-};
+pub use answer::{Answer, AskQuery, Hit, QuoteHit, SpeakerCount, WhoSaid, WhoSaidQuery};
+pub use engine::{Added, Engine, EngineConfig, Error, ImportReport, Refusal};

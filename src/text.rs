@@ -26,7 +26,7 @@ pub fn paragraphs(body: &str) -> Vec<Range<usize>> {
     let mut block_start: Option<usize> = None;
     let mut lines: Vec<Range<usize>> = Vec::new();
     let mut pos = 0;
-    let mut flush = |lines: &mut Vec<Range<usize>>, out: &mut Vec<Range<usize>>| {
+    let flush = |lines: &mut Vec<Range<usize>>, out: &mut Vec<Range<usize>>| {
         if lines.is_empty() {
             return;
         }

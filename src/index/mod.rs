@@ -1,1 +1,465 @@
-//! placeholder
+//! The search index — the only module that knows tantivy. It is derived
+//! from the corpus and disposable: deleting `index/` loses nothing.
+//!
+//! Three kinds of tantivy documents live in one index, so that one commit
+//! covers an article whole: an `article` document (its file stamp and
+//! duplicate keys, for reconciling with the corpus), one `passage` document
+//! per passage, one `quote` document per attributed statement. Each carries
+//! the article's metadata so answers need no second look-up.
+//!
+//! It takes and returns Parley's own types. It must not read corpus files,
+//! decide what is a duplicate (it only answers look-ups) or format output.
+
+mod query;
+mod schema;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DateTime, Index as TantivyIndex, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::answer::{Hit, QuoteHit, SpeakerCount};
+use crate::article::{Article, ArticleId, Published, Source};
+use crate::corpus::Passage;
+use crate::names::Aliases;
+use crate::quotes::Quote;
+
+pub use query::{Analyzed, PassageQuery, QuoteQuery};
+use schema::Fields;
+
+/// Bump when the schema or the analysis changes: the index is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+const VERSION_FILE: &str = "PARLEY_SCHEMA_VERSION";
+const WRITER_MEMORY: usize = 120_000_000;
+
+/// What can go wrong in the index.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("search index at {path}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+    #[error("search index: {context}")]
+    Tantivy {
+        context: &'static str,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+    #[error("search index at {path}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the index writer is unusable after an earlier failure; restart Parley")]
+    Poisoned,
+}
+
+fn tv(context: &'static str) -> impl FnOnce(tantivy::TantivyError) -> Error {
+    move |source| Error::Tantivy { context, source }
+}
+
+/// How an article's file looked when it was indexed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub hash: u64,
+    pub len: u64,
+    pub mtime_ns: i64,
+}
+
+/// Everything the index stores for one article.
+pub struct ArticleDocs<'a> {
+    pub article: &'a Article,
+    pub passages: &'a [Passage],
+    pub quotes: &'a [Quote],
+    pub stamp: Stamp,
+    /// Normalised URL, for duplicate look-ups.
+    pub url_key: Option<String>,
+    /// Hash of the normalised body text, for duplicate look-ups.
+    pub text_key: String,
+}
+
+/// Whether [`Index::open`] found a usable index or made a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    Existing,
+    /// New, or rebuilt after a schema change or damage: fill it from the corpus.
+    Fresh,
+}
+
+/// The search index.
+pub struct Index {
+    index: TantivyIndex,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    f: Fields,
+}
+
+impl Index {
+    /// Opens the index in `dir`, or creates it. An index of another schema
+    /// version, or one tantivy cannot open, is replaced by an empty one.
+    pub fn open(dir: &Path) -> Result<(Index, Opened), Error> {
+        let io = |source| Error::Io { path: dir.to_owned(), source };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let version = std::fs::read_to_string(dir.join(VERSION_FILE)).ok();
+        let current = version.as_deref().map(str::trim) == Some(&SCHEMA_VERSION.to_string());
+        let (f, schema) = Fields::build();
+        let existing = if current {
+            match tantivy::directory::MmapDirectory::open(dir)
+                .map_err(|e| tantivy::TantivyError::from(e))
+                .and_then(TantivyIndex::open)
+            {
+                Ok(index) if index.schema() == schema => Some(index),
+                Ok(_) => None,
+                Err(e) => {
+                    tracing::warn!(error = %e, "the search index is damaged; rebuilding it from the corpus");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let (index, opened) = match existing {
+            Some(index) => (index, Opened::Existing),
+            None => {
+                // Start over: remove what is there, then create.
+                for e in std::fs::read_dir(dir).map_err(io)?.flatten() {
+                    let p = e.path();
+                    let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
+                }
+                let index = TantivyIndex::create_in_dir(dir, schema).map_err(|source| Error::Open { path: dir.to_owned(), source })?;
+                std::fs::write(dir.join(VERSION_FILE), format!("{SCHEMA_VERSION}\n")).map_err(io)?;
+                (index, Opened::Fresh)
+            }
+        };
+        schema::register_analyzers(&index);
+        let writer = index
+            .writer_with_num_threads(1, WRITER_MEMORY)
+            .map_err(|source| Error::Open { path: dir.to_owned(), source })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|source| Error::Open { path: dir.to_owned(), source })?;
+        Ok((Index { index, reader, writer: Mutex::new(writer), f }, opened))
+    }
+
+    /// Starts a write. Only one at a time; others wait. Nothing is visible
+    /// until [`Batch::commit`]; dropping the batch rolls back.
+    pub fn batch(&self) -> Result<Batch<'_>, Error> {
+        let writer = self.writer.lock().map_err(|_| Error::Poisoned)?;
+        Ok(Batch { index: self, writer, committed: false })
+    }
+
+    /// The stamps of every indexed article, for reconciling with the corpus.
+    pub fn stamps(&self) -> Result<HashMap<ArticleId, Stamp>, Error> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(Term::from_field_text(self.f.kind, schema::KIND_ARTICLE), IndexRecordOption::Basic);
+        let n = searcher.search(&q, &Count).map_err(tv("counting articles"))?;
+        let docs = searcher.search(&q, &TopDocs::with_limit(n.max(1)).order_by_score()).map_err(tv("listing articles"))?;
+        let mut out = HashMap::with_capacity(n);
+        for (_, addr) in docs {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading an article stamp"))?;
+            let Some(id) = self.f.text(&doc, self.f.article_id).and_then(|s| ArticleId::parse(s).ok()) else { continue };
+            let stamp = Stamp {
+                hash: self.f.u64(&doc, self.f.hash),
+                len: self.f.u64(&doc, self.f.len),
+                mtime_ns: self.f.i64(&doc, self.f.mtime),
+            };
+            out.insert(id, stamp);
+        }
+        Ok(out)
+    }
+
+    /// The id of an indexed article with this normalised URL or text hash.
+    pub fn find_duplicate(&self, url_key: Option<&str>, text_key: &str) -> Result<Option<(ArticleId, DuplicateBy)>, Error> {
+        let searcher = self.reader.searcher();
+        let lookups = url_key
+            .map(|u| (self.f.url_key, u, DuplicateBy::Url))
+            .into_iter()
+            .chain(std::iter::once((self.f.text_key, text_key, DuplicateBy::Text)));
+        for (field, key, by) in lookups {
+            let q = TermQuery::new(Term::from_field_text(field, key), IndexRecordOption::Basic);
+            let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score()).map_err(tv("looking up a duplicate"))?;
+            if let Some((_, addr)) = top.first() {
+                let doc: TantivyDocument = searcher.doc(*addr).map_err(tv("reading a duplicate"))?;
+                if let Some(id) = self.f.text(&doc, self.f.article_id).and_then(|s| ArticleId::parse(s).ok()) {
+                    return Ok(Some((id, by)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Number of indexed articles and passages.
+    pub fn counts(&self) -> Result<(usize, usize), Error> {
+        let searcher = self.reader.searcher();
+        let count = |kind: &str| {
+            let q = TermQuery::new(Term::from_field_text(self.f.kind, kind), IndexRecordOption::Basic);
+            searcher.search(&q, &Count).map_err(tv("counting"))
+        };
+        Ok((count(schema::KIND_ARTICLE)?, count(schema::KIND_PASSAGE)?))
+    }
+
+    /// Analyses a question the way the index analyses text.
+    pub fn analyze(&self, text: &str, aliases: &Aliases) -> Analyzed {
+        query::analyze(&self.index, text, aliases)
+    }
+
+    /// The best passages for a query, at most `per_article` from one
+    /// article, after skipping `offset`. Returns the hits and whether more
+    /// may follow.
+    pub fn search_passages(&self, q: &PassageQuery) -> Result<(Vec<Hit>, bool), Error> {
+        let searcher = self.reader.searcher();
+        let Some(query) = query::passage_query(&self.f, &searcher, q) else { return Ok((Vec::new(), false)) };
+        let want = q.offset + q.limit + 1;
+        let mut fetch = (want * 4).max(20);
+        loop {
+            let top = searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score()).map_err(tv("searching passages"))?;
+            let exhausted = top.len() < fetch;
+            let mut per_article: HashMap<String, usize> = HashMap::new();
+            let mut kept = Vec::new();
+            for (score, addr) in &top {
+                let doc: TantivyDocument = searcher.doc(*addr).map_err(tv("reading a passage"))?;
+                let id = self.f.text(&doc, self.f.article_id).unwrap_or_default().to_owned();
+                let n = per_article.entry(id).or_default();
+                if *n >= q.per_article {
+                    continue;
+                }
+                *n += 1;
+                kept.push((*score, doc));
+                if kept.len() == want {
+                    break;
+                }
+            }
+            if kept.len() == want || exhausted || fetch >= 5_000 {
+                let more = kept.len() > q.offset + q.limit;
+                let hits = kept
+                    .into_iter()
+                    .skip(q.offset)
+                    .take(q.limit)
+                    .filter_map(|(score, doc)| self.hit(&doc, score, &q.analyzed))
+                    .collect();
+                return Ok((hits, more));
+            }
+            fetch *= 4;
+        }
+    }
+
+    fn hit(&self, doc: &TantivyDocument, score: f32, analyzed: &Analyzed) -> Option<Hit> {
+        let passage = self.f.text(doc, self.f.body)?.to_owned();
+        let highlights = query::highlight(&self.index, &passage, analyzed);
+        Some(Hit { source: self.source(doc)?, ord: self.f.u64(doc, self.f.ord) as u32, passage, highlights, score })
+    }
+
+    fn source(&self, doc: &TantivyDocument) -> Option<Source> {
+        Some(Source {
+            article_id: ArticleId::parse(self.f.text(doc, self.f.article_id)?).ok()?,
+            title: self.f.text(doc, self.f.title).unwrap_or_default().to_owned(),
+            outlet: self.f.text(doc, self.f.outlet).unwrap_or_default().to_owned(),
+            url: self.f.text(doc, self.f.url).map(str::to_owned).filter(|u| !u.is_empty()),
+            published: self.f.text(doc, self.f.published_text).and_then(|p| Published::parse(p).ok()),
+        })
+    }
+
+    /// One passage of an article with its neighbours (for "show context").
+    pub fn passage_window(&self, id: &ArticleId, ord: u32, around: u32) -> Result<Vec<(u32, String)>, Error> {
+        let searcher = self.reader.searcher();
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(self.f.kind, schema::KIND_PASSAGE), IndexRecordOption::Basic)) as Box<dyn Query>),
+            (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(self.f.article_id, id.as_str()), IndexRecordOption::Basic))),
+        ]);
+        let top = searcher.search(&q, &TopDocs::with_limit(10_000).order_by_score()).map_err(tv("reading passages"))?;
+        let mut out = Vec::new();
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a passage"))?;
+            let o = self.f.u64(&doc, self.f.ord) as u32;
+            if o + around >= ord && o <= ord + around {
+                out.push((o, self.f.text(&doc, self.f.body).unwrap_or_default().to_owned()));
+            }
+        }
+        out.sort_by_key(|(o, _)| *o);
+        Ok(out)
+    }
+
+    /// Every indexed passage (article id, text), for evaluation peers.
+    pub fn passages(&self) -> Result<Vec<(ArticleId, String)>, Error> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(Term::from_field_text(self.f.kind, schema::KIND_PASSAGE), IndexRecordOption::Basic);
+        let n = searcher.search(&q, &Count).map_err(tv("counting passages"))?;
+        let top = searcher.search(&q, &TopDocs::with_limit(n.max(1)).order_by_score()).map_err(tv("listing passages"))?;
+        let mut out = Vec::with_capacity(n);
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a passage"))?;
+            if let (Some(id), Some(text)) = (self.f.text(&doc, self.f.article_id).and_then(|s| ArticleId::parse(s).ok()), self.f.text(&doc, self.f.body)) {
+                out.push((id, text.to_owned()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Statements attributed to a speaker (by canonical name key), ranked
+    /// by the optional topic, newest first without one.
+    pub fn search_quotes(&self, q: &QuoteQuery) -> Result<(Vec<QuoteHit>, bool), Error> {
+        let searcher = self.reader.searcher();
+        let query = query::quote_query(&self.f, &searcher, q);
+        let want = q.offset + q.limit + 1;
+        let top = searcher.search(&query, &TopDocs::with_limit(want.max(1)).order_by_score()).map_err(tv("searching quotes"))?;
+        let more = top.len() > q.offset + q.limit;
+        let mut out = Vec::new();
+        for (score, addr) in top.into_iter().skip(q.offset).take(q.limit) {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a quote"))?;
+            let Some(quote) = self.f.text(&doc, self.f.payload).and_then(|p| serde_json::from_str::<Quote>(p).ok()) else { continue };
+            let Some(source) = self.source(&doc) else { continue };
+            out.push(QuoteHit { quote, source, score });
+        }
+        if q.topic.is_none() {
+            // Without a topic every score is equal: newest first, then by
+            // position in the article.
+            out.sort_by(|a, b| {
+                b.source.published.map(|p| p.timestamp()).cmp(&a.source.published.map(|p| p.timestamp()))
+                    .then(a.source.article_id.cmp(&b.source.article_id))
+                    .then(a.quote.span.start.cmp(&b.quote.span.start))
+            });
+        }
+        Ok((out, more))
+    }
+
+    /// Every named speaker with the number of statements (above the
+    /// confidence floor) attributed to them.
+    pub fn speakers(&self) -> Result<Vec<SpeakerCount>, Error> {
+        let searcher = self.reader.searcher();
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.f.speaker).map_err(tv("reading speakers"))?;
+            let alive = segment.alive_bitset();
+            let mut stream = inverted.terms().stream().map_err(|source| Error::Io { path: PathBuf::from("index"), source })?;
+            while stream.advance() {
+                let Ok(name) = std::str::from_utf8(stream.key()) else { continue };
+                let info = stream.value();
+                let n = match alive {
+                    None => u64::from(info.doc_freq),
+                    Some(bits) => {
+                        let term = Term::from_field_text(self.f.speaker, name);
+                        let mut postings = match inverted.read_postings(&term, IndexRecordOption::Basic) {
+                            Ok(Some(p)) => p,
+                            _ => continue,
+                        };
+                        let mut alive_docs = 0;
+                        use tantivy::DocSet;
+                        let mut d = postings.doc();
+                        while d != tantivy::TERMINATED {
+                            if bits.is_alive(d) {
+                                alive_docs += 1;
+                            }
+                            d = postings.advance();
+                        }
+                        alive_docs
+                    }
+                };
+                if n > 0 {
+                    *counts.entry(name.to_owned()).or_default() += n;
+                }
+            }
+        }
+        let mut out: Vec<SpeakerCount> = counts.into_iter().map(|(name, quotes)| SpeakerCount { name, quotes }).collect();
+        out.sort_by(|a, b| b.quotes.cmp(&a.quotes).then(a.name.cmp(&b.name)));
+        Ok(out)
+    }
+}
+
+/// How a duplicate was recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DuplicateBy {
+    Url,
+    Text,
+}
+
+/// A write in progress: holds the one writer.
+pub struct Batch<'a> {
+    index: &'a Index,
+    writer: MutexGuard<'a, IndexWriter>,
+    committed: bool,
+}
+
+impl Batch<'_> {
+    /// Replaces whatever the index holds for this article.
+    pub fn put(&mut self, docs: &ArticleDocs<'_>) -> Result<(), Error> {
+        let f = &self.index.f;
+        let meta = &docs.article.meta;
+        self.delete(&meta.id);
+        let common = |doc: &mut TantivyDocument, kind: &str| {
+            doc.add_text(f.kind, kind);
+            doc.add_text(f.article_id, meta.id.as_str());
+            doc.add_text(f.title, &meta.title);
+            doc.add_text(f.outlet, &meta.outlet);
+            doc.add_text(f.outlet_key, crate::text::fold(meta.outlet.trim()));
+            doc.add_text(f.url, meta.url.as_deref().unwrap_or(""));
+            if let Some(p) = &meta.published {
+                doc.add_date(f.published, DateTime::from_timestamp_secs(p.timestamp()));
+                doc.add_text(f.published_text, p.to_string());
+            }
+            doc.add_text(f.language, &meta.language);
+        };
+        let mut article = TantivyDocument::default();
+        common(&mut article, schema::KIND_ARTICLE);
+        article.add_u64(f.hash, docs.stamp.hash);
+        article.add_u64(f.len, docs.stamp.len);
+        article.add_i64(f.mtime, docs.stamp.mtime_ns);
+        if let Some(u) = &docs.url_key {
+            article.add_text(f.url_key, u);
+        }
+        article.add_text(f.text_key, &docs.text_key);
+        self.writer.add_document(article).map_err(tv("adding an article"))?;
+        let body = &docs.article.body;
+        for p in docs.passages {
+            let Some(text) = body.get(p.range.clone()) else { continue };
+            let mut doc = TantivyDocument::default();
+            common(&mut doc, schema::KIND_PASSAGE);
+            doc.add_u64(f.ord, u64::from(p.ord));
+            doc.add_text(f.body, text);
+            self.writer.add_document(doc).map_err(tv("adding a passage"))?;
+        }
+        for q in docs.quotes {
+            let mut doc = TantivyDocument::default();
+            common(&mut doc, schema::KIND_QUOTE);
+            doc.add_text(f.quote_text, &q.sentence);
+            doc.add_text(f.speaker_key, crate::names::name_key(&q.speaker.name));
+            if q.speaker.kind != crate::quotes::SpeakerKind::Anonymous && q.confidence >= crate::quotes::MIN_CONFIDENCE {
+                doc.add_text(f.speaker, &q.speaker.name);
+            }
+            doc.add_text(f.quote_kind, q.kind.as_str());
+            doc.add_f64(f.confidence, f64::from(q.confidence));
+            doc.add_text(f.payload, serde_json::to_string(q).unwrap_or_default());
+            self.writer.add_document(doc).map_err(tv("adding a quote"))?;
+        }
+        Ok(())
+    }
+
+    /// Removes an article's documents.
+    pub fn delete(&mut self, id: &ArticleId) {
+        self.writer.delete_term(Term::from_field_text(self.index.f.article_id, id.as_str()));
+    }
+
+    /// Makes the batch durable and visible to searches at once.
+    pub fn commit(mut self) -> Result<(), Error> {
+        self.writer.commit().map_err(tv("committing"))?;
+        self.committed = true;
+        self.index.reader.reload().map_err(tv("reloading the reader"))?;
+        Ok(())
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = self.writer.rollback();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Questions and answers as Parley's own types: what `ask` and `who-said`
+//! take and return. Every answer item carries its [`Source`].
+//!
+//! Plain data with small pure helpers (highlight marking); no I/O, no index,
+//! no Discord.
+
+use std::ops::Range;
+
+use serde::Serialize;
+use time::Date;
+
+use crate::article::{ArticleId, Source};
+use crate::quotes::{Quote, QuoteKind};
+
+/// Longest question Parley reads; the rest is cut, not refused.
+pub const MAX_QUESTION_CHARS: usize = 500;
+
+/// A question to `ask`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AskQuery {
+    pub question: String,
+    /// How many passages (1–25).
+    pub limit: usize,
+    /// How many to skip (for "next page").
+    pub offset: usize,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    /// Only this outlet (case-insensitive).
+    pub outlet: Option<String>,
+}
+
+impl AskQuery {
+    pub const DEFAULT_LIMIT: usize = 5;
+    pub const MAX_LIMIT: usize = 25;
+
+    pub fn new(question: impl Into<String>) -> AskQuery {
+        AskQuery {
+            question: question.into(),
+            limit: Self::DEFAULT_LIMIT,
+            offset: 0,
+            since: None,
+            until: None,
+            outlet: None,
+        }
+    }
+}
+
+/// One passage found for a question.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub source: Source,
+    /// The passage's position in its article.
+    pub ord: u32,
+    pub passage: String,
+    /// Byte ranges of `passage` that matched the question.
+    pub highlights: Vec<Range<usize>>,
+    pub score: f32,
+}
+
+impl Hit {
+    /// The passage with every matched range wrapped in `open`/`close`
+    /// (`**`/`**` for Markdown, ANSI codes for a terminal).
+    pub fn marked(&self, open: &str, close: &str) -> String {
+        mark(&self.passage, &self.highlights, open, close)
+    }
+}
+
+/// Wraps the given byte ranges of `text` in markers. Ranges that are out
+/// of bounds or not on character boundaries are ignored.
+pub fn mark(text: &str, ranges: &[Range<usize>], open: &str, close: &str) -> String {
+    let mut out = String::with_capacity(text.len() + ranges.len() * (open.len() + close.len()));
+    let mut pos = 0;
+    for r in ranges {
+        if r.start < pos || r.end > text.len() || r.start >= r.end || !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end) {
+            continue;
+        }
+        out.push_str(&text[pos..r.start]);
+        out.push_str(open);
+        out.push_str(&text[r.clone()]);
+        out.push_str(close);
+        pos = r.end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+/// What `ask` found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    pub query: String,
+    /// Best first; at most two per article. Empty when nothing relevant
+    /// was found — never filled with noise.
+    pub hits: Vec<Hit>,
+    /// Whether a further page may exist.
+    pub more: bool,
+}
+
+/// A question to `who-said`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhoSaidQuery {
+    pub person: String,
+    pub about: Option<String>,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    pub kind: Option<QuoteKind>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl WhoSaidQuery {
+    pub const DEFAULT_LIMIT: usize = 10;
+
+    pub fn new(person: impl Into<String>) -> WhoSaidQuery {
+        WhoSaidQuery {
+            person: person.into(),
+            about: None,
+            since: None,
+            until: None,
+            kind: None,
+            limit: Self::DEFAULT_LIMIT,
+            offset: 0,
+        }
+    }
+}
+
+/// One statement found, with its source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuoteHit {
+    pub quote: Quote,
+    pub source: Source,
+    pub score: f32,
+}
+
+/// A speaker and how many statements the corpus attributes to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpeakerCount {
+    pub name: String,
+    pub quotes: u64,
+}
+
+/// What `who-said` found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum WhoSaid {
+    /// The person was recognised; `quotes` may still be empty when a topic
+    /// or date filter excluded them all.
+    Found { person: String, quotes: Vec<QuoteHit>, more: bool },
+    /// The name fits several speakers; Parley does not guess.
+    Ambiguous { query: String, candidates: Vec<SpeakerCount> },
+    /// Nobody by that name is quoted; these are the closest names that are.
+    NotFound { query: String, near: Vec<SpeakerCount> },
+}
+
+/// Corpus figures for `/about`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorpusStats {
+    pub articles: usize,
+    pub outlets: Vec<(String, usize)>,
+    pub earliest: Option<Date>,
+    pub latest: Option<Date>,
+    /// The most recently added articles, newest first.
+    pub recent: Vec<(ArticleId, String)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marking_wraps_ranges_and_skips_bad_ones() {
+        let t = "Talks in Vorn resumed";
+        assert_eq!(mark(t, &[9..13], "**", "**"), "Talks in **Vorn** resumed");
+        assert_eq!(mark(t, &[0..5, 3..8, 9..13, 20..99], "[", "]"), "[Talks] in [Vorn] resumed");
+        assert_eq!(mark("жж", &[1..2], "[", "]"), "жж");
+    }
+}

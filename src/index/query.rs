@@ -1,0 +1,292 @@
+//! From a person's question to a tantivy query, and back to highlights.
+//!
+//! The question is never parsed as query syntax: it is cut into words,
+//! question words are dropped, each word is expanded through the alias table
+//! and analysed like the indexed text. So no input can fail or inject
+//! operators — `+`, `:`, `"`, `(` are just punctuation. A word the index has
+//! never seen is matched fuzzily (one edit), which forgives most typos.
+
+use std::collections::HashSet;
+use std::ops::{Bound, Range};
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DateTime, Index, Searcher, Term};
+use time::Date;
+
+use super::schema::{self, Fields};
+use crate::answer::MAX_QUESTION_CHARS;
+use crate::names::Aliases;
+use crate::quotes::QuoteKind;
+
+/// Words that shape a question but carry no topic.
+const QUESTION_WORDS: &[&str] = &[
+    "what", "whats", "who", "whom", "whose", "where", "wheres", "when", "why", "how", "which", "did", "does", "do",
+    "done", "is", "are", "was", "were", "will", "would", "can", "could", "should", "shall", "may", "might", "has",
+    "have", "had", "been", "being", "say", "says", "said", "tell", "me", "us", "you", "i", "about", "any",
+    "anything", "there", "latest", "news", "know", "think", "thing", "things", "happen", "happened", "happening",
+    "going", "get", "got", "s", "t", "re", "ll", "ve", "d", "m", "please", "from", "up", "so", "some", "also",
+    "just", "really", "actually", "yet", "still", "again", "ever", "now", "today", "like", "well", "much", "many",
+    "more", "most", "very",
+];
+
+/// A question after analysis.
+#[derive(Debug, Clone, Default)]
+pub struct Analyzed {
+    /// One group per content word: its analysed forms (with alias
+    /// variants). A passage matches a group when it has any form.
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub stems: Vec<String>,
+    /// A name (known alias or capitalised word): weighted higher.
+    pub entity: bool,
+}
+
+impl Analyzed {
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    fn stems(&self) -> HashSet<&str> {
+        self.groups.iter().flat_map(|g| g.stems.iter().map(String::as_str)).collect()
+    }
+}
+
+fn analyze_word(index: &Index, word: &str) -> Vec<String> {
+    let mut analyzer = index.tokenizers().get(schema::ENGLISH).unwrap_or_else(schema::english);
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(word);
+    while let Some(t) = stream.next() {
+        if t.text.len() > 1 && !out.contains(&t.text) {
+            out.push(t.text.clone());
+        }
+    }
+    out
+}
+
+/// Analyses a question: content words, alias-expanded, stemmed.
+pub fn analyze(index: &Index, text: &str, aliases: &Aliases) -> Analyzed {
+    let cut: String = text.chars().take(MAX_QUESTION_CHARS).collect();
+    let mut groups: Vec<Group> = Vec::new();
+    for raw in cut.split(|c: char| !(c.is_alphanumeric() || c == '-')).flat_map(|w| {
+        // Keep hyphenated names whole for alias look-up, and their parts.
+        let parts: Vec<&str> = w.split('-').filter(|p| !p.is_empty()).collect();
+        if parts.len() > 1 { std::iter::once(w).chain(parts).collect::<Vec<_>>() } else { parts }
+    }) {
+        let folded = crate::text::fold(raw);
+        let folded = folded.trim_matches('-');
+        if folded.is_empty() || QUESTION_WORDS.contains(&folded) {
+            continue;
+        }
+        let variants = aliases.word_variants(raw);
+        let entity = !variants.is_empty() || raw.chars().next().is_some_and(char::is_uppercase);
+        let mut stems: Vec<String> = Vec::new();
+        for v in std::iter::once(folded.to_owned()).chain(variants) {
+            for s in analyze_word(index, &v) {
+                if !stems.contains(&s) {
+                    stems.push(s);
+                }
+            }
+        }
+        if stems.is_empty() || raw.contains('-') && groups.iter().any(|g| g.stems == stems) {
+            continue;
+        }
+        if let Some(g) = groups.iter_mut().find(|g| g.stems == stems) {
+            g.entity |= entity;
+            continue;
+        }
+        groups.push(Group { stems, entity });
+        if groups.len() == 16 {
+            break;
+        }
+    }
+    Analyzed { groups }
+}
+
+/// A passage search.
+#[derive(Debug, Clone)]
+pub struct PassageQuery {
+    pub analyzed: Analyzed,
+    pub limit: usize,
+    pub offset: usize,
+    pub per_article: usize,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    pub outlet: Option<String>,
+}
+
+/// A statement search.
+#[derive(Debug, Clone)]
+pub struct QuoteQuery {
+    /// `names::name_key` of the canonical speaker.
+    pub speaker_key: String,
+    pub topic: Option<Analyzed>,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    pub kind: Option<QuoteKind>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+fn term_q(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
+}
+
+fn filter(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
+    (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
+}
+
+/// How many content words a passage must match: all of one or two, then
+/// about three in five.
+pub fn min_match(groups: usize) -> usize {
+    match groups {
+        0 => 0,
+        1 | 2 => groups,
+        n => (n * 3).div_ceil(5),
+    }
+}
+
+fn date_filters(f: &Fields, since: Option<Date>, until: Option<Date>) -> Option<(Occur, Box<dyn Query>)> {
+    if since.is_none() && until.is_none() {
+        return None;
+    }
+    let at = |d: Date| Term::from_field_date_for_search(f.published, DateTime::from_timestamp_secs(d.midnight().assume_utc().unix_timestamp()));
+    let lower = since.map_or(Bound::Unbounded, |d| Bound::Included(at(d)));
+    let upper = until.and_then(|d| d.next_day()).map_or(Bound::Unbounded, |d| Bound::Excluded(at(d)));
+    Some(filter(Box::new(RangeQuery::new(lower, upper))))
+}
+
+fn word_groups(f: &Fields, searcher: &Searcher, analyzed: &Analyzed, text_field: Field, title: Option<Field>) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut out = Vec::new();
+    for g in &analyzed.groups {
+        let mut alts: Vec<Box<dyn Query>> = Vec::new();
+        for s in &g.stems {
+            let term = Term::from_field_text(text_field, s);
+            let known = searcher.doc_freq(&term).unwrap_or(0) > 0;
+            if known || s.len() < 5 {
+                alts.push(term_q(text_field, s));
+            } else {
+                alts.push(Box::new(FuzzyTermQuery::new(term, 1, true)));
+            }
+            if let Some(t) = title {
+                alts.push(Box::new(BoostQuery::new(term_q(t, s), 0.3)));
+            }
+        }
+        let _ = f;
+        let q: Box<dyn Query> = Box::new(BooleanQuery::union(alts));
+        let q: Box<dyn Query> = if g.entity { Box::new(BoostQuery::new(q, 1.5)) } else { q };
+        out.push((Occur::Should, q));
+    }
+    out
+}
+
+/// The tantivy query for a passage search, or `None` when the question has
+/// no content words.
+pub fn passage_query(f: &Fields, searcher: &Searcher, q: &PassageQuery) -> Option<BooleanQuery> {
+    let groups = &q.analyzed.groups;
+    if groups.is_empty() {
+        return None;
+    }
+    let words = word_groups(f, searcher, &q.analyzed, f.body, Some(f.title));
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(words, min_match(groups.len())))),
+        filter(term_q(f.kind, schema::KIND_PASSAGE)),
+    ];
+    // Proximity: neighbouring words of the question near each other.
+    for pair in groups.windows(2) {
+        if let ([a], [b]) = (pair[0].stems.as_slice(), pair[1].stems.as_slice()) {
+            let mut phrase = PhraseQuery::new(vec![Term::from_field_text(f.body, a), Term::from_field_text(f.body, b)]);
+            phrase.set_slop(3);
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(phrase), 0.5))));
+        }
+    }
+    clauses.extend(date_filters(f, q.since, q.until));
+    if let Some(o) = q.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        clauses.push(filter(term_q(f.outlet_key, &crate::text::fold(o))));
+    }
+    Some(BooleanQuery::new(clauses))
+}
+
+/// The tantivy query for a statement search.
+pub fn quote_query(f: &Fields, searcher: &Searcher, q: &QuoteQuery) -> BooleanQuery {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        filter(term_q(f.kind, schema::KIND_QUOTE)),
+        filter(term_q(f.speaker_key, &q.speaker_key)),
+    ];
+    if let Some(topic) = q.topic.as_ref().filter(|t| !t.is_empty()) {
+        let words = word_groups(f, searcher, topic, f.quote_text, None);
+        clauses.push((Occur::Should, Box::new(BooleanQuery::union(words.into_iter().map(|(_, q)| q).collect()))));
+    }
+    clauses.extend(date_filters(f, q.since, q.until));
+    if let Some(k) = q.kind {
+        clauses.push(filter(term_q(f.quote_kind, k.as_str())));
+    }
+    BooleanQuery::new(clauses)
+}
+
+/// Byte ranges of `text` whose analysed form is one of the question's.
+pub fn highlight(index: &Index, text: &str, analyzed: &Analyzed) -> Vec<Range<usize>> {
+    let stems = analyzed.stems();
+    let mut analyzer = index.tokenizers().get(schema::ENGLISH).unwrap_or_else(schema::english);
+    let mut stream = analyzer.token_stream(text);
+    let mut out: Vec<Range<usize>> = Vec::new();
+    while let Some(t) = stream.next() {
+        if stems.contains(t.text.as_str()) && text.is_char_boundary(t.offset_from) && text.is_char_boundary(t.offset_to) {
+            out.push(t.offset_from..t.offset_to);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> Index {
+        let (_, schema) = Fields::build();
+        let index = Index::create_in_ram(schema);
+        schema::register_analyzers(&index);
+        index
+    }
+
+    fn stems(a: &Analyzed) -> Vec<Vec<String>> {
+        a.groups.iter().map(|g| g.stems.clone()).collect()
+    }
+
+    #[test]
+    fn questions_lose_question_words_and_gain_aliases() {
+        let aliases = Aliases::parse("[places]\n\"Vornhaven\" = [\"Vorn\"]\n").unwrap();
+        let a = analyze(&index(), "Where will the envoys meet in Vorn?", &aliases);
+        assert_eq!(stems(&a), [vec!["envoy"], vec!["meet"], vec!["vorn", "vornhaven"]]);
+        assert!(a.groups[2].entity);
+    }
+
+    #[test]
+    fn hostile_strings_analyse_to_words_or_nothing() {
+        let aliases = Aliases::default();
+        for s in ["", "???", "+-:()\"[]{}^~*", "title:foo AND (bar", &"x".repeat(100_000), "\u{0}\u{202e}", "’’’"] {
+            let a = analyze(&index(), s, &aliases);
+            assert!(a.groups.len() <= 16);
+        }
+        assert_eq!(stems(&analyze(&index(), "title:treaty AND (signed", &aliases)), [vec!["titl"], vec!["treati"], vec!["sign"]]);
+    }
+
+    #[test]
+    fn min_match_table() {
+        assert_eq!((0..=7).map(min_match).collect::<Vec<_>>(), [0, 1, 2, 2, 3, 3, 4, 5]);
+    }
+
+    #[test]
+    fn highlights_follow_stems() {
+        let idx = index();
+        let a = analyze(&idx, "meetings", &Aliases::default());
+        let text = "They met; the meeting will meet.";
+        let got: Vec<&str> = highlight(&idx, text, &a).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(got, ["meeting", "meet"]);
+    }
+}
