@@ -10,7 +10,20 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::names::Aliases;
+use crate::names::{name_key, Aliases};
+
+mod direct;
+mod doc;
+pub mod eval;
+mod lexicon;
+mod marks;
+mod reported;
+mod speakers;
+mod tokens;
+mod transcript;
+
+use speakers::{Class, RawSpeaker, Registry};
+use tokens::Tok;
 
 /// Quoted word for word, or reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -73,6 +86,243 @@ pub const MIN_CONFIDENCE: f32 = 0.5;
 
 /// Finds the attributed statements in an article body.
 pub fn extract(body: &str, names: &Aliases) -> Vec<Quote> {
-    let _ = (body, names);
-    Vec::new()
+    let d = doc::Doc::new(body);
+    let mut found: Vec<Found> = Vec::new();
+    let turns = transcript::find(&d, &mut found);
+    direct::find(&d, &turns, &mut found);
+    reported::find(&d, &turns, &mut found);
+    resolve(&d, names, found)
+}
+
+/// Who a found statement is attributed to, before resolution.
+#[derive(Debug, Clone)]
+pub(crate) enum Who {
+    Raw(RawSpeaker),
+    /// The same speaker as another found statement (split quote,
+    /// continuation paragraph).
+    Same(usize),
+}
+
+/// A statement found by one of the passes.
+#[derive(Debug, Clone)]
+pub(crate) struct Found {
+    pub who: Who,
+    pub kind: QuoteKind,
+    pub cue: String,
+    /// The statement's text, in one or more pieces (a parenthetical
+    /// attribution splits it).
+    pub pieces: Vec<Range<usize>>,
+    /// Statement plus attribution, for `Quote::sentence`.
+    pub ctx: Range<usize>,
+    pub conf: f32,
+    pub para: usize,
+}
+
+/// The subject at the start of a sentence (after a leading adverbial):
+/// "In May, Tarn met Quill and said …" → Tarn.
+pub(crate) fn sentence_subject(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
+    let lw = doc::words(body, toks);
+    let mut starts = vec![0];
+    if let Some(c) = toks.iter().position(|t| t.is_punct(body, ',')) {
+        if c < 8 {
+            starts.push(c + 1);
+        }
+    }
+    for s in starts {
+        let mut e = s;
+        while e < toks.len() && toks[e].word && e - s < 12 && (toks[e].is_cap(body) || lw[e] == "the" || lexicon::title(&lw[e]) || lexicon::qualifier(&lw[e]) || lexicon::role_head(&lw[e])) {
+            e += 1;
+        }
+        // Stop before words that are clearly not part of the name phrase.
+        while e > s {
+            if let Some(sp) = speakers::parse(body, &toks[s..e]) {
+                if !matches!(sp.class, Class::Pronoun(lexicon::Pronoun::They)) {
+                    return Some(sp);
+                }
+                return None;
+            }
+            e -= 1;
+        }
+    }
+    None
+}
+
+/// A resolved speaker with the confidence it leaves.
+struct Resolved {
+    speaker: Speaker,
+    conf: f32,
+}
+
+fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
+    let body = d.body;
+    let mut reg = Registry::default();
+    for (sr, _) in &d.sents {
+        let toks = tokens::tokenize(body, sr.clone());
+        reg.scan_sentence(body, &toks);
+    }
+    for f in &found {
+        if let Who::Raw(RawSpeaker { class: Class::Named(n), role: Some(r), written }) = &f.who {
+            reg.add_role(written.start, r, n);
+        }
+    }
+    // Person timeline for pronouns: sentence subjects and named speakers.
+    let mut timeline: Vec<(usize, String)> = reg
+        .subjects()
+        .iter()
+        .map(|(p, n)| (*p, full_of(&reg, n, *p)))
+        .collect();
+    let mut resolved: Vec<Option<Resolved>> = Vec::with_capacity(found.len());
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by_key(|&i| found[i].ctx.start);
+    // Named speakers first (they feed the timeline), then the rest.
+    let mut named_speakers: Vec<(usize, String)> = Vec::new();
+    for f in &found {
+        if let Who::Raw(RawSpeaker { class: Class::Named(n), written, .. }) = &f.who {
+            named_speakers.push((written.start, full_of(&reg, n, written.start)));
+        }
+    }
+    timeline.extend(named_speakers);
+    timeline.sort_by_key(|(p, _)| *p);
+    for f in &found {
+        let r = match &f.who {
+            Who::Raw(sp) => resolve_one(d, names, &reg, &timeline, &resolved, &found, f, sp),
+            Who::Same(i) => resolved.get(*i).and_then(|r| r.as_ref()).map(|r| Resolved { speaker: r.speaker.clone(), conf: r.conf.min(f.conf) }),
+        };
+        resolved.push(r);
+    }
+    let mut quotes: Vec<(Quote, usize)> = Vec::new();
+    for (i, (f, r)) in found.iter().zip(resolved).enumerate() {
+        let Some(r) = r else { continue };
+        let Some(first) = f.pieces.first() else { continue };
+        let Some(last) = f.pieces.last() else { continue };
+        let span = first.start..last.end;
+        let text: String = f
+            .pieces
+            .iter()
+            .filter_map(|p| body.get(p.clone()))
+            .collect::<Vec<_>>()
+            .join(" … ");
+        if text.trim().is_empty() {
+            continue;
+        }
+        let sr = d.sentence_around(f.ctx.start.min(span.start)..f.ctx.end.max(span.end));
+        let sentence = body.get(sr).unwrap_or("").to_owned();
+        quotes.push((
+            Quote { speaker: r.speaker, kind: f.kind, cue: f.cue.clone(), text, sentence, span, confidence: r.conf.min(f.conf) },
+            i,
+        ));
+    }
+    dedupe(quotes)
+}
+
+/// Drops a reported statement that mostly repeats a direct quote, and any
+/// exact repeat.
+fn dedupe(mut quotes: Vec<(Quote, usize)>) -> Vec<Quote> {
+    quotes.sort_by_key(|(q, i)| (q.span.start, *i));
+    let directs: Vec<Range<usize>> = quotes.iter().filter(|(q, _)| q.kind == QuoteKind::Direct).map(|(q, _)| q.span.clone()).collect();
+    let mut out: Vec<Quote> = Vec::with_capacity(quotes.len());
+    for (q, _) in quotes {
+        let len = q.span.len().max(1);
+        if q.kind == QuoteKind::Indirect {
+            // Directs are sorted by start: only those starting before our end can overlap.
+            let upto = directs.partition_point(|r| r.start < q.span.end);
+            let overlap: usize = directs[..upto]
+                .iter()
+                .rev()
+                .take(8)
+                .map(|r| r.end.min(q.span.end).saturating_sub(r.start.max(q.span.start)))
+                .sum();
+            if overlap * 10 >= len * 4 {
+                continue;
+            }
+        }
+        if out.iter().rev().take(4).any(|o| o.span == q.span) {
+            continue;
+        }
+        out.push(q);
+    }
+    out
+}
+
+fn full_of(reg: &Registry, n: &str, pos: usize) -> String {
+    if !n.contains(' ') {
+        if let Some(full) = reg.full_name(n, pos) {
+            return full.to_owned();
+        }
+    }
+    n.to_owned()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resolve_one(
+    d: &doc::Doc,
+    names: &Aliases,
+    reg: &Registry,
+    timeline: &[(usize, String)],
+    resolved: &[Option<Resolved>],
+    found: &[Found],
+    f: &Found,
+    sp: &RawSpeaker,
+) -> Option<Resolved> {
+    let body = d.body;
+    let as_written = body.get(sp.written.clone()).unwrap_or("").to_owned();
+    let pos = sp.written.start;
+    let person = |full: &str, conf: f32| {
+        let mut name = speakers::canonical_person(names, full);
+        if name == full && !full.contains(' ') {
+            if let Some(c) = names.canonical(full) {
+                name = c.to_owned();
+            }
+        }
+        Some(Resolved { speaker: Speaker { name, as_written: as_written.clone(), role: sp.role.clone(), kind: SpeakerKind::Person }, conf })
+    };
+    match &sp.class {
+        Class::Named(n) => {
+            let full = full_of(reg, n, pos);
+            let conf = if full.contains(' ') || names.canonical(&full).is_some() { 1.0 } else { 0.85 };
+            person(&full, conf)
+        }
+        Class::Role(head, quals) => {
+            let (full, unique) = reg.role_holder(head, quals, pos)?;
+            let full = full_of(reg, full, pos);
+            person(&full, if unique { 0.9 } else { 0.6 })
+        }
+        Class::Pronoun(lexicon::Pronoun::They) => {
+            // Only a group or an institution that just spoke in this or the
+            // previous paragraph.
+            let (i, prev) = found.iter().enumerate().take_while(|(_, g)| g.ctx.start < f.ctx.start).filter(|(_, g)| g.para + 1 >= f.para).last()?;
+            let r = resolved.get(i)?.as_ref()?;
+            let _ = prev;
+            matches!(r.speaker.kind, SpeakerKind::Institution | SpeakerKind::Anonymous).then(|| Resolved {
+                speaker: Speaker { as_written: as_written.clone(), ..r.speaker.clone() },
+                conf: 0.7,
+            })
+        }
+        Class::Pronoun(_) => {
+            let quoted: String = f.pieces.iter().filter_map(|p| body.get(p.clone())).collect::<Vec<_>>().join(" ");
+            let quoted_key = name_key(&quoted);
+            let upto = timeline.partition_point(|(p, _)| *p < pos);
+            for (p, n) in timeline[..upto].iter().rev().take(6) {
+                if pos - p > 3000 {
+                    break;
+                }
+                let last = n.split_whitespace().last().unwrap_or(n);
+                let lk = name_key(last);
+                if !lk.is_empty() && quoted_key.split(' ').any(|w| w == lk) {
+                    // Mentioned inside the quote: never its speaker.
+                    continue;
+                }
+                return person(n, 0.8);
+            }
+            None
+        }
+        Class::Institution => Some(Resolved {
+            speaker: Speaker { name: speakers::canonical_institution(names, &as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Institution },
+            conf: 0.9,
+        }),
+        Class::Anonymous => Some(Resolved {
+            speaker: Speaker { name: speakers::lower_article(&as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Anonymous },
+            conf: 0.9,
+        }),
+    }
 }

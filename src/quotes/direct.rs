@@ -1,0 +1,219 @@
+//! Direct quotes: a quoted stretch with its attribution after it ("…,” said
+//! X", "…,” X told Y"), before it ("X said: “…”"), the second half of a
+//! split quote, or a paragraph wholly in quotes right after an attributed
+//! one. Quoted stretches with no attribution (scare quotes, titles) are
+//! left alone.
+
+use std::ops::Range;
+
+use super::doc::{self, after_last_break, first_break, subject_before, words, Doc, Subject};
+use super::lexicon;
+use super::speakers::RawSpeaker;
+use super::tokens::{tokenize, Tok};
+use super::{sentence_subject, Found, Who};
+use crate::quotes::QuoteKind;
+
+pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
+    let body = d.body;
+    // Per quoted stretch: (index into `out`, end of its attribution).
+    let mut attributed: Vec<Option<(usize, usize)>> = vec![None; d.quoted.len()];
+    for (qi, q) in d.quoted.iter().enumerate() {
+        if skip.iter().any(|r| r.start <= q.outer.start && q.outer.start < r.end) {
+            continue;
+        }
+        let content = doc::trim(body, q.inner.clone(), ",;:—–-");
+        let Some(text) = body.get(content.clone()) else { continue };
+        let n_words = text.split_whitespace().count();
+        if text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+            continue;
+        }
+        let (Some(pf), Some(pl)) = (d.paras.get(q.para_first), d.paras.get(q.para_last)) else { continue };
+        let prev = qi.checked_sub(1).and_then(|i| d.quoted.get(i)).filter(|p| p.para_last == q.para_first);
+        let next = d.quoted.get(qi + 1).filter(|n| n.para_first == q.para_last);
+        let prev_end = prev.map_or(pf.start, |p| p.outer.end);
+        let next_start = next.map_or(pl.end, |n| n.outer.start);
+        let lead_start = after_last_break(body, prev_end..q.outer.start);
+        let lead = lead_start..q.outer.start;
+        let tail_end = first_break(body, q.outer.end..next_start);
+        let tail = q.outer.end..tail_end;
+        let inner_raw = body.get(q.inner.clone()).unwrap_or("").trim_end();
+        let open_end = inner_raw.ends_with([',', '?', '!', '—', '–', '…', '-'])
+            || body.get(tail.clone()).is_some_and(|t| t.trim_start().starts_with([',', '—', '–']));
+        let min_words = if q.single { 3 } else { 1 };
+        if n_words < min_words {
+            continue;
+        }
+        let mut found: Option<(RawSpeaker, String, usize, f32)> = None;
+        if let Some((sp, cue, end)) = tail_attribution(body, tail.clone(), open_end) {
+            found = Some((sp, cue, end, 0.95));
+        } else if let Some((sp, cue)) = lead_attribution(d, lead.clone(), q.outer.start) {
+            found = Some((sp, cue, q.outer.end, 0.93));
+        }
+        let ctx_start = if found.is_some() { lead_start.min(q.outer.start) } else { q.outer.start };
+        if let Some((sp, cue, end, conf)) = found {
+            out.push(Found {
+                who: Who::Raw(sp),
+                kind: QuoteKind::Direct,
+                cue,
+                pieces: vec![content.clone()],
+                ctx: ctx_start..end.max(q.outer.end),
+                conf,
+                para: q.para_first,
+            });
+            attributed[qi] = Some((out.len() - 1, end.max(q.outer.end)));
+            continue;
+        }
+        if q.single {
+            continue;
+        }
+        // The second half of a split quote: only the previous quote's
+        // attribution (or nothing) stands between them.
+        if let Some(p_idx) = qi.checked_sub(1).filter(|_| prev.is_some()) {
+            if let Some((fi, end)) = attributed[p_idx] {
+                let between = body.get(end.min(q.outer.start)..q.outer.start).unwrap_or("x");
+                if between.chars().all(|c| c.is_whitespace() || ".,;:—–-".contains(c)) {
+                    out.push(Found {
+                        who: Who::Same(fi),
+                        kind: QuoteKind::Direct,
+                        cue: out[fi].cue.clone(),
+                        pieces: vec![content.clone()],
+                        ctx: q.outer.clone(),
+                        conf: 0.9,
+                        para: q.para_first,
+                    });
+                    attributed[qi] = Some((out.len() - 1, q.outer.end));
+                    continue;
+                }
+            }
+        }
+        // A paragraph wholly in quotes right after an attributed quote.
+        let whole_para = body.get(pf.start..q.outer.start).is_some_and(|s| s.trim_matches(|c: char| c.is_whitespace() || "—–-•*".contains(c)).is_empty())
+            && body.get(q.outer.end..pl.end).is_some_and(|s| s.trim_matches(|c: char| c.is_whitespace() || ".,".contains(c)).is_empty());
+        if whole_para && q.para_first > 0 {
+            let last = out.iter().rposition(|f| f.para + 1 == q.para_first && f.kind == QuoteKind::Direct);
+            let last_para_end = d.paras.get(q.para_first - 1).map_or(0, |p| p.end);
+            if let Some(fi) = last {
+                // The previous paragraph must end with that quote or its
+                // attribution, not with other news.
+                let tail_text = body.get(out[fi].ctx.end.min(last_para_end)..last_para_end).unwrap_or("x");
+                if tail_text.trim_matches(|c: char| c.is_whitespace() || ".,”\"’»".contains(c)).is_empty() {
+                    out.push(Found {
+                        who: Who::Same(fi),
+                        kind: QuoteKind::Direct,
+                        cue: out[fi].cue.clone(),
+                        pieces: vec![content.clone()],
+                        ctx: q.outer.clone(),
+                        conf: 0.8,
+                        para: q.para_last,
+                    });
+                    attributed[qi] = Some((out.len() - 1, q.outer.end));
+                }
+            }
+        }
+    }
+}
+
+/// "…,” said Mayor Ada Quill on Vorn radio." / "…,” Tarn told reporters.".
+/// Returns the speaker, the cue and the end of the attribution.
+fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(RawSpeaker, String, usize)> {
+    let toks: Vec<Tok> = tokenize(body, tail.clone());
+    let lw = words(body, &toks);
+    let mut s = 0;
+    while s < toks.len() && !toks[s].word && matches!(lw[s].as_str(), "," | "—" | "–" | "-") {
+        s += 1;
+    }
+    let toks = &toks[s..];
+    let lw = &lw[s..];
+    if toks.is_empty() || !toks[0].word {
+        return None;
+    }
+    // Verb first: "said X".
+    if lexicon::quote_verb(&lw[0]) && open_end {
+        let (sp, _) = doc::phrase_after(body, toks, lw, 1, false)?;
+        return Some((sp, cue_text(body, toks, lw, 0), tail.end));
+    }
+    // Subject first: "X said".
+    let v = (1..toks.len().min(18)).find(|&i| toks[i].word && lexicon::quote_verb(&lw[i]))?;
+    let mut j = v;
+    while j > 0 && lexicon::aux_or_adverb(&lw[j - 1]) && toks[j - 1].word {
+        j -= 1;
+    }
+    if j > 0 && lexicon::negation(&lw[j - 1]) {
+        return None;
+    }
+    let sp = if j > 0 && toks[j - 1].is_punct(body, ',') {
+        super::speakers::parse_with_apposition(body, &toks[..j])?
+    } else {
+        super::speakers::parse(body, &toks[..j])?
+    };
+    if !open_end {
+        // "“….” Tarn said." is an attribution only when nothing but
+        // adverbials follow the verb.
+        let k = doc::skip_adverbials(body, toks, lw, v + 1);
+        let rest = &toks[k.min(toks.len())..];
+        if rest.iter().any(|t| t.word) && !matches!(lw[v].as_str(), "told" | "tells") {
+            return None;
+        }
+        if rest.iter().filter(|t| t.word).count() > 6 || lw.iter().any(|w| w == "that") {
+            return None;
+        }
+    }
+    Some((sp, cue_text(body, toks, lw, v), tail.end))
+}
+
+/// The cue as written: the verb, with its object for "told" ("told Reuters").
+fn cue_text(body: &str, toks: &[Tok], lw: &[String], v: usize) -> String {
+    let verb = toks[v].text(body).to_owned();
+    if matches!(lw[v].as_str(), "told" | "tells") {
+        let mut e = v + 1;
+        while e < toks.len() && toks[e].word && e - v <= 5 && lw[e] != "that" && !matches!(lw[e].as_str(), "on" | "in" | "at" | "during" | "late" | "last") {
+            e += 1;
+        }
+        if e > v + 1 {
+            if let Some(s) = body.get(toks[v].start..toks[e - 1].end) {
+                return s.to_owned();
+            }
+        }
+    }
+    verb
+}
+
+/// "X said: “…”", "X added, “…”", "X said that “…”".
+fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(RawSpeaker, String)> {
+    let body = d.body;
+    let text = body.get(lead.clone())?;
+    let t = text.trim_end();
+    if t.is_empty() {
+        return None;
+    }
+    let toks: Vec<Tok> = tokenize(body, lead.clone());
+    let lw = words(body, &toks);
+    let mut end = toks.len();
+    while end > 0 && !toks[end - 1].word && matches!(lw[end - 1].as_str(), ":" | "," | "—" | "–") {
+        end -= 1;
+    }
+    let ended_with_mark = end < toks.len();
+    if end > 0 && lw[end - 1] == "that" {
+        end -= 1;
+    } else if !ended_with_mark && !(end > 0 && lexicon::quote_verb(&lw[end - 1])) {
+        return None;
+    }
+    let _ = quote_start;
+    // The verb: the last speech verb, at most 8 words before the quote.
+    let v = (end.saturating_sub(9)..end).rev().find(|&i| toks[i].word && (lexicon::quote_verb(&lw[i]) || lexicon::participle_cue(&lw[i])))?;
+    if toks[v + 1..end].iter().any(|t| !t.word) {
+        return None;
+    }
+    let cue = cue_text(body, &toks, &lw, v);
+    if lexicon::participle_cue(&lw[v]) {
+        if v == 0 || !toks[v - 1].is_punct(body, ',') {
+            return None;
+        }
+        return sentence_subject(body, &toks[..v]).map(|sp| (sp, cue));
+    }
+    match subject_before(body, &toks, &lw, v) {
+        Some(Subject::Phrase(sp)) => Some((sp, cue)),
+        Some(Subject::Elided) => sentence_subject(body, &toks[..v]).map(|sp| (sp, cue)),
+        None => doc::appositive_subject_before(body, &toks, &lw, v).map(|sp| (sp, cue)),
+    }
+}

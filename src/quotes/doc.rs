@@ -1,0 +1,378 @@
+//! The article as quote extraction sees it: paragraphs, sentences, quoted
+//! stretches (joined over paragraphs), and the clause-level helpers the
+//! passes share (subject before a verb, speaker phrase after a verb,
+//! adverbials to skip).
+
+use std::ops::Range;
+
+use super::lexicon;
+use super::marks::{self, Mark};
+use super::speakers::{self, Class, RawSpeaker};
+use super::tokens::{lower, Tok};
+use crate::text;
+
+/// A quoted stretch, possibly over several paragraphs.
+#[derive(Debug, Clone)]
+pub struct Quoted {
+    pub outer: Range<usize>,
+    pub inner: Range<usize>,
+    pub para_first: usize,
+    pub para_last: usize,
+    pub single: bool,
+}
+
+pub struct Doc<'a> {
+    pub body: &'a str,
+    pub paras: Vec<Range<usize>>,
+    /// Sentence ranges with their paragraph index, in order.
+    pub sents: Vec<(Range<usize>, usize)>,
+    pub quoted: Vec<Quoted>,
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(body: &'a str) -> Doc<'a> {
+        let paras = text::paragraphs(body);
+        let mut sents = Vec::new();
+        for (pi, p) in paras.iter().enumerate() {
+            let Some(pt) = body.get(p.clone()) else { continue };
+            for s in text::sentences(pt) {
+                sents.push((p.start + s.start..p.start + s.end, pi));
+            }
+        }
+        let mut quoted: Vec<Quoted> = Vec::new();
+        let mut pending: Option<Quoted> = None;
+        for (pi, p) in paras.iter().enumerate() {
+            let ms: Vec<Mark> = marks::find(body, p.clone(), pi);
+            for (mi, m) in ms.iter().enumerate() {
+                // A quote left open at the end of the previous paragraph
+                // continues if this paragraph opens with a quote mark.
+                if let Some(mut q) = pending.take() {
+                    if mi == 0 && m.outer.start == p.start && !m.single {
+                        q.outer.end = m.outer.end;
+                        q.inner.end = m.inner.end;
+                        q.para_last = pi;
+                        if m.closed {
+                            quoted.push(q);
+                        } else {
+                            pending = Some(q);
+                        }
+                        continue;
+                    }
+                }
+                let q = Quoted { outer: m.outer.clone(), inner: m.inner.clone(), para_first: pi, para_last: pi, single: m.single };
+                if m.closed {
+                    quoted.push(q);
+                } else if !m.single && mi + 1 == ms.len() {
+                    pending = Some(q);
+                }
+            }
+            if let Some(q) = &pending {
+                if q.para_last < pi {
+                    pending = None;
+                }
+            }
+        }
+        Doc { body, paras, sents, quoted }
+    }
+
+    /// The quoted stretch whose marks contain byte `pos`, if any.
+    pub fn quoted_at(&self, pos: usize) -> Option<&Quoted> {
+        let i = self.quoted.partition_point(|q| q.outer.end <= pos);
+        self.quoted.get(i).filter(|q| q.outer.start <= pos)
+    }
+
+    /// The sentences that `range` touches, as one range (for `Quote::sentence`).
+    pub fn sentence_around(&self, range: Range<usize>) -> Range<usize> {
+        let first = self.sents.partition_point(|(s, _)| s.end <= range.start);
+        let last = self.sents.partition_point(|(s, _)| s.start < range.end);
+        let start = self.sents.get(first).map_or(range.start, |(s, _)| s.start.min(range.start));
+        let end = if last > 0 { self.sents.get(last - 1).map_or(range.end, |(s, _)| s.end.max(range.end)) } else { range.end };
+        start..end
+    }
+}
+
+/// Trims whitespace and the given punctuation off both ends of a range.
+pub fn trim(body: &str, r: Range<usize>, punct: &str) -> Range<usize> {
+    let Some(s) = body.get(r.clone()) else { return r.start..r.start };
+    let lead = s.len() - s.trim_start_matches(|c: char| c.is_whitespace() || punct.contains(c)).len();
+    let t = s.trim_end_matches(|c: char| c.is_whitespace() || punct.contains(c));
+    if t.len() <= lead {
+        return r.start..r.start;
+    }
+    r.start + lead..r.start + t.len()
+}
+
+/// Lower-cased words of a token slice.
+pub fn words(body: &str, toks: &[Tok]) -> Vec<String> {
+    toks.iter().map(|t| if t.word { lower(body, t) } else { t.text(body).to_owned() }).collect()
+}
+
+fn boundary_punct(s: &str) -> bool {
+    matches!(s, "," | ";" | ":" | "—" | "–" | "(" | "“" | "”" | "\"" | "«" | "»" | "-")
+}
+
+/// The subject of a speech verb at `v`: a speaker phrase that runs from a
+/// clause boundary to the verb (aux words and adverbs may sit between).
+pub enum Subject {
+    Phrase(RawSpeaker),
+    /// "…, but said …": the subject is the sentence's.
+    Elided,
+}
+
+pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Subject> {
+    let mut j = v;
+    while j > 0 && toks[j - 1].word && lexicon::aux_or_adverb(&lw[j - 1]) {
+        j -= 1;
+    }
+    if j > 0 && toks[j - 1].word && lexicon::negation(&lw[j - 1]) {
+        return None;
+    }
+    if j == 0 {
+        return None;
+    }
+    // Elided subject right after a conjunction: "…, but said", "and added".
+    if toks[j - 1].word && matches!(lw[j - 1].as_str(), "and" | "but") {
+        return Some(Subject::Elided);
+    }
+    // Walk back to the clause boundary.
+    let mut b = j;
+    while b > 0 {
+        let t = &toks[b - 1];
+        if !t.word && boundary_punct(&lw[b - 1]) {
+            break;
+        }
+        if t.word && lexicon::conjunction(&lw[b - 1]) {
+            break;
+        }
+        if !t.word && lw[b - 1] != "." && lw[b - 1] != "'" && lw[b - 1] != "’" {
+            return None;
+        }
+        b -= 1;
+        if j - b > 16 {
+            return None;
+        }
+    }
+    let phrase = &toks[b..j];
+    let at_boundary = b == 0
+        || (toks[b - 1].word && lexicon::conjunction(&lw[b - 1]))
+        || (!toks[b - 1].word && boundary_punct(&lw[b - 1]));
+    if !at_boundary {
+        return None;
+    }
+    // "X, the Y, said": an apposition ends right before the verb.
+    if b > 0 && toks[b - 1].is_punct(body, ',') && phrase.is_empty() {
+        return None;
+    }
+    // "Trump and Zelensky said": a coordinated subject is not one speaker.
+    if b >= 1 && lw[b - 1] == "and" && b >= 2 && toks[b - 2].word {
+        return None;
+    }
+    speakers::parse(body, phrase).map(Subject::Phrase)
+}
+
+/// Subject with an apposition: "The Kremlin spokesperson, Dmitry Peskov,
+/// said" — the verb is preceded by a comma.
+pub fn appositive_subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<RawSpeaker> {
+    let mut j = v;
+    while j > 0 && toks[j - 1].word && lexicon::aux_or_adverb(&lw[j - 1]) {
+        j -= 1;
+    }
+    if j == 0 || !toks[j - 1].is_punct(body, ',') {
+        return None;
+    }
+    // Find the two commas before.
+    let mut commas = 0;
+    let mut b = j - 1;
+    while b > 0 {
+        if toks[b - 1].is_punct(body, ',') {
+            commas += 1;
+            if commas == 1 {
+                b -= 1;
+                continue;
+            }
+        }
+        if commas == 1 && (toks[b - 1].is_punct(body, ',') || (!toks[b - 1].word && boundary_punct(&lw[b - 1])) || (toks[b - 1].word && lexicon::conjunction(&lw[b - 1]))) {
+            break;
+        }
+        if !toks[b - 1].word && !toks[b - 1].is_punct(body, ',') && lw[b - 1] != "." && lw[b - 1] != "'" && lw[b - 1] != "’" {
+            if commas == 0 {
+                return None;
+            }
+            break;
+        }
+        b -= 1;
+        if j - b > 30 {
+            return None;
+        }
+    }
+    if commas != 1 {
+        return None;
+    }
+    speakers::parse_with_apposition(body, &toks[b..j])
+}
+
+/// The speaker phrase right after a verb ("said Mayor Ada Quill on Vorn
+/// radio"): words up to punctuation or a preposition.
+pub fn phrase_after(body: &str, toks: &[Tok], lw: &[String], from: usize, allow_of: bool) -> Option<(RawSpeaker, usize)> {
+    let mut e = from;
+    while e < toks.len() && e - from < 14 {
+        let t = &toks[e];
+        if !t.word {
+            break;
+        }
+        let w = lw[e].as_str();
+        let stop = matches!(
+            w,
+            "on" | "at" | "to" | "during" | "after" | "via" | "according" | "while" | "as" | "when"
+                | "before" | "last" | "late" | "early" | "earlier" | "later" | "today" | "yesterday"
+                | "that" | "who" | "which" | "told" | "said" | "in" | "adding" | "this" | "monday"
+                | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+                | "with" | "from" | "by" | "because" | "and" | "but"
+        );
+        let of_ok = allow_of && matches!(w, "of" | "for" | "in" | "on" | "and") && e > from;
+        if stop && !of_ok {
+            break;
+        }
+        e += 1;
+    }
+    while e > from && allow_of && matches!(lw[e - 1].as_str(), "of" | "for" | "in" | "on" | "and") {
+        e -= 1;
+    }
+    let sp = speakers::parse(body, &toks[from..e])?;
+    // "said Dmitry Peskov, the Kremlin spokesman": take the role.
+    let mut end = e;
+    let mut sp = sp;
+    if e + 1 < toks.len() && toks[e].is_punct(body, ',') && matches!(sp.class, Class::Named(_)) && lw[e + 1] == "the" {
+        let mut k = e + 1;
+        while k < toks.len() && toks[k].word && k - e < 10 {
+            k += 1;
+        }
+        if let Some(r) = speakers::parse(body, &toks[e + 1..k]) {
+            if matches!(r.class, Class::Role(..)) {
+                sp.role = r.role;
+                end = k;
+            }
+        }
+    }
+    Some((sp, end))
+}
+
+/// Skips adverbials after a speech verb ("on Monday", "in a statement",
+/// "on Telegram", "late Tuesday", "last week"). Returns the next index.
+pub fn skip_adverbials(body: &str, toks: &[Tok], lw: &[String], mut k: usize) -> usize {
+    let day = |w: &str| {
+        matches!(w, "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "today" | "yesterday" | "tonight")
+    };
+    let mut guard = 0;
+    while k < toks.len() && guard < 8 {
+        guard += 1;
+        let w = lw[k].as_str();
+        if day(w) || matches!(w, "earlier" | "later" | "again" | "also" | "repeatedly" | "previously" | "publicly" | "privately" | "separately" | "recently" | "once") {
+            k += 1;
+            continue;
+        }
+        if matches!(w, "late" | "early" | "last" | "this" | "next" | "on") && k + 1 < toks.len() {
+            let n = lw[k + 1].as_str();
+            if day(n) || matches!(n, "week" | "month" | "year" | "night" | "weekend" | "morning" | "evening" | "afternoon" | "friday's" | "time") {
+                k += 2;
+                continue;
+            }
+            if w == "on" && toks[k + 1].is_cap(body) {
+                // "on Telegram", "on Truth Social", "on X", "on Feb 3"
+                let mut e = k + 1;
+                while e < toks.len() && toks[e].is_cap(body) && e - k < 4 {
+                    e += 1;
+                }
+                while e < toks.len() && toks[e].word && lw[e].chars().all(|c| c.is_ascii_digit()) {
+                    e += 1;
+                }
+                k = e;
+                continue;
+            }
+            if w == "on" && matches!(n, "social" | "state" | "television" | "tv" | "the" | "his" | "her" | "its" | "their") {
+                let mut e = k + 2;
+                while e < toks.len() && toks[e].word && e - k < 5 && !matches!(lw[e].as_str(), "that") && (toks[e].is_cap(body) || matches!(lw[e].as_str(), "media" | "television" | "tv" | "channel" | "platform" | "account" | "network" | "sidelines" | "call" | "phone" | "website" | "page")) {
+                    e += 1;
+                }
+                if e > k + 2 {
+                    k = e;
+                    continue;
+                }
+                if matches!(n, "social" | "television" | "tv") {
+                    k += 2;
+                    continue;
+                }
+            }
+        }
+        if matches!(w, "in" | "during") && k + 2 < toks.len() {
+            let n = lw[k + 1].as_str();
+            if matches!(n, "a" | "an" | "his" | "her" | "their" | "its" | "the") {
+                let mut e = k + 2;
+                while e < toks.len() && e - k < 6 && toks[e].word && !matches!(lw[e].as_str(), "that") {
+                    let x = lw[e].as_str();
+                    e += 1;
+                    if matches!(x, "statement" | "interview" | "post" | "video" | "address" | "speech" | "briefing" | "message" | "comments" | "remarks" | "call" | "conversation" | "letter" | "tweet" | "broadcast" | "appearance" | "op-ed" | "article" | "podcast" | "conference" | "session" | "meeting" | "talk" | "summit") {
+                        k = e;
+                        break;
+                    }
+                }
+                if k == e {
+                    continue;
+                }
+                break;
+            }
+            if toks[k + 1].is_cap(body) && lexicon::place(&lw[k + 1]) {
+                k += 2;
+                continue;
+            }
+        }
+        break;
+    }
+    k
+}
+
+/// Whether the word is a first-person pronoun (verbatim speech).
+pub fn first_person(body: &str, toks: &[Tok]) -> bool {
+    toks.iter().any(|t| {
+        let s = t.text(body);
+        matches!(s, "I" | "I'm" | "I’m" | "I've" | "I’ve" | "I'll" | "I’ll" | "I'd" | "I’d" | "we" | "We" | "my" | "My" | "our" | "Our" | "myself" | "ourselves" | "me")
+    })
+}
+
+/// The last sentence break ('.', '!', '?' followed by a space, not after
+/// an abbreviation) in `body[r]`, as the byte after it.
+pub fn after_last_break(body: &str, r: Range<usize>) -> usize {
+    let Some(s) = body.get(r.clone()) else { return r.start };
+    let b = s.as_bytes();
+    let mut i = b.len();
+    while i > 1 {
+        i -= 1;
+        if b[i].is_ascii_whitespace() && matches!(b[i - 1], b'.' | b'!' | b'?') && !abbrev_before(s, i - 1) {
+            return r.start + i;
+        }
+    }
+    r.start
+}
+
+/// The first sentence break in `body[r]`: the byte of the terminator.
+pub fn first_break(body: &str, r: Range<usize>) -> usize {
+    let Some(s) = body.get(r.clone()) else { return r.end };
+    let b = s.as_bytes();
+    for i in 0..b.len() {
+        if matches!(b[i], b'.' | b'!' | b'?') && (i + 1 == b.len() || b[i + 1].is_ascii_whitespace()) && !abbrev_before(s, i) {
+            return r.start + i;
+        }
+    }
+    r.end
+}
+
+fn abbrev_before(s: &str, dot: usize) -> bool {
+    if s.as_bytes().get(dot) != Some(&b'.') {
+        return false;
+    }
+    let head = &s[..dot];
+    let w = head.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+    let lw = w.to_ascii_lowercase();
+    (w.chars().count() == 1 && w.chars().all(char::is_uppercase))
+        || matches!(lw.as_str(), "mr" | "mrs" | "ms" | "dr" | "prof" | "gen" | "lt" | "col" | "maj" | "capt" | "sen" | "rep" | "gov" | "st" | "jr" | "no" | "vs" | "u.s" | "u.k" | "u.n" | "jan" | "feb" | "aug" | "sept" | "oct" | "nov" | "dec")
+}

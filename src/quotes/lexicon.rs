@@ -1,0 +1,292 @@
+//! The words quote extraction recognises: speech verbs, titles and roles,
+//! institution heads, anonymous-source heads, pronouns.
+//!
+//! Plain sorted-by-meaning word lists and small predicates over one
+//! lower-cased word. No parsing here, no state.
+
+/// Verbs that report speech and may be followed by a clause without "that"
+/// ("X said the talks…") or close a quote ("…,” X said).
+const SAY_VERBS: &[&str] = &[
+    "said", "says", "say", "told", "tells", "wrote", "writes", "added", "adds", "posted", "posts",
+    "tweeted", "tweets",
+];
+
+/// Verbs that report a statement only when followed by "that" (or closing a
+/// quote): "insisted that", "warned that".
+const THAT_VERBS: &[&str] = &[
+    "insisted", "insists", "claimed", "claims", "warned", "warns", "denied", "denies", "stressed",
+    "stresses", "stated", "states", "noted", "notes", "announced", "announces", "argued", "argues",
+    "confirmed", "confirms", "explained", "explains", "emphasised", "emphasized", "emphasises",
+    "emphasizes", "acknowledged", "acknowledges", "admitted", "admits", "reiterated",
+    "reiterates", "declared", "declares", "asserted", "asserts", "alleged", "alleges", "predicted",
+    "predicts", "conceded", "concedes", "replied", "replies", "responded", "suggested",
+    "suggests", "underlined", "underlines", "underscored", "underscores", "maintained",
+    "maintains", "repeated", "repeats", "recalled", "recalls", "remarked", "observed",
+    "complained", "cautioned", "assured", "assures", "promised", "promises", "vowed", "pledged",
+    "reported", "reports", "clarified", "highlighted", "pointed", "concluded", "countered",
+    "agreed", "indicated", "signalled", "signaled", "hinted", "boasted", "lamented", "announced",
+    "informed", "stated", "swore", "testified", "contended", "answered",
+];
+
+/// Verbs that only close a quote ("…?” she asked).
+const QUOTE_ONLY_VERBS: &[&str] = &[
+    "asked", "asks", "continued", "continues", "joked", "quipped", "shouted", "exclaimed",
+    "recounted", "commented", "comments", "went", "wrote", "urged", "urges", "added",
+];
+
+/// A speech verb: `Some(true)` when it may take a bare clause ("said the…").
+pub fn speech_verb(w: &str) -> Option<bool> {
+    if SAY_VERBS.contains(&w) {
+        Some(true)
+    } else if THAT_VERBS.contains(&w) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Any verb that attributes a direct quote ("…,” she asked).
+pub fn quote_verb(w: &str) -> bool {
+    SAY_VERBS.contains(&w) || THAT_VERBS.contains(&w) || QUOTE_ONLY_VERBS.contains(&w)
+}
+
+/// Participles that attribute with an elided subject: ", adding that …".
+pub fn participle_cue(w: &str) -> bool {
+    matches!(w, "adding" | "saying" | "stressing" | "insisting" | "warning" | "noting" | "arguing" | "claiming" | "stating" | "explaining" | "writing")
+}
+
+/// Words between a subject and its verb that do not break the link
+/// ("Zelenskyy also said", "he has repeatedly warned").
+pub fn aux_or_adverb(w: &str) -> bool {
+    matches!(
+        w,
+        "has" | "have" | "had" | "also" | "again" | "repeatedly" | "previously" | "earlier"
+            | "later" | "then" | "once" | "reportedly" | "publicly" | "separately" | "further"
+            | "recently" | "today" | "yesterday" | "himself" | "herself" | "themselves" | "already"
+            | "subsequently" | "first" | "twice" | "privately" | "explicitly" | "openly"
+            | "bluntly" | "flatly" | "firmly" | "strongly" | "simply" | "just" | "even" | "now"
+            | "last" | "week" | "night" | "month" | "year" | "tonight" | "on" | "monday"
+            | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+    )
+}
+
+/// Words that negate or hedge a verb: "did not say", "never said".
+pub fn negation(w: &str) -> bool {
+    matches!(
+        w,
+        "not" | "never" | "n't" | "didn't" | "doesn't" | "don't" | "hasn't" | "haven't" | "hadn't"
+            | "won't" | "wouldn't" | "cannot" | "can't" | "declined" | "refused" | "did" | "does"
+            | "do" | "would" | "could" | "might" | "may" | "will" | "should" | "to" | "must"
+            | "shall" | "can" | "was" | "were" | "is" | "are" | "be" | "been" | "being" | "if"
+            | "who" | "which" | "what" | "whom" | "whose" | "whether"
+    )
+}
+
+/// Words that begin a clause after a comma: "…, though he said …".
+pub fn conjunction(w: &str) -> bool {
+    matches!(
+        w,
+        "and" | "but" | "while" | "though" | "although" | "as" | "because" | "since" | "when"
+            | "after" | "before" | "so" | "yet" | "whereas" | "meanwhile" | "however" | "instead"
+            | "now" | "still"
+    )
+}
+
+/// Nationality and organisation adjectives that may precede a title:
+/// "Russian Foreign Minister", "US President", "Nato secretary general".
+pub fn nationality(w: &str) -> bool {
+    matches!(
+        w,
+        "russian" | "ukrainian" | "us" | "u.s" | "american" | "german" | "french" | "british"
+            | "uk" | "eu" | "european" | "polish" | "hungarian" | "chinese" | "turkish" | "italian"
+            | "nato" | "un" | "belarusian" | "finnish" | "estonian" | "latvian" | "lithuanian"
+            | "swedish" | "dutch" | "belgian" | "spanish" | "canadian" | "japanese" | "indian"
+            | "israeli" | "iranian" | "saudi" | "emirati" | "qatari" | "swiss" | "austrian"
+            | "czech" | "slovak" | "romanian" | "moldovan" | "georgian" | "kazakh" | "danish"
+            | "norwegian" | "irish" | "western" | "kremlin" | "white" | "house" | "ukraine's"
+            | "russia's" | "soviet" | "crimean" | "chechen" | "north" | "south" | "korean"
+            | "brazilian" | "greek" | "bulgarian" | "croatian" | "serbian" | "slovenian"
+            | "portuguese" | "australian" | "egyptian" | "syrian" | "armenian" | "azerbaijani"
+            | "uzbek" | "kyrgyz" | "tajik" | "turkmen" | "mongolian" | "vietnamese" | "cuban"
+            | "venezuelan" | "mexican" | "pakistani" | "afghan" | "iraqi" | "palestinian"
+            | "lebanese" | "jordanian" | "ambassadorial" | "g7" | "g20" | "osce" | "iaea"
+    )
+}
+
+/// Countries and capitals: part of a title ("President of Russia …") or,
+/// alone as a subject, an institution ("Moscow has said …").
+pub fn place(w: &str) -> bool {
+    matches!(
+        w,
+        "russia" | "ukraine" | "belarus" | "moscow" | "kyiv" | "kiev" | "washington" | "beijing"
+            | "china" | "france" | "germany" | "britain" | "berlin" | "paris" | "london"
+            | "brussels" | "warsaw" | "poland" | "hungary" | "budapest" | "ankara" | "turkey"
+            | "iran" | "tehran" | "israel" | "america" | "europe" | "minsk" | "kazakhstan"
+            | "uzbekistan" | "india" | "delhi" | "tokyo" | "japan" | "italy" | "rome"
+            | "federation" | "republic" | "kingdom" | "states" | "united" | "nations" | "union"
+            | "abu" | "dhabi" | "uae" | "qatar" | "doha" | "riyadh" | "geneva" | "istanbul"
+            | "moldova" | "georgia" | "armenia" | "azerbaijan" | "finland" | "sweden" | "norway"
+            | "denmark" | "estonia" | "latvia" | "lithuania" | "romania" | "slovakia"
+            | "netherlands" | "belgium" | "spain" | "canada" | "crimea" | "donbas" | "vatican"
+            | "pyongyang" | "seoul" | "korea" | "syria" | "damascus" | "egypt" | "cairo" | "brazil"
+            | "africa"
+    )
+}
+
+/// Title and role words: "President", "Foreign Minister", "spokesman".
+pub fn title(w: &str) -> bool {
+    role_head(w)
+        || matches!(
+            w,
+            "vice" | "prime" | "foreign" | "defence" | "defense" | "state" | "press" | "special"
+                | "deputy" | "first" | "lady" | "national" | "security" | "policy"
+                | "foreign-policy" | "interior" | "finance" | "economy" | "energy" | "affairs"
+                | "trade" | "economic" | "presidential" | "former" | "top" | "senior" | "high"
+                | "lead" | "chief-of-staff" | "mr" | "mrs" | "ms" | "dr" | "prof" | "gen" | "lt"
+                | "col" | "maj" | "capt" | "adm" | "sen" | "rep" | "gov" | "sir" | "dame" | "lord"
+                | "acting" | "then" | "current" | "outgoing" | "incoming" | "new" | "military"
+                | "intelligence" | "justice" | "health" | "culture" | "education" | "agriculture"
+                | "digital" | "transformation" | "infrastructure" | "emergency" | "situations"
+                | "armed" | "forces" | "staff" | "general" | "council" | "office" | "executive"
+                | "european" | "commission" | "administration" | "ministry" | "regional"
+                | "military-civilian" | "city" | "oblast" | "region" | "parliamentary"
+                | "investment" | "peace" | "talks" | "delegation" | "team" | "federal"
+                | "ukraine's" | "russia's" | "nato's" | "eu's" | "kremlin's" | "party" | "opposition"
+                | "human" | "rights" | "civil" | "local" | "district" | "de" | "facto" | "supreme"
+                | "main" | "directorate" | "service" | "sbu" | "gur" | "fsb" | "representative"
+                | "permanent" | "un" | "holy" | "see" | "cardinal" | "patriarch" | "metropolitan"
+        )
+}
+
+/// Heads of a role noun phrase: "the mayor", "the Kremlin spokesman".
+pub fn role_head(w: &str) -> bool {
+    matches!(
+        w,
+        "president" | "minister" | "chancellor" | "secretary" | "spokesman" | "spokeswoman"
+            | "spokesperson" | "mayor" | "governor" | "adviser" | "advisor" | "aide" | "envoy"
+            | "ambassador" | "chief" | "head" | "commander" | "commander-in-chief" | "speaker"
+            | "senator" | "congressman" | "congresswoman" | "pope" | "king" | "queen" | "prince"
+            | "leader" | "director" | "commissioner" | "chairman" | "chairwoman" | "chair"
+            | "negotiator" | "premier" | "ombudsman" | "prosecutor" | "general" | "diplomat"
+            | "emissary" | "representative" | "lawmaker" | "deputy" | "vice-president"
+            | "vice-chancellor" | "co-chair" | "administrator" | "coordinator" | "official"
+            | "chief-of-staff" | "counsellor" | "counselor" | "chairperson" | "ceo" | "founder"
+            | "economist" | "analyst" | "professor" | "researcher" | "fellow" | "historian"
+            | "expert" | "author" | "journalist" | "correspondent" | "editor" | "patriarch"
+            | "metropolitan" | "priest" | "bishop" | "archbishop" | "mp" | "mep" | "senior"
+            | "strongman" | "autocrat" | "dictator" | "politician" | "general-secretary"
+            | "secretary-general" | "high-representative" | "ombudswoman" | "czar" | "tsar"
+    )
+}
+
+/// Heads that make a speaker anonymous: "a senior US official", "US sources".
+pub fn anonymous_head(w: &str) -> bool {
+    matches!(
+        w,
+        "official" | "officials" | "source" | "sources" | "diplomat" | "diplomats" | "person"
+            | "people" | "aide" | "aides" | "insider" | "insiders" | "officer" | "officers"
+            | "leaders" | "lawmakers" | "analysts" | "experts" | "observers" | "residents"
+            | "witnesses" | "negotiators" | "members" | "critics" | "activists" | "soldiers"
+            | "advisers" | "advisors" | "participants" | "representatives" | "authorities"
+            | "spokespeople" | "commanders" | "economists" | "investigators" | "researchers"
+            | "scientists" | "doctors" | "volunteers" | "locals" | "villagers" | "man" | "woman"
+            | "resident" | "witness" | "soldier" | "spokesmen" | "ministers" | "governments"
+            | "politicians" | "envoys" | "delegates" | "delegations" | "staffers" | "staffer"
+            | "employee" | "employees" | "worker" | "workers" | "figures" | "figure" | "voices"
+    )
+}
+
+/// Heads that make a speaker an institution: "the Kremlin", "Russia's
+/// Defense Ministry", "Ukraine's general staff".
+pub fn institution_head(w: &str) -> bool {
+    matches!(
+        w,
+        "kremlin" | "house" | "pentagon" | "ministry" | "department" | "office" | "council"
+            | "commission" | "staff" | "force" | "forces" | "service" | "agency" | "committee"
+            | "assembly" | "parliament" | "duma" | "rada" | "government" | "administration"
+            | "embassy" | "bank" | "fund" | "institute" | "organization" | "organisation" | "union"
+            | "command" | "guard" | "army" | "navy" | "police" | "court" | "cabinet" | "nato"
+            | "un" | "eu" | "osce" | "iaea" | "unicef" | "unhcr" | "who" | "imf" | "secretariat"
+            | "directorate" | "presidency" | "headquarters" | "mission" | "coalition" | "alliance"
+            | "authority" | "sbu" | "fsb" | "gur" | "isw" | "bureau" | "board" | "party"
+            | "regime" | "kyiv" | "moscow" | "washington" | "beijing" | "ukraine" | "russia"
+            | "minsk" | "brussels" | "berlin" | "paris" | "london" | "ankara" | "tehran"
+            | "china" | "belarus" | "iran" | "g7" | "senate" | "congress" | "state" | "patrol"
+            | "fleet" | "group" | "centre" | "center" | "network" | "monitor" | "team"
+            | "delegation" | "prosecutor's" | "ombudsman's" | "operator" | "company"
+            | "utility" | "ukrenergo" | "naftogaz" | "gazprom" | "rosatom" | "mfa" | "mod"
+            | "rosaviatsia" | "roskomnadzor" | "cabinet's" | "hq" | "defence" | "defense"
+    )
+}
+
+/// News agencies and outlets: an "according to Reuters" names a source of
+/// news, not a speaker.
+pub fn outlet(w: &str) -> bool {
+    matches!(
+        w,
+        "reuters" | "ap" | "afp" | "bloomberg" | "tass" | "interfax" | "ria" | "novosti" | "cnn"
+            | "bbc" | "axios" | "politico" | "times" | "journal" | "post" | "guardian" | "telegraph"
+            | "economist" | "kommersant" | "vedomosti" | "izvestia" | "rbc" | "ukrinform"
+            | "unian" | "pravda" | "independent" | "nbc" | "cbs" | "abc" | "fox" | "news"
+            | "agency" | "media" | "newspaper" | "report" | "reports" | "reporting" | "dpa"
+            | "ansa" | "efe" | "xinhua" | "yonhap" | "anadolu" | "nhk" | "rt" | "sky" | "france"
+            | "spiegel" | "welt" | "bild" | "zeit" | "monde" | "figaro" | "wsj" | "nyt" | "ft"
+            | "semafor" | "suspilne" | "meduza" | "novaya" | "gazeta" | "rossiya-24" | "channel"
+            | "television" | "tv" | "radio" | "broadcaster" | "outlet" | "website" | "magazine"
+            | "data" | "estimates" | "figures" | "statistics" | "survey" | "poll" | "polls"
+            | "analysis" | "study" | "documents" | "document" | "records" | "calculations"
+            | "research" | "reporters" | "images" | "footage" | "map" | "maps" | "tally"
+    )
+}
+
+/// Pronouns that may stand for a speaker.
+pub fn pronoun(w: &str) -> Option<Pronoun> {
+    match w {
+        "he" => Some(Pronoun::He),
+        "she" => Some(Pronoun::She),
+        "they" => Some(Pronoun::They),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pronoun {
+    He,
+    She,
+    They,
+}
+
+/// Determiners and quantifiers that may open a speaker phrase.
+pub fn determiner(w: &str) -> bool {
+    matches!(
+        w,
+        "the" | "a" | "an" | "several" | "some" | "many" | "two" | "three" | "four" | "one" | "other"
+            | "another" | "most" | "few" | "numerous" | "multiple" | "various" | "both" | "its"
+            | "his" | "her" | "their" | "all" | "these" | "those" | "no" | "any" | "more"
+    )
+}
+
+/// Adjectives and qualifiers inside an anonymous or role phrase:
+/// "a senior US official", "two people familiar with the matter".
+pub fn qualifier(w: &str) -> bool {
+    matches!(
+        w,
+        "senior" | "top" | "high-ranking" | "high-level" | "junior" | "former" | "unnamed"
+            | "anonymous" | "western" | "local" | "regional" | "european" | "military" | "russian"
+            | "ukrainian" | "american" | "government" | "administration" | "security"
+            | "intelligence" | "defence" | "defense" | "diplomatic" | "foreign" | "state"
+            | "presidential" | "kremlin" | "white" | "house" | "official" | "knowledgeable"
+            | "familiar" | "close" | "with" | "to" | "in" | "of" | "at" | "from" | "on"
+            | "matter" | "talks" | "negotiations" | "discussions" | "plans" | "situation"
+            | "delegation" | "side" | "team" | "ministry" | "city" | "military-civilian"
+            | "israeli" | "eu" | "nato" | "un" | "us" | "u.s" | "uk" | "british" | "french"
+            | "german" | "polish" | "chinese" | "turkish" | "authorities" | "officials"
+            | "energy" | "national" | "deputy" | "chief" | "press" | "police" | "emergency"
+            | "health" | "rescue" | "region" | "regional-level" | "oblast" | "occupation"
+            | "occupied" | "installed" | "kremlin-installed" | "russian-installed"
+            | "moscow-installed" | "pro-russian" | "pro-kremlin" | "separatist" | "army"
+            | "current" | "serving" | "retired" | "leading" | "prominent" | "independent"
+            | "and" | "peace" | "economic" | "political" | "financial" | "civilian" | "federal"
+            | "his" | "her" | "their" | "its"
+    )
+}

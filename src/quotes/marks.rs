@@ -1,0 +1,114 @@
+//! Quoted stretches of a paragraph: `"…"`, `“…”`, `‘…’`, `«…»`, `„…“`.
+//!
+//! One linear pass per paragraph that tracks only the outermost quote
+//! (nested marks are part of the quoted text). A quote left open at the end
+//! of a paragraph is kept as `closed: false`; the caller joins it with the
+//! next paragraph when that one opens with a quote mark (the convention for
+//! quotes that run over paragraphs) and drops it otherwise.
+
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Straight,
+    Curly,
+    Low,
+    Guillemet,
+    Single,
+}
+
+/// One quoted stretch inside one paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    /// From the opening mark to after the closing one (or paragraph end).
+    pub outer: Range<usize>,
+    /// The text between the marks.
+    pub inner: Range<usize>,
+    pub para: usize,
+    pub closed: bool,
+    /// Single quotes (‘…’): more often scare quotes or headlines.
+    pub single: bool,
+}
+
+/// The quoted stretches of `body[para]`, in order.
+pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
+    let Some(text) = body.get(para.clone()) else {
+        return Vec::new();
+    };
+    let base = para.start;
+    let mut out = Vec::new();
+    let mut open: Option<(usize, usize, Style)> = None; // (mark pos, inner start, style)
+    let mut prev: Option<char> = None;
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let next = it.peek().map(|&(_, n)| n);
+        let after = i + c.len_utf8();
+        let opening_context =
+            prev.is_none_or(|p| p.is_whitespace() || "([{—–-:/>*_\u{a0}".contains(p));
+        match (open, c) {
+            (None, '“') => open = Some((i, after, Style::Curly)),
+            (None, '„') => open = Some((i, after, Style::Low)),
+            (None, '«') => open = Some((i, after, Style::Guillemet)),
+            (None, '"') if opening_context && next.is_some_and(|n| !n.is_whitespace()) => {
+                open = Some((i, after, Style::Straight))
+            }
+            (None, '‘') if opening_context => open = Some((i, after, Style::Single)),
+            // A closing curly mark used as an opening one ("”Yes,” he said").
+            (None, '”') if opening_context && next.is_some_and(char::is_alphanumeric) => {
+                open = Some((i, after, Style::Curly))
+            }
+            (Some((o, s, Style::Curly)), '”')
+            | (Some((o, s, Style::Low)), '“' | '”')
+            | (Some((o, s, Style::Guillemet)), '»')
+            | (Some((o, s, Style::Straight)), '"') => {
+                let single = false;
+                out.push(Mark { outer: base + o..base + after, inner: base + s..base + i, para: para_index, closed: true, single });
+                open = None;
+            }
+            (Some((o, s, Style::Single)), '’') if !next.is_some_and(char::is_alphanumeric) => {
+                out.push(Mark { outer: base + o..base + after, inner: base + s..base + i, para: para_index, closed: true, single: true });
+                open = None;
+            }
+            // A curly opening inside a straight or curly quote: the first
+            // mark was unbalanced; restart from here.
+            (Some((_, _, Style::Curly)), '“') => open = Some((i, after, Style::Curly)),
+            _ => {}
+        }
+        prev = Some(c);
+    }
+    if let Some((o, s, style)) = open {
+        out.push(Mark {
+            outer: base + o..base + text.len(),
+            inner: base + s..base + text.len(),
+            para: para_index,
+            closed: false,
+            single: style == Style::Single,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inner(text: &str) -> Vec<(&str, bool)> {
+        find(text, 0..text.len(), 0).into_iter().map(|m| (&text[m.inner], m.closed)).collect()
+    }
+
+    #[test]
+    fn styles() {
+        let cases: &[(&str, &[(&str, bool)])] = &[
+            ("“A b,” she said. “C.”", &[("A b,", true), ("C.", true)]),
+            ("He said: \"It is \"done\" now.\"", &[("It is ", true)]),
+            ("«Oui» et „Ja“ und ‘the Court’s view’ here", &[("Oui", true), ("Ja", true), ("the Court’s view", true)]),
+            ("Russia’s ‘productive’ talks", &[("productive", true)]),
+            ("“Open and never closed", &[("Open and never closed", false)]),
+            ("“Outer ‘inner’ text,” he said", &[("Outer ‘inner’ text,", true)]),
+            ("no quotes at all", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(inner(text), *want, "{text}");
+        }
+    }
+}

@@ -1,0 +1,471 @@
+//! Speaker phrases: parsing "Russian Foreign Minister Sergei Lavrov", "the
+//! mayor", "a senior US official", "the Kremlin", "he" into a raw speaker,
+//! and resolving raw speakers against the article (surname → full name used
+//! earlier or later, role noun → the person holding it, pronoun → nearest
+//! fitting named speaker) and the alias table.
+//!
+//! Never guesses: a phrase that does not parse, or a role or pronoun with
+//! no fitting person, yields no speaker.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::lexicon::{self, Pronoun};
+use super::tokens::{lower, stem, Tok};
+use crate::names::{name_key, Aliases, NameKind};
+
+/// What a speaker phrase is, before resolution.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Class {
+    /// A proper name ("Sergei Lavrov", "Lavrov").
+    Named(String),
+    Pronoun(Pronoun),
+    /// A definite role noun: head and qualifiers ("spokesman", ["kremlin"]).
+    Role(String, Vec<String>),
+    Institution,
+    Anonymous,
+}
+
+/// A speaker phrase as found in a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawSpeaker {
+    pub written: Range<usize>,
+    pub class: Class,
+    pub role: Option<String>,
+}
+
+/// Lower-case words that may sit inside a speaker phrase before its name.
+fn prefix_word(w: &str) -> bool {
+    let s = stem(w);
+    lexicon::title(w)
+        || lexicon::title(s)
+        || lexicon::nationality(w)
+        || lexicon::determiner(w)
+        || lexicon::qualifier(w)
+        || lexicon::place(s)
+        || matches!(w, "of" | "and" | "the" | "for")
+}
+
+const PREPOSITIONS: &[&str] = &[
+    "in", "at", "from", "with", "close", "familiar", "within", "inside", "on", "involved",
+    "briefed", "speaking", "who", "for", "to", "near", "representing",
+];
+
+/// Words capitalised only because they open a sentence or a title.
+fn sentence_word(w: &str) -> bool {
+    lexicon::determiner(w)
+        || lexicon::conjunction(w)
+        || matches!(
+            w,
+            "in" | "on" | "at" | "according" | "this" | "that" | "for" | "with" | "by" | "from"
+                | "during" | "of" | "to" | "it" | "he" | "she" | "they" | "we" | "i" | "speaking"
+                | "asked" | "if" | "why" | "how" | "what" | "where" | "who" | "once" | "mr"
+                | "mrs" | "ms" | "dr" | "did" | "does" | "will" | "would" | "can" | "could"
+                | "should" | "is" | "are" | "was" | "were" | "has" | "have" | "had" | "not"
+                | "no" | "yes" | "there" | "here" | "then" | "despite" | "under" | "over"
+                | "unlike" | "like" | "amid" | "last" | "next" | "earlier" | "later" | "today"
+                | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday"
+                | "sunday" | "january" | "february" | "march" | "april" | "may" | "june"
+                | "july" | "august" | "september" | "october" | "november" | "december"
+        )
+}
+
+fn name_particle(w: &str) -> bool {
+    matches!(w, "de" | "da" | "van" | "von" | "der" | "al" | "bin" | "el" | "la" | "le" | "du" | "di")
+}
+
+/// Parses one speaker phrase (words only; no commas).
+pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
+    if toks.is_empty() || toks.len() > 14 || toks.iter().any(|t| !t.word) {
+        return None;
+    }
+    let written = toks[0].start..toks[toks.len() - 1].end;
+    let lw: Vec<String> = toks.iter().map(|t| lower(body, t)).collect();
+    if toks.len() == 1 {
+        if let Some(p) = lexicon::pronoun(&lw[0]) {
+            return Some(RawSpeaker { written, class: Class::Pronoun(p), role: None });
+        }
+    }
+    let last = stem(&lw[lw.len() - 1]).to_owned();
+    let possessive_last = lw[lw.len() - 1] != last;
+    if possessive_last {
+        return None;
+    }
+    // Head: the word before the first post-modifier ("a source in the …").
+    let mut head_i = lw.len() - 1;
+    for (i, w) in lw.iter().enumerate().skip(1) {
+        if PREPOSITIONS.contains(&w.as_str()) || (w == "of" && i + 1 < lw.len() && !toks[i + 1].is_cap(body) && lw[i + 1] != "the") {
+            head_i = i - 1;
+            break;
+        }
+        if w == "of" && lexicon::determiner(&lw[i - 1]) {
+            // "several of the European leaders": keep looking.
+            continue;
+        }
+    }
+    let head = stem(&lw[head_i]).to_owned();
+
+    // The trailing run of capitalised words (the name, if any).
+    let mut run_start = toks.len();
+    while run_start > 0 {
+        let t = &toks[run_start - 1];
+        let w = &lw[run_start - 1];
+        let inner_particle = run_start < toks.len() && name_particle(w);
+        if (t.is_cap(body) && w == stem(w)) || inner_particle {
+            run_start -= 1;
+        } else {
+            break;
+        }
+    }
+    let mut name_start = run_start;
+    // Everything up to the last title word is the role: "Vornish Foreign
+    // Minister Ivo Tarn".
+    if let Some(t) = (run_start..toks.len().saturating_sub(1)).rev().find(|&i| lexicon::title(&lw[i])) {
+        name_start = t + 1;
+    }
+    while name_start < toks.len() {
+        let w = &lw[name_start];
+        let strip = lexicon::title(w) || lexicon::nationality(w) || lexicon::place(w) || sentence_word(w);
+        if strip && name_start + 1 < toks.len() {
+            name_start += 1;
+        } else {
+            break;
+        }
+    }
+    while name_start < toks.len() && name_particle(&lw[name_start]) {
+        name_start += 1;
+    }
+    let before_name = name_start.checked_sub(1).map(|i| lw[i].as_str());
+    let name_ok = name_start < toks.len()
+        && head_i == toks.len() - 1
+        && !matches!(before_name, Some("of" | "in" | "from" | "for" | "at"))
+        && {
+            let single = &lw[name_start];
+            toks.len() - name_start > 1
+                || !(lexicon::title(single)
+                    || lexicon::nationality(single)
+                    || lexicon::place(single)
+                    || lexicon::institution_head(single)
+                    || lexicon::outlet(single)
+                    || sentence_word(single)
+                    || lexicon::anonymous_head(single))
+        };
+    let prefix_ok = |end: usize| {
+        (0..end).all(|i| toks[i].is_cap(body) || prefix_word(&lw[i]) || lexicon::role_head(stem(&lw[i])))
+    };
+    if name_ok && prefix_ok(name_start) {
+        let last_name = &lw[toks.len() - 1];
+        if lexicon::institution_head(last_name) || lexicon::outlet(last_name) {
+            if lexicon::outlet(last_name) {
+                return None;
+            }
+            return Some(RawSpeaker { written, class: Class::Institution, role: None });
+        }
+        let name = body.get(toks[name_start].start..toks[toks.len() - 1].end)?.to_owned();
+        let role = (name_start > 0)
+            .then(|| body.get(toks[0].start..toks[name_start - 1].end).map(str::to_owned))
+            .flatten()
+            .map(|r| strip_article(&r));
+        return Some(RawSpeaker { written, class: Class::Named(name), role });
+    }
+    // No name: institution, anonymous or role noun, judged by the head.
+    if !prefix_ok(head_i) {
+        return None;
+    }
+    let first = lw[0].as_str();
+    if lexicon::outlet(&head) {
+        return None;
+    }
+    if lexicon::anonymous_head(&head) {
+        // "the officials" after a named group would be guessable, but we
+        // never guess: they stay anonymous.
+        return Some(RawSpeaker { written, class: Class::Anonymous, role: None });
+    }
+    if lexicon::role_head(&head) {
+        if matches!(first, "a" | "an" | "one" | "another" | "some" | "several") {
+            return Some(RawSpeaker { written, class: Class::Anonymous, role: None });
+        }
+        if head_i == toks.len() - 1 && (first == "the" || toks[0].is_cap(body) && head_i > 0) {
+            let quals: Vec<String> = lw[..head_i]
+                .iter()
+                .map(|w| stem(w).to_owned())
+                .filter(|w| !lexicon::determiner(w) && w != "of")
+                .collect();
+            let role = body.get(written.clone()).map(strip_article);
+            return Some(RawSpeaker { written, class: Class::Role(head, quals), role });
+        }
+        return None;
+    }
+    if lexicon::institution_head(&head) || lexicon::place(&head) {
+        if head_i != toks.len() - 1 {
+            return None;
+        }
+        return Some(RawSpeaker { written, class: Class::Institution, role: None });
+    }
+    None
+}
+
+fn strip_article(s: &str) -> String {
+    let t = s.trim();
+    for a in ["the ", "The "] {
+        if let Some(r) = t.strip_prefix(a) {
+            return r.to_owned();
+        }
+    }
+    t.to_owned()
+}
+
+/// Parses the words before a verb that may hold an appositive:
+/// "The Kremlin spokesperson, Dmitry Peskov," or "Mark Rutte, the Nato
+/// secretary general,". `toks` ends right before the verb (after aux words).
+pub fn parse_with_apposition(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
+    let commas: Vec<usize> = toks.iter().enumerate().filter(|(_, t)| t.is_punct(body, ',')).map(|(i, _)| i).collect();
+    match commas.as_slice() {
+        [] => parse(body, toks),
+        [a, b] if *b == toks.len() - 1 => {
+            let first = parse(body, &toks[..*a])?;
+            let second_toks = &toks[a + 1..*b];
+            match (&first.class, parse(body, second_toks)) {
+                (Class::Named(_), _) => {
+                    let role = body.get(second_toks.first()?.start..second_toks.last()?.end).map(strip_article);
+                    Some(RawSpeaker { written: first.written.start..toks[*b - 1].end, role: role.or(first.role.clone()), ..first })
+                }
+                (Class::Role(..) | Class::Institution, Some(RawSpeaker { class: Class::Named(n), .. })) => {
+                    let role = body.get(first.written.clone()).map(strip_article);
+                    Some(RawSpeaker { written: first.written.start..toks[*b - 1].end, class: Class::Named(n), role })
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Persons named in the article: full names by surname, roles, and the
+/// positions where a person is the subject of a sentence.
+#[derive(Debug, Default)]
+pub struct Registry {
+    by_last: HashMap<String, Vec<(usize, String)>>,
+    roles: Vec<(usize, String, String)>,
+    subjects: Vec<(usize, String)>,
+}
+
+impl Registry {
+    /// Records the names in one sentence (its tokens).
+    pub fn scan_sentence(&mut self, body: &str, toks: &[Tok]) {
+        let mut i = 0;
+        let mut first_subject = true;
+        while i < toks.len() {
+            if !toks[i].is_cap(body) {
+                if toks[i].word {
+                    first_subject = false;
+                }
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < toks.len() && (toks[i].is_cap(body) || (name_particle(&lower(body, &toks[i])) && i + 1 < toks.len() && toks[i + 1].is_cap(body))) {
+                let w = lower(body, &toks[i]);
+                i += 1;
+                if w != stem(&w) {
+                    break;
+                }
+            }
+            let run = &toks[start..i];
+            let mut s = (0..run.len().saturating_sub(1)).rev().find(|&i| lexicon::title(&lower(body, &run[i]))).map_or(0, |t| t + 1);
+            while s < run.len() {
+                let w = lower(body, &run[s]);
+                if lexicon::title(&w) || lexicon::nationality(&w) || lexicon::place(stem(&w)) || sentence_word(&w) || lexicon::title(stem(&w)) {
+                    s += 1;
+                } else {
+                    break;
+                }
+            }
+            let name_toks = &run[s..];
+            // "the mayor of Kremenchuk": a lone capitalised word after a
+            // preposition is a place.
+            let after_prep = start > 0 && matches!(lower(body, &toks[start - 1]).as_str(), "of" | "in" | "from" | "at" | "near" | "outside");
+            let is_person = !name_toks.is_empty() && !(after_prep && name_toks.len() == 1) && name_toks.iter().all(|t| {
+                let w = lower(body, t);
+                !(lexicon::institution_head(stem(&w)) || lexicon::outlet(stem(&w)) || lexicon::place(stem(&w)))
+            });
+            if is_person {
+                let last = name_toks[name_toks.len() - 1];
+                let full_end = last.start + stem_len(last.text(body));
+                let full = body.get(name_toks[0].start..full_end).unwrap_or("").to_owned();
+                if name_toks.len() >= 2 {
+                    let key = name_key(stem(&lower(body, &last)));
+                    let v = self.by_last.entry(key).or_default();
+                    if v.len() < 16 {
+                        v.push((name_toks[0].start, full.clone()));
+                    }
+                }
+                // Role: title words right before the name ("Kremlin
+                // spokesman", "Mayor").
+                let mut r = start + s;
+                while r > 0 && start + s - r < 6 {
+                    let w = lower(body, &toks[r - 1]);
+                    if toks[r - 1].word && (lexicon::title(&w) || lexicon::title(stem(&w)) || lexicon::nationality(&w) || toks[r - 1].is_cap(body) || w == "of") {
+                        r -= 1;
+                    } else {
+                        break;
+                    }
+                }
+                if r < start + s {
+                    let role = body.get(toks[r].start..toks[start + s - 1].end).unwrap_or("").to_lowercase();
+                    if self.roles.len() < 4096 {
+                        self.roles.push((name_toks[0].start, role, full.clone()));
+                    }
+                }
+                if first_subject && self.subjects.len() < 100_000 {
+                    self.subjects.push((name_toks[0].start, full));
+                }
+            }
+            first_subject = false;
+        }
+    }
+
+    /// Adds a role given in apposition to a speaker.
+    pub fn add_role(&mut self, pos: usize, role: &str, full: &str) {
+        if self.roles.len() < 4096 {
+            self.roles.push((pos, role.to_lowercase(), full.to_owned()));
+        }
+    }
+
+    /// The full name for a surname: the one full name with that last word,
+    /// or the nearest one before `pos` when there are several.
+    pub fn full_name(&self, surname: &str, pos: usize) -> Option<&str> {
+        let v = self.by_last.get(&name_key(surname))?;
+        nearest_distinct(v.iter().map(|(p, n)| (*p, n.as_str())), pos)
+    }
+
+    /// The person holding a role ("mayor" with qualifiers ["kremenchuk"]).
+    pub fn role_holder(&self, head: &str, quals: &[String], pos: usize) -> Option<(&str, bool)> {
+        let fits = self.roles.iter().filter(|(_, role, _)| {
+            let words: Vec<&str> = role.split(|c: char| !c.is_alphanumeric() && c != '-').collect();
+            words.iter().any(|w| *w == head || stem(w) == head)
+                && quals.iter().all(|q| words.iter().any(|w| stem(&w.replace('’', "'")) == q) || lexicon::nationality(q) && q == "the")
+        });
+        let all: Vec<(usize, &str)> = fits.map(|(p, _, n)| (*p, n.as_str())).collect();
+        let unique = {
+            let mut keys: Vec<String> = all.iter().map(|(_, n)| name_key(n)).collect();
+            keys.sort();
+            keys.dedup();
+            keys.len() == 1
+        };
+        nearest_distinct(all.into_iter(), pos).map(|n| (n, unique))
+    }
+
+    pub fn subjects(&self) -> &[(usize, String)] {
+        &self.subjects
+    }
+}
+
+fn stem_len(s: &str) -> usize {
+    for suf in ["'s", "’s"] {
+        if let Some(r) = s.strip_suffix(suf) {
+            return r.len();
+        }
+    }
+    s.len()
+}
+
+/// Among (position, name) pairs: the only distinct name, else the nearest
+/// one before `pos`, else the first one after it.
+fn nearest_distinct<'a>(items: impl Iterator<Item = (usize, &'a str)>, pos: usize) -> Option<&'a str> {
+    let mut before: Option<(usize, &str)> = None;
+    let mut after: Option<(usize, &str)> = None;
+    for (p, n) in items {
+        if p <= pos {
+            if before.is_none_or(|(bp, _)| p >= bp) {
+                before = Some((p, n));
+            }
+        } else if after.is_none_or(|(ap, _)| p < ap) {
+            after = Some((p, n));
+        }
+    }
+    before.or(after).map(|(_, n)| n)
+}
+
+/// The canonical name and kind of a resolved speaker.
+pub fn canonical_person(names: &Aliases, full: &str) -> String {
+    if let Some(e) = names.lookup(full) {
+        if e.kind == NameKind::Person {
+            return e.canonical.clone();
+        }
+    }
+    full.to_owned()
+}
+
+/// The name an institution is filed under: the alias table's, else as
+/// written with a leading "The" lower-cased.
+pub fn canonical_institution(names: &Aliases, written: &str) -> String {
+    let bare = written.trim().trim_start_matches("the ").trim_start_matches("The ");
+    for probe in [written.trim(), bare] {
+        if let Some(e) = names.lookup(probe) {
+            if e.kind != NameKind::Person {
+                return e.canonical.clone();
+            }
+        }
+    }
+    lower_article(written)
+}
+
+/// "A senior US official" → "a senior US official".
+pub fn lower_article(written: &str) -> String {
+    let t = written.trim();
+    for (a, b) in [("The ", "the "), ("A ", "a "), ("An ", "an "), ("Several ", "several "), ("Some ", "some "), ("Two ", "two ")] {
+        if let Some(r) = t.strip_prefix(a) {
+            return format!("{b}{r}");
+        }
+    }
+    t.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    fn p(s: &str) -> Option<(Class, Option<String>)> {
+        let toks = tokenize(s, 0..s.len());
+        parse_with_apposition(s, &toks).map(|r| (r.class, r.role))
+    }
+
+    fn named(n: &str, role: Option<&str>) -> Option<(Class, Option<String>)> {
+        Some((Class::Named(n.into()), role.map(Into::into)))
+    }
+
+    #[test]
+    fn phrases() {
+        let cases: Vec<(&str, Option<(Class, Option<String>)>)> = vec![
+            ("Foreign Minister Ivo Tarn", named("Ivo Tarn", Some("Foreign Minister"))),
+            ("Vornish Foreign Minister Ivo Tarn", named("Ivo Tarn", Some("Vornish Foreign Minister"))),
+            ("Tarn", named("Tarn", None)),
+            ("Mayor Ada Quill", named("Ada Quill", Some("Mayor"))),
+            ("Tarn's foreign policy adviser Bela Morn", named("Bela Morn", Some("Tarn's foreign policy adviser"))),
+            ("President of Russia Vladimir Putin", named("Vladimir Putin", Some("President of Russia"))),
+            ("the Kremlin spokesman, Dmitry Peskov,", named("Dmitry Peskov", Some("Kremlin spokesman"))),
+            ("Ada Quill, the Vorn mayor,", named("Ada Quill", Some("Vorn mayor"))),
+            ("he", Some((Class::Pronoun(Pronoun::He), None))),
+            ("the Kremlin", Some((Class::Institution, None))),
+            ("Russia's Defense Ministry", Some((Class::Institution, None))),
+            ("Ukraine’s general staff", Some((Class::Institution, None))),
+            ("Moscow", Some((Class::Institution, None))),
+            ("a senior US official", Some((Class::Anonymous, None))),
+            ("US sources", Some((Class::Anonymous, None))),
+            ("a source in the European delegation", Some((Class::Anonymous, None))),
+            ("several of the European leaders", Some((Class::Anonymous, None))),
+            ("Krasnodar officials", Some((Class::Anonymous, None))),
+            ("the mayor", Some((Class::Role("mayor".into(), vec![]), Some("mayor".into())))),
+            ("the mayor of Kremenchuk", None),
+            ("Reuters", None),
+            ("the drones", None),
+            ("It", None),
+            ("the world has seen that Putin", None),
+        ];
+        for (s, want) in cases {
+            assert_eq!(p(s), want, "{s}");
+        }
+    }
+}

