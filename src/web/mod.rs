@@ -1,5 +1,26 @@
 //! Articles from the web: fetching a page safely, extracting the article
-//! and its metadata from HTML, and normalising URLs for duplicate checks.
+//! and its metadata from HTML, and normalising URLs and bodies for duplicate
+//! checks.
+//!
+//! - [`decode`] / [`decode_html`]: bytes to text (BOM, declared charset,
+//!   `<meta charset>`, detection).
+//! - [`extract()`]: HTML to an [`Extracted`] article (main text, title,
+//!   outlet, date, authors, language, canonical URL).
+//! - [`fetch_article`]: a guarded HTTP fetch (SSRF checks on every hop, time
+//!   and size limits) followed by [`extract()`].
+//! - [`url::normalize`] and [`dedup`]: keys and fingerprints for duplicates.
 //!
 //! It returns Parley's own types and must not know the corpus files or the
-//! index.
+//! index; deciding what to do with a duplicate is the engine's job.
+
+pub mod body;
+pub mod charset;
+pub mod dedup;
+pub mod extract;
+pub mod fetch;
+pub mod meta;
+pub mod url;
+
+pub use charset::{decode, decode_html};
+pub use extract::{extract, extract_text, ExtractError, Extracted};
+pub use fetch::{fetch_article, fetch_page, FetchConfig, FetchError, Page};
