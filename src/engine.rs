@@ -696,7 +696,8 @@ fn resolve_speaker(person: &str, speakers: &[SpeakerCount], aliases: &Aliases) -
     let canonical_key = aliases.canonical(person).map(name_key);
     if let Some(s) = speakers.iter().find(|s| {
         let k = name_key(&s.name);
-        k == key || Some(&k) == canonical_key.as_ref() || aliases.canonical(&s.name).map(name_key) == canonical_key.clone().filter(|_| canonical_key.is_some())
+        k == key
+            || canonical_key.as_ref().is_some_and(|c| *c == k || aliases.canonical(&s.name).map(name_key).as_ref() == Some(c))
     }) {
         return Ok(s.name.clone());
     }
@@ -716,15 +717,12 @@ fn resolve_speaker(person: &str, speakers: &[SpeakerCount], aliases: &Aliases) -
         _ => {}
     }
     let stem: String = key.chars().take(4).collect();
-    let mut near: Vec<SpeakerCount> = speakers
+    let near: Vec<SpeakerCount> = speakers
         .iter()
         .filter(|s| name_key(&s.name).split(' ').any(|w| w.starts_with(&stem) || key.split(' ').any(|k| k.len() > 3 && w.starts_with(&k[..4]))))
         .take(5)
         .cloned()
         .collect();
-    if near.is_empty() {
-        near = speakers.iter().take(5).cloned().collect();
-    }
     Err(WhoSaid::NotFound { query: person.to_owned(), near })
 }
 

@@ -30,14 +30,17 @@ pub fn paragraphs(body: &str) -> Vec<Range<usize>> {
         if lines.is_empty() {
             return;
         }
-        // A hard-wrapped block: some line but the last ends mid-sentence.
-        let wrapped = lines.len() > 1
-            && lines[..lines.len() - 1].iter().any(|l| {
-                let t = body[l.clone()].trim_end();
+        // A hard-wrapped block: most lines but the last end mid-sentence.
+        let inner = &lines[..lines.len().saturating_sub(1)];
+        let mid_sentence = inner
+            .iter()
+            .filter(|l| {
+                let t = body[(*l).clone()].trim_end();
                 !t.ends_with(['.', '!', '?', ':', '"', '”', '’', '»', ')'])
                     && t.chars().last().is_some_and(|c| c.is_alphanumeric() || c == ',')
-                    && t.split_whitespace().count() > 6
-            });
+            })
+            .count();
+        let wrapped = !inner.is_empty() && mid_sentence * 2 > inner.len();
         if wrapped {
             out.push(lines[0].start..lines[lines.len() - 1].end);
         } else {
@@ -182,6 +185,8 @@ mod tests {
         let wrapped = "This paragraph was wrapped by an editor at some\ncolumn and goes on here.\n\nNext.";
         let got: Vec<_> = paragraphs(wrapped).into_iter().map(|r| &wrapped[r]).collect();
         assert_eq!(got.len(), 2, "{got:?}");
+        let headed = "A first line that ends.\nClaims Ada Quill will meet Ivo Tarn in Vorn\nThe next paragraph ends.";
+        assert_eq!(paragraphs(headed).len(), 3);
     }
 
     #[test]

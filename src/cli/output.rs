@@ -1,0 +1,260 @@
+//! What the CLI prints: text for a person (the source under every
+//! passage), or JSON in the documented shapes for scripts.
+
+use std::io::{self, IsTerminal, Write};
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::answer::{Answer, QuoteHit, WhoSaid};
+use crate::article::{ArticleMeta, Published, Source};
+use crate::corpus::ArticleDraft;
+use crate::engine::ImportReport;
+use crate::quotes::Quote;
+
+/// Whether to colour the terminal output.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    pub fn detect() -> Style {
+        Style { color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
+    }
+
+    fn bold(&self) -> (&'static str, &'static str) {
+        if self.color {
+            ("\x1b[1;33m", "\x1b[0m")
+        } else {
+            ("**", "**")
+        }
+    }
+
+    fn dim(&self, s: &str) -> String {
+        if self.color {
+            format!("\x1b[2m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+}
+
+pub fn json(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+fn date(p: &Option<Published>) -> Value {
+    p.map_or(Value::Null, |p| Value::String(p.to_string()))
+}
+
+fn source_line(s: &Source) -> String {
+    let mut parts = vec![format!("“{}”", s.title), s.outlet.clone()];
+    if let Some(p) = &s.published {
+        parts.push(p.date().to_string());
+    }
+    if let Some(u) = &s.url {
+        parts.push(u.clone());
+    }
+    parts.join(" · ")
+}
+
+pub fn ask_json(answer: &Answer) -> Value {
+    let results: Vec<Value> = answer
+        .hits
+        .iter()
+        .map(|h| {
+            json!({
+                "article_id": h.source.article_id,
+                "title": h.source.title,
+                "outlet": h.source.outlet,
+                "url": h.source.url,
+                "published": date(&h.source.published),
+                "passage": h.passage,
+                "snippet": h.marked("**", "**"),
+                "score": h.score,
+            })
+        })
+        .collect();
+    json!({ "query": answer.query, "results": results })
+}
+
+pub fn ask_text(out: &mut impl Write, answer: &Answer, style: Style) -> io::Result<()> {
+    if answer.hits.is_empty() {
+        return writeln!(out, "Nothing in the corpus answers that. Try other words, or add an article that covers it.");
+    }
+    let (open, close) = style.bold();
+    for (i, h) in answer.hits.iter().enumerate() {
+        writeln!(out, "{}. {}", i + 1, h.marked(open, close))?;
+        writeln!(out, "   — {}", source_line(&h.source))?;
+        writeln!(out, "   {}", style.dim(&format!("[{} · passage {} · score {:.2}]", h.source.article_id, h.ord, h.score)))?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+pub fn report_json(r: &ImportReport) -> Value {
+    json!({ "added": r.added, "refused": r.refused })
+}
+
+pub fn report_text(out: &mut impl Write, r: &ImportReport, _style: Style) -> io::Result<()> {
+    if r.added.len() <= 20 {
+        for a in &r.added {
+            writeln!(out, "added {} — “{}” ({}; {} passages, {} quotes)", a.id, a.title, a.outlet, a.passages, a.quotes)?;
+        }
+    }
+    for f in &r.refused {
+        writeln!(out, "refused {}: {}", f.origin, f.reason)?;
+    }
+    writeln!(out, "{} added, {} refused", r.added.len(), r.refused.len())
+}
+
+pub fn list_text(out: &mut impl Write, list: &[ArticleMeta]) -> io::Result<()> {
+    if list.is_empty() {
+        return writeln!(out, "The corpus is empty. Add articles with `parley add FILE`.");
+    }
+    for m in list {
+        let date = m.published.map(|p| p.date().to_string()).unwrap_or_else(|| "    ?     ".into());
+        writeln!(out, "{date}  {}  {} — {}", m.id, m.title, m.outlet)?;
+    }
+    writeln!(out, "{} articles", list.len())
+}
+
+fn quote_json(q: &Quote, extra: serde_json::Map<String, Value>) -> Value {
+    let mut v = json!({
+        "speaker": q.speaker.name,
+        "speaker_as_written": q.speaker.as_written,
+        "role": q.speaker.role,
+        "kind": q.kind,
+        "cue": q.cue,
+        "quote": q.text,
+        "sentence": q.sentence,
+        "confidence": q.confidence,
+    });
+    if let Value::Object(map) = &mut v {
+        map.extend(extra);
+    }
+    v
+}
+
+fn source_fields(s: &Source) -> serde_json::Map<String, Value> {
+    let v = json!({
+        "article_id": s.article_id,
+        "title": s.title,
+        "outlet": s.outlet,
+        "url": s.url,
+        "published": date(&s.published),
+    });
+    match v {
+        Value::Object(m) => m,
+        _ => Default::default(),
+    }
+}
+
+pub fn who_said_json(w: &WhoSaid) -> Value {
+    match w {
+        WhoSaid::Found { person, quotes, .. } => {
+            let quotes: Vec<Value> = quotes.iter().map(|h: &QuoteHit| quote_json(&h.quote, source_fields(&h.source))).collect();
+            json!({ "person": person, "quotes": quotes })
+        }
+        WhoSaid::Ambiguous { query, candidates } => {
+            json!({ "person": null, "query": query, "quotes": [], "candidates": candidates })
+        }
+        WhoSaid::NotFound { query, near } => json!({ "person": null, "query": query, "quotes": [], "near": near }),
+    }
+}
+
+pub fn who_said_text(out: &mut impl Write, w: &WhoSaid, style: Style) -> io::Result<()> {
+    match w {
+        WhoSaid::Found { person, quotes, .. } if quotes.is_empty() => {
+            writeln!(out, "The corpus has no statements by {person} that fit.")
+        }
+        WhoSaid::Found { person, quotes, .. } => {
+            writeln!(out, "{person}:")?;
+            writeln!(out)?;
+            for (i, h) in quotes.iter().enumerate() {
+                let q = &h.quote;
+                let kind = match q.kind {
+                    crate::quotes::QuoteKind::Direct => "quoted",
+                    crate::quotes::QuoteKind::Indirect => "reported",
+                };
+                let text = match q.kind {
+                    crate::quotes::QuoteKind::Direct => format!("“{}”", q.text),
+                    crate::quotes::QuoteKind::Indirect => q.text.clone(),
+                };
+                writeln!(out, "{}. {text}", i + 1)?;
+                let as_written = if q.speaker.as_written != q.speaker.name { format!(" (as “{}”)", q.speaker.as_written) } else { String::new() };
+                writeln!(out, "   {}", style.dim(&format!("{kind}, {}{as_written}", q.cue)))?;
+                writeln!(out, "   — {}", source_line(&h.source))?;
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+        WhoSaid::Ambiguous { query, candidates } => {
+            writeln!(out, "“{query}” could be several people; which one?")?;
+            for c in candidates {
+                writeln!(out, "  {} ({} statements)", c.name, c.quotes)?;
+            }
+            Ok(())
+        }
+        WhoSaid::NotFound { query, near } => {
+            writeln!(out, "The corpus quotes nobody called “{query}”.")?;
+            if near.is_empty() {
+                writeln!(out, "`parley speakers` lists everyone it quotes.")
+            } else {
+                let names: Vec<String> = near.iter().map(|s| s.name.clone()).collect();
+                writeln!(out, "Close names it does quote: {}.", names.join(", "))
+            }
+        }
+    }
+}
+
+pub fn quotes_json(all: &[(String, ArticleDraft, Vec<Quote>)]) -> Value {
+    let mut items = Vec::new();
+    for (file, draft, quotes) in all {
+        for q in quotes {
+            let mut extra = serde_json::Map::new();
+            extra.insert("file".into(), Value::String(file.clone()));
+            extra.insert("title".into(), json!(draft.title));
+            extra.insert("start".into(), json!(q.span.start));
+            extra.insert("end".into(), json!(q.span.end));
+            items.push(quote_json(q, extra));
+        }
+    }
+    Value::Array(items)
+}
+
+pub fn quotes_text(out: &mut impl Write, all: &[(String, ArticleDraft, Vec<Quote>)], style: Style) -> io::Result<()> {
+    for (file, _, quotes) in all {
+        writeln!(out, "{file}: {} statements", quotes.len())?;
+        for q in quotes {
+            writeln!(out, "  {} [{}, {}, {:.2}]: {}", q.speaker.name, q.kind.as_str(), q.cue, q.confidence, q.text)?;
+        }
+        let _ = style;
+    }
+    Ok(())
+}
+
+/// A page as `extract` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub published: Option<Published>,
+    pub authors: Vec<String>,
+    pub language: Option<String>,
+    pub url: Option<String>,
+    pub text: String,
+}
+
+pub fn extract_text(out: &mut impl Write, p: &Page) -> io::Result<()> {
+    writeln!(out, "title:     {}", p.title.as_deref().unwrap_or("(none)"))?;
+    writeln!(out, "outlet:    {}", p.outlet.as_deref().unwrap_or("(unknown)"))?;
+    writeln!(out, "published: {}", p.published.map(|d| d.to_string()).unwrap_or_else(|| "(unknown)".into()))?;
+    writeln!(out, "authors:   {}", if p.authors.is_empty() { "(none)".into() } else { p.authors.join(", ") })?;
+    writeln!(out, "language:  {}", p.language.as_deref().unwrap_or("(unknown)"))?;
+    writeln!(out, "url:       {}", p.url.as_deref().unwrap_or("(none)"))?;
+    writeln!(out)?;
+    writeln!(out, "{}", p.text)
+}
