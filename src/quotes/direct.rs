@@ -28,6 +28,9 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             continue;
         }
         let (Some(pf), Some(pl)) = (d.paras.get(q.para_first), d.paras.get(q.para_last)) else { continue };
+        if !d.para_is_text(q.para_last) {
+            continue;
+        }
         let prev = qi.checked_sub(1).and_then(|i| d.quoted.get(i)).filter(|p| p.para_last == q.para_first);
         let next = d.quoted.get(qi + 1).filter(|n| n.para_first == q.para_last);
         let prev_end = prev.map_or(pf.start, |p| p.outer.end);

@@ -75,6 +75,14 @@ impl<'a> Doc<'a> {
         Doc { body, paras, sents, quoted }
     }
 
+    /// A paragraph of running text, not a headline, teaser or list of
+    /// links: it ends like a sentence.
+    pub fn para_is_text(&self, para: usize) -> bool {
+        let Some(t) = self.paras.get(para).and_then(|r| self.body.get(r.clone())) else { return false };
+        let t = t.trim_end_matches(|c: char| c.is_whitespace() || super::tokens::invisible(c));
+        t.ends_with(['.', '!', '?', '"', '”', '’', '»', ')', '…', ':']) || t.len() > 400
+    }
+
     /// The quoted stretch whose marks contain byte `pos`, if any.
     pub fn quoted_at(&self, pos: usize) -> Option<&Quoted> {
         let i = self.quoted.partition_point(|q| q.outer.end <= pos);
@@ -153,8 +161,10 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
         }
     }
     let phrase = &toks[b..j];
+    // A conjunction opens a clause of its own only at the sentence start or
+    // after punctuation ("the fact that while X assures …" is not one).
     let at_boundary = b == 0
-        || (toks[b - 1].word && lexicon::conjunction(&lw[b - 1]))
+        || (toks[b - 1].word && lexicon::conjunction(&lw[b - 1]) && (b == 1 || !toks[b - 2].word))
         || (!toks[b - 1].word && boundary_punct(&lw[b - 1]));
     if !at_boundary {
         return None;

@@ -242,9 +242,10 @@ pub fn outlet(w: &str) -> bool {
 /// Pronouns that may stand for a speaker.
 pub fn pronoun(w: &str) -> Option<Pronoun> {
     match w {
-        "he" => Some(Pronoun::He),
-        "she" => Some(Pronoun::She),
-        "they" => Some(Pronoun::They),
+        "he" | "him" => Some(Pronoun::He),
+        "she" | "her" => Some(Pronoun::She),
+        "they" | "them" => Some(Pronoun::They),
+        "it" => Some(Pronoun::It),
         _ => None,
     }
 }
@@ -254,6 +255,7 @@ pub enum Pronoun {
     He,
     She,
     They,
+    It,
 }
 
 /// Determiners and quantifiers that may open a speaker phrase.

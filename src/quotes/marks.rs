@@ -41,6 +41,9 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
     let mut prev: Option<char> = None;
     let mut it = text.char_indices().peekable();
     while let Some((i, c)) = it.next() {
+        if super::tokens::invisible(c) {
+            continue;
+        }
         let next = it.peek().map(|&(_, n)| n);
         let after = i + c.len_utf8();
         let opening_context =

@@ -287,7 +287,7 @@ fn resolve_one(
             let full = full_of(reg, full, pos);
             person(&full, if unique { 0.9 } else { 0.6 })
         }
-        Class::Pronoun(lexicon::Pronoun::They) => {
+        Class::Pronoun(lexicon::Pronoun::They | lexicon::Pronoun::It) => {
             // Only a group or an institution that just spoke in this or the
             // previous paragraph.
             let (i, prev) = found.iter().enumerate().take_while(|(_, g)| g.ctx.start < f.ctx.start).filter(|(_, g)| g.para + 1 >= f.para).last()?;
@@ -320,6 +320,24 @@ fn resolve_one(
             speaker: Speaker { name: speakers::canonical_institution(names, &as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Institution },
             conf: 0.9,
         }),
+        Class::Anonymous if as_written.starts_with(['T', 't']) && as_written.to_lowercase().starts_with("the ") => {
+            // "the source", "the official": the unnamed source just quoted,
+            // when one with the same head spoke in this or the last paragraph.
+            let head = as_written.split_whitespace().last().unwrap_or("").to_lowercase();
+            let prev = found
+                .iter()
+                .enumerate()
+                .take_while(|(_, g)| g.ctx.start < f.ctx.start)
+                .filter(|(_, g)| g.para + 1 >= f.para)
+                .filter_map(|(i, _)| resolved.get(i)?.as_ref())
+                .filter(|r| r.speaker.kind == SpeakerKind::Anonymous && r.speaker.name.split_whitespace().any(|w| w.to_lowercase() == head))
+                .last();
+            let speaker = match prev {
+                Some(r) => Speaker { as_written: as_written.clone(), ..r.speaker.clone() },
+                None => Speaker { name: speakers::lower_article(&as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Anonymous },
+            };
+            Some(Resolved { speaker, conf: 0.85 })
+        }
         Class::Anonymous => Some(Resolved {
             speaker: Speaker { name: speakers::lower_article(&as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Anonymous },
             conf: 0.9,

@@ -29,12 +29,17 @@ struct Cue {
     /// For a parenthetical attribution ("A, he said, B"): content on both sides.
     parenthetical: bool,
     conf: f32,
+    /// An outlet relaying news: bounds content, is not a statement.
+    relay: bool,
 }
 
 pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
     let body = d.body;
     for (si, (sr, para)) in d.sents.iter().enumerate() {
         if skip.iter().any(|r| r.start <= sr.start && sr.start < r.end) {
+            continue;
+        }
+        if !d.para_is_text(*para) {
             continue;
         }
         let toks: Vec<Tok> = tokenize(body, sr.clone());
@@ -48,16 +53,30 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         // inside are part of what was reported ("X told Y that …, a source
         // told Reuters").
         if let Some(last) = cues.last() {
-            if last.content_from.is_none() && !last.parenthetical && cues.len() > 1 {
+            if last.content_from.is_none() && !last.parenthetical && !last.relay && cues.len() > 1 {
                 let last = cues.pop();
                 cues.clear();
                 cues.extend(last);
             }
         }
         for (ci, c) in cues.iter().enumerate() {
+            if c.relay {
+                continue;
+            }
             let mut pieces: Vec<Range<usize>> = Vec::new();
             let mut kind = QuoteKind::Indirect;
-            if let Some(from) = c.content_from {
+            if c.content_from == Some(usize::MAX) {
+                // "This was stated by X": the sentence before.
+                let Some((pr, _)) = si.checked_sub(1).and_then(|i| d.sents.get(i)) else { continue };
+                if d.quoted_at(pr.start).is_some() || skip.iter().any(|r| r.start <= pr.start && pr.start < r.end) {
+                    continue;
+                }
+                let r = doc::trim(body, pr.clone(), ".");
+                if r.is_empty() {
+                    continue;
+                }
+                pieces.push(r);
+            } else if let Some(from) = c.content_from {
                 // Runs to the next cue's attribution or the sentence end.
                 let to = cues.get(ci + 1).map_or(toks.len(), |n| n.attr_start);
                 let mut to = to;
@@ -131,6 +150,34 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 }
             }
             let ctx_start = pieces.first().map_or(sr.start, |p| p.start.min(sr.start));
+            // A quoted fragment of three words or more inside reported
+            // speech is the statement itself, word for word.
+            if kind == QuoteKind::Indirect {
+                let (Some(first), Some(last)) = (pieces.first(), pieces.last()) else { continue };
+                let (a, b) = (first.start, last.end);
+                let i0 = d.quoted.partition_point(|q| q.outer.end <= a);
+                let fragments: Vec<Range<usize>> = d.quoted[i0..]
+                    .iter()
+                    .take_while(|q| q.outer.start < b)
+                    .filter(|q| q.outer.start >= a.saturating_sub(3) && q.outer.end <= b + 3)
+                    .map(|q| doc::trim(body, q.inner.clone(), ",;:"))
+                    .filter(|r| body.get(r.clone()).is_some_and(|t| t.split_whitespace().count() >= 3))
+                    .collect();
+                if !fragments.is_empty() {
+                    for f in fragments {
+                        out.push(Found {
+                            who: Who::Raw(c.speaker.clone()),
+                            kind: QuoteKind::Direct,
+                            cue: c.cue.clone(),
+                            pieces: vec![f],
+                            ctx: ctx_start..sr.end,
+                            conf: c.conf,
+                            para: *para,
+                        });
+                    }
+                    continue;
+                }
+            }
             out.push(Found {
                 who: Who::Raw(c.speaker.clone()),
                 kind,
@@ -160,25 +207,45 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             continue;
         }
         let w = lw[v].as_str();
+        let prev_speaker = cues.last().filter(|c| !c.relay).map(|c| c.speaker.clone());
         let found = if w == "according" && lw.get(v + 1).is_some_and(|n| n == "to") {
             according(body, toks, lw, v)
         } else if w == "quoted" {
             quoted_as_saying(body, toks, lw, v)
+        } else if matches!(w, "stated" | "said" | "noted" | "announced" | "emphasized" | "emphasised" | "reported" | "declared") && v >= 2 && lw.get(v + 1).is_some_and(|n| n == "by") && matches!(lw[v - 1].as_str(), "was" | "were" | "is") && matches!(lw[0].as_str(), "this" | "that" | "these" | "it") {
+            stated_by(body, toks, lw, v)
+        } else if w == "citing" && v > 0 && toks[v - 1].is_punct(body, ',') {
+            citing(body, toks, lw, v)
+        } else if let Some(c) = object_speech(body, toks, lw, v, prev_speaker.clone()) {
+            Some(c)
         } else if lexicon::participle_cue(w) && v > 0 && toks[v - 1].is_punct(body, ',') {
-            let speaker = cues.last().map(|c| c.speaker.clone()).or_else(|| sentence_subject(body, &toks[..v]));
+            let speaker = prev_speaker.or_else(|| sentence_subject(body, &toks[..v]));
             speaker.map(|speaker| {
                 let mut k = v + 1;
                 if lw.get(k).is_some_and(|n| n == "that") {
                     k += 1;
                 }
-                Cue { speaker, cue: toks[v].text(body).to_owned(), attr_start: v - 1, attr_end: v + 1, content_from: Some(k), parenthetical: false, conf: 0.8 }
+                Cue { speaker, cue: toks[v].text(body).to_owned(), attr_start: v - 1, attr_end: v + 1, content_from: Some(k), parenthetical: false, conf: 0.8, relay: false }
             })
         } else if let Some(bare) = lexicon::speech_verb(w) {
-            speech(body, toks, lw, v, bare)
+            speech(body, toks, lw, v, bare).or_else(|| inverted(body, toks, lw, v)).or_else(|| relay(body, toks, lw, v))
         } else {
             None
         };
         if let Some(c) = found {
+            // Inside another statement's content, only a clause after a
+            // comma, semicolon or dash is a statement of its own.
+            if let Some(prev) = cues.last() {
+                if prev.content_from.is_some_and(|f| f <= c.attr_start) && c.attr_start > 0 && c.content_from.is_some() {
+                    let b = c.attr_start - 1;
+                    let ok = !toks[b].word && matches!(lw[b].as_str(), "," | ";" | "—" | "–")
+                        || (toks[b].word && matches!(lw[b].as_str(), "and" | "but" | "while" | "though" | "although" | "whereas") && b > 0 && !toks[b - 1].word);
+                    if !ok {
+                        v += 1;
+                        continue;
+                    }
+                }
+            }
             v = c.attr_end.max(v + 1);
             if let Some(from) = c.content_from {
                 v = v.max(from);
@@ -205,13 +272,65 @@ fn according(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
         } else {
             return None;
         }
-        return Some(Cue { speaker: sp, cue, attr_start: v, attr_end: end, content_from: Some(k), parenthetical: false, conf: 0.85 });
+        return Some(Cue { speaker: sp, cue, attr_start: v, attr_end: end, content_from: Some(k), parenthetical: false, conf: 0.85, relay: false });
     }
     if v > 0 && (toks[v - 1].is_punct(body, ',') || toks[v - 1].is_punct(body, '—')) {
-        let parenthetical = end < toks.len() && toks[end].is_punct(body, ',') && end + 1 < toks.len() && !matches!(lw[end + 1].as_str(), "speaking" | "who" | "which");
-        return Some(Cue { speaker: sp, cue, attr_start: v, attr_end: end, content_from: None, parenthetical: parenthetical && false, conf: 0.85 });
+        return Some(Cue { speaker: sp, cue, attr_start: v, attr_end: end, content_from: None, parenthetical: false, conf: 0.85, relay: false });
     }
     None
+}
+
+/// "This was stated by X": the statement is the previous sentence; marked
+/// with `content_from: Some(usize::MAX)` for the caller.
+fn stated_by(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
+    let (sp, end) = doc::phrase_after(body, toks, lw, v + 2, false)?;
+    if v > 3 {
+        return None;
+    }
+    Some(Cue { speaker: sp, cue: format!("{} by", toks[v].text(body)), attr_start: 0, attr_end: end, content_from: Some(usize::MAX), parenthetical: false, conf: 0.85, relay: false })
+}
+
+/// "…, Reuters is reporting, citing an unnamed source."
+fn citing(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
+    let (sp, end) = doc::phrase_after(body, toks, lw, v + 1, true)?;
+    if end < toks.len() && toks[end].word {
+        return None;
+    }
+    // The content ends at the comma before the outlet's clause.
+    let outlet_comma = (1..v - 1).rev().find(|&i| toks[i].is_punct(body, ','))?;
+    Some(Cue { speaker: sp, cue: "citing".into(), attr_start: outlet_comma + 1, attr_end: end, content_from: None, parenthetical: false, conf: 0.8, relay: false })
+}
+
+/// "urged X to …", "called on X to …", "called for …", "accused X of …".
+fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option<RawSpeaker>) -> Option<Cue> {
+    let w = lw[v].as_str();
+    let (from, cue_end) = match w {
+        "urged" | "urges" | "urging" => (v + 1, v + 1),
+        "called" | "calls" | "calling" if lw.get(v + 1).is_some_and(|n| n == "on" || n == "for") => (v + 2, v + 2),
+        "accused" | "accuses" | "accusing" => {
+            let of = (v + 1..toks.len().min(v + 9)).take_while(|&i| toks[i].word).find(|&i| lw[i] == "of")?;
+            (of + 1, of + 1)
+        }
+        _ => return None,
+    };
+    if from >= toks.len() || !toks[from].word {
+        return None;
+    }
+    let participle = w.ends_with("ing");
+    let sp = if participle {
+        if v == 0 || !toks[v - 1].is_punct(body, ',') {
+            return None;
+        }
+        prev.or_else(|| sentence_subject(body, &toks[..v]))?
+    } else {
+        match subject_before(body, toks, lw, v)? {
+            Subject::Phrase(sp) => sp,
+            Subject::Elided => sentence_subject(body, &toks[..v])?,
+        }
+    };
+    let attr_start = if participle { v - 1 } else { sp_start(toks, &sp).min(v) };
+    let cue = body.get(toks[v].start..toks[cue_end - 1].end).unwrap_or(w).to_owned();
+    Some(Cue { speaker: sp, cue, attr_start, attr_end: cue_end, content_from: Some(from), parenthetical: false, conf: 0.8, relay: false })
 }
 
 /// "X was quoted (by Y) as saying (that) …".
@@ -228,7 +347,7 @@ fn quoted_as_saying(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option
     if lw.get(from).is_some_and(|w| w == "that") {
         from += 1;
     }
-    Some(Cue { attr_start: sp_start(toks, &sp), speaker: sp, cue: "quoted as saying".into(), attr_end: k + 1, content_from: Some(from), parenthetical: false, conf: 0.85 })
+    Some(Cue { attr_start: sp_start(toks, &sp), speaker: sp, cue: "quoted as saying".into(), attr_end: k + 1, content_from: Some(from), parenthetical: false, conf: 0.85, relay: false })
 }
 
 fn sp_start(toks: &[Tok], sp: &RawSpeaker) -> usize {
@@ -239,6 +358,12 @@ const AUDIENCE: &[&str] = &[
     "reporters", "journalists", "reuters", "afp", "ap", "tass", "interfax", "cnn", "bbc", "axios",
     "politico", "bloomberg", "me", "us", "him", "her", "them", "lawmakers", "parliament", "the",
     "a", "an", "state", "his", "her", "their", "ria", "abc", "nbc", "cbs", "fox",
+];
+
+const PREPOSITION_START: &[&str] = &[
+    "on", "in", "at", "after", "during", "before", "following", "via", "with", "without", "from",
+    "to", "while", "when", "ahead", "speaking", "as", "through", "upon", "late", "early", "amid",
+    "over", "last", "this", "earlier", "later", "online", "publicly", "separately", "repeatedly",
 ];
 
 /// "X said …", "…, X told Reuters.", "A, he said, B".
@@ -253,22 +378,23 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     };
     let attr_start = if elided { v } else { sp_start(toks, &sp) };
     let told = matches!(lw[v].as_str(), "told" | "tells");
+    let object_verb = told || matches!(lw[v].as_str(), "warned" | "warns" | "assured" | "assures" | "informed" | "informs" | "reminded" | "reminds" | "promised" | "promises");
     let mut k = v + 1;
     let mut that = false;
-    if told {
+    if object_verb {
         // The listener: up to "that", or a known audience word.
         let that_at = (k..toks.len().min(k + 8)).take_while(|&i| toks[i].word).find(|&i| lw[i] == "that");
         if let Some(t) = that_at {
             k = t + 1;
             that = true;
-        } else if k < toks.len() && toks[k].word && AUDIENCE.contains(&lw[k].as_str()) || toks.get(k).is_some_and(|t| t.is_cap(body)) {
+        } else if told && (k < toks.len() && toks[k].word && AUDIENCE.contains(&lw[k].as_str()) || toks.get(k).is_some_and(|t| t.is_cap(body))) {
             // "told Reuters", "told the state-owned Rossiya-24 channel".
             let mut e = k;
             while e < toks.len() && toks[e].word && e - k < 7 && (toks[e].is_cap(body) || AUDIENCE.contains(&lw[e].as_str()) || lexicon::outlet(&lw[e]) || matches!(lw[e].as_str(), "state-owned" | "state-run" | "russian" | "ukrainian" | "news" | "agency" | "newspaper" | "television" | "channel" | "broadcaster" | "outlet" | "radio" | "tv" | "media")) {
                 e += 1;
             }
             k = e;
-        } else {
+        } else if told {
             return None;
         }
     }
@@ -279,15 +405,30 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
             that = true;
         }
     }
+    // An adverbial we do not know ("after a meeting of …"): look for "that"
+    // a little further; else it runs to the end and the cue is trailing.
+    let mut adverbial_tail = false;
+    if !that && k < toks.len() && toks[k].word && PREPOSITION_START.contains(&lw[k].as_str()) {
+        let stop = (k..toks.len()).find(|&i| !toks[i].word && matches!(lw[i].as_str(), "." | ";" | "“" | "\"" | "”" | ":" | "!" | "?")).unwrap_or(toks.len());
+        if let Some(t) = (k..stop.min(k + 16)).find(|&i| lw[i] == "that" && toks[i - 1].word) {
+            k = t + 1;
+            that = true;
+        } else if toks[k..stop].iter().filter(|t| t.word).count() <= 14 {
+            adverbial_tail = true;
+        } else {
+            return None;
+        }
+    }
     let conf = if matches!(sp.class, speakers::Class::Pronoun(_)) { 0.8 } else { 0.85 };
-    let cue = body.get(toks[v].start..toks[k.saturating_sub(1).max(v).min(toks.len() - 1)].end).unwrap_or("said").trim_end_matches(" that").to_owned();
-    let cue = if cue.len() > 60 { toks[v].text(body).to_owned() } else { cue };
-    let at_end = k >= toks.len() || (!toks[k].word && matches!(lw[k].as_str(), "." | "," | ";" | "!" | "?" | "—" | "–" | ")"));
+    let cue_end = if that { k.saturating_sub(2) } else { k.saturating_sub(1) };
+    let cue = body.get(toks[v].start..toks[cue_end.max(v).min(toks.len() - 1)].end).unwrap_or("said").to_owned();
+    let cue = if cue.len() > 60 || adverbial_tail { toks[v].text(body).to_owned() } else { cue };
+    let at_end = adverbial_tail || k >= toks.len() || (!toks[k].word && matches!(lw[k].as_str(), "." | "," | ";" | "!" | "?" | "—" | "–" | ")"));
     if that || (!at_end && bare && !told) || (!at_end && told && k > v + 1) {
         if at_end {
             return None;
         }
-        return Some(Cue { speaker: sp, cue, attr_start, attr_end: k, content_from: Some(k), parenthetical: false, conf });
+        return Some(Cue { speaker: sp, cue, attr_start, attr_end: k, content_from: Some(k), parenthetical: false, conf, relay: false });
     }
     if !at_end {
         return None;
@@ -301,6 +442,47 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     if !(before.is_punct(body, ',') || before.is_punct(body, '—') || before.is_punct(body, '–') || before.is_punct(body, '”') || before.is_punct(body, '"')) {
         return None;
     }
-    let parenthetical = k < toks.len() && toks[k].is_punct(body, ',') && toks[k + 1..].iter().filter(|t| t.word).count() >= 2;
-    Some(Cue { speaker: sp, cue, attr_start, attr_end: k, content_from: None, parenthetical, conf })
+    let rest_from = if adverbial_tail { (k..toks.len()).find(|&i| toks[i].is_punct(body, ',')).unwrap_or(toks.len()) } else { k };
+    let parenthetical = rest_from < toks.len() && toks[rest_from].is_punct(body, ',') && toks[rest_from + 1..].iter().filter(|t| t.word).count() >= 2 && !toks.get(rest_from + 1).is_some_and(|t| lexicon::participle_cue(&lw[rest_from + 1]) || matches!(lw[rest_from + 1].as_str(), "according" | "citing" | "which" | "who" | "urging" | "calling" | "accusing") || !t.word);
+    Some(Cue { speaker: sp, cue, attr_start, attr_end: rest_from, content_from: None, parenthetical, conf, relay: false })
+}
+
+/// "…, said President Ada Quill." — verb before its subject, at the end.
+fn inverted(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
+    if v == 0 || !(toks[v - 1].is_punct(body, ',') || toks[v - 1].is_punct(body, '—')) || !matches!(lw[v].as_str(), "said" | "says" | "added" | "wrote" | "writes" | "told") {
+        return None;
+    }
+    let (sp, end) = doc::phrase_after(body, toks, lw, v + 1, false)?;
+    let mut e = doc::skip_adverbials(body, toks, lw, end);
+    if e < toks.len() && toks[e].word && PREPOSITION_START.contains(&lw[e].as_str()) {
+        e = (e..toks.len()).find(|&i| !toks[i].word).unwrap_or(toks.len());
+    }
+    if e < toks.len() && !(toks[e].is_punct(body, ',') || toks[e].is_punct(body, '.') || toks[e].is_punct(body, ';')) {
+        return None;
+    }
+    Some(Cue { speaker: sp, cue: toks[v].text(body).to_owned(), attr_start: v, attr_end: e, content_from: None, parenthetical: false, conf: 0.85, relay: false })
+}
+
+/// "…, Russia's state RIA news agency reported." — an outlet relaying the
+/// news: no statement, but it ends the content of the one before.
+fn relay(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
+    if !matches!(lw[v].as_str(), "reported" | "reports" | "said" | "says" | "reporting") {
+        return None;
+    }
+    let mut b = v;
+    while b > 0 && (toks[b - 1].word) && v - b < 8 {
+        b -= 1;
+    }
+    if b == 0 || !toks[b - 1].is_punct(body, ',') {
+        return None;
+    }
+    if !lw[b..v].iter().any(|w| lexicon::outlet(speakers_stem(w))) {
+        return None;
+    }
+    let dummy = RawSpeaker { written: toks[b].start..toks[v - 1].end, class: speakers::Class::Anonymous, role: None };
+    Some(Cue { speaker: dummy, cue: String::new(), attr_start: b, attr_end: v + 1, content_from: None, parenthetical: false, conf: 0.0, relay: true })
+}
+
+fn speakers_stem(w: &str) -> &str {
+    super::tokens::stem(w)
 }

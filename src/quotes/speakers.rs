@@ -65,7 +65,13 @@ fn sentence_word(w: &str) -> bool {
                 | "no" | "yes" | "there" | "here" | "then" | "despite" | "under" | "over"
                 | "unlike" | "like" | "amid" | "last" | "next" | "earlier" | "later" | "today"
                 | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday"
-                | "sunday" | "january" | "february" | "march" | "april" | "may" | "june"
+                | "sunday" | "january" | "february" | "march" | "april" | "may" | "june" | "my" | "our"
+                | "your" | "his" | "her" | "its" | "their" | "photograph" | "photo" | "source"
+                | "note" | "update" | "read" | "watch" | "editor" | "image" | "video" | "credit"
+                | "caption" | "follow" | "subscribe" | "advertisement" | "around" | "about" | "nearly"
+                | "some" | "more" | "most" | "many" | "all" | "both" | "each" | "every" | "such"
+                | "you" | "i'm" | "i've" | "i'll" | "we're" | "let" | "let's" | "please" | "see"
+                | "also" | "even" | "only" | "just" | "while" | "although" | "though" | "because"
                 | "july" | "august" | "september" | "october" | "november" | "december"
         )
 }
@@ -85,6 +91,18 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         if let Some(p) = lexicon::pronoun(&lw[0]) {
             return Some(RawSpeaker { written, class: Class::Pronoun(p), role: None });
         }
+        // An acronym: "the BND", "ISW".
+        let t = toks[0].text(body);
+        let upper = t.chars().filter(|c| c.is_alphabetic()).count() >= 2 && t.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
+        if upper && !lexicon::nationality(&lw[0]) && !lexicon::outlet(&lw[0]) {
+            return Some(RawSpeaker { written, class: Class::Institution, role: None });
+        }
+    }
+    if toks.len() == 2 && lw[0] == "the" {
+        let t = toks[1].text(body);
+        if t.chars().filter(|c| c.is_alphabetic()).count() >= 2 && t.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) && !lexicon::outlet(&lw[1]) {
+            return Some(RawSpeaker { written, class: Class::Institution, role: None });
+        }
     }
     let last = stem(&lw[lw.len() - 1]).to_owned();
     let possessive_last = lw[lw.len() - 1] != last;
@@ -94,7 +112,9 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     // Head: the word before the first post-modifier ("a source in the …").
     let mut head_i = lw.len() - 1;
     for (i, w) in lw.iter().enumerate().skip(1) {
-        if PREPOSITIONS.contains(&w.as_str()) || (w == "of" && i + 1 < lw.len() && !toks[i + 1].is_cap(body) && lw[i + 1] != "the") {
+        let next_is_place = i + 1 < lw.len() && (lexicon::place(stem(&lw[i + 1])) || lw[i + 1] == "the" || !toks[i + 1].is_cap(body));
+        let of_ends_head = w == "of" && next_is_place && !(i + 2 < lw.len() && toks[i + 2].is_cap(body) && lexicon::place(stem(&lw[i + 1])));
+        if PREPOSITIONS.contains(&w.as_str()) || of_ends_head {
             head_i = i - 1;
             break;
         }
@@ -341,9 +361,10 @@ impl Registry {
 
     /// The person holding a role ("mayor" with qualifiers ["kremenchuk"]).
     pub fn role_holder(&self, head: &str, quals: &[String], pos: usize) -> Option<(&str, bool)> {
+        let leader = |w: &str| matches!(w, "president" | "prime" | "chancellor" | "premier" | "leader");
         let fits = self.roles.iter().filter(|(_, role, _)| {
-            let words: Vec<&str> = role.split(|c: char| !c.is_alphanumeric() && c != '-').collect();
-            words.iter().any(|w| *w == head || stem(w) == head)
+            let words: Vec<&str> = role.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'').collect();
+            words.iter().any(|w| *w == head || stem(w) == head || (head == "leader" && leader(w)))
                 && quals.iter().all(|q| words.iter().any(|w| stem(&w.replace('’', "'")) == q) || lexicon::nationality(q) && q == "the")
         });
         let all: Vec<(usize, &str)> = fits.map(|(p, _, n)| (*p, n.as_str())).collect();

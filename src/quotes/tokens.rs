@@ -43,6 +43,9 @@ pub fn tokenize(body: &str, range: Range<usize>) -> Vec<Tok> {
     let mut word_start: Option<usize> = None;
     let mut prev_alnum = false;
     while let Some((i, c)) = it.next() {
+        if invisible(c) {
+            continue;
+        }
         let alnum = c.is_alphanumeric();
         if alnum {
             word_start.get_or_insert(i);
@@ -68,10 +71,20 @@ pub fn tokenize(body: &str, range: Range<usize>) -> Vec<Tok> {
     out
 }
 
+/// Zero-width and soft-hyphen characters scraped pages scatter in text.
+pub fn invisible(c: char) -> bool {
+    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}' | '\u{200e}' | '\u{200f}')
+}
+
+/// Text without invisible characters.
+pub fn visible(s: &str) -> String {
+    s.chars().filter(|&c| !invisible(c)).collect()
+}
+
 /// Lower-cased word with a possessive ending kept as written but the
 /// typographic apostrophe made straight: "Russia’s" → "russia's".
 pub fn lower(body: &str, t: &Tok) -> String {
-    t.text(body).replace('’', "'").to_lowercase()
+    t.text(body).chars().filter(|&c| !invisible(c)).map(|c| if c == '’' { '\'' } else { c }).collect::<String>().to_lowercase()
 }
 
 /// The word without a possessive ending: "Putin's" → "putin".

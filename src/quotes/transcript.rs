@@ -68,11 +68,25 @@ pub fn find(d: &Doc, out: &mut Vec<Found>) -> Vec<Range<usize>> {
             let sp = speakers::parse(body, phrase).filter(|sp| matches!(sp.class, Class::Named(_)));
             let Some(sp) = sp else { continue };
             let titled = sp.role.is_some() && end - s >= 3;
-            if boundary || titled {
+            // In a text of many paragraphs a turn opens its paragraph.
+            let para_start = s == 0 && look == p.start;
+            if (boundary || titled) && (d.paras.len() <= 3 || para_start) {
                 labels.push(Label { start: toks[s].start, text_from: colon + 1, speaker: Some(sp), para: pi });
             }
         }
     }
+    // A one-word label must be the surname of a full-name label.
+    let surnames: Vec<String> = labels
+        .iter()
+        .filter_map(|l| match &l.speaker {
+            Some(RawSpeaker { class: Class::Named(n), .. }) if n.contains(' ') => n.split_whitespace().last().map(crate::names::name_key),
+            _ => None,
+        })
+        .collect();
+    labels.retain(|l| match &l.speaker {
+        Some(RawSpeaker { class: Class::Named(n), .. }) => n.contains(' ') || surnames.contains(&crate::names::name_key(n)),
+        _ => true,
+    });
     let named = labels.iter().filter(|l| l.speaker.is_some()).count();
     if labels.len() < 2 || named == 0 {
         return Vec::new();
