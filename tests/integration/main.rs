@@ -5,3 +5,5 @@
 //! when it is absent.
 
 mod harness;
+mod fts5;
+mod relevance;

@@ -1,0 +1,437 @@
+//! Retrieval quality, measured: the questions of `tests/eval/questions.jsonl`
+//! over the real documents in `../shared` (the seed, the talks-news articles
+//! and both press-release CSVs), scored for Parley and for SQLite FTS5 bm25
+//! over the very same passages. Reports R@1, R@3 and MRR, lists every
+//! question Parley misses, and guards Parley's figures with floors.
+//!
+//! `PARLEY_WRITE_QUALITY=1` also rewrites the `## Retrieval` section of
+//! `docs/QUALITY.md` with the table just measured.
+//!
+//! ```text
+//! cargo test --release --test integration relevance -- --nocapture
+//! ```
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use parley::corpus::{ArticleDraft, FieldMap};
+use parley::{AskQuery, Engine, EngineConfig};
+
+use crate::fts5::Fts5;
+use crate::harness::{shared, DataDir};
+
+/// Floors a little below what Parley measures (see docs/QUALITY.md).
+const FLOOR_R1: f64 = 0.30;
+const FLOOR_R3: f64 = 0.45;
+const FLOOR_MRR: f64 = 0.38;
+
+/// Results asked for per question.
+const LIMIT: usize = 5;
+
+const COMMAND: &str = "cargo test --release --test integration relevance -- --nocapture";
+
+#[derive(Debug, serde::Deserialize)]
+struct Question {
+    question: String,
+    file: String,
+    answer: String,
+    #[serde(default)]
+    also: Vec<String>,
+}
+
+/// A document of `../shared` as the scorer knows it, to tell which
+/// document a hit came from.
+struct Doc {
+    /// `seed/article.txt`, `data/talks-news/x.md`, `data/press-releases/k.csv#link`.
+    key: String,
+    url: Option<String>,
+    title: String,
+    text: String,
+}
+
+/// One hit as both systems give it.
+struct Found {
+    url: Option<String>,
+    title: String,
+    passage: String,
+}
+
+#[derive(Default)]
+struct Score {
+    /// 1-based rank of the first correct hit per question.
+    ranks: Vec<Option<usize>>,
+}
+
+impl Score {
+    fn recall_at(&self, k: usize) -> f64 {
+        let n = self.ranks.iter().filter(|r| r.is_some_and(|r| r <= k)).count();
+        n as f64 / self.ranks.len().max(1) as f64
+    }
+    fn mrr(&self) -> f64 {
+        let sum: f64 = self.ranks.iter().map(|r| r.map_or(0.0, |r| 1.0 / r as f64)).sum();
+        sum / self.ranks.len().max(1) as f64
+    }
+}
+
+#[test]
+fn parley_finds_the_answering_passage_far_more_often_than_fts5() {
+    let Some(shared) = shared() else { return };
+    let questions = load_questions();
+    let docs = load_docs(&shared);
+    check_answers_are_in_their_documents(&questions, &docs);
+
+    // Build the corpus: the bundled article(s) and aliases, the talks-news
+    // files one by one, the press releases by bulk import.
+    let data = DataDir::new();
+    let bundled = copy_bundled_corpus(data.path());
+    let started = std::time::Instant::now();
+    let engine = Engine::open(EngineConfig::new(data.path())).expect("open engine");
+    if !bundled {
+        let seed = docs.iter().find(|d| d.key == "seed/article.txt").expect("seed doc");
+        let draft = ArticleDraft {
+            title: Some(seed.title.clone()),
+            published: parley::Published::parse("2025-08-19").ok(),
+            body: seed.text.lines().skip(1).collect::<Vec<_>>().join("\n"),
+            added_by: "relevance test".to_owned(),
+            origin: "seed/article.txt".to_owned(),
+            ..ArticleDraft::default()
+        };
+        engine.add(draft).expect("add the seed");
+    }
+    let mut added = 0;
+    let mut refused = Vec::new();
+    let mut talks: Vec<PathBuf> = std::fs::read_dir(shared.join("data/talks-news"))
+        .expect("talks-news")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    talks.sort();
+    for path in &talks {
+        let draft = parley::corpus::ingest::draft_from_file(path).expect("read a talks-news file");
+        match engine.add(draft) {
+            Ok(_) => added += 1,
+            Err(e) => refused.push(format!("{}: {e}", path.display())),
+        }
+    }
+    for csv in ["kremlin.csv", "president-ua.csv"] {
+        let report = engine
+            .import_file(&shared.join("data/press-releases").join(csv), &FieldMap::default(), |_| {})
+            .expect("import press releases");
+        added += report.added.len();
+        refused.extend(report.refused.iter().map(|r| format!("{}: {}", r.origin, r.reason)));
+    }
+    let build_secs = started.elapsed().as_secs_f64();
+    eprintln!("relevance: {added} articles added, {} refused, in {build_secs:.1}s", refused.len());
+    for r in refused.iter().take(10) {
+        eprintln!("  refused {r}");
+    }
+
+    // Parley.
+    let mut parley_score = Score::default();
+    let mut parley_top: Vec<Vec<Found>> = Vec::new();
+    for q in &questions {
+        let answer = engine.ask(&AskQuery { limit: LIMIT, ..AskQuery::new(q.question.as_str()) }).expect("ask");
+        let found: Vec<Found> = answer
+            .hits
+            .iter()
+            .map(|h| Found { url: h.source.url.clone(), title: h.source.title.clone(), passage: h.passage.clone() })
+            .collect();
+        parley_score.ranks.push(first_correct(q, &found, &docs));
+        parley_top.push(found);
+    }
+
+    // FTS5 bm25 over the same passages.
+    let meta: HashMap<String, (Option<String>, String)> = engine
+        .list()
+        .expect("list articles")
+        .into_iter()
+        .map(|m| (m.id.to_string(), (m.url.clone(), m.title.clone())))
+        .collect();
+    let mut fts = Fts5::in_memory().expect("fts5");
+    let n_passages = fts
+        .add(engine.passages().expect("passages").into_iter().map(|(id, text)| (id.to_string(), text)))
+        .expect("fill fts5");
+    let mut fts_score = Score::default();
+    for q in &questions {
+        let found: Vec<Found> = fts
+            .search(&q.question, LIMIT, false)
+            .expect("fts5 search")
+            .into_iter()
+            .map(|h| {
+                let (url, title) = meta.get(&h.article).cloned().unwrap_or((None, String::new()));
+                Found { url, title, passage: h.passage }
+            })
+            .collect();
+        fts_score.ranks.push(first_correct(q, &found, &docs));
+    }
+
+    // Report.
+    let table = report_table(&parley_score, &fts_score, questions.len(), added, n_passages);
+    println!("\n{table}");
+    println!("{}", misses(&questions, &parley_score, &fts_score, &parley_top));
+    if std::env::var("PARLEY_WRITE_QUALITY").is_ok_and(|v| v == "1") {
+        write_quality_section(&table);
+    }
+
+    assert!(parley_score.recall_at(1) >= FLOOR_R1, "R@1 fell to {:.3} (floor {FLOOR_R1})", parley_score.recall_at(1));
+    assert!(parley_score.recall_at(3) >= FLOOR_R3, "R@3 fell to {:.3} (floor {FLOOR_R3})", parley_score.recall_at(3));
+    assert!(parley_score.mrr() >= FLOOR_MRR, "MRR fell to {:.3} (floor {FLOOR_MRR})", parley_score.mrr());
+}
+
+#[test]
+fn the_overlap_rule_accepts_a_cut_answer_and_refuses_another_sentence() {
+    let answer = "Minister Oskar Brandt met the Velmora delegation at the harbour talks on Tuesday.";
+    assert!(overlap(answer, "…said that. Minister **Oskar** Brandt met the Velmora delegation") >= 0.5);
+    assert!(
+        overlap(answer, "Minister Oskar Brandt met the Velmora delegation at the harbour talks on Tuesday.") > 0.99
+    );
+    assert!(overlap(answer, "The harbour of Velmora froze. Brandt was not there.") < 0.5);
+    assert_eq!(overlap("", "anything"), 0.0);
+    assert_eq!(same_url("https://www.Example.org/a/", "http://example.org/a"), true);
+}
+
+// ---------------------------------------------------------------------------
+// Correctness of a hit
+
+/// The 1-based rank of the first correct hit.
+fn first_correct(q: &Question, found: &[Found], docs: &[Doc]) -> Option<usize> {
+    found.iter().position(|f| is_correct(q, f, docs)).map(|i| i + 1)
+}
+
+/// A hit is correct when its passage overlaps at least half of an accepted
+/// answer and comes from a document that contains that answer.
+fn is_correct(q: &Question, found: &Found, docs: &[Doc]) -> bool {
+    let answers = std::iter::once(&q.answer).chain(q.also.iter());
+    let doc = docs.iter().find(|d| match (&d.url, &found.url) {
+        (Some(a), Some(b)) => same_url(a, b),
+        _ => d.title.trim() == found.title.trim() && !d.title.trim().is_empty(),
+    });
+    let Some(doc) = doc else { return false };
+    answers.into_iter().any(|a| doc.text.contains(a.as_str()) && overlap(a, &found.passage) >= 0.5)
+}
+
+/// The share of the answer's words found as one unbroken run in the passage
+/// (case, accents, quotes, punctuation and highlight marks ignored).
+fn overlap(answer: &str, passage: &str) -> f64 {
+    let a = words(answer);
+    let p = words(passage);
+    if a.is_empty() {
+        return 0.0;
+    }
+    let mut best = 0;
+    let mut prev = vec![0usize; p.len() + 1];
+    for aw in &a {
+        let mut cur = vec![0usize; p.len() + 1];
+        for (j, pw) in p.iter().enumerate() {
+            if aw == pw {
+                cur[j + 1] = prev[j] + 1;
+                best = best.max(cur[j + 1]);
+            }
+        }
+        prev = cur;
+    }
+    best as f64 / a.len() as f64
+}
+
+fn words(s: &str) -> Vec<String> {
+    let without_tags = strip_tags(s);
+    deunicode::deunicode(&without_tags)
+        .to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Removes `<b>`-style highlight tags.
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn same_url(a: &str, b: &str) -> bool {
+    fn norm(u: &str) -> String {
+        let u = u.trim().to_lowercase();
+        let u = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://")).unwrap_or(&u).to_owned();
+        let u = u.strip_prefix("www.").unwrap_or(&u).to_owned();
+        u.trim_end_matches('/').to_owned()
+    }
+    norm(a) == norm(b)
+}
+
+// ---------------------------------------------------------------------------
+// Loading
+
+fn load_questions() -> Vec<Question> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/questions.jsonl");
+    let text = std::fs::read_to_string(&path).expect("questions.jsonl");
+    let questions: Vec<Question> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| serde_json::from_str(l).unwrap_or_else(|e| panic!("questions.jsonl line {}: {e}", i + 1)))
+        .collect();
+    assert!(questions.len() >= 40, "the evaluation set needs at least 40 questions");
+    questions
+}
+
+fn load_docs(shared: &Path) -> Vec<Doc> {
+    let mut docs = Vec::new();
+    let seed = std::fs::read_to_string(shared.join("seed/article.txt")).expect("seed");
+    docs.push(Doc {
+        key: "seed/article.txt".to_owned(),
+        url: None,
+        title: seed.lines().next().unwrap_or_default().trim().to_owned(),
+        text: seed,
+    });
+    for entry in std::fs::read_dir(shared.join("data/talks-news")).expect("talks-news").flatten() {
+        let path = entry.path();
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let (head, body) = match text.strip_prefix("---\n").and_then(|t| t.split_once("\n---\n")) {
+            Some((h, b)) => (h.to_owned(), b.to_owned()),
+            None => (String::new(), text.clone()),
+        };
+        let field = |name: &str| {
+            head.lines()
+                .find_map(|l| l.strip_prefix(name).and_then(|v| v.strip_prefix(':')))
+                .map(|v| v.trim().trim_matches('"').to_owned())
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        docs.push(Doc {
+            key: format!("data/talks-news/{name}"),
+            url: field("source"),
+            title: field("title").unwrap_or_default(),
+            text: body,
+        });
+    }
+    for csv_name in ["kremlin.csv", "president-ua.csv"] {
+        let mut reader =
+            csv::Reader::from_path(shared.join("data/press-releases").join(csv_name)).expect("press releases");
+        let headers = reader.headers().expect("csv header").clone();
+        let col = |name: &str| headers.iter().position(|h| h == name);
+        let (link, headline, body) = (col("link"), col("headline"), col("body"));
+        for record in reader.records().flatten() {
+            let get = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or_default().to_owned();
+            let url = get(link);
+            docs.push(Doc {
+                key: format!("data/press-releases/{csv_name}#{url}"),
+                title: get(headline),
+                text: format!("{}\n{}\n{}", get(headline), get(col("summary")), get(body)),
+                url: Some(url),
+            });
+        }
+    }
+    docs
+}
+
+fn check_answers_are_in_their_documents(questions: &[Question], docs: &[Doc]) {
+    let by_key: HashMap<&str, &Doc> = docs.iter().map(|d| (d.key.as_str(), d)).collect();
+    for q in questions {
+        let doc = by_key.get(q.file.as_str()).unwrap_or_else(|| panic!("{:?}: no document {}", q.question, q.file));
+        assert!(doc.text.contains(&q.answer), "{:?}: the answer is not in {}: {:?}", q.question, q.file, q.answer);
+        for also in &q.also {
+            assert!(
+                docs.iter().any(|d| d.text.contains(also.as_str())),
+                "{:?}: `also` found nowhere: {also:?}",
+                q.question
+            );
+        }
+    }
+}
+
+/// Copies the repository's bundled `corpus/` (seed article, aliases) into
+/// the data directory. Returns whether it held an article.
+fn copy_bundled_corpus(data: &Path) -> bool {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let to = data.join("corpus");
+    let mut articles = 0;
+    let Ok(entries) = std::fs::read_dir(&from) else { return false };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.is_file() {
+            continue;
+        }
+        let Some(name) = path.file_name() else { continue };
+        std::fs::copy(&path, to.join(name)).expect("copy the bundled corpus");
+        if path.extension().is_some_and(|x| x == "md") {
+            articles += 1;
+        }
+    }
+    articles > 0
+}
+
+// ---------------------------------------------------------------------------
+// Reports
+
+fn report_table(parley: &Score, fts: &Score, questions: usize, articles: usize, passages: usize) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "| system | R@1 | R@3 | MRR (top {LIMIT}) |");
+    let _ = writeln!(s, "|---|---:|---:|---:|");
+    for (name, score) in [("Parley", parley), ("SQLite FTS5 bm25 (same passages)", fts)] {
+        let _ = writeln!(s, "| {name} | {:.3} | {:.3} | {:.3} |", score.recall_at(1), score.recall_at(3), score.mrr());
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "{questions} questions (`tests/eval/questions.jsonl`) over {articles} articles and {passages} passages \
+         (the seed, `../shared/data/talks-news`, both press-release CSVs). Measured with \
+         `{COMMAND}`; floors in `tests/integration/relevance.rs`."
+    );
+    s
+}
+
+fn misses(questions: &[Question], parley: &Score, fts: &Score, top: &[Vec<Found>]) -> String {
+    let mut s = String::from("Questions where Parley's first hit is not the answer:\n");
+    for (i, q) in questions.iter().enumerate() {
+        if parley.ranks[i] == Some(1) {
+            continue;
+        }
+        let rank = |r: Option<usize>| r.map_or("miss".to_owned(), |r| format!("#{r}"));
+        let _ = writeln!(
+            s,
+            "- [{}] {:?} (Parley {}, FTS5 {}) — expected {}: {:?}",
+            i + 1,
+            q.question,
+            rank(parley.ranks[i]),
+            rank(fts.ranks[i]),
+            q.file,
+            q.answer
+        );
+        for (k, f) in top[i].iter().take(2).enumerate() {
+            let passage: String = f.passage.chars().take(160).collect();
+            let _ = writeln!(s, "    {}. {} — {passage}", k + 1, f.title);
+        }
+        if top[i].is_empty() {
+            let _ = writeln!(s, "    (no hits)");
+        }
+    }
+    s
+}
+
+/// Replaces the measured block of the `## Retrieval` section of
+/// docs/QUALITY.md (between its `retrieval:begin`/`end` markers), creating
+/// the section, or the file, when absent.
+fn write_quality_section(table: &str) {
+    const BEGIN: &str = "<!-- retrieval:begin (written by tests/integration/relevance.rs) -->";
+    const END: &str = "<!-- retrieval:end -->";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/QUALITY.md");
+    let old = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Quality\n".to_owned());
+    let block = format!("{BEGIN}\n{table}{END}");
+    let new = match (old.find(BEGIN), old.find(END)) {
+        (Some(b), Some(e)) if b < e => format!("{}{block}{}", &old[..b], &old[e + END.len()..]),
+        _ => format!("{}\n\n## Retrieval\n\n{block}\n", old.trim_end()),
+    };
+    std::fs::write(&path, new).expect("write docs/QUALITY.md");
+    eprintln!("relevance: wrote the Retrieval table of {}", path.display());
+}
