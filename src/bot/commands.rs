@@ -1,0 +1,524 @@
+//! The command list as data (names, options, descriptions, who may use
+//! them) and the [`Command`] parsed from an [`Invocation`].
+//!
+//! The Discord adapter registers exactly this list; the console parses
+//! typed lines against it. No Discord types, no engine calls.
+
+use time::Date;
+
+use crate::answer::{AskQuery, WhoSaidQuery};
+use crate::article::Published;
+use crate::corpus::ArticleDraft;
+
+use super::{Attachment, Invocation, Kind, OptionValue};
+
+/// The type of an option's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    String,
+    Boolean,
+    Attachment,
+}
+
+/// One option of a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub kind: OptionKind,
+    pub required: bool,
+    pub autocomplete: bool,
+    /// For strings.
+    pub max_length: Option<u16>,
+}
+
+/// A subcommand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubcommandSpec {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub options: &'static [OptionSpec],
+}
+
+/// A slash command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandSpec {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// Only moderators (Manage Server or the moderator role); registered
+    /// with `default_member_permissions` and checked again on every call.
+    pub moderator: bool,
+    pub options: &'static [OptionSpec],
+    pub subcommands: &'static [SubcommandSpec],
+}
+
+const fn opt(name: &'static str, description: &'static str, kind: OptionKind, required: bool) -> OptionSpec {
+    OptionSpec { name, description, kind, required, autocomplete: false, max_length: None }
+}
+
+const fn text(name: &'static str, description: &'static str, required: bool, max: u16) -> OptionSpec {
+    OptionSpec { name, description, kind: OptionKind::String, required, autocomplete: false, max_length: Some(max) }
+}
+
+const fn completed(name: &'static str, description: &'static str, required: bool, max: u16) -> OptionSpec {
+    OptionSpec { name, description, kind: OptionKind::String, required, autocomplete: true, max_length: Some(max) }
+}
+
+const SINCE: OptionSpec = text("since", "Only articles published on or after this day (YYYY-MM-DD)", false, 32);
+const UNTIL: OptionSpec = text("until", "Only articles published on or before this day (YYYY-MM-DD)", false, 32);
+
+/// Every command the bot answers, in the order they are listed.
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "ask",
+        description: "Find passages in the corpus that answer a question, with their sources",
+        moderator: false,
+        options: &[
+            text("question", "What you want to know", true, 500),
+            SINCE,
+            UNTIL,
+            completed("outlet", "Only this outlet", false, 100),
+            opt("private", "Show the answer to you only", OptionKind::Boolean, false),
+        ],
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "who-said",
+        description: "Statements the corpus attributes to a person, with their sources",
+        moderator: false,
+        options: &[
+            completed("person", "Who (start typing a name)", true, 100),
+            text("about", "Only statements about this topic", false, 200),
+            SINCE,
+            UNTIL,
+        ],
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "article",
+        description: "An article's details, first paragraph and link",
+        moderator: false,
+        options: &[completed("id", "The article (start typing its title)", true, 120)],
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "sources",
+        description: "The articles in the corpus, newest first",
+        moderator: false,
+        options: &[completed("outlet", "Only this outlet", false, 100)],
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "about",
+        description: "What Parley is and what its corpus holds",
+        moderator: false,
+        options: &[],
+        subcommands: &[],
+    },
+    CommandSpec {
+        name: "corpus",
+        description: "Curate the corpus (moderators)",
+        moderator: true,
+        options: &[],
+        subcommands: &[
+            SubcommandSpec {
+                name: "add",
+                description: "Add an article from a web page",
+                options: &[text("url", "The article's address (http or https)", true, 1000)],
+            },
+            SubcommandSpec {
+                name: "add-file",
+                description: "Add an article from an attached .txt, .md or .html file",
+                options: &[opt("file", "The file (.txt, .md or .html, at most 2 MB)", OptionKind::Attachment, true)],
+            },
+            SubcommandSpec {
+                name: "add-text",
+                description: "Add an article by pasting its text into a form",
+                options: &[],
+            },
+            SubcommandSpec {
+                name: "remove",
+                description: "Remove an article",
+                options: &[completed("id", "The article (start typing its title)", true, 120)],
+            },
+            SubcommandSpec {
+                name: "alias",
+                description: "Record another spelling of a name",
+                options: &[
+                    text("name", "The name as the corpus knows it", true, 100),
+                    text("variant", "Another spelling of it", true, 100),
+                ],
+            },
+        ],
+    },
+];
+
+/// The spec of a command by name.
+pub fn spec(name: &str) -> Option<&'static CommandSpec> {
+    COMMANDS.iter().find(|c| c.name == name)
+}
+
+/// Custom ids of the buttons and the form.
+pub mod ids {
+    /// Next page of an `/ask`: `ask:<key>:<offset>`.
+    pub const ASK_PAGE: &str = "ask";
+    /// Next page of a `/who-said`: `who:<key>:<offset>`.
+    pub const WHO_PAGE: &str = "who";
+    /// A page of `/sources`: `src:<page>[:<outlet>]`.
+    pub const SOURCES_PAGE: &str = "src";
+    /// A passage's context: `ctx:<ord>:<article id>`.
+    pub const CONTEXT: &str = "ctx";
+    /// The add-text form.
+    pub const ADD_TEXT: &str = "add-text";
+}
+
+/// A request the bot understands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Ask {
+        query: AskQuery,
+        private: bool,
+    },
+    WhoSaid(WhoSaidQuery),
+    Article(String),
+    /// `button`: a page button was pressed (the list is updated in place).
+    Sources {
+        outlet: Option<String>,
+        page: usize,
+        button: bool,
+    },
+    About,
+    AddUrl(String),
+    AddFile(Attachment),
+    AddTextForm,
+    AddText(ArticleDraft),
+    Remove(String),
+    Alias {
+        name: String,
+        variant: String,
+    },
+    /// Autocomplete for `option` of `command` (`corpus remove` for subcommands).
+    Complete {
+        command: String,
+        option: String,
+        prefix: String,
+    },
+    AskPage {
+        key: String,
+        offset: usize,
+    },
+    WhoSaidPage {
+        key: String,
+        offset: usize,
+    },
+    Context {
+        id: String,
+        ord: u32,
+    },
+}
+
+impl Command {
+    /// Whether only moderators may run it.
+    pub fn needs_moderator(&self) -> bool {
+        matches!(
+            self,
+            Command::AddUrl(_)
+                | Command::AddFile(_)
+                | Command::AddTextForm
+                | Command::AddText(_)
+                | Command::Remove(_)
+                | Command::Alias { .. }
+        ) || matches!(self, Command::Complete { command, .. } if command.starts_with("corpus"))
+    }
+
+    /// Whether it counts towards the per-user question limit.
+    pub fn is_question(&self) -> bool {
+        matches!(
+            self,
+            Command::Ask { .. }
+                | Command::WhoSaid(_)
+                | Command::AskPage { .. }
+                | Command::WhoSaidPage { .. }
+                | Command::Context { .. }
+        )
+    }
+
+    /// The audit action name of a moderator command.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Command::AddUrl(_) => "add-url",
+            Command::AddFile(_) => "add-file",
+            Command::AddTextForm | Command::AddText(_) => "add-text",
+            Command::Remove(_) => "remove",
+            Command::Alias { .. } => "alias",
+            _ => "other",
+        }
+    }
+}
+
+/// Why an invocation is not a command; shown to the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("unknown command /{0}")]
+    UnknownCommand(String),
+    #[error("/{0} needs a subcommand")]
+    NoSubcommand(String),
+    #[error("{0} is missing")]
+    Missing(&'static str),
+    #[error("{option}: {value:?} is not a date (use YYYY-MM-DD)")]
+    BadDate { option: &'static str, value: String },
+    #[error("since ({since}) is after until ({until})")]
+    EmptyRange { since: Date, until: Date },
+    #[error("this button has expired: run the command again")]
+    Expired,
+}
+
+fn string(inv: &Invocation, name: &str) -> Option<String> {
+    inv.options.iter().find(|(n, _)| n == name).and_then(|(_, v)| match v {
+        OptionValue::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        _ => None,
+    })
+}
+
+fn required(inv: &Invocation, name: &'static str) -> Result<String, ParseError> {
+    string(inv, name).ok_or(ParseError::Missing(name))
+}
+
+fn boolean(inv: &Invocation, name: &str) -> bool {
+    inv.options.iter().any(|(n, v)| n == name && matches!(v, OptionValue::Bool(true)))
+}
+
+fn date(inv: &Invocation, name: &'static str) -> Result<Option<Date>, ParseError> {
+    match string(inv, name) {
+        None => Ok(None),
+        Some(v) => {
+            Published::parse(&v).map(|p| Some(p.date())).map_err(|_| ParseError::BadDate { option: name, value: v })
+        }
+    }
+}
+
+fn range(inv: &Invocation) -> Result<(Option<Date>, Option<Date>), ParseError> {
+    let (since, until) = (date(inv, "since")?, date(inv, "until")?);
+    if let (Some(s), Some(u)) = (since, until) {
+        if s > u {
+            return Err(ParseError::EmptyRange { since: s, until: u });
+        }
+    }
+    Ok((since, until))
+}
+
+/// Parses an invocation into a command.
+pub fn parse(inv: &Invocation) -> Result<Command, ParseError> {
+    match &inv.kind {
+        Kind::Autocomplete { focused } => {
+            let prefix = string(inv, focused).unwrap_or_default();
+            let command = match &inv.subcommand {
+                Some(sub) => format!("{} {sub}", inv.name),
+                None => inv.name.clone(),
+            };
+            Ok(Command::Complete { command, option: focused.clone(), prefix })
+        }
+        Kind::Button => parse_button(&inv.name),
+        Kind::ModalSubmit => parse_modal(inv),
+        Kind::Command => parse_command(inv),
+    }
+}
+
+fn parse_command(inv: &Invocation) -> Result<Command, ParseError> {
+    match inv.name.as_str() {
+        "ask" => {
+            let mut query = AskQuery::new(required(inv, "question")?);
+            (query.since, query.until) = range(inv)?;
+            query.outlet = string(inv, "outlet");
+            Ok(Command::Ask { query, private: boolean(inv, "private") })
+        }
+        "who-said" => {
+            let mut query = WhoSaidQuery::new(required(inv, "person")?);
+            query.about = string(inv, "about");
+            (query.since, query.until) = range(inv)?;
+            Ok(Command::WhoSaid(query))
+        }
+        "article" => Ok(Command::Article(required(inv, "id")?)),
+        "sources" => Ok(Command::Sources { outlet: string(inv, "outlet"), page: 0, button: false }),
+        "about" => Ok(Command::About),
+        "corpus" => match inv.subcommand.as_deref() {
+            Some("add") => Ok(Command::AddUrl(required(inv, "url")?)),
+            Some("add-file") => {
+                let file = inv.options.iter().find_map(|(n, v)| match v {
+                    OptionValue::Attachment(a) if n == "file" => Some(a.clone()),
+                    _ => None,
+                });
+                file.map(Command::AddFile).ok_or(ParseError::Missing("file"))
+            }
+            Some("add-text") => Ok(Command::AddTextForm),
+            Some("remove") => Ok(Command::Remove(required(inv, "id")?)),
+            Some("alias") => Ok(Command::Alias { name: required(inv, "name")?, variant: required(inv, "variant")? }),
+            Some(other) => Err(ParseError::UnknownCommand(format!("corpus {other}"))),
+            None => Err(ParseError::NoSubcommand("corpus".into())),
+        },
+        other => Err(ParseError::UnknownCommand(other.to_owned())),
+    }
+}
+
+fn parse_button(custom_id: &str) -> Result<Command, ParseError> {
+    let mut parts = custom_id.splitn(3, ':');
+    let (tag, a, b) = (parts.next().unwrap_or(""), parts.next(), parts.next());
+    match (tag, a, b) {
+        (ids::ASK_PAGE, Some(key), Some(off)) => {
+            Ok(Command::AskPage { key: key.to_owned(), offset: off.parse().map_err(|_| ParseError::Expired)? })
+        }
+        (ids::WHO_PAGE, Some(key), Some(off)) => {
+            Ok(Command::WhoSaidPage { key: key.to_owned(), offset: off.parse().map_err(|_| ParseError::Expired)? })
+        }
+        (ids::SOURCES_PAGE, Some(page), outlet) => Ok(Command::Sources {
+            page: page.parse().map_err(|_| ParseError::Expired)?,
+            outlet: outlet.map(str::to_owned).filter(|o| !o.is_empty()),
+            button: true,
+        }),
+        (ids::CONTEXT, Some(ord), Some(id)) => {
+            Ok(Command::Context { id: id.to_owned(), ord: ord.parse().map_err(|_| ParseError::Expired)? })
+        }
+        _ => Err(ParseError::Expired),
+    }
+}
+
+fn parse_modal(inv: &Invocation) -> Result<Command, ParseError> {
+    if inv.name != ids::ADD_TEXT {
+        return Err(ParseError::Expired);
+    }
+    let published = match string(inv, "date") {
+        None => None,
+        Some(v) if v.eq_ignore_ascii_case("unknown") => None,
+        Some(v) => Some(Published::parse(&v).map_err(|_| ParseError::BadDate { option: "date", value: v })?),
+    };
+    let draft = ArticleDraft {
+        title: Some(required(inv, "title")?),
+        outlet: string(inv, "outlet"),
+        url: string(inv, "url"),
+        published,
+        body: required(inv, "body")?,
+        origin: "the add-text form".to_owned(),
+        ..ArticleDraft::default()
+    };
+    Ok(Command::AddText(draft))
+}
+
+/// The help text: every command with its options.
+pub fn help() -> String {
+    let mut out = String::new();
+    for c in COMMANDS {
+        let who = if c.moderator { " (moderators)" } else { "" };
+        if c.subcommands.is_empty() {
+            out.push_str(&format!("/{}{} — {}{who}\n", c.name, usage(c.options), c.description));
+        } else {
+            for s in c.subcommands {
+                out.push_str(&format!("/{} {}{} — {}{who}\n", c.name, s.name, usage(s.options), s.description));
+            }
+        }
+    }
+    out
+}
+
+fn usage(options: &[OptionSpec]) -> String {
+    options.iter().map(|o| if o.required { format!(" <{}>", o.name) } else { format!(" [{}]", o.name) }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bot::User;
+
+    fn inv(name: &str, sub: Option<&str>, opts: &[(&str, &str)]) -> Invocation {
+        Invocation {
+            kind: Kind::Command,
+            name: name.into(),
+            subcommand: sub.map(str::to_owned),
+            options: opts.iter().map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string()))).collect(),
+            user: User::new("1", "ana", false),
+        }
+    }
+
+    #[test]
+    fn command_names_and_options_are_valid_for_discord() {
+        let valid = |s: &str| {
+            !s.is_empty()
+                && s.len() <= 32
+                && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        };
+        for c in COMMANDS {
+            assert!(valid(c.name), "{}", c.name);
+            assert!((1..=100).contains(&c.description.chars().count()), "{}", c.name);
+            let mut all: Vec<&OptionSpec> = c.options.iter().collect();
+            for s in c.subcommands {
+                assert!(valid(s.name) && (1..=100).contains(&s.description.chars().count()), "{}", s.name);
+                all.extend(s.options);
+            }
+            for o in all {
+                assert!(valid(o.name) && (1..=100).contains(&o.description.chars().count()), "{}", o.name);
+            }
+            // Required options come first.
+            let req: Vec<bool> = c.options.iter().map(|o| o.required).collect();
+            assert!(req.windows(2).all(|w| w[0] || !w[1]), "{}", c.name);
+        }
+    }
+
+    #[test]
+    fn commands_parse_with_their_options() {
+        let c = parse(&inv(
+            "ask",
+            None,
+            &[("question", " where will they meet "), ("since", "2025-08-01"), ("outlet", "Quill")],
+        ))
+        .unwrap();
+        let Command::Ask { query, private } = c else { panic!("{c:?}") };
+        assert_eq!(query.question, "where will they meet");
+        assert_eq!(query.since.map(|d| d.to_string()).as_deref(), Some("2025-08-01"));
+        assert_eq!(query.outlet.as_deref(), Some("Quill"));
+        assert!(!private);
+        assert!(
+            matches!(parse(&inv("corpus", Some("remove"), &[("id", "a-b")])), Ok(Command::Remove(id)) if id == "a-b")
+        );
+        assert!(matches!(parse(&inv("corpus", Some("add-text"), &[])), Ok(Command::AddTextForm)));
+    }
+
+    #[test]
+    fn bad_options_are_refused_with_a_reason() {
+        let cases = [
+            (inv("ask", None, &[]), "question is missing"),
+            (inv("ask", None, &[("question", "   ")]), "question is missing"),
+            (inv("ask", None, &[("question", "x"), ("since", "yesterday")]), "not a date"),
+            (inv("ask", None, &[("question", "x"), ("since", "2025-02-01"), ("until", "2025-01-01")]), "is after"),
+            (inv("corpus", None, &[]), "needs a subcommand"),
+            (inv("nope", None, &[]), "unknown command"),
+        ];
+        for (i, want) in cases {
+            let e = parse(&i).unwrap_err().to_string();
+            assert!(e.contains(want), "{e} / {want}");
+        }
+    }
+
+    #[test]
+    fn buttons_parse_and_junk_is_expired() {
+        let b = |id: &str| parse(&Invocation { kind: Kind::Button, ..inv(id, None, &[]) });
+        assert_eq!(b("ask:k1:5"), Ok(Command::AskPage { key: "k1".into(), offset: 5 }));
+        assert_eq!(b("ctx:3:2025-01-01-a-b"), Ok(Command::Context { id: "2025-01-01-a-b".into(), ord: 3 }));
+        assert_eq!(
+            b("src:2:Quill Daily"),
+            Ok(Command::Sources { page: 2, outlet: Some("Quill Daily".into()), button: true })
+        );
+        for junk in ["", "ask", "ask:k", "ask:k:x", "ctx:-1:a", "zzz:1:2"] {
+            assert_eq!(b(junk), Err(ParseError::Expired), "{junk}");
+        }
+    }
+
+    #[test]
+    fn moderator_commands_are_marked() {
+        assert!(parse(&inv("corpus", Some("remove"), &[("id", "a")])).unwrap().needs_moderator());
+        assert!(!parse(&inv("about", None, &[])).unwrap().needs_moderator());
+        let ac = Invocation {
+            kind: Kind::Autocomplete { focused: "id".into() },
+            ..inv("corpus", Some("remove"), &[("id", "x")])
+        };
+        assert!(parse(&ac).unwrap().needs_moderator());
+    }
+}

@@ -1,0 +1,382 @@
+//! `parley console`: the bot's slash commands typed in a terminal, answered
+//! with what the bot would post (embeds drawn as text). The console user is
+//! a moderator; `/corpus add-file` takes a local path; the add-text form is
+//! asked field by field.
+//!
+//! It parses lines against the same command list as Discord and goes
+//! through the same [`Bot::execute`]; it must not answer anything itself
+//! beyond `/help`, `/next`, `/context N` and `/quit`.
+
+use std::io::{self, BufRead, Read, Write};
+use std::sync::Arc;
+
+use crate::engine::Engine;
+
+use super::commands::{spec, OptionKind, OptionSpec, COMMANDS};
+use super::reply::{Message, Modal, Reply};
+use super::work::{Fetched, Work};
+use super::{Attachment, Bot, BotConfig, Invocation, Kind, OptionValue, User};
+
+const EXTRA_HELP: &str = "/next — the next page of the last answer\n/context N — the context of passage N of the last answer\n/help — this list\n/quit — leave\n\
+Options: `/who-said Lavrov about talks`, `/who-said person:\"Sergei Lavrov\" since:2025-08-01`, `/ask private:true where will they meet`.\n";
+
+/// Runs the console until `/quit` or the end of the input.
+pub fn run(engine: Arc<Engine>, input: impl BufRead, mut output: impl Write) -> io::Result<()> {
+    let config = BotConfig::new(&engine);
+    let bot = Bot::new(engine, config);
+    let name = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "console".to_owned());
+    let user = User::new("console", &name, true);
+    let mut lines = input.lines();
+    let mut last: Option<Message> = None;
+    writeln!(output, "Parley console — type /help for the commands, /quit to leave.")?;
+    loop {
+        write!(output, "parley> ")?;
+        output.flush()?;
+        let Some(line) = lines.next() else { break };
+        let line = line?;
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let inv = match line.split_whitespace().next().unwrap_or("") {
+            "/quit" | "/exit" => break,
+            "/help" => {
+                write!(output, "{}{EXTRA_HELP}", super::commands::help())?;
+                continue;
+            }
+            "/next" => match press(
+                &last,
+                |id| {
+                    id.starts_with("ask:") || id.starts_with("who:") || (id.starts_with("src:") && id.contains("Next"))
+                },
+                "Next",
+            ) {
+                Some(id) => button(&id, &user),
+                None => {
+                    writeln!(output, "No next page.")?;
+                    continue;
+                }
+            },
+            "/context" => {
+                let n = line.split_whitespace().nth(1).unwrap_or("1");
+                match press(&last, |_| true, &format!("Context {n}")) {
+                    Some(id) => button(&id, &user),
+                    None => {
+                        writeln!(output, "No passage {n} in the last answer.")?;
+                        continue;
+                    }
+                }
+            }
+            _ => match parse_line(line, &user) {
+                Ok(inv) => inv,
+                Err(e) => {
+                    writeln!(output, "{e}")?;
+                    continue;
+                }
+            },
+        };
+        let reply = bot.execute(inv);
+        if let Some(m) = answer(&bot, reply, &user, &mut lines, &mut output)? {
+            last = Some(m);
+        }
+    }
+    writeln!(output)?;
+    Ok(())
+}
+
+/// Prints a reply (filling forms and doing deferred work on the way);
+/// returns the message shown, if any.
+fn answer(
+    bot: &Bot,
+    reply: Reply,
+    user: &User,
+    lines: &mut impl Iterator<Item = io::Result<String>>,
+    output: &mut impl Write,
+) -> io::Result<Option<Message>> {
+    match reply {
+        Reply::Message(m) | Reply::Update(m) => {
+            write!(output, "{}", render_text(&m))?;
+            Ok(Some(m))
+        }
+        Reply::Choices(choices) => {
+            for c in choices {
+                writeln!(output, "  {}", c.name())?;
+            }
+            Ok(None)
+        }
+        Reply::Modal(modal) => {
+            let Some(inv) = fill_form(&modal, user, lines, output)? else {
+                writeln!(output, "Cancelled.")?;
+                return Ok(None);
+            };
+            let reply = bot.execute(inv);
+            answer(bot, reply, user, lines, output)
+        }
+        Reply::Defer { work, .. } => {
+            writeln!(output, "Working…")?;
+            let fetched = match &work {
+                Work::AddFile { attachment, max_bytes, .. } => read_local(&attachment.url, *max_bytes),
+                Work::AddUrl { .. } => Fetched::Failed("fetching web pages is not available in the console yet".into()),
+                Work::AddText { .. } => Fetched::Nothing,
+            };
+            let m = bot.finish(work, fetched);
+            write!(output, "{}", render_text(&m))?;
+            Ok(Some(m))
+        }
+    }
+}
+
+fn read_local(path: &str, max: u64) -> Fetched {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return Fetched::Failed(e.to_string()),
+    };
+    let mut bytes = Vec::new();
+    match file.take(max + 1).read_to_end(&mut bytes) {
+        Ok(_) if bytes.len() as u64 > max => Fetched::Failed(format!("larger than {max} bytes")),
+        Ok(_) => Fetched::Bytes(bytes),
+        Err(e) => Fetched::Failed(e.to_string()),
+    }
+}
+
+/// Asks each input of a form; a paragraph ends with a line holding only
+/// `.`. None when the input ends.
+fn fill_form(
+    modal: &Modal,
+    user: &User,
+    lines: &mut impl Iterator<Item = io::Result<String>>,
+    output: &mut impl Write,
+) -> io::Result<Option<Invocation>> {
+    writeln!(output, "{} (leave optional fields empty)", modal.title())?;
+    let mut options = Vec::new();
+    for input in modal.inputs() {
+        let opt = if input.required { "" } else { " (optional)" };
+        if input.paragraph {
+            writeln!(output, "{}{opt} — end with a line with only “.”:", input.label)?;
+            let mut text = Vec::new();
+            for line in lines.by_ref() {
+                let line = line?;
+                if line.trim() == "." {
+                    break;
+                }
+                text.push(line);
+            }
+            options.push((input.custom_id.clone(), OptionValue::String(text.join("\n"))));
+        } else {
+            write!(output, "{}{opt}: ", input.label)?;
+            output.flush()?;
+            let Some(line) = lines.next() else { return Ok(None) };
+            options.push((input.custom_id.clone(), OptionValue::String(line?.trim().to_owned())));
+        }
+    }
+    Ok(Some(Invocation {
+        kind: Kind::ModalSubmit,
+        name: modal.custom_id().to_owned(),
+        subcommand: None,
+        options,
+        user: user.clone(),
+    }))
+}
+
+fn press(last: &Option<Message>, want: impl Fn(&str) -> bool, label: &str) -> Option<String> {
+    last.as_ref()?
+        .buttons()
+        .find(|b| b.label().starts_with(label) && want(b.custom_id()))
+        .map(|b| b.custom_id().to_owned())
+}
+
+fn button(custom_id: &str, user: &User) -> Invocation {
+    Invocation {
+        kind: Kind::Button,
+        name: custom_id.to_owned(),
+        subcommand: None,
+        options: Vec::new(),
+        user: user.clone(),
+    }
+}
+
+/// A message as text: content, embeds as boxes, buttons in brackets.
+pub fn render_text(m: &Message) -> String {
+    let mut out = String::new();
+    if m.is_ephemeral() {
+        out.push_str("(only you can see this)\n");
+    }
+    if !m.content().is_empty() {
+        out.push_str(m.content());
+        out.push('\n');
+    }
+    for e in m.embeds() {
+        let mut head = e.get_title().unwrap_or("").to_owned();
+        if let Some(u) = e.get_url() {
+            head.push_str(&format!("  <{u}>"));
+        }
+        out.push_str(&format!("┌ {head}\n"));
+        if let Some(d) = e.get_description() {
+            for l in d.lines() {
+                out.push_str(&format!("│ {l}\n"));
+            }
+        }
+        for f in e.get_fields() {
+            out.push_str(&format!("│ {}:\n", f.name));
+            for l in f.value.lines() {
+                out.push_str(&format!("│   {l}\n"));
+            }
+        }
+        out.push_str(&format!("└ {}\n", e.get_footer().unwrap_or("")));
+    }
+    let buttons: Vec<String> = m.buttons().map(|b| format!("[{}]", b.label())).collect();
+    if !buttons.is_empty() {
+        out.push_str(&buttons.join(" "));
+        out.push('\n');
+    }
+    out
+}
+
+/// A word of a typed line, and whether it was quoted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Token {
+    text: String,
+    quoted: bool,
+}
+
+/// Splits on spaces; `"…"` and `'…'` group words (also after `name:`).
+fn tokenize(s: &str) -> Result<Vec<Token>, String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut quoted = false;
+    let mut started = false;
+    for c in s.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => cur.push(c),
+            None if c == '"' || c == '“' || c == '\'' && (cur.is_empty() || cur.ends_with(':')) => {
+                quote = Some(if c == '“' { '”' } else { c });
+                quoted = true;
+                started = true;
+            }
+            None if c.is_whitespace() => {
+                if started {
+                    out.push(Token { text: std::mem::take(&mut cur), quoted });
+                }
+                quoted = false;
+                started = false;
+            }
+            None => {
+                cur.push(c);
+                started = true;
+            }
+        }
+    }
+    if quote.is_some() {
+        return Err("a quote is not closed".into());
+    }
+    if started {
+        out.push(Token { text: cur, quoted });
+    }
+    Ok(out)
+}
+
+/// Parses a typed slash command into an invocation by `user`.
+pub fn parse_line(line: &str, user: &User) -> Result<Invocation, String> {
+    let rest = line.trim().strip_prefix('/').ok_or("commands start with / (try /help)")?;
+    let mut tokens = tokenize(rest)?.into_iter();
+    let name = tokens.next().map(|t| t.text).unwrap_or_default();
+    let command = spec(&name).ok_or_else(|| format!("unknown command /{name} (try /help)"))?;
+    let (subcommand, specs): (Option<String>, &[OptionSpec]) = if command.subcommands.is_empty() {
+        (None, command.options)
+    } else {
+        let sub = tokens.next().map(|t| t.text).unwrap_or_default();
+        let s = command.subcommands.iter().find(|s| s.name == sub).ok_or_else(|| {
+            let names: Vec<&str> = command.subcommands.iter().map(|s| s.name).collect();
+            format!("/{name} needs one of: {}", names.join(", "))
+        })?;
+        (Some(sub), s.options)
+    };
+    let mut positional: Vec<&OptionSpec> = specs.iter().filter(|o| o.required).collect();
+    if positional.is_empty() {
+        positional.extend(specs.first());
+    }
+    let mut values: Vec<(String, String)> = Vec::new();
+    let mut current: Option<&str> = None;
+    let mut next_pos = 0;
+    let free_text = |o: Option<&str>| o == Some("question");
+    for tok in tokens {
+        // name:value
+        if !tok.quoted || tok.text.contains(':') {
+            if let Some((k, v)) = tok.text.split_once(':') {
+                if let Some(o) = specs.iter().find(|o| o.name == k) {
+                    set(&mut values, o.name, v, false);
+                    current = None;
+                    continue;
+                }
+            }
+        }
+        // a bare option name: `about talks`, `private`
+        if !tok.quoted && current.is_some() && !free_text(current) {
+            if let Some(o) = specs.iter().find(|o| o.name == tok.text && !values.iter().any(|(n, _)| n == o.name)) {
+                if o.kind == OptionKind::Boolean {
+                    set(&mut values, o.name, "true", false);
+                    current = None;
+                } else {
+                    current = Some(o.name);
+                }
+                continue;
+            }
+        }
+        // a free word: into the current option, or the next positional
+        // one (one word each while more positional options remain)
+        let target = match current {
+            Some(c) => match positional.iter().position(|p| p.name == c) {
+                Some(i) if i + 1 < positional.len() => next_positional(&positional, &mut next_pos),
+                _ => Some(c),
+            },
+            None => next_positional(&positional, &mut next_pos).or_else(|| positional.last().map(|p| p.name)),
+        };
+        let Some(target) = target else { return Err(format!("too many words: {} (see /help)", tok.text)) };
+        set(&mut values, target, &tok.text, true);
+        current = Some(target);
+    }
+    let mut options = Vec::new();
+    for (k, v) in values {
+        let Some(o) = specs.iter().find(|o| o.name == k) else { continue };
+        let value = match o.kind {
+            OptionKind::String => OptionValue::String(v),
+            OptionKind::Boolean => {
+                OptionValue::Bool(matches!(v.to_ascii_lowercase().as_str(), "true" | "yes" | "1" | "on"))
+            }
+            OptionKind::Attachment => {
+                let path = std::path::Path::new(&v);
+                let size = std::fs::metadata(path).map_err(|e| format!("{v}: {e}"))?.len();
+                let filename = path.file_name().and_then(|f| f.to_str()).unwrap_or(&v).to_owned();
+                OptionValue::Attachment(Attachment { filename, size, content_type: None, url: v.clone() })
+            }
+        };
+        options.push((k, value));
+    }
+    Ok(Invocation { kind: Kind::Command, name, subcommand, options, user: user.clone() })
+}
+
+fn next_positional<'a>(positional: &[&'a OptionSpec], next: &mut usize) -> Option<&'a str> {
+    let p = positional.get(*next)?;
+    *next += 1;
+    Some(p.name)
+}
+
+fn set(values: &mut Vec<(String, String)>, name: &str, word: &str, append: bool) {
+    match values.iter_mut().find(|(n, _)| n == name) {
+        Some((_, v)) if append => {
+            if !v.is_empty() {
+                v.push(' ');
+            }
+            v.push_str(word);
+        }
+        Some((_, v)) => *v = word.to_owned(),
+        None => values.push((name.to_owned(), word.to_owned())),
+    }
+}
+
+/// Every command name, for completion in a future line editor.
+pub fn command_names() -> impl Iterator<Item = &'static str> {
+    COMMANDS.iter().map(|c| c.name)
+}

@@ -1,0 +1,554 @@
+//! The bot's logic, without Discord: the command list as data
+//! ([`commands`]), an [`Invocation`] in Parley's own types, and
+//! [`Bot::execute`] that answers it with a [`Reply`] — checking moderator
+//! rights and the per-user rate limit, keeping the audit log, and rendering
+//! engine answers within Discord's limits.
+//!
+//! It must NOT know serenity or do network I/O: the Discord adapter
+//! (`crate::discord`) converts interactions to [`Invocation`]s and
+//! [`Reply`]s to messages, and does the downloads and fetches that
+//! [`Work`] describes. The console ([`console`]) is the other adapter.
+
+pub mod audit;
+pub mod commands;
+pub mod console;
+pub mod markdown;
+pub mod rate;
+pub mod recent;
+pub mod render;
+pub mod reply;
+pub mod work;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::article::ArticleId;
+use crate::engine::{Engine, Error as EngineError};
+
+pub use audit::{AuditEvent, AuditLog};
+pub use commands::{Command, COMMANDS};
+pub use rate::RateLimit;
+pub use reply::{Button, ButtonStyle, Choice, Embed, Field, Message, Modal, Reply, TextInput};
+pub use work::{Fetched, FileKind, Work, MAX_ATTACHMENT_BYTES};
+
+use markdown::{cut, escape};
+use recent::{Recent, RecentQueries};
+
+/// Who invoked a command. `is_moderator` is computed by the adapter from
+/// what the platform says (permissions, roles) — never from the client's
+/// view of the command list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub is_moderator: bool,
+}
+
+impl User {
+    pub fn new(id: &str, name: &str, is_moderator: bool) -> User {
+        User { id: id.to_owned(), name: name.to_owned(), is_moderator }
+    }
+
+    /// What an article records as `added_by`.
+    pub fn added_by(&self) -> String {
+        format!("{} ({})", self.name, self.id)
+    }
+}
+
+/// An attached file as the platform describes it, before download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub filename: String,
+    /// Bytes, as declared.
+    pub size: u64,
+    pub content_type: Option<String>,
+    /// Where to download it from (a path for the console).
+    pub url: String,
+}
+
+/// An option's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptionValue {
+    String(String),
+    Bool(bool),
+    Integer(i64),
+    Attachment(Attachment),
+}
+
+/// What kind of interaction this is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A slash command.
+    Command,
+    /// The user is typing `focused`; answer with choices.
+    Autocomplete { focused: String },
+    /// A button; `Invocation::name` is its custom id.
+    Button,
+    /// A submitted form; `name` is its custom id, options its inputs.
+    ModalSubmit,
+}
+
+/// One interaction in Parley's terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invocation {
+    pub kind: Kind,
+    /// The command name (or the custom id of a button or form).
+    pub name: String,
+    pub subcommand: Option<String>,
+    pub options: Vec<(String, OptionValue)>,
+    pub user: User,
+}
+
+/// How the bot behaves.
+#[derive(Debug, Clone)]
+pub struct BotConfig {
+    pub rate: RateLimit,
+    pub max_attachment_bytes: u64,
+    /// Where the audit log goes (`<data_dir>/audit.jsonl`).
+    pub audit_path: PathBuf,
+    /// Whether `/corpus add url` is served (web ingestion is available and
+    /// the adapter can fetch).
+    pub url_ingestion: bool,
+    /// Recent queries kept for page buttons.
+    pub recent_queries: usize,
+}
+
+impl BotConfig {
+    pub fn new(engine: &Engine) -> BotConfig {
+        BotConfig {
+            rate: RateLimit::default(),
+            max_attachment_bytes: MAX_ATTACHMENT_BYTES,
+            audit_path: engine.data_dir().join("audit.jsonl"),
+            url_ingestion: false,
+            recent_queries: 2_000,
+        }
+    }
+}
+
+/// The bot: the engine plus what it remembers between interactions.
+pub struct Bot {
+    engine: Arc<Engine>,
+    config: BotConfig,
+    rate: rate::RateLimiter,
+    recent: RecentQueries,
+    audit: AuditLog,
+}
+
+const INTERNAL: &str =
+    "Something went wrong on Parley's side. Try again in a moment; if it persists, tell a moderator.";
+const NOT_MODERATOR: &str = "Only moderators (Manage Server, or the moderator role) can change the corpus.";
+
+impl Bot {
+    pub fn new(engine: Arc<Engine>, config: BotConfig) -> Bot {
+        let audit = AuditLog::new(config.audit_path.clone());
+        Bot {
+            rate: rate::RateLimiter::new(config.rate),
+            recent: RecentQueries::new(config.recent_queries),
+            audit,
+            engine,
+            config,
+        }
+    }
+
+    /// Also tell `hook` about every audit event (the adapter posts them
+    /// to a channel).
+    pub fn with_audit_hook(mut self, hook: audit::AuditHook) -> Bot {
+        self.audit = self.audit.with_hook(hook);
+        self
+    }
+
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+
+    pub fn config(&self) -> &BotConfig {
+        &self.config
+    }
+
+    /// Answers one interaction.
+    pub fn execute(&self, inv: Invocation) -> Reply {
+        self.execute_at(inv, Instant::now())
+    }
+
+    /// [`Bot::execute`] at a given time (for the rate limit).
+    pub fn execute_at(&self, inv: Invocation, now: Instant) -> Reply {
+        let autocomplete = matches!(inv.kind, Kind::Autocomplete { .. });
+        let cmd = match commands::parse(&inv) {
+            Ok(c) => c,
+            Err(_) if autocomplete => return Reply::choices([]),
+            Err(e) => return Reply::notice(&escape(&e.to_string())),
+        };
+        if cmd.needs_moderator() && !inv.user.is_moderator {
+            if autocomplete {
+                return Reply::choices([]);
+            }
+            self.audit(&inv.user, cmd.action(), &target_of(&cmd), "denied", None, "not a moderator");
+            return Reply::notice(NOT_MODERATOR);
+        }
+        if cmd.is_question() {
+            if let Err(wait) = self.rate.check(&inv.user.id, now) {
+                let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+                return Reply::notice(&format!(
+                    "You are asking faster than Parley can keep up ({} questions in {} seconds). Please wait {secs} s and ask again.",
+                    self.config.rate.max,
+                    self.config.rate.window.as_secs()
+                ));
+            }
+        }
+        self.run(cmd, inv.user)
+    }
+
+    fn run(&self, cmd: Command, user: User) -> Reply {
+        match cmd {
+            Command::Ask { query, private } => self.ask(query, private, None),
+            Command::AskPage { key, offset } => match self.recent.get(&key) {
+                Some(Recent::Ask { mut query, private }) => {
+                    query.offset = offset.min(1_000);
+                    self.ask(query, private, Some(key))
+                }
+                _ => Reply::notice("This button has expired: run /ask again."),
+            },
+            Command::WhoSaid(query) => self.who_said(query, None),
+            Command::WhoSaidPage { key, offset } => match self.recent.get(&key) {
+                Some(Recent::WhoSaid(mut query)) => {
+                    query.offset = offset.min(1_000);
+                    self.who_said(query, Some(key))
+                }
+                _ => Reply::notice("This button has expired: run /who-said again."),
+            },
+            Command::Context { id, ord } => self.context(&id, ord),
+            Command::Article(id) => self.article(&id),
+            Command::Sources { outlet, page, button } => match self.engine.list() {
+                Ok(all) => {
+                    let m = render::sources(&all, outlet.as_deref(), page);
+                    if button {
+                        Reply::Update(m)
+                    } else {
+                        Reply::Message(m)
+                    }
+                }
+                Err(e) => internal(&e),
+            },
+            Command::About => match self.engine.stats() {
+                Ok(s) => Reply::Message(render::about(&s)),
+                Err(e) => internal(&e),
+            },
+            Command::Complete { command, option, prefix } => self.complete(&command, &option, &prefix),
+            Command::AddUrl(url) => {
+                if !self.config.url_ingestion {
+                    return Reply::notice(
+                        "Adding from a URL is not available yet: use /corpus add-file or /corpus add-text.",
+                    );
+                }
+                if markdown::safe_url(&url).is_none() {
+                    return Reply::notice("That is not a web address: give a full http:// or https:// URL.");
+                }
+                Reply::Defer { ephemeral: true, work: Work::AddUrl { url, user } }
+            }
+            Command::AddFile(attachment) => match work::check_attachment(&attachment, self.config.max_attachment_bytes)
+            {
+                Ok(_) => Reply::Defer {
+                    ephemeral: true,
+                    work: Work::AddFile { attachment, user, max_bytes: self.config.max_attachment_bytes },
+                },
+                Err(reason) => {
+                    self.audit(&user, "add-file", &attachment.filename, "refused", None, &reason);
+                    Reply::notice(&format!("{}: {}", escape(&cut(&attachment.filename, 100)), escape(&reason)))
+                }
+            },
+            Command::AddTextForm => Reply::Modal(add_text_form()),
+            Command::AddText(mut draft) => {
+                draft.added_by = user.added_by();
+                Reply::Defer { ephemeral: true, work: Work::AddText { draft, user } }
+            }
+            Command::Remove(id) => {
+                let parsed = match ArticleId::parse(&id) {
+                    Ok(p) => p,
+                    Err(e) => return Reply::notice(&escape(&e.to_string())),
+                };
+                match self.engine.remove(&parsed) {
+                    Ok(meta) => {
+                        self.audit(&user, "remove", &id, "ok", Some(&id), &meta.title);
+                        Reply::notice(&format!("Removed `{id}` ({}).", escape(&cut(&meta.title, 200))))
+                    }
+                    Err(e) => {
+                        self.audit(&user, "remove", &id, "refused", None, &e.to_string());
+                        engine_error(&e)
+                    }
+                }
+            }
+            Command::Alias { name, variant } => match self.engine.add_alias(&name, &variant) {
+                Ok(()) => {
+                    self.audit(&user, "alias", &name, "ok", None, &format!("variant {variant}"));
+                    Reply::notice(&format!(
+                        "“{}” is now read as **{}** (for articles added from now on; `parley reindex` applies it to the rest).",
+                        escape(&variant),
+                        escape(&name)
+                    ))
+                }
+                Err(e) => {
+                    self.audit(&user, "alias", &name, "refused", None, &e.to_string());
+                    engine_error(&e)
+                }
+            },
+        }
+    }
+
+    fn ask(&self, query: crate::answer::AskQuery, private: bool, key: Option<String>) -> Reply {
+        let update = key.is_some();
+        match self.engine.ask(&query) {
+            Ok(answer) => {
+                let key = match key {
+                    Some(k) => Some(k),
+                    None if answer.more => Some(self.recent.insert(Recent::Ask { query: query.clone(), private })),
+                    None => None,
+                };
+                let m = render::answer(&answer, &query, key.as_deref(), private);
+                if update {
+                    Reply::Update(m)
+                } else {
+                    Reply::Message(m)
+                }
+            }
+            Err(e) => engine_error(&e),
+        }
+    }
+
+    fn who_said(&self, query: crate::answer::WhoSaidQuery, key: Option<String>) -> Reply {
+        let update = key.is_some();
+        match self.engine.who_said(&query) {
+            Ok(ws) => {
+                let more = matches!(ws, crate::answer::WhoSaid::Found { more: true, .. });
+                let key = match key {
+                    Some(k) => Some(k),
+                    None if more => Some(self.recent.insert(Recent::WhoSaid(query.clone()))),
+                    None => None,
+                };
+                let m = render::who_said(&ws, &query, key.as_deref());
+                if update {
+                    Reply::Update(m)
+                } else {
+                    Reply::Message(m)
+                }
+            }
+            Err(e) => engine_error(&e),
+        }
+    }
+
+    fn context(&self, id: &str, ord: u32) -> Reply {
+        let Ok(parsed) = ArticleId::parse(id) else { return Reply::notice("This button has expired: run /ask again.") };
+        let meta = match self.engine.article(&parsed) {
+            Ok(a) => a.meta,
+            Err(e) => return engine_error(&e),
+        };
+        match self.engine.context(&parsed, ord, 2) {
+            Ok(window) => Reply::Message(render::context(&meta, &window, ord)),
+            Err(e) => engine_error(&e),
+        }
+    }
+
+    fn article(&self, id: &str) -> Reply {
+        let parsed = match ArticleId::parse(id.trim()) {
+            Ok(p) => p,
+            Err(_) => {
+                return Reply::notice("That is not an article id: pick one from the suggestions, or see /sources.")
+            }
+        };
+        match self.engine.article(&parsed) {
+            Ok(a) => Reply::Message(render::article(&a)),
+            Err(e) => engine_error(&e),
+        }
+    }
+
+    /// Autocomplete: speakers for `person`, articles for `id`, outlets for
+    /// `outlet`.
+    fn complete(&self, command: &str, option: &str, prefix: &str) -> Reply {
+        match (command, option) {
+            ("who-said", "person") => match self.engine.speakers(prefix) {
+                Ok(list) => Reply::choices(
+                    list.iter().filter_map(|s| Choice::new(&format!("{} ({} statements)", s.name, s.quotes), &s.name)),
+                ),
+                Err(e) => {
+                    tracing::warn!("autocomplete: {e}");
+                    Reply::choices([])
+                }
+            },
+            (_, "id") => {
+                let Ok(all) = self.engine.list() else { return Reply::choices([]) };
+                let p = crate::text::fold(prefix.trim());
+                let mut scored: Vec<(u8, &crate::article::ArticleMeta)> = all
+                    .iter()
+                    .filter_map(|m| {
+                        let title = crate::text::fold(&m.title);
+                        let rank = if p.is_empty() || title.starts_with(&p) || m.id.as_str().starts_with(&p) {
+                            0
+                        } else if title.contains(&p) || m.id.as_str().contains(&p) {
+                            1
+                        } else {
+                            return None;
+                        };
+                        Some((rank, m))
+                    })
+                    .collect();
+                scored.sort_by(|a, b| {
+                    a.0.cmp(&b.0).then(b.1.published.map(|p| p.timestamp()).cmp(&a.1.published.map(|p| p.timestamp())))
+                });
+                Reply::choices(scored.into_iter().filter_map(|(_, m)| {
+                    Choice::new(&format!("{} · {} · {}", m.title, m.outlet, render::day(m.published)), m.id.as_str())
+                }))
+            }
+            (_, "outlet") => {
+                let Ok(stats) = self.engine.stats() else { return Reply::choices([]) };
+                let p = prefix.trim().to_lowercase();
+                Reply::choices(
+                    stats
+                        .outlets
+                        .iter()
+                        .filter(|(o, _)| o.to_lowercase().contains(&p))
+                        .filter_map(|(o, n)| Choice::new(&format!("{o} ({n})"), o)),
+                )
+            }
+            _ => Reply::choices([]),
+        }
+    }
+
+    /// Finishes deferred work once the adapter has done its I/O; the
+    /// returned message replaces the "thinking…" acknowledgement.
+    pub fn finish(&self, work: Work, fetched: Fetched) -> Message {
+        let (user, action, target, draft) = match (work, fetched) {
+            (Work::AddText { draft, user }, _) => {
+                let target = draft.title.clone().unwrap_or_default();
+                (user, "add-text", target, Ok(draft))
+            }
+            (Work::AddFile { attachment, user, max_bytes }, Fetched::Bytes(bytes)) => {
+                let draft = self.draft_from_file(&attachment, &bytes, max_bytes, &user);
+                (user, "add-file", attachment.filename, draft)
+            }
+            (Work::AddFile { attachment, user, .. }, Fetched::Failed(reason)) => {
+                (user, "add-file", attachment.filename, Err(format!("could not download it ({reason})")))
+            }
+            (Work::AddUrl { url, user }, Fetched::Page(mut draft)) => {
+                draft.added_by = user.added_by();
+                (user, "add-url", url, Ok(draft))
+            }
+            (Work::AddUrl { url, user }, Fetched::Failed(reason)) => (user, "add-url", url, Err(reason)),
+            (Work::AddFile { attachment, user, .. }, _) => {
+                (user, "add-file", attachment.filename, Err("nothing was downloaded".into()))
+            }
+            (Work::AddUrl { url, user }, _) => (user, "add-url", url, Err("nothing was fetched".into())),
+        };
+        let draft = match draft {
+            Ok(d) => d,
+            Err(reason) => {
+                self.audit(&user, action, &target, "refused", None, &reason);
+                return Message::notice(&format!("Not added: {}: {}", escape(&cut(&target, 200)), escape(&reason)));
+            }
+        };
+        match self.engine.add(draft) {
+            Ok(added) => {
+                self.audit(&user, action, &target, "ok", Some(added.id.as_str()), &added.title);
+                render::added(&added)
+            }
+            Err(e) => {
+                self.audit(&user, action, &target, "refused", None, &e.to_string());
+                match &e {
+                    EngineError::Corpus(_) | EngineError::Index(_) => {
+                        tracing::error!("adding {target}: {e}");
+                        Message::notice(INTERNAL)
+                    }
+                    _ => Message::notice(&format!("Not added: {}", escape(&cut(&e.to_string(), 1500)))),
+                }
+            }
+        }
+    }
+
+    fn draft_from_file(
+        &self,
+        a: &Attachment,
+        bytes: &[u8],
+        max_bytes: u64,
+        user: &User,
+    ) -> Result<crate::corpus::ArticleDraft, String> {
+        if bytes.len() as u64 > max_bytes {
+            return Err(format!("larger than {}", work::human_bytes(max_bytes)));
+        }
+        let kind = work::check_attachment(&Attachment { size: bytes.len() as u64, ..a.clone() }, max_bytes)?;
+        let mut draft = match kind {
+            FileKind::Text | FileKind::Markdown => {
+                crate::corpus::ingest::draft_from_bytes(bytes, &a.filename, kind == FileKind::Text)
+                    .map_err(|e| strip_origin(&e.to_string(), &a.filename))?
+            }
+            FileKind::Html => {
+                return Err(
+                    "HTML files can be added once web ingestion is available; send the text as .txt or .md".into()
+                )
+            }
+        };
+        draft.added_by = user.added_by();
+        Ok(draft)
+    }
+
+    fn audit(&self, user: &User, action: &str, target: &str, outcome: &str, article: Option<&str>, detail: &str) {
+        self.audit.record(AuditEvent {
+            at: String::new(),
+            user_id: user.id.clone(),
+            user: user.name.clone(),
+            action: action.to_owned(),
+            target: cut(target, 300),
+            outcome: outcome.to_owned(),
+            article: article.map(str::to_owned),
+            detail: cut(detail, 500),
+        });
+    }
+}
+
+fn strip_origin(msg: &str, origin: &str) -> String {
+    msg.strip_prefix(&format!("{origin}: ")).unwrap_or(msg).to_owned()
+}
+
+fn target_of(cmd: &Command) -> String {
+    match cmd {
+        Command::AddUrl(u) => u.clone(),
+        Command::AddFile(a) => a.filename.clone(),
+        Command::AddText(d) => d.title.clone().unwrap_or_default(),
+        Command::Remove(id) => id.clone(),
+        Command::Alias { name, variant } => format!("{name} / {variant}"),
+        _ => String::new(),
+    }
+}
+
+/// The add-text form.
+pub fn add_text_form() -> Modal {
+    Modal::new(commands::ids::ADD_TEXT, "Add an article")
+        .input("title", "Title", false, true, 300, None)
+        .input("outlet", "Outlet", false, false, 100, Some("e.g. Reuters"))
+        .input("url", "Link", false, false, 1000, Some("https://…"))
+        .input("date", "Published (YYYY-MM-DD)", false, false, 32, Some("2025-08-19"))
+        .input(
+            "body",
+            "Text",
+            true,
+            true,
+            reply::INPUT_VALUE_MAX,
+            Some("The article's text, paragraphs separated by blank lines"),
+        )
+}
+
+fn internal(e: &EngineError) -> Reply {
+    tracing::error!("{e}");
+    Reply::notice(INTERNAL)
+}
+
+/// An engine error as a short ephemeral answer.
+fn engine_error(e: &EngineError) -> Reply {
+    match e {
+        EngineError::EmptyQuestion => Reply::notice("Ask with at least one word."),
+        EngineError::UnknownArticle(id) => Reply::notice(&format!("No article with id `{id}`: see /sources.")),
+        EngineError::Corpus(_) | EngineError::Index(_) => internal(e),
+        other => Reply::notice(&escape(&cut(&other.to_string(), 1500))),
+    }
+}
+
+#[cfg(test)]
+mod tests;

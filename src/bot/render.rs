@@ -1,0 +1,434 @@
+//! Engine answers as bot messages: passages with their sources, quotes,
+//! article cards, the source list, corpus figures, addition previews.
+//!
+//! Pure functions from Parley's types to [`Message`]s. Every piece of
+//! article or user text goes through [`escape`]; sizes are budgeted so the
+//! 6,000-character total is shared fairly, and [`Message`] enforces the
+//! limits anyway.
+
+use std::ops::Range;
+
+use crate::answer::{Answer, AskQuery, CorpusStats, Hit, WhoSaid, WhoSaidQuery};
+use crate::article::{Article, ArticleMeta, Published};
+use crate::engine::Added;
+use crate::quotes::QuoteKind;
+
+use super::commands::ids;
+use super::markdown::{cut, cut_markdown, escape, escape_marked, len, link, ELLIPSIS};
+use super::reply::{Button, ButtonStyle, Embed, Message, EMBEDS_TOTAL_MAX, FIELD_VALUE_MAX};
+
+/// Articles per `/sources` page.
+pub const SOURCES_PER_PAGE: usize = 10;
+
+/// A date as shown: the day, or "undated".
+pub fn day(p: Option<Published>) -> String {
+    p.map_or_else(|| "undated".to_owned(), |p| p.date().to_string())
+}
+
+/// The footer of a source: outlet, date and id (plain text).
+fn source_footer(outlet: &str, published: Option<Published>, id: &str) -> String {
+    format!("{} · {} · {}", outlet, day(published), id)
+}
+
+/// About `max` characters of a passage around its first match, escaped,
+/// with the matches in bold and an ellipsis where it was cut.
+pub fn excerpt(text: &str, highlights: &[Range<usize>], max: usize) -> String {
+    let chars = text.chars().count();
+    let (start, end) = if chars <= max {
+        (0, text.len())
+    } else {
+        let first =
+            highlights.iter().find(|r| r.end <= text.len() && text.is_char_boundary(r.start)).map_or(0, |r| r.start);
+        // Start a little before the first match, at a word boundary.
+        let lead = max / 4;
+        let mut start = first;
+        let mut n = 0;
+        for (i, _) in text[..first].char_indices().rev() {
+            n += 1;
+            start = i;
+            if n >= lead {
+                break;
+            }
+        }
+        if start > 0 {
+            if let Some(ws) = text[start..first].find(char::is_whitespace) {
+                start += ws + 1;
+            }
+        }
+        let end = text[start..].char_indices().nth(max).map_or(text.len(), |(i, _)| start + i);
+        (start, end)
+    };
+    let ranges: Vec<Range<usize>> = highlights
+        .iter()
+        .filter(|r| r.start >= start && r.end <= end)
+        .map(|r| (r.start - start)..(r.end - start))
+        .collect();
+    let mut out = String::new();
+    if start > 0 {
+        out.push(ELLIPSIS);
+    }
+    out.push_str(&escape_marked(&text[start..end], &ranges));
+    if end < text.len() {
+        out.push(ELLIPSIS);
+    }
+    out
+}
+
+/// The custom id of a passage's context button, when it fits.
+pub fn context_id(hit: &Hit) -> String {
+    format!("{}:{}:{}", ids::CONTEXT, hit.ord, hit.source.article_id)
+}
+
+/// `/ask`: one embed per passage; buttons for context and the next page.
+/// `page_key` is the key of the stored query (None: no next-page button).
+pub fn answer(answer: &Answer, query: &AskQuery, page_key: Option<&str>, private: bool) -> Message {
+    if answer.hits.is_empty() {
+        let text = if query.offset > 0 { "No more passages." } else { "Not covered in the corpus." };
+        return Message::text(text).ephemeral(private);
+    }
+    let page = query.offset / query.limit.max(1) + 1;
+    let mut head = format!("**{}**", escape(&cut(&query.question, 300)));
+    let filters = filters(query.since, query.until, query.outlet.as_deref());
+    if !filters.is_empty() {
+        head.push_str(&format!(" ({})", escape(&filters)));
+    }
+    if page > 1 {
+        head.push_str(&format!(" — page {page}"));
+    }
+    let mut msg = Message::text(&head).ephemeral(private);
+    let n = answer.hits.len().min(10);
+    let fixed: usize =
+        answer.hits.iter().take(n).map(|h| len(&h.source.title).min(256) + 80 + h.source.outlet.len().min(100)).sum();
+    let per = (EMBEDS_TOTAL_MAX.saturating_sub(fixed + 50) / n.max(1)).clamp(200, 1000);
+    let mut context = Vec::new();
+    for (i, hit) in answer.hits.iter().take(n).enumerate() {
+        let s = &hit.source;
+        let e = Embed::new()
+            .title(&format!("{}. {}", query.offset + i + 1, escape(&s.title)))
+            .url(s.url.as_deref())
+            .description(&cut_markdown(&excerpt(&hit.passage, &hit.highlights, per.saturating_sub(20)), per))
+            .footer(&source_footer(&s.outlet, s.published, s.article_id.as_str()));
+        msg = msg.embed(e);
+        context.extend(Button::new(
+            context_id(hit),
+            &format!("Context {}", query.offset + i + 1),
+            ButtonStyle::Secondary,
+        ));
+    }
+    msg = msg.row(context.into_iter().take(5));
+    if let (true, Some(key)) = (answer.more, page_key) {
+        let next = format!("{}:{key}:{}", ids::ASK_PAGE, query.offset + query.limit);
+        msg = msg.row(Button::new(next, "Next page ▸", ButtonStyle::Primary));
+    }
+    msg
+}
+
+fn filters(since: Option<time::Date>, until: Option<time::Date>, outlet: Option<&str>) -> String {
+    let mut f = Vec::new();
+    if let Some(s) = since {
+        f.push(format!("since {s}"));
+    }
+    if let Some(u) = until {
+        f.push(format!("until {u}"));
+    }
+    if let Some(o) = outlet {
+        f.push(format!("in {}", cut(o, 60)));
+    }
+    f.join(", ")
+}
+
+fn kind_label(k: QuoteKind) -> &'static str {
+    match k {
+        QuoteKind::Direct => "quoted",
+        QuoteKind::Indirect => "reported",
+    }
+}
+
+/// `/who-said`: the person's statements as fields (kind, date, outlet;
+/// the words, who said them as written, and a link to the article).
+pub fn who_said(ws: &WhoSaid, query: &WhoSaidQuery, page_key: Option<&str>) -> Message {
+    match ws {
+        WhoSaid::Ambiguous { query: q, candidates } => {
+            let names: Vec<String> = candidates
+                .iter()
+                .take(10)
+                .map(|c| format!("**{}** ({} statements)", escape(&c.name), c.quotes))
+                .collect();
+            Message::notice(&format!(
+                "“{}” could be several people: {}. Ask again with the full name.",
+                escape(&cut(q, 100)),
+                names.join(", ")
+            ))
+        }
+        WhoSaid::NotFound { query: q, near } => {
+            let mut text = format!("Nobody called “{}” is quoted in the corpus.", escape(&cut(q, 100)));
+            if !near.is_empty() {
+                let names: Vec<String> = near.iter().take(5).map(|c| escape(&c.name)).collect();
+                text.push_str(&format!(" Closest names: {}.", names.join(", ")));
+            }
+            Message::notice(&text)
+        }
+        WhoSaid::Found { person, quotes, more } => {
+            let about =
+                query.about.as_deref().map(|a| format!(" about “{}”", escape(&cut(a, 100)))).unwrap_or_default();
+            let range = filters(query.since, query.until, None);
+            let range = if range.is_empty() { String::new() } else { format!(" ({range})") };
+            if quotes.is_empty() {
+                let text = if query.offset > 0 {
+                    "No more statements.".to_owned()
+                } else {
+                    format!("The corpus has no statements by **{}**{about}{}.", escape(person), escape(&range))
+                };
+                return Message::text(&text);
+            }
+            let page = query.offset / query.limit.max(1) + 1;
+            let mut title = format!("{}{about}", escape(person));
+            if page > 1 {
+                title.push_str(&format!(" — page {page}"));
+            }
+            let n = quotes.len().min(25);
+            let per = ((EMBEDS_TOTAL_MAX - 600) / n.max(1)).saturating_sub(90).clamp(150, FIELD_VALUE_MAX);
+            let mut e = Embed::new().title(&title).footer(&format!(
+                "Statements the corpus attributes to {person}{}. Quoted = word for word; reported = paraphrased.",
+                range
+            ));
+            for (i, qh) in quotes.iter().take(n).enumerate() {
+                let q = &qh.quote;
+                let s = &qh.source;
+                let name = format!(
+                    "{}. {} · {} · {}",
+                    query.offset + i + 1,
+                    kind_label(q.kind),
+                    day(s.published),
+                    escape(&cut(&s.outlet, 60))
+                );
+                let tail = format!(
+                    "\n— {}, {} · {}",
+                    escape(&cut(&q.speaker.as_written, 80)),
+                    escape(&cut(&q.cue, 40)),
+                    link(&escape(&cut(&s.title, 120)), s.url.as_deref())
+                );
+                let room = per.saturating_sub(len(&tail) + 2).max(60);
+                let words = match q.kind {
+                    QuoteKind::Direct => format!("“{}”", escape(&cut(&q.text, room))),
+                    QuoteKind::Indirect => escape(&cut(&q.text, room)),
+                };
+                e = e.field(&name, &format!("{words}{tail}"), false);
+            }
+            let mut msg = Message::text("").embed(e);
+            if let (true, Some(key)) = (more, page_key) {
+                let next = format!("{}:{key}:{}", ids::WHO_PAGE, query.offset + query.limit);
+                msg = msg.row(Button::new(next, "Next page ▸", ButtonStyle::Primary));
+            }
+            msg
+        }
+    }
+}
+
+/// `/article`: metadata, first paragraph, link.
+pub fn article(a: &Article) -> Message {
+    let m = &a.meta;
+    let first = a.body.split("\n\n").map(str::trim).find(|p| !p.is_empty()).unwrap_or("");
+    let mut e = Embed::new()
+        .title(&escape(&m.title))
+        .url(m.url.as_deref())
+        .description(&escape(&cut(first, 1500)))
+        .field("Outlet", &escape(&m.outlet), true)
+        .field("Published", &day(m.published), true)
+        .field("Id", &format!("`{}`", m.id), true);
+    if !m.also_reported_by.is_empty() {
+        e = e.field("Also reported by", &escape(&m.also_reported_by.join(", ")), false);
+    }
+    if let Some(u) = m.url.as_deref() {
+        e = e.field("Link", &link("Read the article", Some(u)), true);
+    }
+    Message::text("").embed(e.footer(&format!("Added by {} · {}", m.added_by, day(m.added_at))))
+}
+
+/// `/sources`: one page of the list, newest first, with page buttons.
+pub fn sources(all: &[ArticleMeta], outlet: Option<&str>, page: usize) -> Message {
+    let mut list: Vec<&ArticleMeta> =
+        all.iter().filter(|m| outlet.is_none_or(|o| m.outlet.eq_ignore_ascii_case(o.trim()))).collect();
+    if list.is_empty() {
+        return match outlet {
+            Some(o) => Message::notice(&format!(
+                "No articles from “{}” in the corpus. See /about for the outlets.",
+                escape(&cut(o, 100))
+            )),
+            None => Message::text("The corpus is empty."),
+        };
+    }
+    list.sort_by(|a, b| {
+        b.published.map(|p| p.timestamp()).cmp(&a.published.map(|p| p.timestamp())).then(a.id.cmp(&b.id))
+    });
+    let pages = list.len().div_ceil(SOURCES_PER_PAGE);
+    let page = page.min(pages - 1);
+    let mut lines = Vec::new();
+    for m in list.iter().skip(page * SOURCES_PER_PAGE).take(SOURCES_PER_PAGE) {
+        lines.push(format!(
+            "{} — {}, {}\n`{}`",
+            link(&escape(&cut(&m.title, 150)), m.url.as_deref()),
+            escape(&cut(&m.outlet, 60)),
+            day(m.published),
+            m.id
+        ));
+    }
+    let from = outlet.map(|o| format!(" from {}", escape(&cut(o, 60)))).unwrap_or_default();
+    let title = format!("{} articles{from} — page {} of {pages}", list.len(), page + 1);
+    let mut msg = Message::text("").embed(Embed::new().title(&title).description(&lines.join("\n")));
+    let suffix = outlet.map(|o| format!(":{}", o.trim())).unwrap_or_default();
+    let mut buttons = Vec::new();
+    if page > 0 {
+        buttons.extend(Button::new(
+            format!("{}:{}{suffix}", ids::SOURCES_PAGE, page - 1),
+            "◂ Previous",
+            ButtonStyle::Secondary,
+        ));
+    }
+    if page + 1 < pages {
+        buttons.extend(Button::new(
+            format!("{}:{}{suffix}", ids::SOURCES_PAGE, page + 1),
+            "Next ▸",
+            ButtonStyle::Primary,
+        ));
+    }
+    msg = msg.row(buttons);
+    msg
+}
+
+/// `/about`: what Parley is and what the corpus holds.
+pub fn about(stats: &CorpusStats) -> Message {
+    let outlets: Vec<String> = stats.outlets.iter().take(12).map(|(o, n)| format!("{} ({n})", escape(o))).collect();
+    let more = stats.outlets.len().saturating_sub(12);
+    let mut outlets = outlets.join(", ");
+    if more > 0 {
+        outlets.push_str(&format!(" and {more} more"));
+    }
+    let range = match (stats.earliest, stats.latest) {
+        (Some(a), Some(b)) => format!("{a} – {b}"),
+        _ => "—".to_owned(),
+    };
+    let recent: Vec<String> = stats.recent.iter().map(|(id, t)| format!("{} `{id}`", escape(&cut(t, 120)))).collect();
+    let e = Embed::new()
+        .title("Parley")
+        .description(
+            "Answers questions about the Russia–Ukraine peace talks from a curated corpus of news articles. \
+             Every passage and quote comes with its source: title, outlet, date and link.\n\
+             Try `/ask`, `/who-said`, `/sources`.",
+        )
+        .field("Articles", &stats.articles.to_string(), true)
+        .field("Dates", &range, true)
+        .field("Version", env!("CARGO_PKG_VERSION"), true)
+        .field("Outlets", &outlets, false)
+        .field("Recently added", &recent.join("\n"), false);
+    Message::text("").embed(e)
+}
+
+/// A passage with the passages around it; the asked one in bold.
+pub fn context(meta: &ArticleMeta, window: &[(u32, String)], ord: u32) -> Message {
+    let per = (3800 / window.len().max(1)).min(1500);
+    let parts: Vec<String> = window
+        .iter()
+        .map(|(o, p)| {
+            let t = escape(&cut(p, per));
+            if *o == ord {
+                format!("▶ **{t}**")
+            } else {
+                t
+            }
+        })
+        .collect();
+    let e = Embed::new()
+        .title(&escape(&meta.title))
+        .url(meta.url.as_deref())
+        .description(&parts.join("\n\n"))
+        .footer(&source_footer(&meta.outlet, meta.published, meta.id.as_str()));
+    Message::text("").embed(e).ephemeral(true)
+}
+
+/// The preview every addition answers with.
+pub fn added(a: &Added) -> Message {
+    let e = Embed::new()
+        .title(&escape(&a.title))
+        .url(a.url.as_deref())
+        .description(&escape(&cut(&a.preview, 600)))
+        .field("Outlet", &escape(&a.outlet), true)
+        .field("Published", &day(a.published), true)
+        .field("Id", &format!("`{}`", a.id), true)
+        .field("Passages", &a.passages.to_string(), true)
+        .field("Quotes found", &a.quotes.to_string(), true);
+    Message::text(&format!("Added `{}`: searchable now.", a.id)).embed(e).ephemeral(true)
+}
+
+#[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)]
+mod tests {
+    use super::*;
+    use crate::article::{ArticleId, Source};
+    use crate::bot::reply::*;
+
+    fn source() -> Source {
+        Source {
+            article_id: ArticleId::parse("2025-08-19-talks-in-vorn").unwrap(),
+            title: "Talks in Vorn @everyone <@123> **bold**".into(),
+            outlet: "Quill Daily".into(),
+            url: Some("https://quill.example/vorn".into()),
+            published: Some(Published::parse("2025-08-19").unwrap()),
+        }
+    }
+
+    fn within_limits(m: &Message) {
+        assert!(len(m.content()) <= CONTENT_MAX);
+        assert!(m.embeds().len() <= EMBEDS_MAX);
+        assert!(m.embeds().iter().map(Embed::size).sum::<usize>() <= EMBEDS_TOTAL_MAX);
+        for e in m.embeds() {
+            assert!(e.get_title().is_none_or(|t| len(t) <= TITLE_MAX));
+            assert!(e.get_description().is_none_or(|t| len(t) <= DESCRIPTION_MAX));
+            assert!(e.get_footer().is_none_or(|t| len(t) <= FOOTER_MAX));
+            assert!(e.get_fields().len() <= FIELDS_MAX);
+        }
+        let all = format!("{:?}", m);
+        assert!(!all.contains("@everyone") && !all.contains("<@123>"), "{all}");
+    }
+
+    #[test]
+    fn huge_hostile_passages_render_within_limits() {
+        let para = format!("@everyone <@123> {} Vorn {}", "word ".repeat(2000), "**x** ".repeat(1000));
+        let vorn = para.find("Vorn").unwrap();
+        let hits: Vec<Hit> = (0..10)
+            .map(|i| Hit {
+                source: source(),
+                ord: i,
+                passage: para.clone(),
+                highlights: vec![vorn..vorn + 4],
+                score: 1.0,
+            })
+            .collect();
+        let mut q = AskQuery::new(format!("@everyone {}", "why ".repeat(600)));
+        q.limit = 10;
+        let a = Answer { query: q.question.clone(), hits, more: true };
+        let m = answer(&a, &q, Some("k"), false);
+        within_limits(&m);
+        assert_eq!(m.embeds().len(), 10);
+        assert!(m.embeds()[0].get_description().unwrap().contains("**Vorn**"));
+        assert!(m.buttons().any(|b| b.custom_id() == "ask:k:10"));
+    }
+
+    #[test]
+    fn nothing_found_is_plain() {
+        let q = AskQuery::new("unicorns");
+        let m = answer(&Answer { query: "unicorns".into(), hits: vec![], more: false }, &q, None, false);
+        assert_eq!(m.content(), "Not covered in the corpus.");
+        assert!(m.embeds().is_empty() && m.rows().is_empty());
+    }
+
+    #[test]
+    fn excerpts_centre_on_the_first_match() {
+        let text = format!("{}needle{}", "hay ".repeat(500), " hay".repeat(500));
+        let at = text.find("needle").unwrap();
+        let e = excerpt(&text, &[at..at + 6], 200);
+        assert!(e.contains("**needle**") && e.starts_with(ELLIPSIS) && e.ends_with(ELLIPSIS), "{e}");
+        assert!(e.chars().count() < 260);
+        assert_eq!(excerpt("short *x*", &[], 100), "short \\*x\\*");
+    }
+}

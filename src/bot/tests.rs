@@ -1,0 +1,419 @@
+//! The bot against a real engine over fictional articles.
+
+use std::io::Cursor;
+use std::time::Duration;
+
+use super::markdown::len;
+use super::reply::*;
+use super::*;
+use crate::article::Published;
+use crate::corpus::ArticleDraft;
+use crate::engine::EngineConfig;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    bot: Bot,
+    events: Arc<std::sync::Mutex<Vec<AuditEvent>>>,
+}
+
+fn draft(title: &str, outlet: &str, date: &str, body: &str) -> ArticleDraft {
+    ArticleDraft {
+        title: Some(title.into()),
+        outlet: Some(outlet.into()),
+        url: Some(format!(
+            "https://{}.example/{}",
+            outlet.to_lowercase().replace(' ', "-"),
+            crate::text::fold(title).replace(' ', "-")
+        )),
+        published: Some(Published::parse(date).unwrap()),
+        body: body.into(),
+        origin: title.into(),
+        ..ArticleDraft::default()
+    }
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(EngineConfig::new(dir.path())).unwrap();
+    engine
+        .add(draft(
+            "Envoys agree to meet in Vorn",
+            "Quill Daily",
+            "2031-03-02",
+            "Envoys from Tarnia and Osgard agreed on Monday to meet in the lakeside town of Vorn next week.\n\n\
+             \"We will meet in Vorn and talk until there is a ceasefire,\" said Mira Kestrel, the Tarnian foreign minister.\n\n\
+             The talks are expected to focus on prisoner exchanges and the grain corridor.",
+        ))
+        .unwrap();
+    engine
+        .add(draft(
+            "Grain corridor talks stall",
+            "Harbor Wire",
+            "2031-03-09",
+            "Negotiations on the grain corridor stalled on Sunday after the Osgard delegation left the room.\n\n\
+             Osgard's envoy Davit Orlen told reporters that the corridor would stay closed until the ceasefire holds.",
+        ))
+        .unwrap();
+    let hostile = format!(
+        "@everyone <@123> **ping** [click](https://evil.example) the summit in Vorn {}\n\n{}",
+        "lorem ipsum dolor sit amet ".repeat(400),
+        "Vorn summit ceasefire ".repeat(500)
+    );
+    engine.add(draft("@everyone Summit <@&55> in **Vorn**", "Quill Daily", "2031-03-10", &hostile)).unwrap();
+    let events = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = Arc::clone(&events);
+    let mut config = BotConfig::new(&engine);
+    config.rate = RateLimit { max: 5, window: Duration::from_secs(10) };
+    let bot =
+        Bot::new(Arc::new(engine), config).with_audit_hook(Box::new(move |e| sink.lock().unwrap().push(e.clone())));
+    Fixture { _dir: dir, bot, events }
+}
+
+fn user(moderator: bool) -> User {
+    User::new(if moderator { "100" } else { "200" }, if moderator { "mod" } else { "member" }, moderator)
+}
+
+fn cmd(name: &str, sub: Option<&str>, opts: &[(&str, &str)], moderator: bool) -> Invocation {
+    Invocation {
+        kind: Kind::Command,
+        name: name.into(),
+        subcommand: sub.map(str::to_owned),
+        options: opts.iter().map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string()))).collect(),
+        user: user(moderator),
+    }
+}
+
+fn message(r: Reply) -> Message {
+    match r {
+        Reply::Message(m) | Reply::Update(m) => m,
+        other => panic!("not a message: {other:?}"),
+    }
+}
+
+fn assert_within_limits(m: &Message) {
+    assert!(len(m.content()) <= CONTENT_MAX);
+    assert!(m.embeds().len() <= EMBEDS_MAX);
+    assert!(m.embeds().iter().map(Embed::size).sum::<usize>() <= EMBEDS_TOTAL_MAX);
+    for e in m.embeds() {
+        assert!(e.get_title().is_none_or(|t| len(t) <= TITLE_MAX));
+        assert!(e.get_description().is_none_or(|t| len(t) <= DESCRIPTION_MAX));
+        assert!(e.get_footer().is_none_or(|t| len(t) <= FOOTER_MAX));
+        assert!(e.get_fields().len() <= FIELDS_MAX);
+        assert!(e.get_fields().iter().all(|f| len(&f.name) <= FIELD_NAME_MAX && len(&f.value) <= FIELD_VALUE_MAX));
+    }
+    assert!(m.buttons().all(|b| len(b.custom_id()) <= CUSTOM_ID_MAX));
+    let text = format!("{m:?}");
+    for bad in ["@everyone", "<@123>", "<@&55>", "[click](https://evil"] {
+        assert!(!text.contains(bad), "{bad} in {text}");
+    }
+}
+
+#[test]
+fn ask_answers_with_sources_and_buttons() {
+    let f = fixture();
+    let m = message(f.bot.execute(cmd("ask", None, &[("question", "where will the envoys meet")], false)));
+    assert_within_limits(&m);
+    assert!(!m.embeds().is_empty(), "{m:?}");
+    let first = &m.embeds()[0];
+    assert!(first.get_title().unwrap().contains("Envoys agree to meet in Vorn"), "{first:?}");
+    assert!(first.get_url().unwrap().starts_with("https://quill-daily.example/"));
+    assert!(first.get_footer().unwrap().contains("Quill Daily · 2031-03-02"));
+    assert!(first.get_description().unwrap().contains("**"), "matched terms in bold");
+    let ctx = m.buttons().find(|b| b.custom_id().starts_with("ctx:")).expect("a context button").custom_id().to_owned();
+    let c = message(f.bot.execute(Invocation { kind: Kind::Button, ..cmd(&ctx, None, &[], false) }));
+    assert!(c.is_ephemeral() && c.embeds()[0].get_description().unwrap().contains('▶'), "{c:?}");
+}
+
+#[test]
+fn nothing_relevant_is_a_plain_sentence() {
+    let f = fixture();
+    let m = message(f.bot.execute(cmd("ask", None, &[("question", "zebra xylophone quasar")], false)));
+    assert_eq!(m.content(), "Not covered in the corpus.");
+    assert!(m.embeds().is_empty());
+}
+
+#[test]
+fn hostile_articles_and_queries_render_within_limits() {
+    let f = fixture();
+    let q = format!("@everyone <@123> **summit** Vorn ceasefire {}", "`x` ".repeat(300));
+    for private in ["false", "true"] {
+        let m = message(f.bot.execute(cmd("ask", None, &[("question", &q), ("private", private)], false)));
+        assert_within_limits(&m);
+        assert!(!m.embeds().is_empty());
+    }
+    let list = message(f.bot.execute(cmd("sources", None, &[], false)));
+    assert_within_limits(&list);
+    let id = f.bot.engine().list().unwrap().into_iter().find(|m| m.title.contains("Summit")).unwrap().id;
+    let a = message(f.bot.execute(cmd("article", None, &[("id", id.as_str())], false)));
+    assert_within_limits(&a);
+    let ctx =
+        message(f.bot.execute(Invocation { kind: Kind::Button, ..cmd(&format!("ctx:1:{id}"), None, &[], false) }));
+    assert_within_limits(&ctx);
+    assert_within_limits(&message(f.bot.execute(cmd("about", None, &[], false))));
+}
+
+#[test]
+fn the_rate_limit_answers_politely() {
+    let f = fixture();
+    let t0 = Instant::now();
+    for i in 0..5 {
+        let r = f.bot.execute_at(cmd("ask", None, &[("question", "Vorn")], false), t0 + Duration::from_millis(i));
+        assert!(!message(r).content().contains("faster"));
+    }
+    let m = message(f.bot.execute_at(cmd("ask", None, &[("question", "Vorn")], false), t0 + Duration::from_secs(1)));
+    assert!(m.is_ephemeral() && m.content().contains("wait 9 s"), "{m:?}");
+    // Not questions: not limited.
+    assert!(!message(f.bot.execute_at(cmd("about", None, &[], false), t0 + Duration::from_secs(1)))
+        .content()
+        .contains("faster"));
+    let later =
+        message(f.bot.execute_at(cmd("ask", None, &[("question", "Vorn")], false), t0 + Duration::from_secs(11)));
+    assert!(!later.content().contains("faster"));
+}
+
+#[test]
+fn members_cannot_change_the_corpus_and_are_audited() {
+    let f = fixture();
+    let before = f.bot.engine().list().unwrap().len();
+    let id = f.bot.engine().list().unwrap()[0].id.to_string();
+    let attempts = [
+        cmd("corpus", Some("remove"), &[("id", &id)], false),
+        cmd("corpus", Some("alias"), &[("name", "Mira Kestrel"), ("variant", "Kestrel")], false),
+        cmd("corpus", Some("add-text"), &[], false),
+        cmd("corpus", Some("add"), &[("url", "https://a.example/x")], false),
+        Invocation {
+            kind: Kind::ModalSubmit,
+            name: "add-text".into(),
+            subcommand: None,
+            options: [("title", "T"), ("body", "Body text here.")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string())))
+                .collect(),
+            user: user(false),
+        },
+    ];
+    for inv in attempts {
+        let r = f.bot.execute(inv.clone());
+        let m = message(r);
+        assert!(m.is_ephemeral() && m.content().contains("Only moderators"), "{inv:?} → {m:?}");
+    }
+    assert_eq!(f.bot.engine().list().unwrap().len(), before, "nothing written");
+    let events = f.events.lock().unwrap();
+    assert_eq!(events.len(), 5);
+    assert!(events.iter().all(|e| e.outcome == "denied" && e.user_id == "200"));
+    let log = std::fs::read_to_string(f.bot.config().audit_path.clone()).unwrap();
+    assert_eq!(log.lines().count(), 5);
+    assert!(log.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+    // Autocomplete of moderator options gives members nothing.
+    let ac = Invocation {
+        kind: Kind::Autocomplete { focused: "id".into() },
+        ..cmd("corpus", Some("remove"), &[("id", "")], false)
+    };
+    assert_eq!(f.bot.execute(ac), Reply::Choices(vec![]));
+}
+
+#[test]
+fn moderators_add_text_and_it_is_searchable_at_once() {
+    let f = fixture();
+    assert!(
+        matches!(f.bot.execute(cmd("corpus", Some("add-text"), &[], true)), Reply::Modal(m) if m.inputs().len() == 5)
+    );
+    let submit = Invocation {
+        kind: Kind::ModalSubmit,
+        name: "add-text".into(),
+        subcommand: None,
+        options: [
+            ("title", "Ferry talks resume in Pellmouth"),
+            ("outlet", "Harbor Wire"),
+            ("url", ""),
+            ("date", "2031-04-01"),
+            ("body", "Delegations resumed the ferry talks in Pellmouth on Tuesday.\n\nThe harbour master hosted them."),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string())))
+        .collect(),
+        user: user(true),
+    };
+    let Reply::Defer { ephemeral: true, work } = f.bot.execute(submit) else { panic!("adds are deferred") };
+    let m = f.bot.finish(work, Fetched::Nothing);
+    assert!(m.content().starts_with("Added `2031-04-01-ferry-talks-resume-in-pellmouth`"), "{m:?}");
+    let e = &m.embeds()[0];
+    assert!(e.get_fields().iter().any(|f| f.name == "Passages" && f.value == "2"), "{e:?}");
+    assert!(e.get_fields().iter().any(|f| f.name == "Quotes found"));
+    let found = message(f.bot.execute(cmd("ask", None, &[("question", "ferry talks Pellmouth")], false)));
+    assert!(found.embeds()[0].get_title().unwrap().contains("Pellmouth"));
+    let events = f.events.lock().unwrap();
+    assert_eq!(events.last().map(|e| (e.action.as_str(), e.outcome.as_str())), Some(("add-text", "ok")));
+}
+
+#[test]
+fn attachments_are_checked_then_added() {
+    let f = fixture();
+    let att = |name: &str, size: u64, ct: Option<&str>| Invocation {
+        options: vec![(
+            "file".into(),
+            OptionValue::Attachment(Attachment {
+                filename: name.into(),
+                size,
+                content_type: ct.map(str::to_owned),
+                url: "http://127.0.0.1:9/f".into(),
+            }),
+        )],
+        ..cmd("corpus", Some("add-file"), &[], true)
+    };
+    for (name, size, ct) in [
+        ("big.txt", 50 * 1024 * 1024, Some("text/plain")),
+        ("pic.png", 10, Some("image/png")),
+        ("x.txt", 10, Some("image/png")),
+    ] {
+        let m = message(f.bot.execute(att(name, size, ct)));
+        assert!(m.is_ephemeral(), "{m:?}");
+    }
+    let Reply::Defer { work, .. } = f.bot.execute(att("note.md", 120, Some("text/markdown; charset=utf-8"))) else {
+        panic!()
+    };
+    let body = b"---\ntitle: Lantern accord signed in Pellmouth\noutlet: Quill Daily\ndate: 2031-05-05\n---\nThe lantern accord was signed at dawn.\n";
+    let m = f.bot.finish(work.clone(), Fetched::Bytes(body.to_vec()));
+    assert!(m.content().starts_with("Added `2031-05-05-lantern-accord"), "{m:?}");
+    // The same again is a duplicate, refused with the id already there.
+    let again = f.bot.finish(work.clone(), Fetched::Bytes(body.to_vec()));
+    assert!(again.content().contains("already in the corpus"), "{again:?}");
+    let failed = f.bot.finish(work, Fetched::Failed("timed out".into()));
+    assert!(failed.content().contains("timed out"));
+}
+
+#[test]
+fn remove_and_alias_are_audited() {
+    let f = fixture();
+    let id = f.bot.engine().list().unwrap()[0].id.to_string();
+    let m = message(f.bot.execute(cmd("corpus", Some("remove"), &[("id", &id)], true)));
+    assert!(m.content().starts_with("Removed"), "{m:?}");
+    let m = message(f.bot.execute(cmd("corpus", Some("remove"), &[("id", &id)], true)));
+    assert!(m.content().contains("No article"), "{m:?}");
+    let m = message(f.bot.execute(cmd(
+        "corpus",
+        Some("alias"),
+        &[("name", "Mira Kestrel"), ("variant", "M. Kestrel")],
+        true,
+    )));
+    assert!(m.content().contains("Mira Kestrel"), "{m:?}");
+    let events = f.events.lock().unwrap();
+    let got: Vec<(&str, &str)> = events.iter().map(|e| (e.action.as_str(), e.outcome.as_str())).collect();
+    assert_eq!(got, [("remove", "ok"), ("remove", "refused"), ("alias", "ok")]);
+}
+
+#[test]
+fn autocomplete_is_bounded_and_ranked() {
+    let f = fixture();
+    let ac = |name: &str, focused: &str, value: &str| Invocation {
+        kind: Kind::Autocomplete { focused: focused.into() },
+        ..cmd(name, None, &[(focused, value)], false)
+    };
+    let Reply::Choices(c) = f.bot.execute(ac("article", "id", "grain")) else { panic!() };
+    assert_eq!(c.len(), 1);
+    assert!(c[0].value().contains("grain-corridor"));
+    let Reply::Choices(c) = f.bot.execute(ac("article", "id", "")) else { panic!() };
+    assert_eq!(c.len(), 3);
+    assert!(c.iter().all(|c| len(c.name()) <= CHOICE_NAME_MAX));
+    let Reply::Choices(c) = f.bot.execute(ac("sources", "outlet", "har")) else { panic!() };
+    assert_eq!(c.iter().map(Choice::value).collect::<Vec<_>>(), ["Harbor Wire"]);
+    assert!(matches!(f.bot.execute(ac("who-said", "person", "zz")), Reply::Choices(c) if c.len() <= CHOICES_MAX));
+}
+
+#[test]
+fn who_said_explains_unknown_people() {
+    let f = fixture();
+    let m = message(f.bot.execute(cmd("who-said", None, &[("person", "@everyone Nobody")], false)));
+    assert!(m.content().contains("Nobody called"), "{m:?}");
+    assert_within_limits(&m);
+}
+
+#[test]
+fn sources_paginate_with_buttons() {
+    let f = fixture();
+    for i in 0..12 {
+        f.bot
+            .engine()
+            .add(draft(
+                &format!("Bulletin number {i} from Pellmouth"),
+                "Gull Post",
+                "2031-06-01",
+                &format!("Bulletin {i} text about harbour {i}."),
+            ))
+            .unwrap();
+    }
+    let m = message(f.bot.execute(cmd("sources", None, &[("outlet", "gull post")], false)));
+    assert!(m.embeds()[0].get_title().unwrap().starts_with("12 articles"), "{m:?}");
+    let next = m.buttons().find(|b| b.label().starts_with("Next")).unwrap().custom_id().to_owned();
+    let r = f.bot.execute(Invocation { kind: Kind::Button, ..cmd(&next, None, &[], false) });
+    let Reply::Update(p2) = r else { panic!("{r:?}") };
+    assert!(p2.embeds()[0].get_title().unwrap().contains("page 2 of 2"));
+    assert!(p2.buttons().any(|b| b.label().contains("Previous")));
+}
+
+#[test]
+fn expired_buttons_say_so() {
+    let f = fixture();
+    let m = message(f.bot.execute(Invocation { kind: Kind::Button, ..cmd("ask:nokey:5", None, &[], false) }));
+    assert!(m.is_ephemeral() && m.content().contains("expired"));
+}
+
+#[test]
+fn console_speaks_the_slash_commands() {
+    let f = fixture();
+    let engine = Arc::clone(f.bot.engine());
+    let input = "/help\n/ask where will the envoys meet\n/context 1\n/who-said person:\"Mira Kestrel\" about:ceasefire\n/bogus\n\
+                 /corpus add-text\nHarbour accord in Pellmouth\nGull Post\n\n2031-07-01\nThe harbour accord was signed in Pellmouth.\n.\n\
+                 /ask harbour accord\n/quit\n/ask never reached\n";
+    let mut out = Vec::new();
+    console::run(engine, Cursor::new(input), &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("/who-said <person> [about] [since] [until]"), "{out}");
+    assert!(out.contains("┌ 1. Envoys agree to meet in Vorn"), "{out}");
+    assert!(out.contains("[Context 1]"), "{out}");
+    assert!(out.contains("▶ **"), "context shown: {out}");
+    assert!(out.contains("unknown command /bogus"), "{out}");
+    assert!(out.contains("Added `2031-07-01-harbour-accord-in-pellmouth`"), "{out}");
+    assert!(out.contains("┌ 1. Harbour accord in Pellmouth"), "{out}");
+    assert!(!out.contains("never reached"));
+}
+
+#[test]
+fn console_lines_parse_like_slash_commands() {
+    let u = user(true);
+    let opts = |line: &str| -> Vec<(String, String)> {
+        let inv = console::parse_line(line, &u).unwrap();
+        inv.options
+            .into_iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    OptionValue::String(s) => s,
+                    OptionValue::Bool(b) => b.to_string(),
+                    other => format!("{other:?}"),
+                };
+                (k, v)
+            })
+            .collect()
+    };
+    let p = |pairs: &[(&str, &str)]| pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+    assert_eq!(opts("/ask where will they meet"), p(&[("question", "where will they meet")]));
+    assert_eq!(opts("/ask talks since the summit"), p(&[("question", "talks since the summit")]));
+    assert_eq!(opts("/ask since:2031-01-01 where"), p(&[("since", "2031-01-01"), ("question", "where")]));
+    assert_eq!(opts("/who-said Lavrov about meeting"), p(&[("person", "Lavrov"), ("about", "meeting")]));
+    assert_eq!(
+        opts("/who-said Mira Kestrel about the ceasefire"),
+        p(&[("person", "Mira Kestrel"), ("about", "the ceasefire")])
+    );
+    assert_eq!(
+        opts("/who-said person:\"Sergei Lavrov\" about:talks"),
+        p(&[("person", "Sergei Lavrov"), ("about", "talks")])
+    );
+    assert_eq!(opts("/corpus alias \"Mira Kestrel\" Kestrel"), p(&[("name", "Mira Kestrel"), ("variant", "Kestrel")]));
+    assert_eq!(opts("/ask private where"), p(&[("question", "private where")]));
+    assert_eq!(opts("/ask private:true where"), p(&[("private", "true"), ("question", "where")]));
+    assert_eq!(opts("/sources Quill Daily"), p(&[("outlet", "Quill Daily")]));
+    assert_eq!(console::parse_line("/corpus remove x", &u).unwrap().subcommand.as_deref(), Some("remove"));
+    for bad in ["ask x", "/nope", "/corpus", "/corpus frob", "/ask \"open"] {
+        assert!(console::parse_line(bad, &u).is_err(), "{bad}");
+    }
+}
