@@ -19,6 +19,7 @@
 
 pub mod answer;
 pub mod article;
+pub mod bot;
 pub mod cli;
 pub mod corpus;
 pub mod discord;
