@@ -7,3 +7,4 @@
 mod harness;
 mod fts5;
 mod relevance;
+mod fake_discord;
