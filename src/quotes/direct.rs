@@ -42,7 +42,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         let inner_raw = body.get(q.inner.clone()).unwrap_or("").trim_end();
         let open_end = inner_raw.ends_with([',', '?', '!', '—', '–', '…', '-'])
             || body.get(tail.clone()).is_some_and(|t| t.trim_start().starts_with([',', '—', '–']));
-        let min_words = if q.single { 3 } else { 1 };
+        let min_words = if q.single { 3 } else { 2 };
         if n_words < min_words {
             continue;
         }
@@ -53,17 +53,21 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             found = Some((sp, cue, q.outer.end, 0.93));
         }
         let ctx_start = if found.is_some() { lead_start.min(q.outer.start) } else { q.outer.start };
+        let pieces = per_paragraph(d, content.clone(), q.para_first, q.para_last);
         if let Some((sp, cue, end, conf)) = found {
-            out.push(Found {
-                who: Who::Raw(sp),
-                kind: QuoteKind::Direct,
-                cue,
-                pieces: vec![content.clone()],
-                ctx: ctx_start..end.max(q.outer.end),
-                conf,
-                para: q.para_first,
-            });
-            attributed[qi] = Some((out.len() - 1, end.max(q.outer.end)));
+            let first = out.len();
+            for (k, (piece, para)) in pieces.iter().enumerate() {
+                out.push(Found {
+                    who: if k == 0 { Who::Raw(sp.clone()) } else { Who::Same(first) },
+                    kind: QuoteKind::Direct,
+                    cue: cue.clone(),
+                    pieces: vec![piece.clone()],
+                    ctx: if k == 0 { ctx_start..end.max(q.outer.end) } else { piece.clone() },
+                    conf,
+                    para: *para,
+                });
+            }
+            attributed[qi] = Some((first, end.max(q.outer.end)));
             continue;
         }
         if q.single {
@@ -85,6 +89,30 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                         para: q.para_first,
                     });
                     attributed[qi] = Some((out.len() - 1, q.outer.end));
+                    continue;
+                }
+            }
+        }
+        // A quote opening a paragraph right after one that ends with a
+        // colon and an attributed statement ("X said …:").
+        if body.get(pf.start..q.outer.start).is_some_and(|s| s.trim().is_empty()) && q.para_first > 0 {
+            let prev_para = &d.paras[q.para_first - 1];
+            let ends_colon = body.get(prev_para.clone()).is_some_and(|s| s.trim_end().ends_with(':'));
+            if ends_colon {
+                if let Some(fi) = out.iter().rposition(|f| f.para + 1 == q.para_first) {
+                    let first = out.len();
+                    for (k, (piece, para)) in pieces.iter().enumerate() {
+                        out.push(Found {
+                            who: Who::Same(if k == 0 { fi } else { first }),
+                            kind: QuoteKind::Direct,
+                            cue: out[fi].cue.clone(),
+                            pieces: vec![piece.clone()],
+                            ctx: piece.clone(),
+                            conf: 0.85,
+                            para: *para,
+                        });
+                    }
+                    attributed[qi] = Some((first, q.outer.end));
                     continue;
                 }
             }
@@ -135,17 +163,31 @@ fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(R
         let (sp, _) = doc::phrase_after(body, toks, lw, 1, false)?;
         return Some((sp, cue_text(body, toks, lw, 0), tail.end));
     }
-    // Subject first: "X said".
-    let v = (1..toks.len().min(18)).find(|&i| toks[i].word && lexicon::quote_verb(&lw[i]))?;
+    // Subject first: "X said". After quoted words, "X is convinced" or
+    // "X believes" attributes them too: they are the speaker's words.
+    let closing = |w: &str| lexicon::quote_verb(w) || (open_end && matches!(w, "believes" | "thinks" | "convinced" | "emphasizes" | "emphasises" | "stresses" | "concludes" | "concluded"));
+    let v = (1..toks.len().min(18)).find(|&i| toks[i].word && closing(&lw[i]))?;
     let mut j = v;
+    if lw[v] == "convinced" && j > 1 && lw[j - 1] == "is" {
+        j -= 1;
+    }
     while j > 0 && lexicon::aux_or_adverb(&lw[j - 1]) && toks[j - 1].word {
         j -= 1;
     }
     if j > 0 && lexicon::negation(&lw[j - 1]) {
         return None;
     }
+    let commas = toks[..j].iter().filter(|t| t.is_punct(body, ',')).count();
     let sp = if j > 0 && toks[j - 1].is_punct(body, ',') {
         super::speakers::parse_with_apposition(body, &toks[..j])?
+    } else if commas == 1 {
+        // "Tymofei, a military medic with the battalion told …"
+        let c = toks[..j].iter().position(|t| t.is_punct(body, ','))?;
+        let sp = super::speakers::parse(body, &toks[..c])?;
+        if !matches!(sp.class, super::speakers::Class::Named(_)) || !matches!(lw.get(c + 1).map(String::as_str), Some("a" | "an" | "the")) {
+            return None;
+        }
+        sp
     } else {
         super::speakers::parse(body, &toks[..j])?
     };
@@ -203,7 +245,23 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
     }
     let _ = quote_start;
     // The verb: the last speech verb, at most 8 words before the quote.
-    let v = (end.saturating_sub(9)..end).rev().find(|&i| toks[i].word && (lexicon::quote_verb(&lw[i]) || lexicon::participle_cue(&lw[i])))?;
+    let Some(v) = (end.saturating_sub(9)..end).rev().find(|&i| toks[i].word && (lexicon::quote_verb(&lw[i]) || lexicon::participle_cue(&lw[i]))) else {
+        // "Witkoff expressed optimism on X: “…”": a colon after a clause
+        // whose subject is a named speaker.
+        if !t.ends_with(':') {
+            return None;
+        }
+        let sp = sentence_subject(body, &toks[..end])?;
+        if !matches!(sp.class, super::speakers::Class::Named(_)) || toks.first().is_some_and(|f| f.start != sp.written.start) {
+            return None;
+        }
+        // A clause with a verb, not a title: "Witkoff expressed optimism:".
+        if !toks[..end].iter().any(|t| t.start >= sp.written.end && t.word && !t.is_cap(body)) {
+            return None;
+        }
+        let cue = toks.iter().find(|t| t.start >= sp.written.end && t.word).map_or(String::new(), |t| t.text(body).to_owned());
+        return Some((sp, cue));
+    };
     if toks[v + 1..end].iter().any(|t| !t.word) {
         return None;
     }
@@ -219,4 +277,22 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
         Some(Subject::Elided) => sentence_subject(body, &toks[..v]).map(|sp| (sp, cue)),
         None => doc::appositive_subject_before(body, &toks, &lw, v).map(|sp| (sp, cue)),
     }
+}
+
+/// A quote over several paragraphs, one piece per paragraph (each without
+/// the opening mark that repeats at a paragraph start).
+fn per_paragraph(d: &Doc, content: Range<usize>, first: usize, last: usize) -> Vec<(Range<usize>, usize)> {
+    if first == last {
+        return vec![(content, first)];
+    }
+    let mut out = Vec::new();
+    for pi in first..=last {
+        let Some(p) = d.paras.get(pi) else { break };
+        let r = p.start.max(content.start)..p.end.min(content.end);
+        let r = doc::trim(d.body, r, "“”\"„«»,");
+        if !r.is_empty() {
+            out.push((r, pi));
+        }
+    }
+    out
 }

@@ -193,6 +193,10 @@ pub fn anonymous_head(w: &str) -> bool {
             | "resident" | "witness" | "soldier" | "spokesmen" | "ministers" | "governments"
             | "politicians" | "envoys" | "delegates" | "delegations" | "staffers" | "staffer"
             | "employee" | "employees" | "worker" | "workers" | "figures" | "figure" | "voices"
+            | "executive" | "executives" | "businessman" | "businesswoman" | "entrepreneur" | "owner"
+            | "manager" | "managers" | "medic" | "nurse" | "teacher" | "student" | "pensioner"
+            | "farmer" | "driver" | "mother" | "father" | "survivor" | "survivors" | "refugee"
+            | "refugees" | "citizens" | "users" | "bloggers" | "blogger" | "commentators"
     )
 }
 
@@ -228,7 +232,7 @@ pub fn outlet(w: &str) -> bool {
             | "bbc" | "axios" | "politico" | "times" | "journal" | "post" | "guardian" | "telegraph"
             | "economist" | "kommersant" | "vedomosti" | "izvestia" | "rbc" | "ukrinform"
             | "unian" | "pravda" | "independent" | "nbc" | "cbs" | "abc" | "fox" | "news"
-            | "agency" | "media" | "newspaper" | "report" | "reports" | "reporting" | "dpa"
+            | "media" | "newspaper" | "report" | "reports" | "reporting" | "dpa"
             | "ansa" | "efe" | "xinhua" | "yonhap" | "anadolu" | "nhk" | "rt" | "sky" | "france"
             | "spiegel" | "welt" | "bild" | "zeit" | "monde" | "figaro" | "wsj" | "nyt" | "ft"
             | "semafor" | "suspilne" | "meduza" | "novaya" | "gazeta" | "rossiya-24" | "channel"

@@ -39,6 +39,7 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
     let mut out = Vec::new();
     let mut open: Option<(usize, usize, Style)> = None; // (mark pos, inner start, style)
     let mut prev: Option<char> = None;
+    let mut nested = false;
     let mut it = text.char_indices().peekable();
     while let Some((i, c)) = it.next() {
         if super::tokens::invisible(c) {
@@ -60,6 +61,11 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
             (None, '”') if opening_context && next.is_some_and(char::is_alphanumeric) => {
                 open = Some((i, after, Style::Curly))
             }
+            // A nested straight quote: `"… the "good offices" mechanism …"`.
+            (Some((_, _, Style::Straight)), '"') if !nested && prev.is_some_and(char::is_whitespace) && next.is_some_and(char::is_alphanumeric) => {
+                nested = true;
+            }
+            (Some((_, _, Style::Straight)), '"') if nested => nested = false,
             (Some((o, s, Style::Curly)), '”')
             | (Some((o, s, Style::Low)), '“' | '”')
             | (Some((o, s, Style::Guillemet)), '»')
@@ -103,7 +109,7 @@ mod tests {
     fn styles() {
         let cases: &[(&str, &[(&str, bool)])] = &[
             ("“A b,” she said. “C.”", &[("A b,", true), ("C.", true)]),
-            ("He said: \"It is \"done\" now.\"", &[("It is ", true)]),
+            ("He said: \"It is \"done\" now.\"", &[("It is \"done\" now.", true)]),
             ("«Oui» et „Ja“ und ‘the Court’s view’ here", &[("Oui", true), ("Ja", true), ("the Court’s view", true)]),
             ("Russia’s ‘productive’ talks", &[("productive", true)]),
             ("“Open and never closed", &[("Open and never closed", false)]),

@@ -89,8 +89,8 @@ pub fn extract(body: &str, names: &Aliases) -> Vec<Quote> {
     let d = doc::Doc::new(body);
     let mut found: Vec<Found> = Vec::new();
     let turns = transcript::find(&d, &mut found);
-    direct::find(&d, &turns, &mut found);
     reported::find(&d, &turns, &mut found);
+    direct::find(&d, &turns, &mut found);
     resolve(&d, names, found)
 }
 
@@ -169,7 +169,11 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
     let mut timeline: Vec<(usize, String)> = reg
         .subjects()
         .iter()
+        .filter(|(p, _)| d.quoted_at(*p).is_none())
         .map(|(p, n)| (*p, full_of(&reg, n, *p)))
+        // A lone capitalised word opening a sentence is too often not a
+        // name ("Residents", "Growing"): only full names count.
+        .filter(|(_, n)| n.contains(' ') || names.lookup(n).is_some())
         .collect();
     let mut resolved: Vec<Option<Resolved>> = Vec::with_capacity(found.len());
     let mut order: Vec<usize> = (0..found.len()).collect();
@@ -236,12 +240,29 @@ fn dedupe(mut quotes: Vec<(Quote, usize)>) -> Vec<Quote> {
                 continue;
             }
         }
-        if out.iter().rev().take(4).any(|o| o.span == q.span) {
+        // Two finds of one direct quote: keep the surer one.
+        if let Some(o) = out.iter_mut().rev().take(4).find(|o| {
+            o.kind == q.kind && o.span.end.min(q.span.end).saturating_sub(o.span.start.max(q.span.start)) * 2 >= o.span.len().min(q.span.len()).max(1)
+        }) {
+            if q.confidence > o.confidence {
+                *o = q;
+            }
             continue;
         }
         out.push(q);
     }
     out
+}
+
+/// "the agency", "the ministry": an institution named by its kind only.
+fn generic_institution(written: &str) -> bool {
+    let w = written.trim().to_lowercase();
+    let mut words = w.split_whitespace();
+    words.next() == Some("the")
+        && words.clone().count() == 1
+        && words.next().is_some_and(|h| {
+            matches!(h, "agency" | "ministry" | "institute" | "organisation" | "organization" | "think-tank" | "group" | "body" | "company" | "firm" | "centre" | "center" | "monitor" | "watchdog" | "service" | "office" | "commission" | "committee")
+        })
 }
 
 fn full_of(reg: &Registry, n: &str, pos: usize) -> String {
@@ -301,6 +322,23 @@ fn resolve_one(
         Class::Pronoun(_) => {
             let quoted: String = f.pieces.iter().filter_map(|p| body.get(p.clone())).collect::<Vec<_>>().join(" ");
             let quoted_key = name_key(&quoted);
+            // The person quoted last, in this or the previous paragraph,
+            // comes first: "she said" follows the speaker, not a mention.
+            let last_speaker = found
+                .iter()
+                .enumerate()
+                .take_while(|(_, g)| g.ctx.start < f.ctx.start)
+                .filter(|(_, g)| g.para + 1 >= f.para)
+                .filter_map(|(i, _)| resolved.get(i)?.as_ref())
+                .last()
+                .filter(|r| r.speaker.kind == SpeakerKind::Person);
+            if let Some(r) = last_speaker {
+                let last = r.speaker.name.split_whitespace().last().unwrap_or("");
+                let lk = name_key(last);
+                if lk.is_empty() || !quoted_key.split(' ').any(|w| w == lk) {
+                    return Some(Resolved { speaker: Speaker { as_written: as_written.clone(), role: None, ..r.speaker.clone() }, conf: 0.8 });
+                }
+            }
             let upto = timeline.partition_point(|(p, _)| *p < pos);
             for (p, n) in timeline[..upto].iter().rev().take(6) {
                 if pos - p > 3000 {
@@ -315,6 +353,22 @@ fn resolve_one(
                 return person(n, 0.8);
             }
             None
+        }
+        Class::Institution if generic_institution(&as_written) && names.lookup(&as_written).is_none() => {
+            // "the agency" after "The BND said …": the institution just quoted.
+            let prev = found
+                .iter()
+                .enumerate()
+                .take_while(|(_, g)| g.ctx.start < f.ctx.start)
+                .filter(|(_, g)| g.para + 2 >= f.para)
+                .filter_map(|(i, _)| resolved.get(i)?.as_ref())
+                .filter(|r| r.speaker.kind == SpeakerKind::Institution)
+                .last();
+            let speaker = match prev {
+                Some(r) => Speaker { as_written: as_written.clone(), ..r.speaker.clone() },
+                None => Speaker { name: speakers::canonical_institution(names, &as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Institution },
+            };
+            Some(Resolved { speaker, conf: 0.8 })
         }
         Class::Institution => Some(Resolved {
             speaker: Speaker { name: speakers::canonical_institution(names, &as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Institution },

@@ -31,6 +31,8 @@ struct Cue {
     conf: f32,
     /// An outlet relaying news: bounds content, is not a statement.
     relay: bool,
+    /// "called X a “…”": a statement only through a quoted fragment.
+    needs_quote: bool,
 }
 
 pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
@@ -87,7 +89,8 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                         break;
                     }
                 }
-                if to <= from || !enough(&toks[from..to], &lw[from..to]) {
+                let after_that = from > 0 && lw[from - 1] == "that";
+                if to <= from || !enough(&toks[from..to], &lw[from..to], after_that) {
                     continue;
                 }
                 pieces.push(toks[from].start..toks[to - 1].end);
@@ -104,10 +107,17 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 while to > from && !toks[to - 1].word && !matches!(lw[to - 1].as_str(), "”" | "\"" | "’" | "»" | ")") {
                     to -= 1;
                 }
-                if to <= from || !enough(&toks[from..to], &lw[from..to]) {
+                // "At the same time, he said, …": a leading adverbial is not
+                // the statement.
+                let adverbial = to > from && toks[from].word && (PREPOSITION_START.contains(&lw[from].as_str()) || lw[from] == "however") && toks[from..to].iter().filter(|t| t.word).count() <= 6 && !toks[from..to].iter().any(|t| t.is_punct(body, ','));
+                if !adverbial {
+                    if to <= from || !enough(&toks[from..to], &lw[from..to], true) {
+                        continue;
+                    }
+                    pieces.push(toks[from].start..toks[to - 1].end);
+                } else if !c.parenthetical {
                     continue;
                 }
-                pieces.push(toks[from].start..toks[to - 1].end);
                 if c.parenthetical {
                     let mut a = c.attr_end;
                     while a < toks.len() && !toks[a].word {
@@ -121,9 +131,13 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                         pieces.push(toks[a].start..toks[e - 1].end);
                     }
                 }
-                // Verbatim: first person, no quote marks, trailing cue.
+                if pieces.is_empty() {
+                    continue;
+                }
+                // Verbatim: first person, no quote marks, trailing speech verb.
                 let unquoted = !quoted[from..to].iter().any(|&q| q);
-                if unquoted && doc::first_person(body, &toks[from..to]) && !c.parenthetical {
+                let speech_cue = !matches!(c.cue.as_str(), "according to" | "citing");
+                if unquoted && speech_cue && doc::first_person(body, &toks[from..to]) && !c.parenthetical {
                     kind = QuoteKind::Direct;
                     // Extend over earlier first-person sentences of the paragraph.
                     if from == 0 {
@@ -163,7 +177,19 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     .map(|q| doc::trim(body, q.inner.clone(), ",;:"))
                     .filter(|r| body.get(r.clone()).is_some_and(|t| t.split_whitespace().count() >= 3))
                     .collect();
+                if fragments.is_empty() && c.needs_quote {
+                    continue;
+                }
                 if !fragments.is_empty() {
+                    // "… altitude sickness—“the longer you stay …”": the
+                    // reported part before a dash or colon stands too.
+                    let lead_end = fragments[0].start;
+                    let before = body.get(a..lead_end).unwrap_or("");
+                    let bt = before.trim_end_matches(|c: char| c.is_whitespace() || "“\"‘«".contains(c));
+                    if bt.ends_with(['—', '–', ':']) && bt.split_whitespace().count() >= 4 {
+                        let r = doc::trim(body, a..a + bt.len(), "—–:,");
+                        out.push(Found { who: Who::Raw(c.speaker.clone()), kind: QuoteKind::Indirect, cue: c.cue.clone(), pieces: vec![r], ctx: ctx_start..sr.end, conf: c.conf, para: *para });
+                    }
                     for f in fragments {
                         out.push(Found {
                             who: Who::Raw(c.speaker.clone()),
@@ -191,11 +217,14 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
     }
 }
 
-/// At least three words, not an infinitive or an embedded question.
-fn enough(toks: &[Tok], lw: &[String]) -> bool {
+/// At least three words, not an infinitive or an embedded question
+/// (unless it follows "that").
+fn enough(toks: &[Tok], lw: &[String], after_that: bool) -> bool {
     let n = toks.iter().filter(|t| t.word).count();
     let first = lw.iter().zip(toks).find(|(_, t)| t.word).map(|(w, _)| w.as_str()).unwrap_or("");
-    n >= 3 && !matches!(first, "to" | "whether" | "if" | "how" | "why" | "what" | "when" | "where" | "who" | "by" | "of" | "about" | "so" | "nothing" | "anything" | "goodbye" | "hello" | "yes" | "no")
+    n >= 3
+        && !matches!(first, "to" | "by" | "of" | "about" | "so" | "nothing" | "anything" | "goodbye" | "hello" | "yes" | "no")
+        && (after_that || !matches!(first, "whether" | "if" | "how" | "why" | "what" | "when" | "where" | "who"))
 }
 
 fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue> {
@@ -225,7 +254,7 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                 if lw.get(k).is_some_and(|n| n == "that") {
                     k += 1;
                 }
-                Cue { speaker, cue: toks[v].text(body).to_owned(), attr_start: v - 1, attr_end: v + 1, content_from: Some(k), parenthetical: false, conf: 0.8, relay: false }
+                Cue { speaker, cue: toks[v].text(body).to_owned(), attr_start: v - 1, attr_end: v + 1, content_from: Some(k), parenthetical: false, conf: 0.8, relay: false, needs_quote: false }
             })
         } else if let Some(bare) = lexicon::speech_verb(w) {
             speech(body, toks, lw, v, bare).or_else(|| inverted(body, toks, lw, v)).or_else(|| relay(body, toks, lw, v))
@@ -237,7 +266,7 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             // comma, semicolon or dash is a statement of its own.
             if let Some(prev) = cues.last() {
                 if prev.content_from.is_some_and(|f| f <= c.attr_start) && c.attr_start > 0 && c.content_from.is_some() {
-                    let b = c.attr_start - 1;
+                    let b = if toks[c.attr_start].word && lexicon::conjunction(&lw[c.attr_start]) { c.attr_start } else { c.attr_start - 1 };
                     let ok = !toks[b].word && matches!(lw[b].as_str(), "," | ";" | "—" | "–")
                         || (toks[b].word && matches!(lw[b].as_str(), "and" | "but" | "while" | "though" | "although" | "whereas") && b > 0 && !toks[b - 1].word);
                     if !ok {
@@ -272,10 +301,11 @@ fn according(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
         } else {
             return None;
         }
-        return Some(Cue { speaker: sp, cue, attr_start: v, attr_end: end, content_from: Some(k), parenthetical: false, conf: 0.85, relay: false });
+        return Some(Cue { speaker: sp, cue, attr_start: v, attr_end: end, content_from: Some(k), parenthetical: false, conf: 0.85, relay: false, needs_quote: false });
     }
     if v > 0 && (toks[v - 1].is_punct(body, ',') || toks[v - 1].is_punct(body, '—')) {
-        return Some(Cue { speaker: sp, cue, attr_start: v, attr_end: end, content_from: None, parenthetical: false, conf: 0.85, relay: false });
+        let parenthetical = end + 1 < toks.len() && toks[end].is_punct(body, ',') && toks[end + 1].word && !matches!(lw[end + 1].as_str(), "speaking" | "who" | "which" | "citing" | "adding" | "saying") && !lexicon::participle_cue(&lw[end + 1]);
+        return Some(Cue { speaker: sp, cue, attr_start: v, attr_end: end, content_from: None, parenthetical, conf: 0.85, relay: false, needs_quote: false });
     }
     None
 }
@@ -287,7 +317,7 @@ fn stated_by(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
     if v > 3 {
         return None;
     }
-    Some(Cue { speaker: sp, cue: format!("{} by", toks[v].text(body)), attr_start: 0, attr_end: end, content_from: Some(usize::MAX), parenthetical: false, conf: 0.85, relay: false })
+    Some(Cue { speaker: sp, cue: format!("{} by", toks[v].text(body)), attr_start: 0, attr_end: end, content_from: Some(usize::MAX), parenthetical: false, conf: 0.85, relay: false, needs_quote: false })
 }
 
 /// "…, Reuters is reporting, citing an unnamed source."
@@ -298,7 +328,7 @@ fn citing(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
     }
     // The content ends at the comma before the outlet's clause.
     let outlet_comma = (1..v - 1).rev().find(|&i| toks[i].is_punct(body, ','))?;
-    Some(Cue { speaker: sp, cue: "citing".into(), attr_start: outlet_comma + 1, attr_end: end, content_from: None, parenthetical: false, conf: 0.8, relay: false })
+    Some(Cue { speaker: sp, cue: "citing".into(), attr_start: outlet_comma + 1, attr_end: end, content_from: None, parenthetical: false, conf: 0.8, relay: false, needs_quote: false })
 }
 
 /// "urged X to …", "called on X to …", "called for …", "accused X of …".
@@ -307,6 +337,7 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
     let (from, cue_end) = match w {
         "urged" | "urges" | "urging" => (v + 1, v + 1),
         "called" | "calls" | "calling" if lw.get(v + 1).is_some_and(|n| n == "on" || n == "for") => (v + 2, v + 2),
+        "called" | "calls" | "described" | "describes" | "branded" | "labelled" | "labeled" => (v + 1, v + 1),
         "accused" | "accuses" | "accusing" => {
             let of = (v + 1..toks.len().min(v + 9)).take_while(|&i| toks[i].word).find(|&i| lw[i] == "of")?;
             (of + 1, of + 1)
@@ -317,6 +348,7 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
         return None;
     }
     let participle = w.ends_with("ing");
+    let mut elided = participle;
     let sp = if participle {
         if v == 0 || !toks[v - 1].is_punct(body, ',') {
             return None;
@@ -325,12 +357,16 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
     } else {
         match subject_before(body, toks, lw, v)? {
             Subject::Phrase(sp) => sp,
-            Subject::Elided => sentence_subject(body, &toks[..v])?,
+            Subject::Elided => {
+                elided = true;
+                sentence_subject(body, &toks[..v])?
+            }
         }
     };
-    let attr_start = if participle { v - 1 } else { sp_start(toks, &sp).min(v) };
+    let attr_start = if elided { v.saturating_sub(1) } else { sp_start(toks, &sp).min(v) };
     let cue = body.get(toks[v].start..toks[cue_end - 1].end).unwrap_or(w).to_owned();
-    Some(Cue { speaker: sp, cue, attr_start, attr_end: cue_end, content_from: Some(from), parenthetical: false, conf: 0.8, relay: false })
+    let needs_quote = cue_end == v + 1 && !matches!(w, "urged" | "urges" | "urging");
+    Some(Cue { speaker: sp, cue, attr_start, attr_end: cue_end, content_from: Some(from), parenthetical: false, conf: 0.8, relay: false, needs_quote })
 }
 
 /// "X was quoted (by Y) as saying (that) …".
@@ -347,7 +383,7 @@ fn quoted_as_saying(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option
     if lw.get(from).is_some_and(|w| w == "that") {
         from += 1;
     }
-    Some(Cue { attr_start: sp_start(toks, &sp), speaker: sp, cue: "quoted as saying".into(), attr_end: k + 1, content_from: Some(from), parenthetical: false, conf: 0.85, relay: false })
+    Some(Cue { attr_start: sp_start(toks, &sp), speaker: sp, cue: "quoted as saying".into(), attr_end: k + 1, content_from: Some(from), parenthetical: false, conf: 0.85, relay: false, needs_quote: false })
 }
 
 fn sp_start(toks: &[Tok], sp: &RawSpeaker) -> usize {
@@ -362,8 +398,7 @@ const AUDIENCE: &[&str] = &[
 
 const PREPOSITION_START: &[&str] = &[
     "on", "in", "at", "after", "during", "before", "following", "via", "with", "without", "from",
-    "to", "while", "when", "ahead", "speaking", "as", "through", "upon", "late", "early", "amid",
-    "over", "last", "this", "earlier", "later", "online", "publicly", "separately", "repeatedly",
+    "to", "while", "when", "ahead", "speaking", "as", "through", "upon", "amid", "over", "online",
 ];
 
 /// "X said …", "…, X told Reuters.", "A, he said, B".
@@ -423,12 +458,21 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     let cue_end = if that { k.saturating_sub(2) } else { k.saturating_sub(1) };
     let cue = body.get(toks[v].start..toks[cue_end.max(v).min(toks.len() - 1)].end).unwrap_or("said").to_owned();
     let cue = if cue.len() > 60 || adverbial_tail { toks[v].text(body).to_owned() } else { cue };
-    let at_end = adverbial_tail || k >= toks.len() || (!toks[k].word && matches!(lw[k].as_str(), "." | "," | ";" | "!" | "?" | "—" | "–" | ")"));
+    let mut at_end = adverbial_tail || k >= toks.len() || (!toks[k].word && matches!(lw[k].as_str(), "." | "," | ";" | "!" | "?" | "—" | "–" | ")"));
+    // A short remainder ("messaging app.") is more adverbial, not a clause.
+    if !at_end && !that && toks[k..].iter().take_while(|t| t.word).count() < 4 && toks[k..].iter().find(|t| !t.word).is_none_or(|t| !t.is_punct(body, '“') && !t.is_punct(body, '"')) {
+        let rest_words = toks[k..].iter().take_while(|t| t.word).count();
+        let after = toks.get(k + rest_words);
+        if after.is_none_or(|t| t.is_punct(body, '.') || t.is_punct(body, ',')) {
+            at_end = true;
+            k += rest_words;
+        }
+    }
     if that || (!at_end && bare && !told) || (!at_end && told && k > v + 1) {
         if at_end {
             return None;
         }
-        return Some(Cue { speaker: sp, cue, attr_start, attr_end: k, content_from: Some(k), parenthetical: false, conf, relay: false });
+        return Some(Cue { speaker: sp, cue, attr_start, attr_end: k, content_from: Some(k), parenthetical: false, conf, relay: false, needs_quote: false });
     }
     if !at_end {
         return None;
@@ -444,7 +488,7 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     }
     let rest_from = if adverbial_tail { (k..toks.len()).find(|&i| toks[i].is_punct(body, ',')).unwrap_or(toks.len()) } else { k };
     let parenthetical = rest_from < toks.len() && toks[rest_from].is_punct(body, ',') && toks[rest_from + 1..].iter().filter(|t| t.word).count() >= 2 && !toks.get(rest_from + 1).is_some_and(|t| lexicon::participle_cue(&lw[rest_from + 1]) || matches!(lw[rest_from + 1].as_str(), "according" | "citing" | "which" | "who" | "urging" | "calling" | "accusing") || !t.word);
-    Some(Cue { speaker: sp, cue, attr_start, attr_end: rest_from, content_from: None, parenthetical, conf, relay: false })
+    Some(Cue { speaker: sp, cue, attr_start, attr_end: rest_from, content_from: None, parenthetical, conf, relay: false, needs_quote: false })
 }
 
 /// "…, said President Ada Quill." — verb before its subject, at the end.
@@ -460,7 +504,7 @@ fn inverted(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
     if e < toks.len() && !(toks[e].is_punct(body, ',') || toks[e].is_punct(body, '.') || toks[e].is_punct(body, ';')) {
         return None;
     }
-    Some(Cue { speaker: sp, cue: toks[v].text(body).to_owned(), attr_start: v, attr_end: e, content_from: None, parenthetical: false, conf: 0.85, relay: false })
+    Some(Cue { speaker: sp, cue: toks[v].text(body).to_owned(), attr_start: v, attr_end: e, content_from: None, parenthetical: false, conf: 0.85, relay: false, needs_quote: false })
 }
 
 /// "…, Russia's state RIA news agency reported." — an outlet relaying the
@@ -480,7 +524,7 @@ fn relay(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
         return None;
     }
     let dummy = RawSpeaker { written: toks[b].start..toks[v - 1].end, class: speakers::Class::Anonymous, role: None };
-    Some(Cue { speaker: dummy, cue: String::new(), attr_start: b, attr_end: v + 1, content_from: None, parenthetical: false, conf: 0.0, relay: true })
+    Some(Cue { speaker: dummy, cue: String::new(), attr_start: b, attr_end: v + 1, content_from: None, parenthetical: false, conf: 0.0, relay: true, needs_quote: false })
 }
 
 fn speakers_stem(w: &str) -> &str {

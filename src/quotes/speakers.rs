@@ -112,7 +112,9 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     // Head: the word before the first post-modifier ("a source in the …").
     let mut head_i = lw.len() - 1;
     for (i, w) in lw.iter().enumerate().skip(1) {
-        let next_is_place = i + 1 < lw.len() && (lexicon::place(stem(&lw[i + 1])) || lw[i + 1] == "the" || !toks[i + 1].is_cap(body));
+        // "Head of State", "Minister of Defence": "of" ends a role head.
+        let role_of = i + 2 == lw.len() && lexicon::role_head(stem(&lw[i - 1]));
+        let next_is_place = i + 1 < lw.len() && (lexicon::place(stem(&lw[i + 1])) || lw[i + 1] == "the" || !toks[i + 1].is_cap(body) || role_of);
         let of_ends_head = w == "of" && next_is_place && !(i + 2 < lw.len() && toks[i + 2].is_cap(body) && lexicon::place(stem(&lw[i + 1])));
         if PREPOSITIONS.contains(&w.as_str()) || of_ends_head {
             head_i = i - 1;
@@ -205,11 +207,13 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         if matches!(first, "a" | "an" | "one" | "another" | "some" | "several") {
             return Some(RawSpeaker { written, class: Class::Anonymous, role: None });
         }
-        if head_i == toks.len() - 1 && (first == "the" || toks[0].is_cap(body) && head_i > 0) {
-            let quals: Vec<String> = lw[..head_i]
+        if (head_i == toks.len() - 1 || first == "the") && (first == "the" || toks[0].is_cap(body) && head_i > 0) {
+            let quals: Vec<String> = lw
                 .iter()
-                .map(|w| stem(w).to_owned())
-                .filter(|w| !lexicon::determiner(w) && w != "of")
+                .enumerate()
+                .filter(|&(i, _)| i != head_i)
+                .map(|(_, w)| stem(w).to_owned())
+                .filter(|w| !lexicon::determiner(w) && !matches!(w.as_str(), "of" | "to" | "for" | "in" | "at" | "from" | "with"))
                 .collect();
             let role = body.get(written.clone()).map(strip_article);
             return Some(RawSpeaker { written, class: Class::Role(head, quals), role });
@@ -217,7 +221,7 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         return None;
     }
     if lexicon::institution_head(&head) || lexicon::place(&head) {
-        if head_i != toks.len() - 1 {
+        if head_i != toks.len() - 1 || matches!(first, "a" | "an") {
             return None;
         }
         return Some(RawSpeaker { written, class: Class::Institution, role: None });
@@ -323,13 +327,17 @@ impl Registry {
                 // Role: title words right before the name ("Kremlin
                 // spokesman", "Mayor").
                 let mut r = start + s;
-                while r > 0 && start + s - r < 6 {
+                while r > 0 && start + s - r < 10 {
                     let w = lower(body, &toks[r - 1]);
-                    if toks[r - 1].word && (lexicon::title(&w) || lexicon::title(stem(&w)) || lexicon::nationality(&w) || toks[r - 1].is_cap(body) || w == "of") {
+                    let crossing = matches!(w.as_str(), "of" | "to") && r >= 2 && toks[r - 2].is_cap(body);
+                    if toks[r - 1].word && (lexicon::title(&w) || lexicon::title(stem(&w)) || lexicon::nationality(&w) || toks[r - 1].is_cap(body) || crossing || w == "the") {
                         r -= 1;
                     } else {
                         break;
                     }
+                }
+                while r < start + s && matches!(lower(body, &toks[r]).as_str(), "the" | "of" | "to") {
+                    r += 1;
                 }
                 if r < start + s {
                     let role = body.get(toks[r].start..toks[start + s - 1].end).unwrap_or("").to_lowercase();
@@ -363,9 +371,13 @@ impl Registry {
     pub fn role_holder(&self, head: &str, quals: &[String], pos: usize) -> Option<(&str, bool)> {
         let leader = |w: &str| matches!(w, "president" | "prime" | "chancellor" | "premier" | "leader");
         let fits = self.roles.iter().filter(|(_, role, _)| {
-            let words: Vec<&str> = role.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'').collect();
-            words.iter().any(|w| *w == head || stem(w) == head || (head == "leader" && leader(w)))
-                && quals.iter().all(|q| words.iter().any(|w| stem(&w.replace('’', "'")) == q) || lexicon::nationality(q) && q == "the")
+            let words: Vec<&str> = role.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'').filter(|w| !w.is_empty()).collect();
+            // The role's own head: the last word before "of"/"to"/"for".
+            let cut = words.iter().position(|w| matches!(*w, "of" | "to" | "for")).unwrap_or(words.len());
+            let words: Vec<&str> = words.iter().map(|w| stem(w)).collect();
+            let role_head = words[..cut].last().map(|w| stem(w)).unwrap_or("");
+            (role_head == head || (head == "leader" && leader(role_head)) || (role_head == "minister" && words[..cut].contains(&"prime") && head == "premier"))
+                && quals.iter().all(|q| words.iter().any(|w| w == q))
         });
         let all: Vec<(usize, &str)> = fits.map(|(p, _, n)| (*p, n.as_str())).collect();
         let unique = {

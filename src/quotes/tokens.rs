@@ -47,6 +47,8 @@ pub fn tokenize(body: &str, range: Range<usize>) -> Vec<Tok> {
             continue;
         }
         let alnum = c.is_alphanumeric();
+        // Markdown emphasis marks are layout, not punctuation.
+        let c = if c == '_' || c == '*' { ' ' } else { c };
         if alnum {
             word_start.get_or_insert(i);
             prev_alnum = true;
