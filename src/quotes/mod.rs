@@ -322,22 +322,31 @@ fn resolve_one(
         Class::Pronoun(_) => {
             let quoted: String = f.pieces.iter().filter_map(|p| body.get(p.clone())).collect::<Vec<_>>().join(" ");
             let quoted_key = name_key(&quoted);
-            // The person quoted last, in this or the previous paragraph,
-            // comes first: "she said" follows the speaker, not a mention.
+            // A person who is the subject of a sentence earlier in this
+            // paragraph, else the person quoted last (within three
+            // paragraphs); never someone the quote itself names.
+            let mentioned = |name: &str| {
+                let lk = name_key(name.split_whitespace().last().unwrap_or(""));
+                !lk.is_empty() && quoted_key.split(' ').any(|w| w == lk)
+            };
+            let para_start = d.paras.get(f.para).map_or(0, |p| p.start);
+            let upto = timeline.partition_point(|(p, _)| *p < pos);
+            let subject = timeline[..upto].iter().rev().take(6).take_while(|(p, _)| *p >= para_start).find(|(_, n)| !mentioned(n));
             let last_speaker = found
                 .iter()
                 .enumerate()
                 .take_while(|(_, g)| g.ctx.start < f.ctx.start)
-                .filter(|(_, g)| g.para + 1 >= f.para)
-                .filter_map(|(i, _)| resolved.get(i)?.as_ref())
-                .last()
-                .filter(|r| r.speaker.kind == SpeakerKind::Person);
-            if let Some(r) = last_speaker {
-                let last = r.speaker.name.split_whitespace().last().unwrap_or("");
-                let lk = name_key(last);
-                if lk.is_empty() || !quoted_key.split(' ').any(|w| w == lk) {
+                .filter(|(_, g)| g.para + 3 >= f.para)
+                .filter_map(|(i, g)| Some((g, resolved.get(i)?.as_ref()?)))
+                .filter(|(_, r)| r.speaker.kind == SpeakerKind::Person)
+                .last();
+            match (subject, last_speaker) {
+                (Some((sp_pos, n)), Some((g, r))) if g.ctx.start < *sp_pos || mentioned(&r.speaker.name) => return person(n, 0.8),
+                (_, Some((_, r))) if !mentioned(&r.speaker.name) => {
                     return Some(Resolved { speaker: Speaker { as_written: as_written.clone(), role: None, ..r.speaker.clone() }, conf: 0.8 });
                 }
+                (Some((_, n)), _) => return person(n, 0.8),
+                _ => {}
             }
             let upto = timeline.partition_point(|(p, _)| *p < pos);
             for (p, n) in timeline[..upto].iter().rev().take(6) {

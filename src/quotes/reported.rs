@@ -134,6 +134,12 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 if pieces.is_empty() {
                     continue;
                 }
+                // "“…,” X said.": the quote is the direct pass's.
+                if let Some(q) = d.quoted_at(pieces[0].start) {
+                    if q.outer.end + 2 >= pieces[0].end && !c.parenthetical {
+                        continue;
+                    }
+                }
                 // Verbatim: first person, no quote marks, trailing speech verb.
                 let unquoted = !quoted[from..to].iter().any(|&q| q);
                 let speech_cue = !matches!(c.cue.as_str(), "according to" | "citing");
@@ -197,7 +203,8 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                             cue: c.cue.clone(),
                             pieces: vec![f],
                             ctx: ctx_start..sr.end,
-                            conf: c.conf,
+                            // The direct pass's own find wins a tie.
+                            conf: c.conf - 0.01,
                             para: *para,
                         });
                     }
@@ -411,7 +418,22 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
         Some(Subject::Elided) => (sentence_subject(body, &toks[..v])?, true),
         None => (doc::appositive_subject_before(body, toks, lw, v)?, false),
     };
-    let attr_start = if elided { v } else { sp_start(toks, &sp) };
+    let mut attr_start = if elided { v } else { sp_start(toks, &sp) };
+    let mut sp = sp;
+    // "Tymofei, a military medic with the battalion told …": the name
+    // before an indefinite apposition is the speaker.
+    if matches!(sp.class, speakers::Class::Anonymous) && attr_start >= 2 && toks[attr_start - 1].is_punct(body, ',') && matches!(lw[attr_start].as_str(), "a" | "an") {
+        let mut b = attr_start - 1;
+        while b > 0 && toks[b - 1].is_cap(body) && attr_start - 1 - b < 4 {
+            b -= 1;
+        }
+        if b < attr_start - 1 {
+            if let Some(named) = speakers::parse(body, &toks[b..attr_start - 1]).filter(|n| matches!(n.class, speakers::Class::Named(_))) {
+                sp = named;
+                attr_start = b;
+            }
+        }
+    }
     let told = matches!(lw[v].as_str(), "told" | "tells");
     let object_verb = told || matches!(lw[v].as_str(), "warned" | "warns" | "assured" | "assures" | "informed" | "informs" | "reminded" | "reminds" | "promised" | "promises");
     let mut k = v + 1;

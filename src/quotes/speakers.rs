@@ -345,7 +345,11 @@ impl Registry {
                         self.roles.push((name_toks[0].start, role, full.clone()));
                     }
                 }
-                if first_subject && self.subjects.len() < 100_000 {
+                // A subject: the name opens the sentence or a clause after a
+                // comma, and a lower-case word (its verb) follows.
+                let after_comma = start > 0 && (toks[start - 1].is_punct(body, ',') || (start > 1 && (toks[start - 1].is_punct(body, '”') || toks[start - 1].is_punct(body, '"')) && toks[start - 2].is_punct(body, ',')));
+                let verb_next = toks.get(i).is_some_and(|t| t.word && !t.is_cap(body) && !matches!(lower(body, t).as_str(), "of" | "and" | "or" | "in" | "on" | "at" | "to" | "for" | "from" | "with"));
+                if (first_subject || (after_comma && verb_next)) && self.subjects.len() < 100_000 {
                     self.subjects.push((name_toks[0].start, full));
                 }
             }
