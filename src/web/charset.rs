@@ -11,12 +11,14 @@ use encoding_rs::{Encoding, UTF_8};
 /// standard says 1024 bytes; pages with long heads put it later).
 const META_SNIFF_BYTES: usize = 4096;
 
-/// Decodes a text file or body: BOM first, then `declared` (a charset
-/// label such as `"iso-8859-1"`), then UTF-8 when the bytes are valid UTF-8,
-/// then detection. Returns the text and the name of the encoding used.
+/// Decodes a text file or body: BOM first; then UTF-8 when the bytes are
+/// valid UTF-8 with non-ASCII characters; then `declared` (a charset label
+/// such as `"iso-8859-1"`); then UTF-8 for valid UTF-8; then detection.
+/// Returns the text and the name of the encoding used.
 ///
-/// A declared UTF-8 that the bytes contradict is treated as undeclared (a
-/// frequent server misconfiguration); any other declared label is honoured.
+/// A declared UTF-8 that the bytes contradict is treated as undeclared, and
+/// a declared legacy charset on valid UTF-8 text is ignored (both frequent
+/// server misconfigurations); otherwise the declared label is honoured.
 pub fn decode(bytes: &[u8], declared: Option<&str>) -> (String, &'static str) {
     decode_with(bytes, declared, false)
 }
@@ -32,6 +34,12 @@ fn decode_with(bytes: &[u8], declared: Option<&str>, html: bool) -> (String, &'s
         return (run(enc, &bytes[bom_len..]), enc.name());
     }
     let valid_utf8 = std::str::from_utf8(bytes).is_ok();
+    if valid_utf8 && !bytes.is_ascii() {
+        // Non-ASCII text that is valid UTF-8 is UTF-8, whatever a stale
+        // header or <meta> says: legacy encodings almost never form valid
+        // multi-byte UTF-8 sequences by chance.
+        return (run(UTF_8, bytes), UTF_8.name());
+    }
     let labelled = declared.and_then(label_encoding).or_else(|| if html { meta_charset(bytes) } else { None });
     if let Some(enc) = labelled {
         if enc != UTF_8 || valid_utf8 {
@@ -154,6 +162,9 @@ mod tests {
         assert_eq!(decode_html(page, None).1, "windows-1251");
         let page = b"<meta charset='iso-8859-2'><p>\xb3\xf3d\xbc</p>";
         assert!(decode_html(page, None).0.contains("łódź"));
+        // A stale declaration on a page that is really UTF-8.
+        let page = "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"><title>深度学习</title>";
+        assert_eq!(decode_html(page.as_bytes(), None), (page.to_owned(), "UTF-8"));
         // An unknown label is ignored rather than trusted.
         assert_eq!(decode_html(b"<meta charset=\"x-nonsense\"><p>plain</p>", None).1, "UTF-8");
     }

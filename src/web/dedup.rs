@@ -2,8 +2,11 @@
 //! outlets, or one page saved twice with different page furniture.
 //!
 //! A [`Fingerprint`] is a MinHash signature of the body's word 5-shingles
-//! (lower-cased, folded to ASCII, punctuation dropped); [`similarity`]
-//! estimates the Jaccard similarity of two bodies' shingle sets. Pure and
+//! (lower-cased, folded to ASCII, punctuation dropped) with the number of
+//! distinct shingles. [`jaccard`] estimates the Jaccard similarity of two
+//! bodies' shingle sets; [`similarity`] estimates how much of the shorter
+//! body is contained in the longer one, which also catches a wire story
+//! republished inside a page with more furniture or a longer update. Pure and
 //! deterministic across runs and machines (own hash, no random seeds), so a
 //! fingerprint may be stored. It must not decide what a duplicate means for
 //! the corpus: that is the engine's job.
@@ -11,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Number of MinHash values per fingerprint.
-pub const SIGNATURE_LEN: usize = 128;
+pub const SIGNATURE_LEN: usize = 256;
 
 /// Words per shingle.
 pub const SHINGLE_WORDS: usize = 5;
@@ -19,7 +22,7 @@ pub const SHINGLE_WORDS: usize = 5;
 /// At or above this [`similarity`] two bodies are the same story
 /// (measured on the real duplicates in `../shared/data/talks-news`: see
 /// docs/QUALITY.md, "Web extraction").
-pub const NEAR_DUPLICATE: f32 = 0.5;
+pub const NEAR_DUPLICATE: f32 = 0.6;
 
 /// The MinHash signature of a body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,12 +71,26 @@ pub fn fingerprint(text: &str) -> Fingerprint {
 
 /// Estimated Jaccard similarity of two bodies' shingle sets, 0.0–1.0. An
 /// empty body is similar to nothing.
-pub fn similarity(a: &Fingerprint, b: &Fingerprint) -> f32 {
+pub fn jaccard(a: &Fingerprint, b: &Fingerprint) -> f32 {
     if a.is_empty() || b.is_empty() || a.mins.len() != b.mins.len() || a.mins.is_empty() {
         return 0.0;
     }
     let equal = a.mins.iter().zip(&b.mins).filter(|(x, y)| x == y).count();
     equal as f32 / a.mins.len() as f32
+}
+
+/// Estimated share of the shorter body's shingles that also occur in the
+/// longer body, 0.0–1.0 (1.0 for copies, and for a story republished
+/// whole inside a longer page). An empty body is similar to nothing.
+pub fn similarity(a: &Fingerprint, b: &Fingerprint) -> f32 {
+    let j = jaccard(a, b);
+    if j == 0.0 {
+        return 0.0;
+    }
+    // |A ∩ B| = J (|A| + |B|) / (1 + J)
+    let (na, nb) = (a.shingles as f32, b.shingles as f32);
+    let common = j * (na + nb) / (1.0 + j);
+    (common / na.min(nb)).clamp(0.0, 1.0)
 }
 
 /// Whether two bodies are near-duplicates ([`NEAR_DUPLICATE`]).
@@ -124,6 +141,15 @@ mod tests {
         // Case, punctuation and accents do not matter.
         let shouted = STORY.to_uppercase().replace(',', "").replace("Brenn", "Brénn");
         assert!(similarity(&fingerprint(STORY), &fingerprint(&shouted)) > 0.9);
+    }
+
+    #[test]
+    fn a_story_inside_a_longer_page_is_found() {
+        let furniture: String = (0..300).map(|i| format!("menu item {i} more headlines here ")).collect();
+        let page = format!("{furniture} {STORY} {furniture}");
+        let (a, b) = (fingerprint(STORY), fingerprint(&page));
+        assert!(jaccard(&a, &b) < 0.2, "{}", jaccard(&a, &b));
+        assert!(similarity(&a, &b) >= NEAR_DUPLICATE, "{}", similarity(&a, &b));
     }
 
     #[test]

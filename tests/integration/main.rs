@@ -8,3 +8,4 @@ mod harness;
 mod fts5;
 mod relevance;
 mod fake_discord;
+mod web;
