@@ -168,10 +168,12 @@ fn word_groups(f: &Fields, searcher: &Searcher, analyzed: &Analyzed, text_field:
         for s in &g.stems {
             let term = Term::from_field_text(text_field, s);
             let known = searcher.doc_freq(&term).unwrap_or(0) > 0;
-            if known || s.len() < 5 {
-                alts.push(term_q(text_field, s));
-            } else {
-                alts.push(Box::new(FuzzyTermQuery::new(term, 1, true)));
+            // A word the index has never seen is probably misspelt: match
+            // it within one edit (two for long words).
+            match (known, s.len()) {
+                (true, _) | (false, 0..=3) => alts.push(term_q(text_field, s)),
+                (false, 4..=7) => alts.push(Box::new(FuzzyTermQuery::new(term, 1, true))),
+                (false, _) => alts.push(Box::new(FuzzyTermQuery::new(term, 2, true))),
             }
             if let Some(t) = title {
                 alts.push(Box::new(BoostQuery::new(term_q(t, s), 0.3)));
