@@ -215,10 +215,50 @@ pub fn appositive_subject_before(body: &str, toks: &[Tok], lw: &[String], v: usi
             return None;
         }
     }
-    if commas != 1 {
+    if commas == 1 {
+        if let Some(sp) = speakers::parse_with_apposition(body, &toks[b..j]) {
+            return Some(sp);
+        }
+    }
+    apposition_chain(body, toks, lw, j)
+}
+
+/// "Steve Witkoff, who led the team alongside Jared Kushner, Trump's
+/// son-in-law, said": from the sentence start, the first comma-separated
+/// part that names someone, after nothing but adverbials, is the subject.
+fn apposition_chain(body: &str, toks: &[Tok], lw: &[String], j: usize) -> Option<RawSpeaker> {
+    if j < 3 || j > 60 {
         return None;
     }
-    speakers::parse_with_apposition(body, &toks[b..j])
+    if toks[..j].iter().any(|t| !t.word && matches!(t.text(body), ";" | ":" | "“" | "”" | "\"" | "(" | ")" | "—" | "–")) {
+        return None;
+    }
+    let mut start = 0;
+    let mut segments = 0;
+    for k in 0..j {
+        if toks[k].is_punct(body, ',') || k + 1 == j {
+            let seg = &toks[start..k];
+            segments += 1;
+            if segments > 5 {
+                return None;
+            }
+            if let Some(sp) = speakers::parse(body, seg) {
+                if matches!(sp.class, speakers::Class::Named(_)) && seg.len() >= 1 {
+                    let mut sp = sp;
+                    sp.written = seg[0].start..toks[j - 2].end;
+                    return Some(sp);
+                }
+                return None;
+            }
+            // Only a leading adverbial may come before the name.
+            let first = lw.get(start).map(String::as_str).unwrap_or("");
+            if !(matches!(first, "on" | "in" | "at" | "after" | "during" | "earlier" | "later" | "meanwhile" | "separately" | "speaking" | "last" | "this" | "however" | "also") || seg.first().is_some_and(|t| t.word && first.chars().all(|c| c.is_ascii_digit()))) {
+                return None;
+            }
+            start = k + 1;
+        }
+    }
+    None
 }
 
 /// The speaker phrase right after a verb ("said Mayor Ada Quill on Vorn
