@@ -42,13 +42,24 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         let inner_raw = body.get(q.inner.clone()).unwrap_or("").trim_end();
         let open_end = inner_raw.ends_with([',', '?', '!', '—', '–', '…', '-'])
             || body.get(tail.clone()).is_some_and(|t| t.trim_start().starts_with([',', '—', '–']));
-        let min_words = if q.single { 3 } else { 2 };
+        let min_words = if q.single { 3 } else { 1 };
         if n_words < min_words {
             continue;
         }
         let mut found: Option<(RawSpeaker, String, usize, f32)> = None;
+        // A word or two in quotes inside a clause ("has entered a “death
+        // zone,” said X") is reported speech: the reported pass has it.
+        let embedded = n_words <= 2 && body.get(lead.clone()).is_some_and(|l| {
+            let l = l.trim_end();
+            !l.is_empty() && !l.ends_with([':', ',', '—', '–'])
+        });
+        if embedded {
+            continue;
+        }
         if let Some((sp, cue, end)) = tail_attribution(body, tail.clone(), open_end) {
             found = Some((sp, cue, end, 0.95));
+        } else if n_words < 2 {
+            continue;
         } else if let Some((sp, cue)) = lead_attribution(d, lead.clone(), q.outer.start) {
             found = Some((sp, cue, q.outer.end, 0.93));
         }
@@ -252,7 +263,7 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
             return None;
         }
         let sp = sentence_subject(body, &toks[..end])?;
-        if !matches!(sp.class, super::speakers::Class::Named(_)) || toks.first().is_some_and(|f| f.start != sp.written.start) {
+        if !matches!(sp.class, super::speakers::Class::Named(_) | super::speakers::Class::Document(_)) || toks.first().is_some_and(|f| f.start != sp.written.start) {
             return None;
         }
         // A clause with a verb, not a title: "Witkoff expressed optimism:".

@@ -25,13 +25,15 @@ const THAT_VERBS: &[&str] = &[
     "complained", "cautioned", "assured", "assures", "promised", "promises", "vowed", "pledged",
     "reported", "reports", "clarified", "highlighted", "pointed", "concluded", "countered",
     "agreed", "indicated", "signalled", "signaled", "hinted", "boasted", "lamented", "announced",
-    "informed", "stated", "swore", "testified", "contended", "answered",
+    "informed", "stated", "swore", "testified", "contended", "answered", "concludes", "finds",
+    "observes", "estimates", "estimated", "notes",
 ];
 
 /// Verbs that only close a quote ("…?” she asked).
 const QUOTE_ONLY_VERBS: &[&str] = &[
     "asked", "asks", "continued", "continues", "joked", "quipped", "shouted", "exclaimed",
-    "recounted", "commented", "comments", "went", "wrote", "urged", "urges", "added",
+    "recounted", "commented", "comments", "went", "wrote", "urged", "urges", "added", "observes",
+    "concludes", "continues", "says", "adds", "notes", "argues", "declared", "explained",
 ];
 
 /// A speech verb: `Some(true)` when it may take a bare clause ("said the…").

@@ -159,6 +159,7 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
     for (sr, _) in &d.sents {
         let toks = tokens::tokenize(body, sr.clone());
         reg.scan_sentence(body, &toks);
+        reg.scan_sources(body, &toks);
     }
     for f in &found {
         if let Who::Raw(RawSpeaker { class: Class::Named(n), role: Some(r), written }) = &f.who {
@@ -378,6 +379,11 @@ fn resolve_one(
                 None => Speaker { name: speakers::canonical_institution(names, &as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Institution },
             };
             Some(Resolved { speaker, conf: 0.8 })
+        }
+        Class::Document(named) => {
+            let name = reg.publisher(named.as_deref(), pos)?;
+            let name = speakers::canonical_institution(names, &name);
+            Some(Resolved { speaker: Speaker { name, as_written: as_written.clone(), role: None, kind: SpeakerKind::Institution }, conf: 0.75 })
         }
         Class::Institution => Some(Resolved {
             speaker: Speaker { name: speakers::canonical_institution(names, &as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Institution },

@@ -109,7 +109,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 }
                 // "At the same time, he said, …": a leading adverbial is not
                 // the statement.
-                let adverbial = to > from && toks[from].word && (PREPOSITION_START.contains(&lw[from].as_str()) || lw[from] == "however") && toks[from..to].iter().filter(|t| t.word).count() <= 6 && !toks[from..to].iter().any(|t| t.is_punct(body, ','));
+                let adverbial = to > from && toks[from].word && (PREPOSITION_START.contains(&lw[from].as_str()) || lw[from] == "however") && toks[from..to].iter().filter(|t| t.word).count() <= 6;
                 if !adverbial {
                     if to <= from || !enough(&toks[from..to], &lw[from..to], true) {
                         continue;
@@ -509,7 +509,7 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
         return None;
     }
     let rest_from = if adverbial_tail { (k..toks.len()).find(|&i| toks[i].is_punct(body, ',')).unwrap_or(toks.len()) } else { k };
-    let parenthetical = rest_from < toks.len() && toks[rest_from].is_punct(body, ',') && toks[rest_from + 1..].iter().filter(|t| t.word).count() >= 2 && !toks.get(rest_from + 1).is_some_and(|t| lexicon::participle_cue(&lw[rest_from + 1]) || matches!(lw[rest_from + 1].as_str(), "according" | "citing" | "which" | "who" | "urging" | "calling" | "accusing") || !t.word);
+    let parenthetical = !adverbial_tail && rest_from < toks.len() && toks[rest_from].is_punct(body, ',') && toks[rest_from + 1..].iter().filter(|t| t.word).count() >= 2 && !toks.get(rest_from + 1).is_some_and(|t| lexicon::participle_cue(&lw[rest_from + 1]) || matches!(lw[rest_from + 1].as_str(), "according" | "citing" | "which" | "who" | "urging" | "calling" | "accusing") || !t.word);
     Some(Cue { speaker: sp, cue, attr_start, attr_end: rest_from, content_from: None, parenthetical, conf, relay: false, needs_quote: false })
 }
 

@@ -24,6 +24,49 @@ pub enum Class {
     Role(String, Vec<String>),
     Institution,
     Anonymous,
+    /// A document that speaks ("the report", "the CSIS report"), with the
+    /// publisher it names, if any.
+    Document(Option<String>),
+}
+
+/// Heads of a phrase naming a document.
+pub fn document_head(w: &str) -> bool {
+    matches!(w, "report" | "study" | "research" | "survey" | "analysis" | "assessment" | "review")
+}
+
+/// A phrase naming a document: "the report", "the War Watch study", "a
+/// recent report from the Center for European Policy Analysis (CEPA)".
+fn document(body: &str, toks: &[Tok], lw: &[String]) -> Option<Class> {
+    let h = lw.iter().position(|w| document_head(w))?;
+    if !matches!(lw[0].as_str(), "the" | "a" | "an" | "its" | "their" | "this") && !toks[0].is_cap(body) {
+        return None;
+    }
+    // Words before the head: determiners, adjectives, a publisher's name.
+    let before = &toks[..h];
+    if before.iter().zip(lw).any(|(t, w)| !(t.is_cap(body) || lexicon::determiner(w) || matches!(w.as_str(), "recent" | "new" | "latest" | "annual" | "joint" | "latest" | "extensive" | "authoritative" | "detailed" | "intelligence" | "internal" | "confidential" | "classified"))) {
+        return None;
+    }
+    let caps: Vec<&Tok> = before.iter().filter(|t| t.is_cap(body) && !lexicon::determiner(&lower(body, t))).collect();
+    let mut publisher = match (caps.first(), caps.last()) {
+        (Some(a), Some(b)) => body.get(a.start..stem_end(body, b)).map(str::to_owned),
+        _ => None,
+    };
+    // After the head: "by/from/of the Center for … (CEPA)".
+    if h + 1 < toks.len() {
+        if !matches!(lw[h + 1].as_str(), "by" | "from" | "of") {
+            return None;
+        }
+        let rest = &toks[h + 2..];
+        let caps: Vec<&Tok> = rest.iter().filter(|t| t.is_cap(body)).collect();
+        if let (Some(a), Some(b)) = (caps.first(), caps.last()) {
+            publisher = body.get(a.start..b.end).map(str::to_owned);
+        }
+    }
+    Some(Class::Document(publisher))
+}
+
+fn stem_end(body: &str, t: &Tok) -> usize {
+    t.start + stem_len(t.text(body))
 }
 
 /// A speaker phrase as found in a sentence.
@@ -195,6 +238,9 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         return None;
     }
     let first = lw[0].as_str();
+    if let Some(class) = document(body, toks, &lw) {
+        return Some(RawSpeaker { written, class, role: None });
+    }
     if lexicon::outlet(&head) {
         return None;
     }
@@ -272,6 +318,8 @@ pub struct Registry {
     by_last: HashMap<String, Vec<(usize, String)>>,
     roles: Vec<(usize, String, String)>,
     subjects: Vec<(usize, String)>,
+    acronyms: HashMap<String, String>,
+    sources: Vec<(usize, String)>,
 }
 
 impl Registry {
@@ -355,6 +403,69 @@ impl Registry {
             }
             first_subject = false;
         }
+    }
+
+    /// Records who published the documents a text quotes: "study by the
+    /// Geneva Academy of …", "Center for Strategic and International
+    /// Studies (CSIS)".
+    pub fn scan_sources(&mut self, body: &str, toks: &[Tok]) {
+        let lw: Vec<String> = toks.iter().map(|t| lower(body, t)).collect();
+        for i in 0..toks.len() {
+            // "Full Name (ACR)"
+            if toks[i].is_punct(body, '(') && i + 2 < toks.len() && toks[i + 2].is_punct(body, ')') {
+                let acr = toks[i + 1].text(body);
+                if acr.len() >= 2 && acr.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()) {
+                    let mut b = i;
+                    while b > 0 && (toks[b - 1].is_cap(body) || matches!(lw[b - 1].as_str(), "for" | "and" | "of" | "on")) && i - b < 12 {
+                        b -= 1;
+                    }
+                    while b < i && (!toks[b].is_cap(body) || lw[b].ends_with("-based") || lexicon::nationality(&lw[b]) || lexicon::determiner(&lw[b])) {
+                        b += 1;
+                    }
+                    if b < i && self.acronyms.len() < 1024 {
+                        if let Some(full) = body.get(toks[b].start..toks[i - 1].end) {
+                            self.acronyms.insert(acr.to_owned(), full.to_owned());
+                        }
+                    }
+                }
+            }
+            // "study by the X", "report from X"
+            if document_head(&lw[i]) && i + 2 < toks.len() && matches!(lw[i + 1].as_str(), "by" | "from" | "of") {
+                let mut a = i + 2;
+                if lw[a] == "the" {
+                    a += 1;
+                }
+                let mut e = a;
+                while e < toks.len() && (toks[e].is_cap(body) || (e > a && matches!(lw[e].as_str(), "for" | "and" | "of" | "on") && toks.get(e + 1).is_some_and(|t| t.is_cap(body)))) && e - a < 14 {
+                    e += 1;
+                }
+                if e > a && self.sources.len() < 4096 {
+                    if let Some(name) = body.get(toks[a].start..toks[e - 1].end) {
+                        self.sources.push((toks[i].start, name.to_owned()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The publisher a document phrase stands for: the acronym's full name,
+    /// the name itself, or the nearest publisher named before.
+    pub fn publisher(&self, named: Option<&str>, pos: usize) -> Option<String> {
+        if let Some(n) = named {
+            let n = n.trim();
+            if let Some(full) = self.acronyms.get(n) {
+                return Some(full.clone());
+            }
+            // A publisher's name, not the document's title ("the War Watch
+            // study" is the Geneva Academy's).
+            let last = n.split_whitespace().last().unwrap_or("").to_lowercase();
+            let publisher_like = lexicon::institution_head(stem(&last))
+                || matches!(stem(&last), "academy" | "university" | "foundation" | "studies" | "affairs" | "policy" | "research" | "economics" | "trust" | "programme" | "program");
+            if publisher_like || self.sources.is_empty() {
+                return Some(n.to_owned());
+            }
+        }
+        self.sources.iter().rev().find(|(p, _)| *p < pos).map(|(_, n)| self.acronyms.get(n).cloned().unwrap_or_else(|| n.clone()))
     }
 
     /// Adds a role given in apposition to a speaker.
