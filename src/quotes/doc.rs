@@ -187,36 +187,36 @@ pub fn appositive_subject_before(body: &str, toks: &[Tok], lw: &[String], v: usi
     while j > 0 && toks[j - 1].word && lexicon::aux_or_adverb(&lw[j - 1]) {
         j -= 1;
     }
-    if j == 0 || !toks[j - 1].is_punct(body, ',') {
+    if j < 2 || !toks[j - 1].is_punct(body, ',') {
         return None;
     }
-    // Find the two commas before.
-    let mut commas = 0;
-    let mut b = j - 1;
-    while b > 0 {
-        if toks[b - 1].is_punct(body, ',') {
-            commas += 1;
-            if commas == 1 {
-                b -= 1;
-                continue;
-            }
-        }
-        if commas == 1 && (toks[b - 1].is_punct(body, ',') || (!toks[b - 1].word && boundary_punct(&lw[b - 1])) || (toks[b - 1].word && lexicon::conjunction(&lw[b - 1]))) {
-            break;
-        }
-        if !toks[b - 1].word && !toks[b - 1].is_punct(body, ',') && lw[b - 1] != "." && lw[b - 1] != "'" && lw[b - 1] != "’" {
-            if commas == 0 {
+    // Commas before the verb, back to a hard boundary.
+    let mut commas: Vec<usize> = vec![j - 1];
+    let mut start = 0;
+    let mut i = j - 1;
+    while i > 0 {
+        i -= 1;
+        let t = &toks[i];
+        if t.is_punct(body, ',') {
+            commas.push(i);
+            if commas.len() > 6 {
                 return None;
             }
+            continue;
+        }
+        if !t.word && boundary_punct(&lw[i]) {
+            start = i + 1;
             break;
         }
-        b -= 1;
-        if j - b > 30 {
-            return None;
+        if t.word && lexicon::conjunction(&lw[i]) && (i == 0 || !toks[i - 1].word) {
+            start = i + 1;
+            break;
         }
     }
-    if commas == 1 {
-        if let Some(sp) = speakers::parse_with_apposition(body, &toks[b..j]) {
+    // "X, the Y, said" or "the Y, X, said": the last two comma segments.
+    if commas.len() >= 2 {
+        let seg_start = commas.get(2).map_or(start, |c| c + 1);
+        if let Some(sp) = speakers::parse_with_apposition(body, &toks[seg_start..j]) {
             return Some(sp);
         }
     }

@@ -26,7 +26,8 @@ const THAT_VERBS: &[&str] = &[
     "reported", "reports", "clarified", "highlighted", "pointed", "concluded", "countered",
     "agreed", "indicated", "signalled", "signaled", "hinted", "boasted", "lamented", "announced",
     "informed", "stated", "swore", "testified", "contended", "answered", "concludes", "finds",
-    "observes", "estimates", "estimated", "notes",
+    "observes", "estimates", "estimated", "notes", "demanded", "demands", "proposed",
+    "proposes", "requested", "recommended", "threatened", "threatens", "stipulated",
 ];
 
 /// Verbs that only close a quote ("…?” she asked).
@@ -54,13 +55,21 @@ pub fn quote_verb(w: &str) -> bool {
 
 /// Participles that attribute with an elided subject: ", adding that …".
 pub fn participle_cue(w: &str) -> bool {
-    matches!(w, "adding" | "saying" | "stressing" | "insisting" | "warning" | "noting" | "arguing" | "claiming" | "stating" | "explaining" | "writing")
+    matches!(
+        w,
+        "adding" | "saying" | "stressing" | "insisting" | "warning" | "noting" | "arguing" | "claiming"
+            | "stating" | "explaining" | "writing" | "reiterating" | "declaring" | "asserting"
+            | "suggesting" | "promising" | "vowing" | "pledging" | "announcing" | "confirming"
+            | "denying" | "acknowledging" | "admitting" | "emphasising" | "emphasizing"
+            | "underlining" | "recalling" | "telling" | "predicting"
+    )
 }
 
 /// Words between a subject and its verb that do not break the link
 /// ("Zelenskyy also said", "he has repeatedly warned").
 pub fn aux_or_adverb(w: &str) -> bool {
-    matches!(
+    (w.len() > 4 && w.ends_with("ly") && !matches!(w, "italy" | "family" | "assembly" | "july" | "rally" | "ally" | "supply" | "reply" | "only"))
+        || matches!(
         w,
         "has" | "have" | "had" | "also" | "again" | "repeatedly" | "previously" | "earlier"
             | "later" | "then" | "once" | "reportedly" | "publicly" | "separately" | "further"

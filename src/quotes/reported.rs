@@ -13,7 +13,7 @@ use std::ops::Range;
 use super::doc::{self, subject_before, words, Doc, Subject};
 use super::lexicon;
 use super::speakers::{self, RawSpeaker};
-use super::tokens::{tokenize, Tok};
+use super::tokens::{lower, tokenize, Tok};
 use super::{sentence_subject, Found, Who};
 use crate::quotes::QuoteKind;
 
@@ -111,7 +111,8 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 // the statement.
                 let adverbial = to > from && toks[from].word && (PREPOSITION_START.contains(&lw[from].as_str()) || lw[from] == "however") && toks[from..to].iter().filter(|t| t.word).count() <= 6;
                 if !adverbial {
-                    if to <= from || !enough(&toks[from..to], &lw[from..to], true) {
+                    let words_after = if c.parenthetical { toks[c.attr_end.min(toks.len())..].iter().filter(|t| t.word).count() } else { 0 };
+                    if to <= from || (!enough(&toks[from..to], &lw[from..to], true) && !(c.parenthetical && words_after + toks[from..to].iter().filter(|t| t.word).count() >= 4)) {
                         continue;
                     }
                     pieces.push(toks[from].start..toks[to - 1].end);
@@ -181,7 +182,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     .take_while(|q| q.outer.start < b)
                     .filter(|q| q.outer.start >= a.saturating_sub(3) && q.outer.end <= b + 3)
                     .map(|q| doc::trim(body, q.inner.clone(), ",;:"))
-                    .filter(|r| body.get(r.clone()).is_some_and(|t| t.split_whitespace().count() >= 3))
+                    .filter(|r| body.get(r.clone()).is_some_and(|t| t.split_whitespace().count() >= 3 && !title_case(t)))
                     .collect();
                 if fragments.is_empty() && c.needs_quote {
                     continue;
@@ -192,8 +193,10 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     let lead_end = fragments[0].start;
                     let before = body.get(a..lead_end).unwrap_or("");
                     let bt = before.trim_end_matches(|c: char| c.is_whitespace() || "“\"‘«".contains(c));
-                    if bt.ends_with(['—', '–', ':']) && bt.split_whitespace().count() >= 4 {
-                        let r = doc::trim(body, a..a + bt.len(), "—–:,");
+                    let clause_break = bt.ends_with(['—', '–', ':']) || [" and that", ", and", " and", ", adding that", ", but"].iter().any(|e| bt.ends_with(e));
+                    if clause_break && bt.split_whitespace().count() >= 4 {
+                        let bt2 = bt.trim_end_matches(" that").trim_end_matches(" and").trim_end_matches(", adding").trim_end_matches(", but").trim_end_matches(',');
+                        let r = doc::trim(body, a..a + bt2.len(), "—–:,");
                         out.push(Found { who: Who::Raw(c.speaker.clone()), kind: QuoteKind::Indirect, cue: c.cue.clone(), pieces: vec![r], ctx: ctx_start..sr.end, conf: c.conf, para: *para });
                     }
                     for f in fragments {
@@ -230,7 +233,8 @@ fn enough(toks: &[Tok], lw: &[String], after_that: bool) -> bool {
     let n = toks.iter().filter(|t| t.word).count();
     let first = lw.iter().zip(toks).find(|(_, t)| t.word).map(|(w, _)| w.as_str()).unwrap_or("");
     n >= 3
-        && !matches!(first, "to" | "by" | "of" | "about" | "so" | "nothing" | "anything" | "goodbye" | "hello" | "yes" | "no")
+        && !matches!(first, "to" | "by" | "of" | "so" | "nothing" | "anything" | "goodbye" | "hello" | "yes" | "no")
+        && !(first == "about" && !lw.iter().zip(toks).filter(|(_, t)| t.word).nth(1).is_some_and(|(w, _)| w.starts_with(|c: char| c.is_ascii_digit())))
         && (after_that || !matches!(first, "whether" | "if" | "how" | "why" | "what" | "when" | "where" | "who"))
 }
 
@@ -480,7 +484,15 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     let cue_end = if that { k.saturating_sub(2) } else { k.saturating_sub(1) };
     let cue = body.get(toks[v].start..toks[cue_end.max(v).min(toks.len() - 1)].end).unwrap_or("said").to_owned();
     let cue = if cue.len() > 60 || adverbial_tail { toks[v].text(body).to_owned() } else { cue };
-    let mut at_end = adverbial_tail || k >= toks.len() || (!toks[k].word && matches!(lw[k].as_str(), "." | "," | ";" | "!" | "?" | "—" | "–" | ")"));
+    let mut at_end = k >= toks.len() || (!that && (adverbial_tail || (!toks[k].word && matches!(lw[k].as_str(), "." | "," | ";" | "!" | "?" | "—" | "–" | ")"))));
+    // A "that"-verb takes a bare clause when a subject pronoun or a finite
+    // clause follows: "claimed it was …", "declared the talks were …".
+    let finite_clause = !that && k < toks.len() && toks[k].word && {
+        let w = lw[k].as_str();
+        matches!(w, "it" | "he" | "she" | "they" | "we" | "there" | "i")
+            || (matches!(w, "the" | "a" | "an" | "its" | "his" | "her" | "their" | "russia" | "ukraine" | "moscow" | "kyiv")
+                && toks[k + 1..].iter().take(7).take_while(|t| t.word).any(|t| matches!(lower(body, t).as_str(), "was" | "were" | "is" | "are" | "had" | "has" | "have" | "would" | "will" | "could" | "can" | "should" | "must")))
+    };
     // A short remainder ("messaging app.") is more adverbial, not a clause.
     if !at_end && !that && toks[k..].iter().take_while(|t| t.word).count() < 4 && toks[k..].iter().find(|t| !t.word).is_none_or(|t| !t.is_punct(body, '“') && !t.is_punct(body, '"')) {
         let rest_words = toks[k..].iter().take_while(|t| t.word).count();
@@ -490,7 +502,7 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
             k += rest_words;
         }
     }
-    if that || (!at_end && bare && !told) || (!at_end && told && k > v + 1) {
+    if that || (!at_end && (bare || finite_clause) && !told) || (!at_end && told && k > v + 1) {
         if at_end {
             return None;
         }
@@ -551,4 +563,11 @@ fn relay(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
 
 fn speakers_stem(w: &str) -> &str {
     super::tokens::stem(w)
+}
+
+/// "Board of Peace", "Special Military Operation": a name in quote marks,
+/// not quoted words.
+fn title_case(t: &str) -> bool {
+    let words: Vec<&str> = t.split_whitespace().filter(|w| !matches!(*w, "of" | "the" | "and" | "for" | "on" | "in" | "a")).collect();
+    !words.is_empty() && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
 }
