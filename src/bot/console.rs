@@ -116,13 +116,24 @@ fn answer(
             writeln!(output, "Working…")?;
             let fetched = match &work {
                 Work::AddFile { attachment, max_bytes, .. } => read_local(&attachment.url, *max_bytes),
-                Work::AddUrl { .. } => Fetched::Failed("fetching web pages is not available in the console yet".into()),
+                Work::AddUrl { url, .. } => fetch_url(url),
                 Work::AddText { .. } => Fetched::Nothing,
             };
             let m = bot.finish(work, fetched);
             write!(output, "{}", render_text(&m))?;
             Ok(Some(m))
         }
+    }
+}
+
+fn fetch_url(url: &str) -> Fetched {
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return Fetched::Failed(e.to_string()),
+    };
+    match rt.block_on(crate::web::fetch_article(url, &crate::web::FetchConfig::default())) {
+        Ok(page) => Fetched::Page(super::work::draft_from_extracted(page, url)),
+        Err(e) => Fetched::Failed(e.to_string()),
     }
 }
 

@@ -120,7 +120,7 @@ impl BotConfig {
             rate: RateLimit::default(),
             max_attachment_bytes: MAX_ATTACHMENT_BYTES,
             audit_path: engine.data_dir().join("audit.jsonl"),
-            url_ingestion: false,
+            url_ingestion: true,
             recent_queries: 2_000,
         }
     }

@@ -364,17 +364,18 @@ pub fn added(a: &Added) -> Message {
 #[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
-    use crate::article::{ArticleId, Source};
+    use crate::article::Source;
     use crate::bot::reply::*;
 
     fn source() -> Source {
-        Source {
-            article_id: ArticleId::parse("2025-08-19-talks-in-vorn").unwrap(),
-            title: "Talks in Vorn @everyone <@123> **bold**".into(),
-            outlet: "Quill Daily".into(),
-            url: Some("https://quill.example/vorn".into()),
-            published: Some(Published::parse("2025-08-19").unwrap()),
-        }
+        serde_json::from_value(serde_json::json!({
+            "article_id": "2025-08-19-talks-in-vorn",
+            "title": "Talks in Vorn @everyone <@123> **bold**",
+            "outlet": "Quill Daily",
+            "url": "https://quill.example/vorn",
+            "published": "2025-08-19",
+        }))
+        .unwrap()
     }
 
     fn within_limits(m: &Message) {

@@ -299,13 +299,12 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Console => {
             let engine = Arc::new(open(&cli)?);
-            let _ = engine;
-            bail!("the console is not built yet");
+            crate::bot::console::run(engine, std::io::stdin().lock(), &mut out)?;
         }
         Command::Serve { http } => {
             let engine = Arc::new(open(&cli)?);
-            let _ = (engine, http);
-            bail!("the Discord bot is not built yet");
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            runtime.block_on(crate::discord::serve(engine, crate::discord::ServeOptions { http: *http }))?;
         }
     }
     Ok(0)

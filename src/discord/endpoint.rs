@@ -1,0 +1,119 @@
+//! The HTTP interactions endpoint: Discord POSTs each interaction, signed
+//! with Ed25519 over `timestamp ++ body`. Requests with a bad signature or a
+//! timestamp more than five minutes off are refused with 401; PING gets
+//! PONG; everything else goes through the shared [`Handler`] and is
+//! answered in the response body (deferred work follows over REST).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use serenity::all::{Http, Interaction};
+use serenity::interactions_endpoint::Verifier;
+
+use super::handler::{shutdown_signal, Handler};
+use super::Error;
+
+/// Largest clock difference accepted on `X-Signature-Timestamp`.
+pub const MAX_SKEW_SECS: i64 = 300;
+
+struct Endpoint {
+    handler: Arc<Handler>,
+    http: Arc<Http>,
+    verifier: Verifier,
+}
+
+/// Whether a request is Discord's: signature and timestamp.
+pub fn verify(verifier: &Verifier, headers: &HeaderMap, body: &[u8], now: i64) -> bool {
+    let get = |h: &str| headers.get(h).and_then(|v| v.to_str().ok());
+    let (Some(sig), Some(ts)) = (get("X-Signature-Ed25519"), get("X-Signature-Timestamp")) else { return false };
+    let Ok(when) = ts.trim().parse::<i64>() else { return false };
+    if (now - when).abs() > MAX_SKEW_SECS {
+        return false;
+    }
+    verifier.verify(sig, ts, body).is_ok()
+}
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+async fn interactions(State(s): State<Arc<Endpoint>>, headers: HeaderMap, body: Bytes) -> Response {
+    if !verify(&s.verifier, &headers, &body, now()) {
+        return (StatusCode::UNAUTHORIZED, "invalid request signature").into_response();
+    }
+    let interaction: Interaction = match serde_json::from_slice(&body) {
+        Ok(i) => i,
+        Err(e) => {
+            tracing::warn!("an interaction Parley cannot read: {e}");
+            return (StatusCode::BAD_REQUEST, "unreadable interaction").into_response();
+        }
+    };
+    if s.http.application_id().is_none() {
+        s.http.set_application_id(interaction.application_id());
+    }
+    let Some(resp) = s.handler.respond(&interaction).await else {
+        return (StatusCode::BAD_REQUEST, "unsupported interaction").into_response();
+    };
+    let json = match serde_json::to_vec(&resp.initial) {
+        Ok(j) => j,
+        Err(e) => {
+            tracing::error!("cannot encode a response: {e}");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    if let Some(work) = resp.work {
+        let (handler, http, token) = (Arc::clone(&s.handler), Arc::clone(&s.http), interaction.token().to_owned());
+        tokio::spawn(async move {
+            // The acknowledgement travels in this response's body: give
+            // Discord a moment to have it before editing it.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            handler.finish_deferred(&http, &token, work).await;
+        });
+    }
+    ([(header::CONTENT_TYPE, "application/json")], json).into_response()
+}
+
+/// The router (also used by tests).
+pub fn router(handler: Arc<Handler>, http: Arc<Http>, verifier: Verifier) -> Router {
+    let state = Arc::new(Endpoint { handler, http, verifier });
+    Router::new().route("/", post(interactions)).route("/interactions", post(interactions)).with_state(state)
+}
+
+/// Listens on `addr` until stopped.
+pub async fn serve(handler: Arc<Handler>, http: Arc<Http>, addr: SocketAddr) -> Result<(), Error> {
+    let key = handler.config().public_key.ok_or(Error::MissingEnv {
+        name: "DISCORD_PUBLIC_KEY",
+        hint: "the HTTP endpoint needs the application's public key (General Information page); see docs/DISCORD.md",
+    })?;
+    let verifier = Verifier::try_new(key)
+        .map_err(|_| Error::BadEnv { name: "DISCORD_PUBLIC_KEY", reason: "not an Ed25519 public key".into() })?;
+    if handler.config().token.is_some() {
+        if http.application_id().is_none() {
+            match http.get_current_application_info().await {
+                Ok(app) => http.set_application_id(app.id),
+                Err(e) => tracing::warn!("cannot learn the application id: {e}"),
+            }
+        }
+        if http.application_id().is_some() {
+            match super::gateway::register(&http, handler.config().guild_id).await {
+                Ok(n) => tracing::info!(commands = n, "commands registered"),
+                Err(e) => tracing::error!("cannot register the commands: {e}"),
+            }
+        }
+    } else {
+        tracing::info!("DISCORD_TOKEN is not set: commands are not registered by this process");
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| Error::Bind { addr, source })?;
+    tracing::info!(%addr, "interactions endpoint listening");
+    axum::serve(listener, router(handler, http, verifier))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(Error::Endpoint)
+}

@@ -1,0 +1,152 @@
+//! The one dispatch path both transports share: a serenity `Interaction`
+//! in, the initial response out (plus deferred work), the engine called off
+//! the async threads, downloads and fetches done here with their limits.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serenity::all::{CreateInteractionResponse, Http, Interaction};
+
+use crate::bot::{Attachment, Bot, Fetched, Message, Reply, Work};
+use crate::web::FetchConfig;
+
+use super::convert::{self, ModeratorRule};
+use super::Config;
+
+const INTERNAL: &str = "Something went wrong on Parley's side. Try again in a moment.";
+
+/// How long an attachment download may take.
+const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What to send first, and the slow work to do after it.
+pub struct Response {
+    pub initial: CreateInteractionResponse,
+    pub work: Option<Work>,
+}
+
+/// The bot, the configuration and an HTTP client for downloads.
+pub struct Handler {
+    bot: Arc<Bot>,
+    config: Arc<Config>,
+    rule: ModeratorRule,
+    client: reqwest::Client,
+    fetch: FetchConfig,
+}
+
+impl Handler {
+    pub fn new(bot: Arc<Bot>, config: Arc<Config>) -> Handler {
+        let client = reqwest::Client::builder()
+            .timeout(DOWNLOAD_TIMEOUT)
+            .user_agent(concat!("Parley/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
+        let fetch = FetchConfig::allowing(&config.fetch_allow);
+        Handler { bot, rule: ModeratorRule { role: config.moderator_role }, config, client, fetch }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The initial response to an interaction (PONG for a ping); None for
+    /// kinds the bot does not handle.
+    pub async fn respond(&self, interaction: &Interaction) -> Option<Response> {
+        if let Interaction::Ping(_) = interaction {
+            return Some(Response { initial: CreateInteractionResponse::Pong, work: None });
+        }
+        let inv = convert::invocation(interaction, &self.rule)?;
+        let component = matches!(interaction, Interaction::Component(_));
+        let bot = Arc::clone(&self.bot);
+        let reply = match tokio::task::spawn_blocking(move || bot.execute(inv)).await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!("the handler failed: {e}");
+                Reply::notice(INTERNAL)
+            }
+        };
+        let initial = convert::response(&reply, component);
+        let work = match reply {
+            Reply::Defer { work, .. } => Some(work),
+            _ => None,
+        };
+        Some(Response { initial, work })
+    }
+
+    /// Does the I/O of deferred work, then lets the bot finish it.
+    pub async fn work(&self, work: Work) -> Message {
+        let fetched = match &work {
+            Work::AddFile { attachment, max_bytes, .. } => match self.download(attachment, *max_bytes).await {
+                Ok(bytes) => Fetched::Bytes(bytes),
+                Err(reason) => Fetched::Failed(reason),
+            },
+            Work::AddUrl { url, .. } => match crate::web::fetch_article(url, &self.fetch).await {
+                Ok(page) => Fetched::Page(crate::bot::work::draft_from_extracted(page, url)),
+                Err(e) => Fetched::Failed(e.to_string()),
+            },
+            Work::AddText { .. } => Fetched::Nothing,
+        };
+        let bot = Arc::clone(&self.bot);
+        tokio::task::spawn_blocking(move || bot.finish(work, fetched)).await.unwrap_or_else(|e| {
+            tracing::error!("finishing deferred work failed: {e}");
+            Message::notice(INTERNAL)
+        })
+    }
+
+    /// Does deferred work and edits the acknowledgement with the result.
+    pub async fn finish_deferred(&self, http: &Http, token: &str, work: Work) {
+        let m = self.work(work).await;
+        if let Err(e) = http.edit_original_interaction_response(token, &convert::edit(&m), Vec::new()).await {
+            tracing::warn!("cannot edit a deferred response: {e}");
+        }
+    }
+
+    /// Downloads an attachment, refusing more than `max` bytes (by the
+    /// declared length and while streaming).
+    async fn download(&self, a: &Attachment, max: u64) -> Result<Vec<u8>, String> {
+        if !(a.url.starts_with("https://") || a.url.starts_with("http://")) {
+            return Err("the attachment has no web address".into());
+        }
+        let too_large = || format!("larger than {}", crate::bot::work::human_bytes(max));
+        let fetch = async {
+            let mut resp = self.client.get(&a.url).send().await.map_err(|e| e.without_url().to_string())?;
+            if !resp.status().is_success() {
+                return Err(format!("Discord answered HTTP {}", resp.status().as_u16()));
+            }
+            if resp.content_length().is_some_and(|n| n > max) {
+                return Err(too_large());
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = resp.chunk().await.map_err(|e| e.without_url().to_string())? {
+                if (body.len() + chunk.len()) as u64 > max {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(body)
+        };
+        tokio::time::timeout(DOWNLOAD_TIMEOUT, fetch).await.map_err(|_| "the download timed out".to_owned())?
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("stopping");
+}
