@@ -124,7 +124,7 @@ pub(crate) fn sentence_subject(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     let lw = doc::words(body, toks);
     let mut starts = vec![0];
     if let Some(c) = toks.iter().position(|t| t.is_punct(body, ',')) {
-        if c < 8 {
+        if c < 14 {
             starts.push(c + 1);
         }
     }
@@ -212,8 +212,12 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
         }
         let sr = d.sentence_around(f.ctx.start.min(span.start)..f.ctx.end.max(span.end));
         let sentence = body.get(sr).unwrap_or("").to_owned();
+        let mut speaker = r.speaker;
+        speaker.name = tokens::visible(&speaker.name);
+        speaker.as_written = tokens::visible(&speaker.as_written);
+        speaker.role = speaker.role.map(|r| tokens::visible(&r));
         quotes.push((
-            Quote { speaker: r.speaker, kind: f.kind, cue: f.cue.clone(), text, sentence, span, confidence: r.conf.min(f.conf) },
+            Quote { speaker, kind: f.kind, cue: f.cue.clone(), text, sentence, span, confidence: r.conf.min(f.conf) },
             i,
         ));
     }

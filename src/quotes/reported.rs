@@ -79,9 +79,14 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 }
                 pieces.push(r);
             } else if let Some(from) = c.content_from {
-                // Runs to the next cue's attribution or the sentence end.
-                let to = cues.get(ci + 1).map_or(toks.len(), |n| n.attr_start);
-                let mut to = to;
+                // Runs to the next cue's attribution, a "; " or the
+                // sentence end.
+                let mut to = cues.get(ci + 1).map_or(toks.len(), |n| n.attr_start);
+                if let Some(cut) = (from..to).find(|&i| {
+                    toks[i].is_punct(body, ';') && !quoted[i]
+                }) {
+                    to = cut;
+                }
                 while to > from && (!toks[to - 1].word || matches!(lw[to - 1].as_str(), "and" | "but" | "though" | "although" | "while" | "as")) {
                     if toks[to - 1].word || !matches!(lw[to - 1].as_str(), "”" | "\"" | "’" | "»" | ")") {
                         to -= 1;
@@ -137,7 +142,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 }
                 // "“…,” X said.": the quote is the direct pass's.
                 if let Some(q) = d.quoted_at(pieces[0].start) {
-                    if q.outer.end + 2 >= pieces[0].end && !c.parenthetical {
+                    if q.outer.end + 2 >= pieces[0].end {
                         continue;
                     }
                 }
@@ -527,7 +532,8 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
 
 /// "…, said President Ada Quill." — verb before its subject, at the end.
 fn inverted(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
-    if v == 0 || !(toks[v - 1].is_punct(body, ',') || toks[v - 1].is_punct(body, '—')) || !matches!(lw[v].as_str(), "said" | "says" | "added" | "wrote" | "writes" | "told") {
+    let after_comma = v > 0 && (toks[v - 1].is_punct(body, ',') || toks[v - 1].is_punct(body, '—') || (v > 1 && (toks[v - 1].is_punct(body, '”') || toks[v - 1].is_punct(body, '"')) && toks[v - 2].is_punct(body, ',')));
+    if !after_comma || !matches!(lw[v].as_str(), "said" | "says" | "added" | "wrote" | "writes" | "told") {
         return None;
     }
     let (sp, end) = doc::phrase_after(body, toks, lw, v + 1, false)?;

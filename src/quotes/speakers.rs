@@ -365,7 +365,8 @@ impl Registry {
                 let last = name_toks[name_toks.len() - 1];
                 let full_end = last.start + stem_len(last.text(body));
                 let full = body.get(name_toks[0].start..full_end).unwrap_or("").to_owned();
-                if name_toks.len() >= 2 {
+                // Four capitalised words or more are a title, not a name.
+                if name_toks.len() >= 2 && name_toks.len() <= 3 {
                     let key = name_key(stem(&lower(body, &last)));
                     let v = self.by_last.entry(key).or_default();
                     if v.len() < 16 {
@@ -433,6 +434,9 @@ impl Registry {
             if document_head(&lw[i]) && i + 2 < toks.len() && matches!(lw[i + 1].as_str(), "by" | "from" | "of") {
                 let mut a = i + 2;
                 if lw[a] == "the" {
+                    a += 1;
+                }
+                while a < toks.len() && (lw[a].ends_with("-based") || lexicon::nationality(&lw[a])) {
                     a += 1;
                 }
                 let mut e = a;
@@ -546,8 +550,10 @@ pub fn canonical_person(names: &Aliases, full: &str) -> String {
 }
 
 /// The name an institution is filed under: the alias table's, else as
-/// written with a leading "The" lower-cased.
+/// written with a leading "The" lower-cased, and "Russia's defence
+/// ministry" made "Russian Defence Ministry".
 pub fn canonical_institution(names: &Aliases, written: &str) -> String {
+    let written = super::tokens::visible(written);
     let bare = written.trim().trim_start_matches("the ").trim_start_matches("The ");
     for probe in [written.trim(), bare] {
         if let Some(e) = names.lookup(probe) {
@@ -556,7 +562,24 @@ pub fn canonical_institution(names: &Aliases, written: &str) -> String {
             }
         }
     }
-    lower_article(written)
+    let adjective = [("Russia's ", "Russian"), ("Russia’s ", "Russian"), ("Ukraine's ", "Ukrainian"), ("Ukraine’s ", "Ukrainian"), ("Germany's ", "German"), ("Germany’s ", "German"), ("Britain's ", "British"), ("Britain’s ", "British"), ("France's ", "French"), ("France’s ", "French"), ("China's ", "Chinese"), ("China’s ", "Chinese")];
+    for (poss, adj) in adjective {
+        if let Some(rest) = bare.strip_prefix(poss) {
+            let words: Vec<String> = rest
+                .split_whitespace()
+                .map(|w| if matches!(w, "of" | "the" | "and" | "for") { w.to_owned() } else { capitalise(w) })
+                .collect();
+            if !words.is_empty() {
+                return format!("{adj} {}", words.join(" "));
+            }
+        }
+    }
+    lower_article(&written)
+}
+
+fn capitalise(w: &str) -> String {
+    let mut c = w.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 /// "A senior US official" → "a senior US official".

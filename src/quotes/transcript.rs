@@ -7,7 +7,8 @@ use std::ops::Range;
 
 use super::doc::{words, Doc};
 use super::speakers::{self, Class, RawSpeaker};
-use super::tokens::{tokenize, Tok};
+use super::lexicon;
+use super::tokens::{lower, tokenize, Tok};
 use super::{Found, Who};
 use crate::quotes::QuoteKind;
 
@@ -34,7 +35,7 @@ pub fn find(d: &Doc, out: &mut Vec<Found>) -> Vec<Range<usize>> {
             if !body.get(colon + 1..).is_some_and(|r| r.starts_with(char::is_whitespace)) {
                 continue;
             }
-            let look = colon.saturating_sub(90).max(p.start);
+            let look = colon.saturating_sub(160).max(p.start);
             let look = (look..colon).find(|&i| body.is_char_boundary(i)).unwrap_or(colon);
             let toks: Vec<Tok> = tokenize(body, look..colon);
             if toks.is_empty() {
@@ -49,7 +50,7 @@ pub fn find(d: &Doc, out: &mut Vec<Found>) -> Vec<Range<usize>> {
                 }
             }
             let mut s = end;
-            while s > 0 && toks[s - 1].word && (toks[s - 1].is_cap(body) || matches!(lw[s - 1].as_str(), "of" | "the" | "and")) && end - s < 9 {
+            while s > 0 && toks[s - 1].word && (toks[s - 1].is_cap(body) || matches!(lw[s - 1].as_str(), "of" | "the" | "and")) && end - s < 16 {
                 s -= 1;
             }
             while s < end && !toks[s].is_cap(body) {
@@ -65,7 +66,16 @@ pub fn find(d: &Doc, out: &mut Vec<Found>) -> Vec<Range<usize>> {
                 labels.push(Label { start: toks[s].start, text_from: colon + 1, speaker: None, para: pi });
                 continue;
             }
-            let sp = speakers::parse(body, phrase).filter(|sp| matches!(sp.class, Class::Named(_)));
+            let mut sp = speakers::parse(body, phrase).filter(|sp| matches!(sp.class, Class::Named(_)));
+            if sp.is_none() && boundary && end - s >= 4 {
+                // A label garbled by page markup ("President of the Republic of
+                // Belarus Alexander Lukashenko Lukashenko AlexanderPresident of
+                // Belarus:"): the first first-name–surname pair in it.
+                sp = (s..end - 1)
+                    .map(|i| &toks[i..i + 2])
+                    .filter(|pair| pair.iter().all(|t| t.is_cap(body) && !is_title_word(&lower(body, t))))
+                    .find_map(|pair| speakers::parse(body, pair).filter(|sp| matches!(&sp.class, Class::Named(n) if n.contains(' '))));
+            }
             let Some(sp) = sp else { continue };
             let titled = sp.role.is_some() && end - s >= 3;
             // In a text of many paragraphs a turn opens its paragraph.
@@ -111,4 +121,8 @@ pub fn find(d: &Doc, out: &mut Vec<Found>) -> Vec<Range<usize>> {
         });
     }
     covered
+}
+
+fn is_title_word(w: &str) -> bool {
+    lexicon::title(w) || lexicon::place(w) || lexicon::nationality(w) || matches!(w, "of" | "the")
 }
