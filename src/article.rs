@@ -221,8 +221,11 @@ pub struct ArticleMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub added_at: Option<Published>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
-    /// Other outlets that published the same text (syndicated copies).
+    /// Other outlets that published the same story (syndicated copies),
+    /// as "Outlet <url>".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_reported_by: Vec<String>,
 }
@@ -251,6 +254,9 @@ pub struct Source {
     pub outlet: String,
     pub url: Option<String>,
     pub published: Option<Published>,
+    /// Other outlets that published the same story.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_reported_by: Vec<String>,
 }
 
 impl From<&ArticleMeta> for Source {
@@ -261,6 +267,7 @@ impl From<&ArticleMeta> for Source {
             outlet: m.outlet.clone(),
             url: m.url.clone(),
             published: m.published,
+            also_reported_by: m.also_reported_by.clone(),
         }
     }
 }

@@ -22,6 +22,7 @@ use crate::corpus::{self, passages, ArticleDraft, Corpus, FieldMap};
 use crate::index::{self, ArticleDocs, DuplicateBy, Index, Opened, PassageQuery, QuoteQuery, Stamp};
 use crate::names::{name_key, Aliases};
 use crate::quotes::{self, Quote};
+use crate::web::dedup::{self, Fingerprint};
 
 /// Where Parley keeps its data and how it behaves.
 #[derive(Debug, Clone)]
@@ -59,6 +60,8 @@ pub enum Error {
     Duplicate { origin: String, existing: ArticleId, by: &'static str },
     #[error("{origin}: no title (give one with --title)")]
     NoTitle { origin: String },
+    #[error("{origin}: the same story as {existing}; recorded there as also reported by {outlet}")]
+    Syndicated { origin: String, existing: ArticleId, outlet: String },
     #[error("{0:?} is already a variant of another name")]
     AliasTaken(String),
     #[error("a name and a variant are both needed")]
@@ -92,7 +95,7 @@ pub struct Refusal {
 impl Refusal {
     pub fn from_error(origin: &str, e: &Error) -> Refusal {
         let existing = match e {
-            Error::Duplicate { existing, .. } => Some(existing.clone()),
+            Error::Duplicate { existing, .. } | Error::Syndicated { existing, .. } => Some(existing.clone()),
             _ => None,
         };
         let reason = e.to_string();
@@ -135,6 +138,8 @@ struct Prepared {
     quotes: Vec<Quote>,
     url_key: Option<String>,
     text_key: String,
+    fingerprint: Fingerprint,
+    bands: Vec<u64>,
     origin: String,
 }
 
@@ -155,32 +160,9 @@ fn text_key(body: &str) -> String {
     format!("{:016x}", fnv1a(words.join(" ").as_bytes()))
 }
 
-/// The duplicate key of a URL: scheme, `www.`, tracking parameters and
-/// fragments do not count.
+/// The duplicate key of a URL (see [`crate::web::url::normalize`]).
 pub fn url_key(url: &str) -> Option<String> {
-    let u = url.trim();
-    let rest = u.split_once("://").map(|(_, r)| r)?;
-    let rest = rest.split('#').next().unwrap_or(rest);
-    let (host_path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let (host, path) = host_path.split_once('/').unwrap_or((host_path, ""));
-    let host = host.to_ascii_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host);
-    let path = path.trim_end_matches('/');
-    let mut params: Vec<&str> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .filter(|p| {
-            let k = p.split('=').next().unwrap_or("").to_ascii_lowercase();
-            !(k.starts_with("utm_") || matches!(k.as_str(), "fbclid" | "gclid" | "mc_cid" | "mc_eid" | "ref" | "cmpid" | "ocid" | "smid"))
-        })
-        .collect();
-    params.sort_unstable();
-    let mut key = format!("{host}/{path}");
-    if !params.is_empty() {
-        key.push('?');
-        key.push_str(&params.join("&"));
-    }
-    Some(key)
+    crate::web::url::normalize(url)
 }
 
 impl Engine {
@@ -306,6 +288,7 @@ impl Engine {
             language: draft.language.clone().unwrap_or_else(|| "en".into()),
             added_by: if draft.added_by.is_empty() { self.config.default_added_by.clone() } else { draft.added_by.clone() },
             added_at: Some(Published::DateTime(OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH))),
+            authors: draft.authors.clone(),
             tags: draft.tags.clone(),
             also_reported_by: Vec::new(),
         };
@@ -320,6 +303,11 @@ impl Engine {
         let mut batch = self.index.batch()?;
         if let Some((existing, by)) = self.index.find_duplicate(p.url_key.as_deref(), &p.text_key)? {
             return Err(duplicate(&p.origin, existing, by));
+        }
+        if let Some(existing) = self.near_duplicate(&p, &[])? {
+            let e = self.syndicated(&mut batch, &p, existing, Durability::Sync)?;
+            batch.commit()?;
+            return Err(e);
         }
         self.assign_free_id(&mut p, &HashSet::new());
         let path = self.corpus.write(&p.article, Durability::Sync)?;
@@ -392,6 +380,13 @@ impl Engine {
                     _ => None,
                 },
             };
+            let dup = match dup {
+                Some(e) => Some(e),
+                None => match self.near_duplicate(&p, &pending)? {
+                    Some(existing) => Some(self.syndicated(&mut batch, &p, existing, Durability::Batch)?),
+                    None => None,
+                },
+            };
             if let Some(e) = dup {
                 report.refused.push(Refusal::from_error(&origin, &e));
                 continue;
@@ -430,6 +425,52 @@ impl Engine {
         self.catalog_insert(&pending.iter().map(|p| p.article.meta.clone()).collect::<Vec<_>>());
         report.added.extend(pending.drain(..).map(|p| p.added()));
         Ok(())
+    }
+
+    /// An indexed (or pending) article that tells the same story, by
+    /// MinHash bands then an estimated overlap of at least
+    /// [`dedup::NEAR_DUPLICATE`].
+    fn near_duplicate(&self, p: &Prepared, pending: &[Prepared]) -> Result<Option<ArticleId>, Error> {
+        if p.bands.is_empty() {
+            return Ok(None);
+        }
+        for q in pending {
+            if q.bands.iter().zip(&p.bands).any(|(a, b)| a == b) && dedup::is_near_duplicate(&q.fingerprint, &p.fingerprint) {
+                return Ok(Some(q.article.meta.id.clone()));
+            }
+        }
+        for id in self.index.near_candidates(&p.bands, 5)? {
+            let Ok(other) = self.corpus.read(&id) else { continue };
+            if dedup::is_near_duplicate(&dedup::fingerprint(&other.body), &p.fingerprint) {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
+    }
+
+    /// A near-duplicate of `existing`: from the same outlet it is a plain
+    /// duplicate; from another outlet it is recorded on `existing` as "also
+    /// reported by" instead of being indexed twice. Returns the refusal.
+    fn syndicated(&self, batch: &mut index::Batch<'_>, p: &Prepared, existing: ArticleId, durability: Durability) -> Result<Error, Error> {
+        let mut article = self.corpus.read(&existing)?;
+        let outlet = &p.article.meta.outlet;
+        let same_outlet = outlet.eq_ignore_ascii_case(&article.meta.outlet) || outlet == crate::article::UNKNOWN_OUTLET;
+        if same_outlet {
+            return Ok(Error::Duplicate { origin: p.origin.clone(), existing, by: "text (near-duplicate)" });
+        }
+        let entry = match &p.article.meta.url {
+            Some(u) => format!("{outlet} <{u}>"),
+            None => outlet.clone(),
+        };
+        if !article.meta.also_reported_by.contains(&entry) {
+            article.meta.also_reported_by.push(entry);
+            let path = self.corpus.write(&article, durability)?;
+            let stamp = stamp_of(&path, &self.corpus, &existing)?;
+            let again = prepare_article(article, &self.aliases(), path.display().to_string());
+            batch.put(&again.docs(stamp))?;
+            self.catalog_insert(&[again.article.meta.clone()]);
+        }
+        Ok(Error::Syndicated { origin: p.origin.clone(), existing, outlet: outlet.clone() })
     }
 
     /// Reads a `.csv` or `.jsonl` file and imports it.
@@ -636,6 +677,54 @@ impl Engine {
     }
 }
 
+/// An article read from a web page, as a draft.
+pub fn draft_from_extracted(e: crate::web::Extracted, origin: &str) -> ArticleDraft {
+    ArticleDraft {
+        outlet: e.outlet_or_host(),
+        title: e.title,
+        url: e.url,
+        published: e.published,
+        language: e.language,
+        authors: e.authors,
+        body: e.text,
+        origin: origin.to_owned(),
+        ..ArticleDraft::default()
+    }
+}
+
+/// Reads a document brought as bytes with a file name (a file, a Discord
+/// attachment): `.txt`, `.md` or `.html`.
+pub fn read_document(bytes: &[u8], name: &str) -> Result<ArticleDraft, Error> {
+    let ext = Path::new(name).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("txt") => Ok(corpus::ingest::draft_from_bytes(bytes, name, true)?),
+        Some("md" | "markdown") => Ok(corpus::ingest::draft_from_bytes(bytes, name, false)?),
+        Some("html" | "htm") => {
+            let e = crate::web::extract(bytes, None, None)
+                .map_err(|e| corpus::ingest::IngestError::Malformed { origin: name.to_owned(), reason: e.to_string() })?;
+            Ok(draft_from_extracted(e, name))
+        }
+        _ => Err(corpus::ingest::IngestError::UnsupportedType { origin: name.to_owned() }.into()),
+    }
+}
+
+/// Reads a document from a file: `.txt`, `.md` or `.html`, at most
+/// [`corpus::ingest::MAX_FILE_BYTES`].
+pub fn read_document_file(path: &Path) -> Result<ArticleDraft, Error> {
+    let origin = path.display().to_string();
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if !matches!(ext.as_deref(), Some("html" | "htm")) {
+        return Ok(corpus::ingest::draft_from_file(path)?);
+    }
+    let unreadable = |reason: String| corpus::ingest::IngestError::Unreadable { origin: origin.clone(), reason };
+    let md = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+    if md.len() > corpus::ingest::MAX_FILE_BYTES {
+        return Err(unreadable(format!("larger than {} MB", corpus::ingest::MAX_FILE_BYTES >> 20)).into());
+    }
+    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    read_document(&bytes, &origin)
+}
+
 fn duplicate(origin: &str, existing: ArticleId, by: DuplicateBy) -> Error {
     Error::Duplicate {
         origin: origin.to_owned(),
@@ -658,7 +747,9 @@ fn prepare_article(article: Article, aliases: &Aliases, origin: String) -> Prepa
     let quotes = quotes::extract(&article.body, aliases);
     let url_key = article.meta.url.as_deref().and_then(url_key);
     let text_key = text_key(&article.body);
-    Prepared { article, passages, quotes, url_key, text_key, origin }
+    let fingerprint = dedup::fingerprint(&article.body);
+    let bands = dedup::bands(&fingerprint);
+    Prepared { article, passages, quotes, url_key, text_key, fingerprint, bands, origin }
 }
 
 impl Prepared {
@@ -670,6 +761,7 @@ impl Prepared {
             stamp,
             url_key: self.url_key.clone(),
             text_key: self.text_key.clone(),
+            bands: &self.bands,
         }
     }
 
@@ -743,20 +835,6 @@ impl Corpus {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn url_keys_ignore_what_does_not_name_the_page() {
-        let same = [
-            "https://www.quill.example/vorn/talks/?utm_source=x&b=2&a=1#top",
-            "http://quill.example/vorn/talks?a=1&b=2",
-            "https://QUILL.example/vorn/talks?fbclid=zzz&a=1&b=2",
-        ];
-        for u in same {
-            assert_eq!(url_key(u).as_deref(), Some("quill.example/vorn/talks?a=1&b=2"), "{u}");
-        }
-        assert_ne!(url_key("https://quill.example/a"), url_key("https://quill.example/b"));
-        assert_eq!(url_key("not a url"), None);
-    }
 
     #[test]
     fn text_keys_ignore_spacing_case_and_punctuation() {

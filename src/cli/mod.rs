@@ -54,7 +54,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Add articles from .txt/.md files (or web pages by URL).
+    /// Add articles from .txt, .md or .html files, or web pages by URL.
     Add {
         #[arg(required = true, value_name = "FILE|URL")]
         files: Vec<String>,
@@ -195,7 +195,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 let draft = if is_url(f) {
                     fetch_draft(f)
                 } else {
-                    ingest::draft_from_file(std::path::Path::new(f)).map_err(crate::engine::Error::from)
+                    crate::engine::read_document_file(std::path::Path::new(f))
                 };
                 let result = draft.and_then(|mut d| {
                     d.apply(&overrides);
@@ -279,7 +279,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             let aliases = crate::corpus::Corpus::open(cli.data_dir.join("corpus")).and_then(|c| c.aliases()).unwrap_or_default();
             let mut all = Vec::new();
             for f in files {
-                let draft = ingest::draft_from_file(f)?;
+                let draft = crate::engine::read_document_file(f)?;
                 let quotes = crate::quotes::extract(&draft.body, &aliases);
                 all.push((f.display().to_string(), draft, quotes));
             }
@@ -320,15 +320,62 @@ fn finish_report(out: &mut impl Write, report: &ImportReport, json: bool, style:
     Ok(if report.added.is_empty() && !report.refused.is_empty() { 1 } else { 0 })
 }
 
+/// The fetch limits, with the allow-list from `PARLEY_FETCH_ALLOW`
+/// (comma-separated networks such as `127.0.0.1/32`, or host names) for
+/// tests and private deployments. Empty in production.
+pub fn fetch_config() -> anyhow::Result<crate::web::FetchConfig> {
+    let mut cfg = crate::web::FetchConfig::default();
+    if let Ok(allow) = std::env::var("PARLEY_FETCH_ALLOW") {
+        for item in allow.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match item.parse::<ipnet::IpNet>() {
+                Ok(net) => cfg.allow_networks.push(net),
+                Err(_) => match item.parse::<std::net::IpAddr>() {
+                    Ok(ip) => cfg.allow_networks.push(ipnet::IpNet::from(ip)),
+                    Err(_) => cfg.allow_hosts.push(item.to_ascii_lowercase()),
+                },
+            }
+        }
+    }
+    Ok(cfg)
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")
+}
+
+fn fetch(url: &str) -> anyhow::Result<crate::web::Extracted> {
+    let cfg = fetch_config()?;
+    Ok(runtime()?.block_on(crate::web::fetch_article(url, &cfg))?)
+}
+
 /// A page fetched and extracted, as `extract` shows it.
 fn extract_page(source: &str) -> anyhow::Result<output::Page> {
-    let _ = source;
-    bail!("reading web pages is not built yet")
+    let e = if is_url(source) {
+        fetch(source)?
+    } else {
+        let path = std::path::Path::new(source);
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {source}"))?;
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("html" | "htm" | "xhtml") => crate::web::extract(&bytes, None, None)?,
+            _ => crate::web::extract_text(&bytes, None, None)?,
+        }
+    };
+    Ok(output::Page {
+        outlet: e.outlet_or_host(),
+        title: e.title,
+        published: e.published,
+        authors: e.authors,
+        language: e.language,
+        url: e.url,
+        text: e.text,
+    })
 }
 
 fn fetch_draft(url: &str) -> Result<ingest::ArticleDraft, crate::engine::Error> {
-    Err(crate::engine::Error::Ingest(ingest::IngestError::Unreadable {
-        origin: url.to_owned(),
-        reason: "adding web pages is not built yet".into(),
-    }))
+    let reason = |e: anyhow::Error| {
+        crate::engine::Error::Ingest(ingest::IngestError::Unreadable { origin: url.to_owned(), reason: format!("{e:#}") })
+    };
+    let e = fetch(url).map_err(reason)?;
+    Ok(crate::engine::draft_from_extracted(e, url))
 }

@@ -159,6 +159,7 @@ mod tests {
                 language: "en".into(),
                 added_by: "cli".into(),
                 added_at: Some(Published::parse("2031-04-03T10:00:00Z").unwrap()),
+                authors: vec![],
                 tags: vec!["talks".into()],
                 also_reported_by: vec![],
             },

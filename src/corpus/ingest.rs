@@ -19,6 +19,7 @@ pub struct ArticleDraft {
     pub url: Option<String>,
     pub published: Option<Published>,
     pub language: Option<String>,
+    pub authors: Vec<String>,
     pub tags: Vec<String>,
     pub body: String,
     /// Who added it ("cli", a Discord user).

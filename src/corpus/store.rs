@@ -218,6 +218,7 @@ mod tests {
                 language: "en".into(),
                 added_by: "test".into(),
                 added_at: None,
+                authors: vec![],
                 tags: vec![],
                 also_reported_by: vec![],
             },

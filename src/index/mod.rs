@@ -32,7 +32,7 @@ pub use query::{Analyzed, PassageQuery, QuoteQuery};
 use schema::Fields;
 
 /// Bump when the schema or the analysis changes: the index is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 const VERSION_FILE: &str = "PARLEY_SCHEMA_VERSION";
 const WRITER_MEMORY: usize = 120_000_000;
 
@@ -83,6 +83,8 @@ pub struct ArticleDocs<'a> {
     pub url_key: Option<String>,
     /// Hash of the normalised body text, for duplicate look-ups.
     pub text_key: String,
+    /// Near-duplicate band keys of the body.
+    pub bands: &'a [u64],
 }
 
 /// Whether [`Index::open`] found a usable index or made a new one.
@@ -197,6 +199,32 @@ impl Index {
         Ok(None)
     }
 
+    /// Articles sharing at least one near-duplicate band with these, most
+    /// shared bands first (at most `limit`).
+    pub fn near_candidates(&self, bands: &[u64], limit: usize) -> Result<Vec<ArticleId>, Error> {
+        if bands.is_empty() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let clauses: Vec<Box<dyn Query>> = bands
+            .iter()
+            .map(|b| {
+                let t = TermQuery::new(Term::from_field_text(self.f.bands, &format!("{b:016x}")), IndexRecordOption::Basic);
+                Box::new(tantivy::query::ConstScoreQuery::new(Box::new(t), 1.0)) as Box<dyn Query>
+            })
+            .collect();
+        let q = BooleanQuery::union(clauses);
+        let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score()).map_err(tv("finding near-duplicates"))?;
+        let mut out = Vec::new();
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a near-duplicate"))?;
+            if let Some(id) = self.f.text(&doc, self.f.article_id).and_then(|s| ArticleId::parse(s).ok()) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
     /// Number of indexed articles and passages.
     pub fn counts(&self) -> Result<(usize, usize), Error> {
         let searcher = self.reader.searcher();
@@ -265,6 +293,7 @@ impl Index {
             outlet: self.f.text(doc, self.f.outlet).unwrap_or_default().to_owned(),
             url: self.f.text(doc, self.f.url).map(str::to_owned).filter(|u| !u.is_empty()),
             published: self.f.text(doc, self.f.published_text).and_then(|p| Published::parse(p).ok()),
+            also_reported_by: self.f.text(doc, self.f.also).and_then(|a| serde_json::from_str(a).ok()).unwrap_or_default(),
         })
     }
 
@@ -406,6 +435,9 @@ impl Batch<'_> {
                 doc.add_text(f.published_text, p.to_string());
             }
             doc.add_text(f.language, &meta.language);
+            if !meta.also_reported_by.is_empty() {
+                doc.add_text(f.also, serde_json::to_string(&meta.also_reported_by).unwrap_or_default());
+            }
         };
         let mut article = TantivyDocument::default();
         common(&mut article, schema::KIND_ARTICLE);
@@ -416,6 +448,9 @@ impl Batch<'_> {
             article.add_text(f.url_key, u);
         }
         article.add_text(f.text_key, &docs.text_key);
+        for band in docs.bands {
+            article.add_text(f.bands, format!("{band:016x}"));
+        }
         self.writer.add_document(article).map_err(tv("adding an article"))?;
         let body = &docs.article.body;
         for p in docs.passages {

@@ -45,12 +45,16 @@ pub struct Fields {
     pub published: Field,
     pub published_text: Field,
     pub language: Field,
+    /// JSON array of "Outlet <url>" for syndicated copies.
+    pub also: Field,
     // article documents
     pub hash: Field,
     pub len: Field,
     pub mtime: Field,
     pub url_key: Field,
     pub text_key: Field,
+    /// Near-duplicate band keys (hex), see `web::dedup::bands`.
+    pub bands: Field,
     // passage documents
     pub ord: Field,
     pub body: Field,
@@ -91,11 +95,13 @@ impl Fields {
             ),
             published_text: b.add_text_field("published_text", STORED),
             language: b.add_text_field("language", STRING | STORED),
+            also: b.add_text_field("also", STORED),
             hash: b.add_u64_field("hash", NumericOptions::default().set_stored()),
             len: b.add_u64_field("len", NumericOptions::default().set_stored()),
             mtime: b.add_i64_field("mtime", NumericOptions::default().set_stored()),
             url_key: b.add_text_field("url_key", STRING),
             text_key: b.add_text_field("text_key", STRING),
+            bands: b.add_text_field("bands", STRING),
             ord: b.add_u64_field("ord", NumericOptions::default().set_stored().set_indexed()),
             body: b.add_text_field("body", text(true)),
             quote_text: b.add_text_field("quote_text", text(false)),

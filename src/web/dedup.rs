@@ -69,6 +69,31 @@ pub fn fingerprint(text: &str) -> Fingerprint {
     Fingerprint { mins, shingles: seen.len().min(u32::MAX as usize) as u32 }
 }
 
+/// Locality-sensitive keys of the fingerprint: the first 128 MinHash
+/// values in 32 bands of 4. Two bodies with Jaccard similarity 0.5 share a
+/// band with probability 0.87, at 0.6 with 0.99; unrelated bodies almost
+/// never do. An index of band keys finds near-duplicate candidates without
+/// comparing against every article.
+pub fn bands(fp: &Fingerprint) -> Vec<u64> {
+    if fp.is_empty() {
+        return Vec::new();
+    }
+    fp.mins
+        .iter()
+        .take(128)
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .enumerate()
+        .map(|(band, rows)| {
+            let mut h = FNV_OFFSET ^ band as u64;
+            for r in rows {
+                h = fnv(h, &r.to_le_bytes());
+            }
+            h
+        })
+        .collect()
+}
+
 /// Estimated Jaccard similarity of two bodies' shingle sets, 0.0–1.0. An
 /// empty body is similar to nothing.
 pub fn jaccard(a: &Fingerprint, b: &Fingerprint) -> f32 {
