@@ -279,7 +279,9 @@ pub fn phrase_after(body: &str, toks: &[Tok], lw: &[String], from: usize, allow_
                 | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
                 | "with" | "from" | "by" | "because" | "and" | "but"
         );
-        let of_ok = allow_of && matches!(w, "of" | "for" | "in" | "on" | "and") && e > from;
+        let of_ok = (allow_of && matches!(w, "of" | "for" | "in" | "on" | "and") && e > from)
+            // Title chains: "Adviser to the Head of the Office of the President".
+            || (matches!(w, "of" | "to") && e > from && toks[e - 1].is_cap(body) && toks.get(e + 1).is_some_and(|n| n.is_cap(body) || lw[e + 1] == "the"));
         if stop && !of_ok {
             break;
         }

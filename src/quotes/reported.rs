@@ -499,7 +499,7 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
                 && toks[k + 1..].iter().take(7).take_while(|t| t.word).any(|t| matches!(lower(body, t).as_str(), "was" | "were" | "is" | "are" | "had" | "has" | "have" | "would" | "will" | "could" | "can" | "should" | "must")))
     };
     // A short remainder ("messaging app.") is more adverbial, not a clause.
-    if !at_end && !that && toks[k..].iter().take_while(|t| t.word).count() < 4 && toks[k..].iter().find(|t| !t.word).is_none_or(|t| !t.is_punct(body, '“') && !t.is_punct(body, '"')) {
+    if !at_end && !that && !finite_clause && toks[k..].iter().take_while(|t| t.word).count() < 4 && toks[k..].iter().find(|t| !t.word).is_none_or(|t| !t.is_punct(body, '“') && !t.is_punct(body, '"')) {
         let rest_words = toks[k..].iter().take_while(|t| t.word).count();
         let after = toks.get(k + rest_words);
         if after.is_none_or(|t| t.is_punct(body, '.') || t.is_punct(body, ',')) {

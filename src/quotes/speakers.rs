@@ -202,7 +202,7 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     }
     let before_name = name_start.checked_sub(1).map(|i| lw[i].as_str());
     let name_ok = name_start < toks.len()
-        && head_i == toks.len() - 1
+        && (head_i == toks.len() - 1 || toks.len() - name_start >= 2)
         && !matches!(before_name, Some("of" | "in" | "from" | "for" | "at"))
         && {
             let single = &lw[name_start];
