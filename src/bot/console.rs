@@ -114,12 +114,12 @@ fn answer(
         }
         Reply::Defer { work, .. } => {
             writeln!(output, "Working…")?;
-            let fetched = match &work {
+            let fetched = match &*work {
                 Work::AddFile { attachment, max_bytes, .. } => read_local(&attachment.url, *max_bytes),
                 Work::AddUrl { url, .. } => fetch_url(url),
                 Work::AddText { .. } => Fetched::Nothing,
             };
-            let m = bot.finish(work, fetched);
+            let m = bot.finish(*work, fetched);
             write!(output, "{}", render_text(&m))?;
             Ok(Some(m))
         }
@@ -132,7 +132,7 @@ fn fetch_url(url: &str) -> Fetched {
         Err(e) => return Fetched::Failed(e.to_string()),
     };
     match rt.block_on(crate::web::fetch_article(url, &crate::web::FetchConfig::default())) {
-        Ok(page) => Fetched::Page(super::work::draft_from_extracted(page, url)),
+        Ok(page) => Fetched::Page(Box::new(super::work::draft_from_extracted(page, url))),
         Err(e) => Fetched::Failed(e.to_string()),
     }
 }

@@ -244,13 +244,13 @@ impl Bot {
                 if markdown::safe_url(&url).is_none() {
                     return Reply::notice("That is not a web address: give a full http:// or https:// URL.");
                 }
-                Reply::Defer { ephemeral: true, work: Work::AddUrl { url, user } }
+                Reply::Defer { ephemeral: true, work: Box::new(Work::AddUrl { url, user }) }
             }
             Command::AddFile(attachment) => match work::check_attachment(&attachment, self.config.max_attachment_bytes)
             {
                 Ok(_) => Reply::Defer {
                     ephemeral: true,
-                    work: Work::AddFile { attachment, user, max_bytes: self.config.max_attachment_bytes },
+                    work: Box::new(Work::AddFile { attachment, user, max_bytes: self.config.max_attachment_bytes }),
                 },
                 Err(reason) => {
                     self.audit(&user, "add-file", &attachment.filename, "refused", None, &reason);
@@ -260,7 +260,7 @@ impl Bot {
             Command::AddTextForm => Reply::Modal(add_text_form()),
             Command::AddText(mut draft) => {
                 draft.added_by = user.added_by();
-                Reply::Defer { ephemeral: true, work: Work::AddText { draft, user } }
+                Reply::Defer { ephemeral: true, work: Box::new(Work::AddText { draft, user }) }
             }
             Command::Remove(id) => {
                 let parsed = match ArticleId::parse(&id) {
@@ -428,7 +428,8 @@ impl Bot {
             (Work::AddFile { attachment, user, .. }, Fetched::Failed(reason)) => {
                 (user, "add-file", attachment.filename, Err(format!("could not download it ({reason})")))
             }
-            (Work::AddUrl { url, user }, Fetched::Page(mut draft)) => {
+            (Work::AddUrl { url, user }, Fetched::Page(draft)) => {
+                let mut draft = *draft;
                 draft.added_by = user.added_by();
                 (user, "add-url", url, Ok(draft))
             }

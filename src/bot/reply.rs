@@ -366,7 +366,7 @@ pub enum Reply {
     Choices(Vec<Choice>),
     /// Slow work: acknowledge now, do `work`, then edit the acknowledgement
     /// with what [`crate::bot::Bot::finish`] returns.
-    Defer { ephemeral: bool, work: Work },
+    Defer { ephemeral: bool, work: Box<Work> },
 }
 
 impl Reply {

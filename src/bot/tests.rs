@@ -235,6 +235,7 @@ fn moderators_add_text_and_it_is_searchable_at_once() {
         user: user(true),
     };
     let Reply::Defer { ephemeral: true, work } = f.bot.execute(submit) else { panic!("adds are deferred") };
+    let work = *work;
     let m = f.bot.finish(work, Fetched::Nothing);
     assert!(m.content().starts_with("Added `2031-04-01-ferry-talks-resume-in-pellmouth`"), "{m:?}");
     let e = &m.embeds()[0];
@@ -272,6 +273,7 @@ fn attachments_are_checked_then_added() {
     let Reply::Defer { work, .. } = f.bot.execute(att("note.md", 120, Some("text/markdown; charset=utf-8"))) else {
         panic!()
     };
+    let work = *work;
     let body = b"---\ntitle: Lantern accord signed in Pellmouth\noutlet: Quill Daily\ndate: 2031-05-05\n---\nThe lantern accord was signed at dawn.\n";
     let m = f.bot.finish(work.clone(), Fetched::Bytes(body.to_vec()));
     assert!(m.content().starts_with("Added `2031-05-05-lantern-accord"), "{m:?}");

@@ -35,7 +35,7 @@ pub enum Fetched {
     /// The attachment's bytes.
     Bytes(Vec<u8>),
     /// The article extracted from a page.
-    Page(ArticleDraft),
+    Page(Box<ArticleDraft>),
     /// The fetch failed; the reason is shown to the moderator.
     Failed(String),
 }

@@ -66,7 +66,7 @@ impl Handler {
         };
         let initial = convert::response(&reply, component);
         let work = match reply {
-            Reply::Defer { work, .. } => Some(work),
+            Reply::Defer { work, .. } => Some(*work),
             _ => None,
         };
         Some(Response { initial, work })
@@ -80,7 +80,7 @@ impl Handler {
                 Err(reason) => Fetched::Failed(reason),
             },
             Work::AddUrl { url, .. } => match crate::web::fetch_article(url, &self.fetch).await {
-                Ok(page) => Fetched::Page(crate::bot::work::draft_from_extracted(page, url)),
+                Ok(page) => Fetched::Page(Box::new(crate::bot::work::draft_from_extracted(page, url))),
                 Err(e) => Fetched::Failed(e.to_string()),
             },
             Work::AddText { .. } => Fetched::Nothing,

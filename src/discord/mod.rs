@@ -42,11 +42,17 @@ pub enum Error {
     #[error("{name} is not valid: {reason}")]
     BadEnv { name: &'static str, reason: String },
     #[error("Discord: {0}")]
-    Discord(#[from] serenity::Error),
+    Discord(Box<serenity::Error>),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("the HTTP endpoint stopped: {0}")]
     Endpoint(std::io::Error),
+}
+
+impl From<serenity::Error> for Error {
+    fn from(e: serenity::Error) -> Error {
+        Error::Discord(Box::new(e))
+    }
 }
 
 /// The bot token; its `Debug` never shows it.
