@@ -261,6 +261,10 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             stated_by(body, toks, lw, v)
         } else if w == "citing" && v > 0 && toks[v - 1].is_punct(body, ',') {
             citing(body, toks, lw, v)
+        } else if v == 0 && matches!(w, "in") && lw.get(1).is_some_and(|n| matches!(n.as_str(), "his" | "her")) && lw.get(2).is_some_and(|n| matches!(n.as_str(), "opinion" | "view" | "words")) && toks.get(3).is_some_and(|t| t.is_punct(body, ',')) {
+            // "In his opinion, …" (a view given in an interview).
+            let pronoun = &toks[1..2];
+            speakers::parse(body, pronoun).map(|sp| Cue { speaker: sp, cue: format!("in {} {}", lw[1], lw[2]), attr_start: 0, attr_end: 3, content_from: Some(4), parenthetical: false, conf: 0.75, relay: false, needs_quote: false })
         } else if let Some(c) = object_speech(body, toks, lw, v, prev_speaker.clone()) {
             Some(c)
         } else if lexicon::participle_cue(w) && v > 0 && toks[v - 1].is_punct(body, ',') {
@@ -358,6 +362,21 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
             let of = (v + 1..toks.len().min(v + 9)).take_while(|&i| toks[i].word).find(|&i| lw[i] == "of")?;
             (of + 1, of + 1)
         }
+        // "stressed the importance of …", "expressed serious concern about …",
+        // "warned against …", "demanded …", "insists on …".
+        "noted" | "notes" | "stressed" | "stresses" | "emphasised" | "emphasized" | "highlighted" | "underlined" | "underscored" | "pointed"
+            if lw.get(v + 1).is_some_and(|n| n == "the") && lw.get(v + 2).is_some_and(|n| matches!(n.as_str(), "importance" | "need" | "necessity")) =>
+        {
+            (v + 1, v + 1)
+        }
+        "expressed" | "expresses"
+            if (v + 1..toks.len().min(v + 4)).any(|i| matches!(lw[i].as_str(), "concern" | "concerns" | "hope" | "confidence" | "readiness" | "regret" | "interest" | "support" | "willingness" | "openness"))
+                && (v + 2..toks.len().min(v + 6)).any(|i| matches!(lw[i].as_str(), "about" | "over" | "that" | "for" | "to" | "with" | "regarding")) =>
+        {
+            (v + 1, v + 1)
+        }
+        "warned" | "warns" if lw.get(v + 1).is_some_and(|n| n == "against") => (v + 2, v + 2),
+        "demanded" | "demands" if lw.get(v + 1).is_some_and(|n| n != "that") => (v + 1, v + 1),
         _ => return None,
     };
     if from >= toks.len() || !toks[from].word {
@@ -381,7 +400,7 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
     };
     let attr_start = if elided { v.saturating_sub(1) } else { sp_start(toks, &sp).min(v) };
     let cue = body.get(toks[v].start..toks[cue_end - 1].end).unwrap_or(w).to_owned();
-    let needs_quote = cue_end == v + 1 && !matches!(w, "urged" | "urges" | "urging");
+    let needs_quote = matches!(w, "called" | "calls" | "described" | "describes" | "branded" | "labelled" | "labeled") && cue_end == v + 1;
     Some(Cue { speaker: sp, cue, attr_start, attr_end: cue_end, content_from: Some(from), parenthetical: false, conf: 0.8, relay: false, needs_quote })
 }
 
@@ -527,6 +546,21 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     }
     let rest_from = if adverbial_tail { (k..toks.len()).find(|&i| toks[i].is_punct(body, ',')).unwrap_or(toks.len()) } else { k };
     let parenthetical = !adverbial_tail && rest_from < toks.len() && toks[rest_from].is_punct(body, ',') && toks[rest_from + 1..].iter().filter(|t| t.word).count() >= 2 && !toks.get(rest_from + 1).is_some_and(|t| lexicon::participle_cue(&lw[rest_from + 1]) || matches!(lw[rest_from + 1].as_str(), "according" | "citing" | "which" | "who" | "urging" | "calling" | "accusing") || !t.word);
+    // "ArcelorMittal lost 10% of its output, it said": "it" is the
+    // subject of the sentence it closes, an organisation.
+    let mut sp = sp;
+    if matches!(sp.class, speakers::Class::Pronoun(lexicon::Pronoun::It)) {
+        if let Some(subject) = sentence_subject(body, &toks[..attr_start - 1]) {
+            let subject_end = toks.iter().position(|t| t.start >= subject.written.end).unwrap_or(0);
+            let verb_next = toks.get(subject_end).is_some_and(|t| t.word && !t.is_cap(body) && (lw[subject_end].ends_with("ed") || lexicon::aux_or_adverb(&lw[subject_end]) || lexicon::negation(&lw[subject_end])));
+            match subject.class {
+                speakers::Class::Named(_) | speakers::Class::Institution if verb_next => {
+                    sp = RawSpeaker { class: speakers::Class::Institution, role: None, written: subject.written };
+                }
+                _ => {}
+            }
+        }
+    }
     Some(Cue { speaker: sp, cue, attr_start, attr_end: rest_from, content_from: None, parenthetical, conf, relay: false, needs_quote: false })
 }
 

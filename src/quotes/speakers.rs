@@ -244,6 +244,13 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     if lexicon::outlet(&head) {
         return None;
     }
+    // "the leaders", "both presidents", "the two sides": a joint statement
+    // is credited to no one.
+    if matches!(head.as_str(), "leaders" | "presidents" | "sides" | "parties" | "ministers" | "countries" | "nations" | "heads" | "governments" | "delegations")
+        && matches!(first, "the" | "both" | "two" | "all")
+    {
+        return None;
+    }
     if lexicon::anonymous_head(&head) {
         // "the officials" after a named group would be guessable, but we
         // never guess: they stay anonymous.
@@ -330,7 +337,10 @@ impl Registry {
         while i < toks.len() {
             if !toks[i].is_cap(body) {
                 if toks[i].word {
-                    first_subject = false;
+                    let w = lower(body, &toks[i]);
+                    if !(lexicon::title(&w) || lexicon::determiner(&w) || lexicon::nationality(&w)) {
+                        first_subject = false;
+                    }
                 }
                 i += 1;
                 continue;
@@ -402,7 +412,14 @@ impl Registry {
                     self.subjects.push((name_toks[0].start, full));
                 }
             }
-            first_subject = false;
+            // "Ukraine's Zelenskyy": a possessive place keeps the subject open.
+            let possessive_place = run.len() == 1 && {
+                let w = lower(body, &run[0]);
+                w != stem(&w) && lexicon::place(stem(&w))
+            };
+            if !possessive_place && !(name_toks.is_empty() && run.iter().all(|t| lexicon::title(&lower(body, t)) || lexicon::nationality(&lower(body, t)))) {
+                first_subject = false;
+            }
         }
     }
 
@@ -489,6 +506,30 @@ impl Registry {
     /// The person holding a role ("mayor" with qualifiers ["kremenchuk"]).
     pub fn role_holder(&self, head: &str, quals: &[String], pos: usize) -> Option<(&str, bool)> {
         let leader = |w: &str| matches!(w, "president" | "prime" | "chancellor" | "premier" | "leader");
+        // "the head of state", "the head of the Ukrainian state": a leader.
+        let (head, quals): (&str, Vec<String>) = if head == "head" && quals.iter().any(|q| q == "state") {
+            ("leader", quals.iter().filter(|q| *q != "state").cloned().collect())
+        } else {
+            (head, quals.to_vec())
+        };
+        // "Ukrainian" in a role noun matches "of Ukraine" in a title.
+        let country = |q: &str| -> Option<&'static str> {
+            Some(match q {
+                "ukrainian" => "ukraine",
+                "russian" => "russia",
+                "american" | "us" | "u.s" => "states",
+                "french" => "france",
+                "german" => "germany",
+                "british" => "britain",
+                "belarusian" => "belarus",
+                "chinese" => "china",
+                "turkish" => "turkey",
+                "polish" => "poland",
+                "hungarian" => "hungary",
+                _ => return None,
+            })
+        };
+        let quals = &quals[..];
         let fits = self.roles.iter().filter(|(_, role, _)| {
             let words: Vec<&str> = role.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'').filter(|w| !w.is_empty()).collect();
             // The role's own head: the last word before "of"/"to"/"for".
@@ -496,7 +537,7 @@ impl Registry {
             let words: Vec<&str> = words.iter().map(|w| stem(w)).collect();
             let role_head = words[..cut].last().map(|w| stem(w)).unwrap_or("");
             (role_head == head || (head == "leader" && leader(role_head)) || (role_head == "minister" && words[..cut].contains(&"prime") && head == "premier"))
-                && quals.iter().all(|q| words.iter().any(|w| w == q))
+                && quals.iter().all(|q| words.iter().any(|w| w == q || country(q) == Some(*w)))
         });
         let all: Vec<(usize, &str)> = fits.map(|(p, _, n)| (*p, n.as_str())).collect();
         let unique = {
