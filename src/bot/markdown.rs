@@ -99,7 +99,15 @@ pub fn cut(text: &str, max: usize) -> String {
     if max == 0 {
         return String::new();
     }
-    let budget = max - 1; // the ellipsis is one unit
+    let mut s = head(text, max - 1); // the ellipsis is one unit
+    s.push(ELLIPSIS);
+    s
+}
+
+/// The longest start of `text` within `budget` that ends at a word
+/// boundary (or inside a word when there is no boundary in its second
+/// half), without trailing spaces or a lone trailing backslash.
+fn head(text: &str, budget: usize) -> String {
     let mut used = 0;
     let mut end = 0;
     for (i, c) in text.char_indices() {
@@ -120,11 +128,10 @@ pub fn cut(text: &str, max: usize) -> String {
         },
     };
     let mut s = at_word.trim_end().to_owned();
-    // A trailing lone backslash would escape the ellipsis.
+    // A trailing lone backslash would escape what follows.
     while trailing_backslashes(&s) % 2 == 1 {
         s.pop();
     }
-    s.push(ELLIPSIS);
     s
 }
 
@@ -133,15 +140,25 @@ fn trailing_backslashes(s: &str) -> usize {
 }
 
 /// Cuts markdown to at most `max`: like [`cut`], and closes a `**` left open
-/// by the cut.
+/// by the cut (before the ellipsis, so the text still ends with it).
 pub fn cut_markdown(text: &str, max: usize) -> String {
     if len(text) <= max {
         return text.to_owned();
     }
-    let mut s = cut(text, max.saturating_sub(2));
-    if open_bold(&s) {
-        s.push_str("**");
+    if max < 3 {
+        return cut(text, max);
     }
+    let mut s = head(text, max - 3);
+    if open_bold(&s) {
+        if s.ends_with("**") {
+            // An opener with nothing after it: drop it.
+            s.truncate(s.len() - 2);
+            s = s.trim_end().to_owned();
+        } else {
+            s.push_str("**");
+        }
+    }
+    s.push(ELLIPSIS);
     s
 }
 
@@ -163,15 +180,6 @@ fn open_bold(s: &str) -> bool {
         i += 1;
     }
     n % 2 == 1
-}
-
-/// A masked link `[label](url)` when the URL is a plain http(s) URL, else
-/// the label alone. `label` must already be escaped.
-pub fn link(label: &str, url: Option<&str>) -> String {
-    match url.and_then(safe_url) {
-        Some(u) => format!("[{label}]({u})"),
-        None => label.to_owned(),
-    }
 }
 
 /// An http(s) URL fit for a link or an embed: no spaces, no parentheses
@@ -240,14 +248,15 @@ mod tests {
         let s = cut_markdown("one **two three four five** six", 20);
         assert!(len(&s) <= 20, "{s}");
         assert!(!open_bold(&s), "{s}");
+        assert!(s.ends_with(ELLIPSIS), "{s}");
+        assert_eq!(cut_markdown("aaaa bbbb **cccc dddd**", 14), "aaaa bbbb…");
         assert!(!open_bold("\\*\\* x"));
     }
 
     #[test]
-    fn links_only_for_plain_http_urls() {
-        assert_eq!(link("T", Some("https://a.example/x(1)")), "[T](https://a.example/x%281%29)");
-        assert_eq!(link("T", Some("javascript:alert(1)")), "T");
-        assert_eq!(link("T", Some("https://a.example/a b")), "T");
-        assert_eq!(link("T", None), "T");
+    fn only_plain_http_urls_are_kept() {
+        assert_eq!(safe_url("https://a.example/x(1)").as_deref(), Some("https://a.example/x%281%29"));
+        assert_eq!(safe_url("javascript:alert(1)"), None);
+        assert_eq!(safe_url("https://a.example/a b"), None);
     }
 }

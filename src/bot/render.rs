@@ -14,8 +14,8 @@ use crate::engine::Added;
 use crate::quotes::QuoteKind;
 
 use super::commands::ids;
-use super::markdown::{cut, cut_markdown, escape, escape_marked, len, link, ELLIPSIS};
-use super::reply::{Button, ButtonStyle, Embed, Message, EMBEDS_TOTAL_MAX, FIELD_VALUE_MAX};
+use super::markdown::{cut, cut_markdown, escape, escape_marked, len, ELLIPSIS};
+use super::reply::{Button, ButtonStyle, Embed, Message, EMBEDS_TOTAL_MAX};
 
 /// Articles per `/sources` page.
 pub const SOURCES_PER_PAGE: usize = 10;
@@ -55,7 +55,15 @@ pub fn excerpt(text: &str, highlights: &[Range<usize>], max: usize) -> String {
                 start += ws + 1;
             }
         }
-        let end = text[start..].char_indices().nth(max).map_or(text.len(), |(i, _)| start + i);
+        let mut end = text[start..].char_indices().nth(max).map_or(text.len(), |(i, _)| start + i);
+        // End at a word boundary too.
+        if end < text.len() && !text[end..].starts_with(char::is_whitespace) {
+            if let Some(ws) = text[start..end].rfind(char::is_whitespace) {
+                if ws > (end - start) / 2 {
+                    end = start + ws;
+                }
+            }
+        }
         (start, end)
     };
     let ranges: Vec<Range<usize>> = highlights
@@ -67,11 +75,11 @@ pub fn excerpt(text: &str, highlights: &[Range<usize>], max: usize) -> String {
     if start > 0 {
         out.push(ELLIPSIS);
     }
-    out.push_str(&escape_marked(&text[start..end], &ranges));
+    out.push_str(escape_marked(&text[start..end], &ranges).trim_end());
     if end < text.len() {
         out.push(ELLIPSIS);
     }
-    out
+    cut_markdown(&out, max + max / 2)
 }
 
 /// The custom id of a passage's context button, when it fits.
@@ -172,50 +180,48 @@ pub fn who_said(ws: &WhoSaid, query: &WhoSaidQuery, page_key: Option<&str>) -> M
             let about =
                 query.about.as_deref().map(|a| format!(" about “{}”", escape(&cut(a, 100)))).unwrap_or_default();
             let range = filters(query.since, query.until, None);
-            let range = if range.is_empty() { String::new() } else { format!(" ({range})") };
+            let range = if range.is_empty() { String::new() } else { format!(" ({})", escape(&range)) };
             if quotes.is_empty() {
                 let text = if query.offset > 0 {
                     "No more statements.".to_owned()
                 } else {
-                    format!("The corpus has no statements by **{}**{about}{}.", escape(person), escape(&range))
+                    format!("The corpus has no statements by **{}**{about}{range}.", escape(person))
                 };
                 return Message::text(&text);
             }
             let page = query.offset / query.limit.max(1) + 1;
-            let mut title = format!("{}{about}", escape(person));
+            let mut head =
+                format!("**{}**{about}{range}: statements the corpus attributes, with their sources", escape(person));
             if page > 1 {
-                title.push_str(&format!(" — page {page}"));
+                head.push_str(&format!(" — page {page}"));
             }
-            let n = quotes.len().min(25);
-            let per = ((EMBEDS_TOTAL_MAX - 600) / n.max(1)).saturating_sub(90).clamp(150, FIELD_VALUE_MAX);
-            let mut e = Embed::new().title(&title).footer(&format!(
-                "Statements the corpus attributes to {person}{}. Quoted = word for word; reported = paraphrased.",
-                range
-            ));
+            let mut msg = Message::text(&head);
+            let n = quotes.len().min(10);
+            let fixed: usize = quotes
+                .iter()
+                .take(n)
+                .map(|q| len(&q.source.title).min(256) + 90 + q.source.outlet.len().min(100))
+                .sum();
+            let per = (EMBEDS_TOTAL_MAX.saturating_sub(fixed + 50) / n.max(1)).clamp(200, 1000);
             for (i, qh) in quotes.iter().take(n).enumerate() {
-                let q = &qh.quote;
-                let s = &qh.source;
-                let name = format!(
-                    "{}. {} · {} · {}",
-                    query.offset + i + 1,
-                    kind_label(q.kind),
-                    day(s.published),
-                    escape(&cut(&s.outlet, 60))
-                );
-                let tail = format!(
-                    "\n— {}, {} · {}",
-                    escape(&cut(&q.speaker.as_written, 80)),
-                    escape(&cut(&q.cue, 40)),
-                    link(&escape(&cut(&s.title, 120)), s.url.as_deref())
-                );
+                let (q, s) = (&qh.quote, &qh.source);
+                let tail = format!("\n— {}, {}", escape(&cut(&q.speaker.as_written, 80)), escape(&cut(&q.cue, 40)));
                 let room = per.saturating_sub(len(&tail) + 2).max(60);
                 let words = match q.kind {
                     QuoteKind::Direct => format!("“{}”", escape(&cut(&q.text, room))),
                     QuoteKind::Indirect => escape(&cut(&q.text, room)),
                 };
-                e = e.field(&name, &format!("{words}{tail}"), false);
+                let e = Embed::new()
+                    .title(&format!("{}. {}", query.offset + i + 1, escape(&s.title)))
+                    .url(s.url.as_deref())
+                    .description(&format!("{words}{tail}"))
+                    .footer(&format!(
+                        "{} · {}",
+                        kind_label(q.kind),
+                        source_footer(&s.outlet, s.published, s.article_id.as_str())
+                    ));
+                msg = msg.embed(e);
             }
-            let mut msg = Message::text("").embed(e);
             if let (true, Some(key)) = (more, page_key) {
                 let next = format!("{}:{key}:{}", ids::WHO_PAGE, query.offset + query.limit);
                 msg = msg.row(Button::new(next, "Next page ▸", ButtonStyle::Primary));
@@ -228,7 +234,7 @@ pub fn who_said(ws: &WhoSaid, query: &WhoSaidQuery, page_key: Option<&str>) -> M
 /// `/article`: metadata, first paragraph, link.
 pub fn article(a: &Article) -> Message {
     let m = &a.meta;
-    let first = a.body.split("\n\n").map(str::trim).find(|p| !p.is_empty()).unwrap_or("");
+    let first = a.body.lines().map(str::trim).find(|p| !p.is_empty()).unwrap_or("");
     let mut e = Embed::new()
         .title(&escape(&m.title))
         .url(m.url.as_deref())
@@ -238,9 +244,6 @@ pub fn article(a: &Article) -> Message {
         .field("Id", &format!("`{}`", m.id), true);
     if !m.also_reported_by.is_empty() {
         e = e.field("Also reported by", &escape(&m.also_reported_by.join(", ")), false);
-    }
-    if let Some(u) = m.url.as_deref() {
-        e = e.field("Link", &link("Read the article", Some(u)), true);
     }
     Message::text("").embed(e.footer(&format!("Added by {} · {}", m.added_by, day(m.added_at))))
 }
@@ -263,19 +266,15 @@ pub fn sources(all: &[ArticleMeta], outlet: Option<&str>, page: usize) -> Messag
     });
     let pages = list.len().div_ceil(SOURCES_PER_PAGE);
     let page = page.min(pages - 1);
-    let mut lines = Vec::new();
-    for m in list.iter().skip(page * SOURCES_PER_PAGE).take(SOURCES_PER_PAGE) {
-        lines.push(format!(
-            "{} — {}, {}\n`{}`",
-            link(&escape(&cut(&m.title, 150)), m.url.as_deref()),
-            escape(&cut(&m.outlet, 60)),
-            day(m.published),
-            m.id
-        ));
-    }
     let from = outlet.map(|o| format!(" from {}", escape(&cut(o, 60)))).unwrap_or_default();
-    let title = format!("{} articles{from} — page {} of {pages}", list.len(), page + 1);
-    let mut msg = Message::text("").embed(Embed::new().title(&title).description(&lines.join("\n")));
+    let mut msg = Message::text(&format!("**{} articles**{from} — page {} of {pages}", list.len(), page + 1));
+    for m in list.iter().skip(page * SOURCES_PER_PAGE).take(SOURCES_PER_PAGE) {
+        msg = msg.embed(Embed::new().title(&escape(&cut(&m.title, 200))).url(m.url.as_deref()).footer(&source_footer(
+            &m.outlet,
+            m.published,
+            m.id.as_str(),
+        )));
+    }
     let suffix = outlet.map(|o| format!(":{}", o.trim())).unwrap_or_default();
     let mut buttons = Vec::new();
     if page > 0 {

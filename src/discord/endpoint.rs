@@ -55,6 +55,9 @@ async fn interactions(State(s): State<Arc<Endpoint>>, headers: HeaderMap, body: 
             return (StatusCode::BAD_REQUEST, "unreadable interaction").into_response();
         }
     };
+    if let Interaction::Ping(_) = interaction {
+        return ([(header::CONTENT_TYPE, "application/json")], r#"{"type":1}"#).into_response();
+    }
     if s.http.application_id().is_none() {
         s.http.set_application_id(interaction.application_id());
     }
