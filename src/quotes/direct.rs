@@ -15,6 +15,7 @@ use crate::quotes::QuoteKind;
 
 pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
     let body = d.body;
+    let base = out.len();
     // Per quoted stretch: (index into `out`, end of its attribution).
     let mut attributed: Vec<Option<(usize, usize)>> = vec![None; d.quoted.len()];
     for (qi, q) in d.quoted.iter().enumerate() {
@@ -110,7 +111,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             let prev_para = &d.paras[q.para_first - 1];
             let ends_colon = body.get(prev_para.clone()).is_some_and(|s| s.trim_end().ends_with(':'));
             if ends_colon {
-                if let Some(fi) = out.iter().rposition(|f| f.para + 1 == q.para_first) {
+                if let Some(fi) = last_in_para(out, base, q.para_first - 1, false) {
                     let first = out.len();
                     for (k, (piece, para)) in pieces.iter().enumerate() {
                         out.push(Found {
@@ -132,7 +133,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         let whole_para = body.get(pf.start..q.outer.start).is_some_and(|s| s.trim_matches(|c: char| c.is_whitespace() || "—–-•*".contains(c)).is_empty())
             && body.get(q.outer.end..pl.end).is_some_and(|s| s.trim_matches(|c: char| c.is_whitespace() || ".,".contains(c)).is_empty());
         if whole_para && q.para_first > 0 {
-            let last = out.iter().rposition(|f| f.para + 1 == q.para_first && f.kind == QuoteKind::Direct);
+            let last = last_in_para(out, base, q.para_first - 1, true);
             let last_para_end = d.paras.get(q.para_first - 1).map_or(0, |p| p.end);
             if let Some(fi) = last {
                 // The previous paragraph must end with that quote or its
@@ -306,4 +307,19 @@ fn per_paragraph(d: &Doc, content: Range<usize>, first: usize, last: usize) -> V
         }
     }
     out
+}
+
+/// The last find in paragraph `para` (only direct ones if asked): among
+/// this pass's finds (`out[base..]`, in text order) and the reported pass's
+/// (`out[..base]`, in text order), by binary search and a bounded walk.
+fn last_in_para(out: &[Found], base: usize, para: usize, direct_only: bool) -> Option<usize> {
+    let fits = |f: &Found| f.para == para && (!direct_only || f.kind == QuoteKind::Direct);
+    let own = out[base..].iter().enumerate().rev().take_while(|(_, f)| f.para >= para).take(64).find(|(_, f)| fits(f)).map(|(i, _)| base + i);
+    let reported = &out[..base];
+    let upto = reported.partition_point(|f| f.para <= para);
+    let theirs = reported[..upto].iter().enumerate().rev().take_while(|(_, f)| f.para == para).take(64).find(|(_, f)| fits(f)).map(|(i, _)| i);
+    match (own, theirs) {
+        (Some(a), Some(b)) => Some(if out[a].ctx.start >= out[b].ctx.start { a } else { b }),
+        (a, b) => a.or(b),
+    }
 }

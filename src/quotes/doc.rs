@@ -196,6 +196,9 @@ pub fn appositive_subject_before(body: &str, toks: &[Tok], lw: &[String], v: usi
     let mut i = j - 1;
     while i > 0 {
         i -= 1;
+        if j - i > 60 {
+            return None;
+        }
         let t = &toks[i];
         if t.is_punct(body, ',') {
             commas.push(i);

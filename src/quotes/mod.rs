@@ -91,7 +91,28 @@ pub fn extract(body: &str, names: &Aliases) -> Vec<Quote> {
     let turns = transcript::find(&d, &mut found);
     reported::find(&d, &turns, &mut found);
     direct::find(&d, &turns, &mut found);
-    resolve(&d, names, found)
+    resolve(&d, names, in_text_order(found))
+}
+
+/// The finds sorted by position, with `Who::Same` links renumbered.
+fn in_text_order(found: Vec<Found>) -> Vec<Found> {
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by_key(|&i| (found[i].ctx.start, found[i].pieces.first().map_or(0, |p| p.start), i));
+    let mut new_index = vec![0; found.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut slots: Vec<Option<Found>> = found.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(slots.len());
+    for &old in &order {
+        if let Some(mut f) = slots[old].take() {
+            if let Who::Same(j) = f.who {
+                f.who = Who::Same(new_index.get(j).copied().unwrap_or(usize::MAX));
+            }
+            out.push(f);
+        }
+    }
+    out
 }
 
 /// Who a found statement is attributed to, before resolution.
@@ -177,8 +198,6 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
         .filter(|(_, n)| n.contains(' ') || names.lookup(n).is_some())
         .collect();
     let mut resolved: Vec<Option<Resolved>> = Vec::with_capacity(found.len());
-    let mut order: Vec<usize> = (0..found.len()).collect();
-    order.sort_by_key(|&i| found[i].ctx.start);
     // Named speakers first (they feed the timeline), then the rest.
     let mut named_speakers: Vec<(usize, String)> = Vec::new();
     for f in &found {
@@ -188,10 +207,11 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
     }
     timeline.extend(named_speakers);
     timeline.sort_by_key(|(p, _)| *p);
-    for f in &found {
+    for (i, f) in found.iter().enumerate() {
         let r = match &f.who {
-            Who::Raw(sp) => resolve_one(d, names, &reg, &timeline, &resolved, &found, f, sp),
-            Who::Same(i) => resolved.get(*i).and_then(|r| r.as_ref()).map(|r| Resolved { speaker: r.speaker.clone(), conf: r.conf.min(f.conf) }),
+            Who::Raw(sp) => resolve_one(d, names, &reg, &timeline, &resolved, &found[..i], f, sp),
+            // A link forward (rare) resolves to nothing: never guess.
+            Who::Same(j) => resolved.get(*j).and_then(|r| r.as_ref()).map(|r| Resolved { speaker: r.speaker.clone(), conf: r.conf.min(f.conf) }),
         };
         resolved.push(r);
     }
@@ -316,9 +336,8 @@ fn resolve_one(
         Class::Pronoun(lexicon::Pronoun::They | lexicon::Pronoun::It) => {
             // Only a group or an institution that just spoke in this or the
             // previous paragraph.
-            let (i, prev) = found.iter().enumerate().take_while(|(_, g)| g.ctx.start < f.ctx.start).filter(|(_, g)| g.para + 1 >= f.para).last()?;
+            let (i, _) = found.iter().enumerate().rev().take(64).find(|(_, g)| g.para + 1 >= f.para)?;
             let r = resolved.get(i)?.as_ref()?;
-            let _ = prev;
             matches!(r.speaker.kind, SpeakerKind::Institution | SpeakerKind::Anonymous).then(|| Resolved {
                 speaker: Speaker { as_written: as_written.clone(), ..r.speaker.clone() },
                 conf: 0.7,
@@ -340,11 +359,11 @@ fn resolve_one(
             let last_speaker = found
                 .iter()
                 .enumerate()
-                .take_while(|(_, g)| g.ctx.start < f.ctx.start)
+                .rev()
+                .take(64)
                 .filter(|(_, g)| g.para + 3 >= f.para)
                 .filter_map(|(i, g)| Some((g, resolved.get(i)?.as_ref()?)))
-                .filter(|(_, r)| r.speaker.kind == SpeakerKind::Person)
-                .last();
+                .find(|(_, r)| r.speaker.kind == SpeakerKind::Person);
             match (subject, last_speaker) {
                 (Some((sp_pos, n)), Some((g, r))) if g.ctx.start < *sp_pos || mentioned(&r.speaker.name) => return person(n, 0.8),
                 (_, Some((_, r))) if !mentioned(&r.speaker.name) => {
@@ -373,11 +392,11 @@ fn resolve_one(
             let prev = found
                 .iter()
                 .enumerate()
-                .take_while(|(_, g)| g.ctx.start < f.ctx.start)
+                .rev()
+                .take(64)
                 .filter(|(_, g)| g.para + 2 >= f.para)
                 .filter_map(|(i, _)| resolved.get(i)?.as_ref())
-                .filter(|r| r.speaker.kind == SpeakerKind::Institution)
-                .last();
+                .find(|r| r.speaker.kind == SpeakerKind::Institution);
             let speaker = match prev {
                 Some(r) => Speaker { as_written: as_written.clone(), ..r.speaker.clone() },
                 None => Speaker { name: speakers::canonical_institution(names, &as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Institution },
@@ -400,11 +419,11 @@ fn resolve_one(
             let prev = found
                 .iter()
                 .enumerate()
-                .take_while(|(_, g)| g.ctx.start < f.ctx.start)
+                .rev()
+                .take(64)
                 .filter(|(_, g)| g.para + 1 >= f.para)
                 .filter_map(|(i, _)| resolved.get(i)?.as_ref())
-                .filter(|r| r.speaker.kind == SpeakerKind::Anonymous && r.speaker.name.split_whitespace().any(|w| w.to_lowercase() == head))
-                .last();
+                .find(|r| r.speaker.kind == SpeakerKind::Anonymous && r.speaker.name.split_whitespace().any(|w| w.to_lowercase() == head));
             let speaker = match prev {
                 Some(r) => Speaker { as_written: as_written.clone(), ..r.speaker.clone() },
                 None => Speaker { name: speakers::lower_article(&as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Anonymous },

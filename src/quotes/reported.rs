@@ -154,7 +154,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     // Extend over earlier first-person sentences of the paragraph.
                     if from == 0 {
                         let mut k = si;
-                        while k > 0 {
+                        while k > 0 && si - k < 12 {
                             let (pr, pp) = &d.sents[k - 1];
                             if pp != para {
                                 break;
@@ -347,7 +347,7 @@ fn citing(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
         return None;
     }
     // The content ends at the comma before the outlet's clause.
-    let outlet_comma = (1..v - 1).rev().find(|&i| toks[i].is_punct(body, ','))?;
+    let outlet_comma = (v.saturating_sub(12).max(1)..v - 1).rev().find(|&i| toks[i].is_punct(body, ','))?;
     Some(Cue { speaker: sp, cue: "citing".into(), attr_start: outlet_comma + 1, attr_end: end, content_from: None, parenthetical: false, conf: 0.8, relay: false, needs_quote: false })
 }
 
@@ -494,11 +494,11 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     // a little further; else it runs to the end and the cue is trailing.
     let mut adverbial_tail = false;
     if !that && k < toks.len() && toks[k].word && PREPOSITION_START.contains(&lw[k].as_str()) {
-        let stop = (k..toks.len()).find(|&i| !toks[i].word && matches!(lw[i].as_str(), "." | ";" | "“" | "\"" | "”" | ":" | "!" | "?")).unwrap_or(toks.len());
+        let stop = (k..toks.len().min(k + 40)).find(|&i| !toks[i].word && matches!(lw[i].as_str(), "." | ";" | "“" | "\"" | "”" | ":" | "!" | "?")).unwrap_or(toks.len().min(k + 40));
         if let Some(t) = (k..stop.min(k + 16)).find(|&i| lw[i] == "that" && toks[i - 1].word) {
             k = t + 1;
             that = true;
-        } else if toks[k..stop].iter().filter(|t| t.word).count() <= 14 {
+        } else if stop < k + 40 && toks[k..stop].iter().filter(|t| t.word).count() <= 14 {
             adverbial_tail = true;
         } else {
             return None;
@@ -518,8 +518,8 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
                 && toks[k + 1..].iter().take(7).take_while(|t| t.word).any(|t| matches!(lower(body, t).as_str(), "was" | "were" | "is" | "are" | "had" | "has" | "have" | "would" | "will" | "could" | "can" | "should" | "must")))
     };
     // A short remainder ("messaging app.") is more adverbial, not a clause.
-    if !at_end && !that && !finite_clause && toks[k..].iter().take_while(|t| t.word).count() < 4 && toks[k..].iter().find(|t| !t.word).is_none_or(|t| !t.is_punct(body, '“') && !t.is_punct(body, '"')) {
-        let rest_words = toks[k..].iter().take_while(|t| t.word).count();
+    if !at_end && !that && !finite_clause && toks[k..].iter().take(5).take_while(|t| t.word).count() < 4 && toks[k..].iter().find(|t| !t.word).is_none_or(|t| !t.is_punct(body, '“') && !t.is_punct(body, '"')) {
+        let rest_words = toks[k..].iter().take(5).take_while(|t| t.word).count();
         let after = toks.get(k + rest_words);
         if after.is_none_or(|t| t.is_punct(body, '.') || t.is_punct(body, ',')) {
             at_end = true;
@@ -544,8 +544,8 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     if !(before.is_punct(body, ',') || before.is_punct(body, '—') || before.is_punct(body, '–') || before.is_punct(body, '”') || before.is_punct(body, '"')) {
         return None;
     }
-    let rest_from = if adverbial_tail { (k..toks.len()).find(|&i| toks[i].is_punct(body, ',')).unwrap_or(toks.len()) } else { k };
-    let parenthetical = !adverbial_tail && rest_from < toks.len() && toks[rest_from].is_punct(body, ',') && toks[rest_from + 1..].iter().filter(|t| t.word).count() >= 2 && !toks.get(rest_from + 1).is_some_and(|t| lexicon::participle_cue(&lw[rest_from + 1]) || matches!(lw[rest_from + 1].as_str(), "according" | "citing" | "which" | "who" | "urging" | "calling" | "accusing") || !t.word);
+    let rest_from = if adverbial_tail { (k..toks.len().min(k + 40)).find(|&i| toks[i].is_punct(body, ',')).unwrap_or(toks.len()) } else { k };
+    let parenthetical = !adverbial_tail && rest_from < toks.len() && toks[rest_from].is_punct(body, ',') && toks[rest_from + 1..].iter().take(4).filter(|t| t.word).count() >= 2 && !toks.get(rest_from + 1).is_some_and(|t| lexicon::participle_cue(&lw[rest_from + 1]) || matches!(lw[rest_from + 1].as_str(), "according" | "citing" | "which" | "who" | "urging" | "calling" | "accusing") || !t.word);
     // "ArcelorMittal lost 10% of its output, it said": "it" is the
     // subject of the sentence it closes, an organisation.
     let mut sp = sp;
@@ -573,7 +573,7 @@ fn inverted(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
     let (sp, end) = doc::phrase_after(body, toks, lw, v + 1, false)?;
     let mut e = doc::skip_adverbials(body, toks, lw, end);
     if e < toks.len() && toks[e].word && PREPOSITION_START.contains(&lw[e].as_str()) {
-        e = (e..toks.len()).find(|&i| !toks[i].word).unwrap_or(toks.len());
+        e = (e..toks.len().min(e + 20)).find(|&i| !toks[i].word).unwrap_or(toks.len());
     }
     if e < toks.len() && !(toks[e].is_punct(body, ',') || toks[e].is_punct(body, '.') || toks[e].is_punct(body, ';')) {
         return None;

@@ -400,7 +400,7 @@ impl Registry {
                 }
                 if r < start + s {
                     let role = body.get(toks[r].start..toks[start + s - 1].end).unwrap_or("").to_lowercase();
-                    if self.roles.len() < 4096 {
+                    if self.roles.len() < 512 {
                         self.roles.push((name_toks[0].start, role, full.clone()));
                     }
                 }
@@ -491,7 +491,7 @@ impl Registry {
 
     /// Adds a role given in apposition to a speaker.
     pub fn add_role(&mut self, pos: usize, role: &str, full: &str) {
-        if self.roles.len() < 4096 {
+        if self.roles.len() < 512 {
             self.roles.push((pos, role.to_lowercase(), full.to_owned()));
         }
     }

@@ -86,7 +86,7 @@ pub fn find(d: &Doc, out: &mut Vec<Found>) -> Vec<Range<usize>> {
         }
     }
     // A one-word label must be the surname of a full-name label.
-    let surnames: Vec<String> = labels
+    let surnames: std::collections::HashSet<String> = labels
         .iter()
         .filter_map(|l| match &l.speaker {
             Some(RawSpeaker { class: Class::Named(n), .. }) if n.contains(' ') => n.split_whitespace().last().map(crate::names::name_key),
