@@ -8,4 +8,5 @@ mod harness;
 mod fts5;
 mod relevance;
 mod fake_discord;
+mod discord;
 mod web;
