@@ -82,9 +82,16 @@ pub fn read(doc: &Html, page_url: Option<&str>) -> PageMeta {
 
     let mut authors = ld.authors();
     if authors.is_empty() {
-        for key in
-            ["author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "citation_author"]
-        {
+        for key in [
+            "author",
+            "article:author",
+            "og:article:author",
+            "parsely-author",
+            "sailthru.author",
+            "dc.creator",
+            "byl",
+            "citation_author",
+        ] {
             let names: Vec<String> = metas.all(&[key]).iter().flat_map(|v| split_names(v)).collect();
             if !names.is_empty() {
                 authors = names;
@@ -363,6 +370,10 @@ impl MetaTags {
                 continue;
             }
             for attr in ["property", "name", "itemprop", "http-equiv"] {
+                if attr == "itemprop" && !in_article_scope(m) {
+                    // Microdata of an embedded video or image, not the page.
+                    continue;
+                }
                 if let Some(k) = m.attr(attr) {
                     // `property` may list several space-separated names.
                     for k in k.split_whitespace() {
@@ -423,6 +434,18 @@ fn link_href(doc: &Html, rel: &str) -> Option<String> {
         .filter(|h| !h.is_empty())
 }
 
+/// Whether a microdata property belongs to the page's article: its nearest
+/// enclosing `itemtype` (if any) is an article or page type, not an
+/// embedded video, image or product.
+fn in_article_scope(e: ElementRef<'_>) -> bool {
+    for node in e.ancestors() {
+        if let Some(t) = ElementRef::wrap(node).and_then(|a| a.attr("itemtype")) {
+            return ["Article", "Posting", "WebPage", "Blog"].iter().any(|k| t.contains(k));
+        }
+    }
+    true
+}
+
 /// A publication date from `<time>` elements: one marked as the
 /// publication date, else one inside the article, else the page's only one.
 fn time_element(doc: &Html) -> Option<Published> {
@@ -439,6 +462,7 @@ fn time_element(doc: &Html) -> Option<Published> {
     }
     if let Some(p) = doc
         .select(sel("[itemprop=datePublished]"))
+        .filter(|e| in_article_scope(*e))
         .find_map(|e| e.attr("content").or_else(|| e.attr("datetime")).and_then(parse_date))
     {
         return Some(p);
@@ -496,6 +520,7 @@ fn byline_in_page(doc: &Html) -> Vec<String> {
         "[class~=author-name]",
         "[class~=byline]",
         "[class~=author]",
+        "[class*=byline]",
     ] {
         for e in doc.select(sel(css)) {
             let t = clean_line(&element_text(e));
@@ -503,12 +528,21 @@ fn byline_in_page(doc: &Html) -> Vec<String> {
                 continue;
             }
             let names = split_names(&t);
-            if !names.is_empty() {
+            if !names.is_empty() && names.iter().all(|n| looks_like_name(n)) {
                 return names;
             }
         }
     }
     Vec::new()
+}
+
+/// Whether text found in page markup reads as a person's or desk's name:
+/// a few words, no digits, no labels ("Updated:"), not starting lower case.
+fn looks_like_name(s: &str) -> bool {
+    let words = s.split_whitespace().count();
+    (1..=8).contains(&words)
+        && !s.chars().any(|c| c.is_ascii_digit() || matches!(c, ':' | '@' | '|' | '/'))
+        && !s.chars().next().is_some_and(char::is_lowercase)
 }
 
 // ---------------------------------------------------------------------------
