@@ -71,13 +71,13 @@ async fn interactions(State(s): State<Arc<Endpoint>>, headers: HeaderMap, body: 
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    if let Some(work) = resp.work {
+    if let Some(later) = resp.later {
         let (handler, http, token) = (Arc::clone(&s.handler), Arc::clone(&s.http), interaction.token().to_owned());
         tokio::spawn(async move {
             // The acknowledgement travels in this response's body: give
             // Discord a moment to have it before editing it.
             tokio::time::sleep(Duration::from_millis(300)).await;
-            handler.finish_deferred(&http, &token, work).await;
+            handler.finish_later(&http, &token, later).await;
         });
     }
     ([(header::CONTENT_TYPE, "application/json")], json).into_response()

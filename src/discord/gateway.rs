@@ -54,8 +54,8 @@ impl EventHandler for Gateway {
             tracing::warn!(interaction = %id, "cannot answer: {e}");
             return;
         }
-        if let Some(work) = resp.work {
-            self.handler.finish_deferred(&ctx.http, token, work).await;
+        if let Some(later) = resp.later {
+            self.handler.finish_later(&ctx.http, token, later).await;
         }
     }
 }

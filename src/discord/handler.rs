@@ -18,10 +18,22 @@ const INTERNAL: &str = "Something went wrong on Parley's side. Try again in a mo
 /// How long an attachment download may take.
 const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// What to send first, and the slow work to do after it.
+/// A command that has not answered within this long is deferred, and its
+/// answer edited in when it comes (Discord allows three seconds).
+const SLOW: Duration = Duration::from_secs(2);
+
+/// What to finish after the initial response.
+pub enum Later {
+    /// Deferred work (a download, a fetch, an addition).
+    Work(Box<Work>),
+    /// A command that was slow to answer.
+    Pending(tokio::task::JoinHandle<Reply>),
+}
+
+/// What to send first, and what to finish after it.
 pub struct Response {
     pub initial: CreateInteractionResponse,
-    pub work: Option<Work>,
+    pub later: Option<Later>,
 }
 
 /// The bot, the configuration and an HTTP client for downloads.
@@ -52,24 +64,34 @@ impl Handler {
     /// kinds the bot does not handle.
     pub async fn respond(&self, interaction: &Interaction) -> Option<Response> {
         if let Interaction::Ping(_) = interaction {
-            return Some(Response { initial: CreateInteractionResponse::Pong, work: None });
+            return Some(Response { initial: CreateInteractionResponse::Pong, later: None });
         }
         let inv = convert::invocation(interaction, &self.rule)?;
         let component = matches!(interaction, Interaction::Component(_));
+        let private = inv.options.iter().any(|(n, v)| n == "private" && *v == crate::bot::OptionValue::Bool(true));
         let bot = Arc::clone(&self.bot);
-        let reply = match tokio::task::spawn_blocking(move || bot.execute(inv)).await {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::error!("the handler failed: {e}");
-                Reply::notice(INTERNAL)
+        let mut task = tokio::task::spawn_blocking(move || bot.execute(inv));
+        let joined = if matches!(interaction, Interaction::Command(_)) {
+            match tokio::time::timeout(SLOW, &mut task).await {
+                Ok(joined) => joined,
+                Err(_) => {
+                    tracing::warn!("a command is slow to answer; deferring it");
+                    return Some(Response { initial: convert::defer(private), later: Some(Later::Pending(task)) });
+                }
             }
+        } else {
+            task.await
         };
+        let reply = joined.unwrap_or_else(|e| {
+            tracing::error!("the handler failed: {e}");
+            Reply::notice(INTERNAL)
+        });
         let initial = convert::response(&reply, component);
-        let work = match reply {
-            Reply::Defer { work, .. } => Some(*work),
+        let later = match reply {
+            Reply::Defer { work, .. } => Some(Later::Work(work)),
             _ => None,
         };
-        Some(Response { initial, work })
+        Some(Response { initial, later })
     }
 
     /// Does the I/O of deferred work, then lets the bot finish it.
@@ -92,9 +114,20 @@ impl Handler {
         })
     }
 
-    /// Does deferred work and edits the acknowledgement with the result.
-    pub async fn finish_deferred(&self, http: &Http, token: &str, work: Work) {
-        let m = self.work(work).await;
+    /// Finishes what was deferred and edits the acknowledgement with it.
+    pub async fn finish_later(&self, http: &Http, token: &str, later: Later) {
+        let m = match later {
+            Later::Work(work) => self.work(*work).await,
+            Later::Pending(task) => match task.await {
+                Ok(Reply::Message(m) | Reply::Update(m)) => m,
+                Ok(Reply::Defer { work, .. }) => self.work(*work).await,
+                Ok(Reply::Modal(_) | Reply::Choices(_)) => Message::notice("Parley was too slow to answer: try again."),
+                Err(e) => {
+                    tracing::error!("the handler failed: {e}");
+                    Message::notice(INTERNAL)
+                }
+            },
+        };
         if let Err(e) = http.edit_original_interaction_response(token, &convert::edit(&m), Vec::new()).await {
             tracing::warn!("cannot edit a deferred response: {e}");
         }
