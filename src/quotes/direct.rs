@@ -50,10 +50,11 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         let mut found: Option<(RawSpeaker, String, usize, f32)> = None;
         // A word or two in quotes inside a clause ("has entered a “death
         // zone,” said X") is reported speech: the reported pass has it.
-        let embedded = n_words <= 2 && body.get(lead.clone()).is_some_and(|l| {
-            let l = l.trim_end();
-            !l.is_empty() && !l.ends_with([':', ',', '—', '–'])
-        });
+        let embedded = n_words <= 2
+            && body.get(lead.clone()).is_some_and(|l| {
+                let l = l.trim_end();
+                !l.is_empty() && !l.ends_with([':', ',', '—', '–'])
+            });
         if embedded {
             continue;
         }
@@ -130,8 +131,12 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             }
         }
         // A paragraph wholly in quotes right after an attributed quote.
-        let whole_para = body.get(pf.start..q.outer.start).is_some_and(|s| s.trim_matches(|c: char| c.is_whitespace() || "—–-•*".contains(c)).is_empty())
-            && body.get(q.outer.end..pl.end).is_some_and(|s| s.trim_matches(|c: char| c.is_whitespace() || ".,".contains(c)).is_empty());
+        let whole_para = body
+            .get(pf.start..q.outer.start)
+            .is_some_and(|s| s.trim_matches(|c: char| c.is_whitespace() || "—–-•*".contains(c)).is_empty())
+            && body
+                .get(q.outer.end..pl.end)
+                .is_some_and(|s| s.trim_matches(|c: char| c.is_whitespace() || ".,".contains(c)).is_empty());
         if whole_para && q.para_first > 0 {
             let last = last_in_para(out, base, q.para_first - 1, true);
             let last_para_end = d.paras.get(q.para_first - 1).map_or(0, |p| p.end);
@@ -177,7 +182,21 @@ fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(R
     }
     // Subject first: "X said". After quoted words, "X is convinced" or
     // "X believes" attributes them too: they are the speaker's words.
-    let closing = |w: &str| lexicon::quote_verb(w) || (open_end && matches!(w, "believes" | "thinks" | "convinced" | "emphasizes" | "emphasises" | "stresses" | "concludes" | "concluded"));
+    let closing = |w: &str| {
+        lexicon::quote_verb(w)
+            || (open_end
+                && matches!(
+                    w,
+                    "believes"
+                        | "thinks"
+                        | "convinced"
+                        | "emphasizes"
+                        | "emphasises"
+                        | "stresses"
+                        | "concludes"
+                        | "concluded"
+                ))
+    };
     let v = (1..toks.len().min(18)).find(|&i| toks[i].word && closing(&lw[i]))?;
     let mut j = v;
     if lw[v] == "convinced" && j > 1 && lw[j - 1] == "is" {
@@ -196,7 +215,9 @@ fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(R
         // "Tymofei, a military medic with the battalion told …"
         let c = toks[..j].iter().position(|t| t.is_punct(body, ','))?;
         let sp = super::speakers::parse(body, &toks[..c])?;
-        if !matches!(sp.class, super::speakers::Class::Named(_)) || !matches!(lw.get(c + 1).map(String::as_str), Some("a" | "an" | "the")) {
+        if !matches!(sp.class, super::speakers::Class::Named(_))
+            || !matches!(lw.get(c + 1).map(String::as_str), Some("a" | "an" | "the"))
+        {
             return None;
         }
         sp
@@ -223,7 +244,12 @@ fn cue_text(body: &str, toks: &[Tok], lw: &[String], v: usize) -> String {
     let verb = toks[v].text(body).to_owned();
     if matches!(lw[v].as_str(), "told" | "tells") {
         let mut e = v + 1;
-        while e < toks.len() && toks[e].word && e - v <= 5 && lw[e] != "that" && !matches!(lw[e].as_str(), "on" | "in" | "at" | "during" | "late" | "last") {
+        while e < toks.len()
+            && toks[e].word
+            && e - v <= 5
+            && lw[e] != "that"
+            && !matches!(lw[e].as_str(), "on" | "in" | "at" | "during" | "late" | "last")
+        {
             e += 1;
         }
         if e > v + 1 {
@@ -252,26 +278,34 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
     let ended_with_mark = end < toks.len();
     if end > 0 && lw[end - 1] == "that" {
         end -= 1;
-    } else if !ended_with_mark && !(end > 0 && lexicon::quote_verb(&lw[end - 1])) {
+    } else if !(ended_with_mark || end > 0 && lexicon::quote_verb(&lw[end - 1])) {
         return None;
     }
     let _ = quote_start;
     // The verb: the last speech verb, at most 8 words before the quote.
-    let Some(v) = (end.saturating_sub(9)..end).rev().find(|&i| toks[i].word && (lexicon::quote_verb(&lw[i]) || lexicon::participle_cue(&lw[i]))) else {
+    let Some(v) = (end.saturating_sub(9)..end)
+        .rev()
+        .find(|&i| toks[i].word && (lexicon::quote_verb(&lw[i]) || lexicon::participle_cue(&lw[i])))
+    else {
         // "Witkoff expressed optimism on X: “…”": a colon after a clause
         // whose subject is a named speaker.
         if !t.ends_with(':') {
             return None;
         }
         let sp = sentence_subject(body, &toks[..end])?;
-        if !matches!(sp.class, super::speakers::Class::Named(_) | super::speakers::Class::Document(_)) || toks.first().is_some_and(|f| f.start != sp.written.start) {
+        if !matches!(sp.class, super::speakers::Class::Named(_) | super::speakers::Class::Document(_))
+            || toks.first().is_some_and(|f| f.start != sp.written.start)
+        {
             return None;
         }
         // A clause with a verb, not a title: "Witkoff expressed optimism:".
         if !toks[..end].iter().any(|t| t.start >= sp.written.end && t.word && !t.is_cap(body)) {
             return None;
         }
-        let cue = toks.iter().find(|t| t.start >= sp.written.end && t.word).map_or(String::new(), |t| t.text(body).to_owned());
+        let cue = toks
+            .iter()
+            .find(|t| t.start >= sp.written.end && t.word)
+            .map_or(String::new(), |t| t.text(body).to_owned());
         return Some((sp, cue));
     };
     if toks[v + 1..end].iter().any(|t| !t.word) {
@@ -314,10 +348,24 @@ fn per_paragraph(d: &Doc, content: Range<usize>, first: usize, last: usize) -> V
 /// (`out[..base]`, in text order), by binary search and a bounded walk.
 fn last_in_para(out: &[Found], base: usize, para: usize, direct_only: bool) -> Option<usize> {
     let fits = |f: &Found| f.para == para && (!direct_only || f.kind == QuoteKind::Direct);
-    let own = out[base..].iter().enumerate().rev().take_while(|(_, f)| f.para >= para).take(64).find(|(_, f)| fits(f)).map(|(i, _)| base + i);
+    let own = out[base..]
+        .iter()
+        .enumerate()
+        .rev()
+        .take_while(|(_, f)| f.para >= para)
+        .take(64)
+        .find(|(_, f)| fits(f))
+        .map(|(i, _)| base + i);
     let reported = &out[..base];
     let upto = reported.partition_point(|f| f.para <= para);
-    let theirs = reported[..upto].iter().enumerate().rev().take_while(|(_, f)| f.para == para).take(64).find(|(_, f)| fits(f)).map(|(i, _)| i);
+    let theirs = reported[..upto]
+        .iter()
+        .enumerate()
+        .rev()
+        .take_while(|(_, f)| f.para == para)
+        .take(64)
+        .find(|(_, f)| fits(f))
+        .map(|(i, _)| i);
     match (own, theirs) {
         (Some(a), Some(b)) => Some(if out[a].ctx.start >= out[b].ctx.start { a } else { b }),
         (a, b) => a.or(b),

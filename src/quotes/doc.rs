@@ -59,7 +59,13 @@ impl<'a> Doc<'a> {
                         continue;
                     }
                 }
-                let q = Quoted { outer: m.outer.clone(), inner: m.inner.clone(), para_first: pi, para_last: pi, single: m.single };
+                let q = Quoted {
+                    outer: m.outer.clone(),
+                    inner: m.inner.clone(),
+                    para_first: pi,
+                    para_last: pi,
+                    single: m.single,
+                };
                 if m.closed {
                     quoted.push(q);
                 } else if !m.single && mi + 1 == ms.len() {
@@ -94,7 +100,11 @@ impl<'a> Doc<'a> {
         let first = self.sents.partition_point(|(s, _)| s.end <= range.start);
         let last = self.sents.partition_point(|(s, _)| s.start < range.end);
         let start = self.sents.get(first).map_or(range.start, |(s, _)| s.start.min(range.start));
-        let end = if last > 0 { self.sents.get(last - 1).map_or(range.end, |(s, _)| s.end.max(range.end)) } else { range.end };
+        let end = if last > 0 {
+            self.sents.get(last - 1).map_or(range.end, |(s, _)| s.end.max(range.end))
+        } else {
+            range.end
+        };
         start..end
     }
 }
@@ -230,10 +240,11 @@ pub fn appositive_subject_before(body: &str, toks: &[Tok], lw: &[String], v: usi
 /// son-in-law, said": from the sentence start, the first comma-separated
 /// part that names someone, after nothing but adverbials, is the subject.
 fn apposition_chain(body: &str, toks: &[Tok], lw: &[String], j: usize) -> Option<RawSpeaker> {
-    if j < 3 || j > 60 {
+    if !(3..=60).contains(&j) {
         return None;
     }
-    if toks[..j].iter().any(|t| !t.word && matches!(t.text(body), ";" | ":" | "“" | "”" | "\"" | "(" | ")" | "—" | "–")) {
+    if toks[..j].iter().any(|t| !t.word && matches!(t.text(body), ";" | ":" | "“" | "”" | "\"" | "(" | ")" | "—" | "–"))
+    {
         return None;
     }
     let mut start = 0;
@@ -246,7 +257,7 @@ fn apposition_chain(body: &str, toks: &[Tok], lw: &[String], j: usize) -> Option
                 return None;
             }
             if let Some(sp) = speakers::parse(body, seg) {
-                if matches!(sp.class, speakers::Class::Named(_)) && seg.len() >= 1 {
+                if matches!(sp.class, speakers::Class::Named(_)) && !seg.is_empty() {
                     let mut sp = sp;
                     sp.written = seg[0].start..toks[j - 2].end;
                     return Some(sp);
@@ -255,7 +266,23 @@ fn apposition_chain(body: &str, toks: &[Tok], lw: &[String], j: usize) -> Option
             }
             // Only a leading adverbial may come before the name.
             let first = lw.get(start).map(String::as_str).unwrap_or("");
-            if !(matches!(first, "on" | "in" | "at" | "after" | "during" | "earlier" | "later" | "meanwhile" | "separately" | "speaking" | "last" | "this" | "however" | "also") || seg.first().is_some_and(|t| t.word && first.chars().all(|c| c.is_ascii_digit()))) {
+            if !(matches!(
+                first,
+                "on" | "in"
+                    | "at"
+                    | "after"
+                    | "during"
+                    | "earlier"
+                    | "later"
+                    | "meanwhile"
+                    | "separately"
+                    | "speaking"
+                    | "last"
+                    | "this"
+                    | "however"
+                    | "also"
+            ) || seg.first().is_some_and(|t| t.word && first.chars().all(|c| c.is_ascii_digit())))
+            {
                 return None;
             }
             start = k + 1;
@@ -266,7 +293,13 @@ fn apposition_chain(body: &str, toks: &[Tok], lw: &[String], j: usize) -> Option
 
 /// The speaker phrase right after a verb ("said Mayor Ada Quill on Vorn
 /// radio"): words up to punctuation or a preposition.
-pub fn phrase_after(body: &str, toks: &[Tok], lw: &[String], from: usize, allow_of: bool) -> Option<(RawSpeaker, usize)> {
+pub fn phrase_after(
+    body: &str,
+    toks: &[Tok],
+    lw: &[String],
+    from: usize,
+    allow_of: bool,
+) -> Option<(RawSpeaker, usize)> {
     let mut e = from;
     while e < toks.len() && e - from < 14 {
         let t = &toks[e];
@@ -276,11 +309,44 @@ pub fn phrase_after(body: &str, toks: &[Tok], lw: &[String], from: usize, allow_
         let w = lw[e].as_str();
         let stop = matches!(
             w,
-            "on" | "at" | "to" | "during" | "after" | "via" | "according" | "while" | "as" | "when"
-                | "before" | "last" | "late" | "early" | "earlier" | "later" | "today" | "yesterday"
-                | "that" | "who" | "which" | "told" | "said" | "in" | "adding" | "this" | "monday"
-                | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
-                | "with" | "from" | "by" | "because" | "and" | "but"
+            "on" | "at"
+                | "to"
+                | "during"
+                | "after"
+                | "via"
+                | "according"
+                | "while"
+                | "as"
+                | "when"
+                | "before"
+                | "last"
+                | "late"
+                | "early"
+                | "earlier"
+                | "later"
+                | "today"
+                | "yesterday"
+                | "that"
+                | "who"
+                | "which"
+                | "told"
+                | "said"
+                | "in"
+                | "adding"
+                | "this"
+                | "monday"
+                | "tuesday"
+                | "wednesday"
+                | "thursday"
+                | "friday"
+                | "saturday"
+                | "sunday"
+                | "with"
+                | "from"
+                | "by"
+                | "because"
+                | "and"
+                | "but"
         );
         let of_ok = (allow_of && matches!(w, "of" | "for" | "in" | "on" | "and") && e > from)
             // Title chains: "Adviser to the Head of the Office of the President".
@@ -316,19 +382,60 @@ pub fn phrase_after(body: &str, toks: &[Tok], lw: &[String], from: usize, allow_
 /// "on Telegram", "late Tuesday", "last week"). Returns the next index.
 pub fn skip_adverbials(body: &str, toks: &[Tok], lw: &[String], mut k: usize) -> usize {
     let day = |w: &str| {
-        matches!(w, "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "today" | "yesterday" | "tonight")
+        matches!(
+            w,
+            "monday"
+                | "tuesday"
+                | "wednesday"
+                | "thursday"
+                | "friday"
+                | "saturday"
+                | "sunday"
+                | "today"
+                | "yesterday"
+                | "tonight"
+        )
     };
     let mut guard = 0;
     while k < toks.len() && guard < 8 {
         guard += 1;
         let w = lw[k].as_str();
-        if day(w) || matches!(w, "earlier" | "later" | "again" | "also" | "repeatedly" | "previously" | "publicly" | "privately" | "separately" | "recently" | "once") {
+        if day(w)
+            || matches!(
+                w,
+                "earlier"
+                    | "later"
+                    | "again"
+                    | "also"
+                    | "repeatedly"
+                    | "previously"
+                    | "publicly"
+                    | "privately"
+                    | "separately"
+                    | "recently"
+                    | "once"
+            )
+        {
             k += 1;
             continue;
         }
         if matches!(w, "late" | "early" | "last" | "this" | "next" | "on") && k + 1 < toks.len() {
             let n = lw[k + 1].as_str();
-            if day(n) || matches!(n, "week" | "month" | "year" | "night" | "weekend" | "morning" | "evening" | "afternoon" | "friday's" | "time") {
+            if day(n)
+                || matches!(
+                    n,
+                    "week"
+                        | "month"
+                        | "year"
+                        | "night"
+                        | "weekend"
+                        | "morning"
+                        | "evening"
+                        | "afternoon"
+                        | "friday's"
+                        | "time"
+                )
+            {
                 k += 2;
                 continue;
             }
@@ -344,9 +451,31 @@ pub fn skip_adverbials(body: &str, toks: &[Tok], lw: &[String], mut k: usize) ->
                 k = e;
                 continue;
             }
-            if w == "on" && matches!(n, "social" | "state" | "television" | "tv" | "the" | "his" | "her" | "its" | "their") {
+            if w == "on"
+                && matches!(n, "social" | "state" | "television" | "tv" | "the" | "his" | "her" | "its" | "their")
+            {
                 let mut e = k + 2;
-                while e < toks.len() && toks[e].word && e - k < 5 && !matches!(lw[e].as_str(), "that") && (toks[e].is_cap(body) || matches!(lw[e].as_str(), "media" | "television" | "tv" | "channel" | "platform" | "account" | "network" | "sidelines" | "call" | "phone" | "website" | "page")) {
+                while e < toks.len()
+                    && toks[e].word
+                    && e - k < 5
+                    && !matches!(lw[e].as_str(), "that")
+                    && (toks[e].is_cap(body)
+                        || matches!(
+                            lw[e].as_str(),
+                            "media"
+                                | "television"
+                                | "tv"
+                                | "channel"
+                                | "platform"
+                                | "account"
+                                | "network"
+                                | "sidelines"
+                                | "call"
+                                | "phone"
+                                | "website"
+                                | "page"
+                        ))
+                {
                     e += 1;
                 }
                 if e > k + 2 {
@@ -366,7 +495,33 @@ pub fn skip_adverbials(body: &str, toks: &[Tok], lw: &[String], mut k: usize) ->
                 while e < toks.len() && e - k < 6 && toks[e].word && !matches!(lw[e].as_str(), "that") {
                     let x = lw[e].as_str();
                     e += 1;
-                    if matches!(x, "statement" | "interview" | "post" | "video" | "address" | "speech" | "briefing" | "message" | "comments" | "remarks" | "call" | "conversation" | "letter" | "tweet" | "broadcast" | "appearance" | "op-ed" | "article" | "podcast" | "conference" | "session" | "meeting" | "talk" | "summit") {
+                    if matches!(
+                        x,
+                        "statement"
+                            | "interview"
+                            | "post"
+                            | "video"
+                            | "address"
+                            | "speech"
+                            | "briefing"
+                            | "message"
+                            | "comments"
+                            | "remarks"
+                            | "call"
+                            | "conversation"
+                            | "letter"
+                            | "tweet"
+                            | "broadcast"
+                            | "appearance"
+                            | "op-ed"
+                            | "article"
+                            | "podcast"
+                            | "conference"
+                            | "session"
+                            | "meeting"
+                            | "talk"
+                            | "summit"
+                    ) {
                         k = e;
                         break;
                     }
@@ -390,7 +545,26 @@ pub fn skip_adverbials(body: &str, toks: &[Tok], lw: &[String], mut k: usize) ->
 pub fn first_person(body: &str, toks: &[Tok]) -> bool {
     toks.iter().any(|t| {
         let s = t.text(body);
-        matches!(s, "I" | "I'm" | "I’m" | "I've" | "I’ve" | "I'll" | "I’ll" | "I'd" | "I’d" | "we" | "We" | "my" | "My" | "our" | "Our" | "myself" | "ourselves" | "me")
+        matches!(
+            s,
+            "I" | "I'm"
+                | "I’m"
+                | "I've"
+                | "I’ve"
+                | "I'll"
+                | "I’ll"
+                | "I'd"
+                | "I’d"
+                | "we"
+                | "We"
+                | "my"
+                | "My"
+                | "our"
+                | "Our"
+                | "myself"
+                | "ourselves"
+                | "me"
+        )
     })
 }
 
@@ -414,7 +588,10 @@ pub fn first_break(body: &str, r: Range<usize>) -> usize {
     let Some(s) = body.get(r.clone()) else { return r.end };
     let b = s.as_bytes();
     for i in 0..b.len() {
-        if matches!(b[i], b'.' | b'!' | b'?') && (i + 1 == b.len() || b[i + 1].is_ascii_whitespace()) && !abbrev_before(s, i) {
+        if matches!(b[i], b'.' | b'!' | b'?')
+            && (i + 1 == b.len() || b[i + 1].is_ascii_whitespace())
+            && !abbrev_before(s, i)
+        {
             return r.start + i;
         }
     }
@@ -429,5 +606,33 @@ fn abbrev_before(s: &str, dot: usize) -> bool {
     let w = head.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
     let lw = w.to_ascii_lowercase();
     (w.chars().count() == 1 && w.chars().all(char::is_uppercase))
-        || matches!(lw.as_str(), "mr" | "mrs" | "ms" | "dr" | "prof" | "gen" | "lt" | "col" | "maj" | "capt" | "sen" | "rep" | "gov" | "st" | "jr" | "no" | "vs" | "u.s" | "u.k" | "u.n" | "jan" | "feb" | "aug" | "sept" | "oct" | "nov" | "dec")
+        || matches!(
+            lw.as_str(),
+            "mr" | "mrs"
+                | "ms"
+                | "dr"
+                | "prof"
+                | "gen"
+                | "lt"
+                | "col"
+                | "maj"
+                | "capt"
+                | "sen"
+                | "rep"
+                | "gov"
+                | "st"
+                | "jr"
+                | "no"
+                | "vs"
+                | "u.s"
+                | "u.k"
+                | "u.n"
+                | "jan"
+                | "feb"
+                | "aug"
+                | "sept"
+                | "oct"
+                | "nov"
+                | "dec"
+        )
 }

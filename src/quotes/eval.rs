@@ -141,13 +141,20 @@ impl Tally {
                     if same_speaker(&g.speaker, &p.speaker.name, names) {
                         self.speaker_right += 1;
                     } else {
-                        self.misses.push(format!("{label}: WRONG SPEAKER {:?} (gold {:?}): {}", p.speaker.name, g.speaker, short(text)));
+                        self.misses.push(format!(
+                            "{label}: WRONG SPEAKER {:?} (gold {:?}): {}",
+                            p.speaker.name,
+                            g.speaker,
+                            short(text)
+                        ));
                     }
                     if p.kind == g.kind {
                         self.kind_right += 1;
                     }
                 }
-                None => self.misses.push(format!("{label}: MISSED {} [{}]: {}", g.kind.as_str(), g.speaker, short(text))),
+                None => {
+                    self.misses.push(format!("{label}: MISSED {} [{}]: {}", g.kind.as_str(), g.speaker, short(text)))
+                }
             }
         }
         for p in &preds {
@@ -156,7 +163,13 @@ impl Tally {
             if gold.iter().any(|g| matches(g, p)) {
                 self.kind_mut(p.kind).predicted_right += 1;
             } else {
-                self.misses.push(format!("{label}: EXTRA {} [{}] {:.2}: {}", p.kind.as_str(), p.speaker.name, p.confidence, short(&p.text)));
+                self.misses.push(format!(
+                    "{label}: EXTRA {} [{}] {:.2}: {}",
+                    p.kind.as_str(),
+                    p.speaker.name,
+                    p.confidence,
+                    short(&p.text)
+                ));
             }
         }
     }
@@ -242,9 +255,9 @@ mod tests {
             GoldSpan { speaker: "Cy Vell".into(), kind: QuoteKind::Indirect, span: 80..90 },
         ];
         let preds = vec![
-            pred("Kvill", QuoteKind::Direct, 5..40),       // 15/20 of gold 1: match, alias speaker
+            pred("Kvill", QuoteKind::Direct, 5..40), // 15/20 of gold 1: match, alias speaker
             pred("Ivo Tarn", QuoteKind::Indirect, 49..70), // 11/20 of gold 2: match, wrong speaker
-            pred("Cy Vell", QuoteKind::Indirect, 86..99),  // 4/10: no match
+            pred("Cy Vell", QuoteKind::Indirect, 86..99), // 4/10: no match
         ];
         let mut t = Tally::default();
         t.add_document("doc", &body, &gold, &preds, &names);
@@ -258,9 +271,9 @@ mod tests {
     #[test]
     fn speakers_fold() {
         let names = Aliases::default();
-        assert!(same_speaker("Vitalii Maletskyi", "Vitalii Maletskyj", &names));
-        assert!(same_speaker("the Kremlin", "Kremlin", &names));
-        assert!(!same_speaker("Putin", "Peskov", &names));
+        assert!(same_speaker("Oleksandr Varenykyi", "Oleksandr Varenykyj", &names));
+        assert!(same_speaker("the Hollow Court", "Hollow Court", &names));
+        assert!(!same_speaker("Quill", "Tarn", &names));
         assert_eq!(locate("ab cd", " cd"), Some(3..5));
         assert_eq!(locate("ab", "zz"), None);
     }

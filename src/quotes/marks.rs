@@ -47,8 +47,7 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
         }
         let next = it.peek().map(|&(_, n)| n);
         let after = i + c.len_utf8();
-        let opening_context =
-            prev.is_none_or(|p| p.is_whitespace() || "([{—–-:/>*_\u{a0}".contains(p));
+        let opening_context = prev.is_none_or(|p| p.is_whitespace() || "([{—–-:/>*_\u{a0}".contains(p));
         match (open, c) {
             (None, '“') => open = Some((i, after, Style::Curly)),
             (None, '„') => open = Some((i, after, Style::Low)),
@@ -62,7 +61,9 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
                 open = Some((i, after, Style::Curly))
             }
             // A nested straight quote: `"… the "good offices" mechanism …"`.
-            (Some((_, _, Style::Straight)), '"') if !nested && prev.is_some_and(char::is_whitespace) && next.is_some_and(char::is_alphanumeric) => {
+            (Some((_, _, Style::Straight)), '"')
+                if !nested && prev.is_some_and(char::is_whitespace) && next.is_some_and(char::is_alphanumeric) =>
+            {
                 nested = true;
             }
             (Some((_, _, Style::Straight)), '"') if nested => nested = false,
@@ -71,11 +72,23 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
             | (Some((o, s, Style::Guillemet)), '»')
             | (Some((o, s, Style::Straight)), '"') => {
                 let single = false;
-                out.push(Mark { outer: base + o..base + after, inner: base + s..base + i, para: para_index, closed: true, single });
+                out.push(Mark {
+                    outer: base + o..base + after,
+                    inner: base + s..base + i,
+                    para: para_index,
+                    closed: true,
+                    single,
+                });
                 open = None;
             }
             (Some((o, s, Style::Single)), '’') if !next.is_some_and(char::is_alphanumeric) => {
-                out.push(Mark { outer: base + o..base + after, inner: base + s..base + i, para: para_index, closed: true, single: true });
+                out.push(Mark {
+                    outer: base + o..base + after,
+                    inner: base + s..base + i,
+                    para: para_index,
+                    closed: true,
+                    single: true,
+                });
                 open = None;
             }
             // A curly opening inside a straight or curly quote: the first
@@ -111,7 +124,7 @@ mod tests {
             ("“A b,” she said. “C.”", &[("A b,", true), ("C.", true)]),
             ("He said: \"It is \"done\" now.\"", &[("It is \"done\" now.", true)]),
             ("«Oui» et „Ja“ und ‘the Court’s view’ here", &[("Oui", true), ("Ja", true), ("the Court’s view", true)]),
-            ("Russia’s ‘productive’ talks", &[("productive", true)]),
+            ("Vornland’s ‘productive’ talks", &[("productive", true)]),
             ("“Open and never closed", &[("Open and never closed", false)]),
             ("“Outer ‘inner’ text,” he said", &[("Outer ‘inner’ text,", true)]),
             ("no quotes at all", &[]),

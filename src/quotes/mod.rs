@@ -151,7 +151,15 @@ pub(crate) fn sentence_subject(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     }
     for s in starts {
         let mut e = s;
-        while e < toks.len() && toks[e].word && e - s < 12 && (toks[e].is_cap(body) || lw[e] == "the" || lexicon::title(&lw[e]) || lexicon::qualifier(&lw[e]) || lexicon::role_head(&lw[e])) {
+        while e < toks.len()
+            && toks[e].word
+            && e - s < 12
+            && (toks[e].is_cap(body)
+                || lw[e] == "the"
+                || lexicon::title(&lw[e])
+                || lexicon::qualifier(&lw[e])
+                || lexicon::role_head(&lw[e]))
+        {
             e += 1;
         }
         // Stop before words that are clearly not part of the name phrase.
@@ -211,7 +219,10 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
         let r = match &f.who {
             Who::Raw(sp) => resolve_one(d, names, &reg, &timeline, &resolved, &found[..i], f, sp),
             // A link forward (rare) resolves to nothing: never guess.
-            Who::Same(j) => resolved.get(*j).and_then(|r| r.as_ref()).map(|r| Resolved { speaker: r.speaker.clone(), conf: r.conf.min(f.conf) }),
+            Who::Same(j) => resolved
+                .get(*j)
+                .and_then(|r| r.as_ref())
+                .map(|r| Resolved { speaker: r.speaker.clone(), conf: r.conf.min(f.conf) }),
         };
         resolved.push(r);
     }
@@ -221,12 +232,7 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
         let Some(first) = f.pieces.first() else { continue };
         let Some(last) = f.pieces.last() else { continue };
         let span = first.start..last.end;
-        let text: String = f
-            .pieces
-            .iter()
-            .filter_map(|p| body.get(p.clone()))
-            .collect::<Vec<_>>()
-            .join(" … ");
+        let text: String = f.pieces.iter().filter_map(|p| body.get(p.clone())).collect::<Vec<_>>().join(" … ");
         if text.trim().is_empty() {
             continue;
         }
@@ -248,7 +254,8 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
 /// exact repeat.
 fn dedupe(mut quotes: Vec<(Quote, usize)>) -> Vec<Quote> {
     quotes.sort_by_key(|(q, i)| (q.span.start, *i));
-    let directs: Vec<Range<usize>> = quotes.iter().filter(|(q, _)| q.kind == QuoteKind::Direct).map(|(q, _)| q.span.clone()).collect();
+    let directs: Vec<Range<usize>> =
+        quotes.iter().filter(|(q, _)| q.kind == QuoteKind::Direct).map(|(q, _)| q.span.clone()).collect();
     let mut out: Vec<Quote> = Vec::with_capacity(quotes.len());
     for (q, _) in quotes {
         let len = q.span.len().max(1);
@@ -267,7 +274,9 @@ fn dedupe(mut quotes: Vec<(Quote, usize)>) -> Vec<Quote> {
         }
         // Two finds of one direct quote: keep the surer one.
         if let Some(o) = out.iter_mut().rev().take(4).find(|o| {
-            o.kind == q.kind && o.span.end.min(q.span.end).saturating_sub(o.span.start.max(q.span.start)) * 2 >= o.span.len().min(q.span.len()).max(1)
+            o.kind == q.kind
+                && o.span.end.min(q.span.end).saturating_sub(o.span.start.max(q.span.start)) * 2
+                    >= o.span.len().min(q.span.len()).max(1)
         }) {
             if q.confidence > o.confidence {
                 *o = q;
@@ -286,7 +295,27 @@ fn generic_institution(written: &str) -> bool {
     words.next() == Some("the")
         && words.clone().count() == 1
         && words.next().is_some_and(|h| {
-            matches!(h, "agency" | "ministry" | "institute" | "organisation" | "organization" | "think-tank" | "group" | "body" | "company" | "firm" | "centre" | "center" | "monitor" | "watchdog" | "service" | "office" | "commission" | "committee")
+            matches!(
+                h,
+                "agency"
+                    | "ministry"
+                    | "institute"
+                    | "organisation"
+                    | "organization"
+                    | "think-tank"
+                    | "group"
+                    | "body"
+                    | "company"
+                    | "firm"
+                    | "centre"
+                    | "center"
+                    | "monitor"
+                    | "watchdog"
+                    | "service"
+                    | "office"
+                    | "commission"
+                    | "committee"
+            )
         })
 }
 
@@ -320,7 +349,10 @@ fn resolve_one(
                 name = c.to_owned();
             }
         }
-        Some(Resolved { speaker: Speaker { name, as_written: as_written.clone(), role: sp.role.clone(), kind: SpeakerKind::Person }, conf })
+        Some(Resolved {
+            speaker: Speaker { name, as_written: as_written.clone(), role: sp.role.clone(), kind: SpeakerKind::Person },
+            conf,
+        })
     };
     match &sp.class {
         Class::Named(n) => {
@@ -355,7 +387,12 @@ fn resolve_one(
             };
             let para_start = d.paras.get(f.para).map_or(0, |p| p.start);
             let upto = timeline.partition_point(|(p, _)| *p < pos);
-            let subject = timeline[..upto].iter().rev().take(6).take_while(|(p, _)| *p >= para_start).find(|(_, n)| !mentioned(n));
+            let subject = timeline[..upto]
+                .iter()
+                .rev()
+                .take(6)
+                .take_while(|(p, _)| *p >= para_start)
+                .find(|(_, n)| !mentioned(n));
             let last_speaker = found
                 .iter()
                 .enumerate()
@@ -365,9 +402,14 @@ fn resolve_one(
                 .filter_map(|(i, g)| Some((g, resolved.get(i)?.as_ref()?)))
                 .find(|(_, r)| r.speaker.kind == SpeakerKind::Person);
             match (subject, last_speaker) {
-                (Some((sp_pos, n)), Some((g, r))) if g.ctx.start < *sp_pos || mentioned(&r.speaker.name) => return person(n, 0.8),
+                (Some((sp_pos, n)), Some((g, r))) if g.ctx.start < *sp_pos || mentioned(&r.speaker.name) => {
+                    return person(n, 0.8)
+                }
                 (_, Some((_, r))) if !mentioned(&r.speaker.name) => {
-                    return Some(Resolved { speaker: Speaker { as_written: as_written.clone(), role: None, ..r.speaker.clone() }, conf: 0.8 });
+                    return Some(Resolved {
+                        speaker: Speaker { as_written: as_written.clone(), role: None, ..r.speaker.clone() },
+                        conf: 0.8,
+                    });
                 }
                 (Some((_, n)), _) => return person(n, 0.8),
                 _ => {}
@@ -399,17 +441,30 @@ fn resolve_one(
                 .find(|r| r.speaker.kind == SpeakerKind::Institution);
             let speaker = match prev {
                 Some(r) => Speaker { as_written: as_written.clone(), ..r.speaker.clone() },
-                None => Speaker { name: speakers::canonical_institution(names, &as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Institution },
+                None => Speaker {
+                    name: speakers::canonical_institution(names, &as_written),
+                    as_written: as_written.clone(),
+                    role: None,
+                    kind: SpeakerKind::Institution,
+                },
             };
             Some(Resolved { speaker, conf: 0.8 })
         }
         Class::Document(named) => {
             let name = reg.publisher(named.as_deref(), pos)?;
             let name = speakers::canonical_institution(names, &name);
-            Some(Resolved { speaker: Speaker { name, as_written: as_written.clone(), role: None, kind: SpeakerKind::Institution }, conf: 0.75 })
+            Some(Resolved {
+                speaker: Speaker { name, as_written: as_written.clone(), role: None, kind: SpeakerKind::Institution },
+                conf: 0.75,
+            })
         }
         Class::Institution => Some(Resolved {
-            speaker: Speaker { name: speakers::canonical_institution(names, &as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Institution },
+            speaker: Speaker {
+                name: speakers::canonical_institution(names, &as_written),
+                as_written: as_written.clone(),
+                role: None,
+                kind: SpeakerKind::Institution,
+            },
             conf: 0.9,
         }),
         Class::Anonymous if as_written.starts_with(['T', 't']) && as_written.to_lowercase().starts_with("the ") => {
@@ -423,16 +478,296 @@ fn resolve_one(
                 .take(64)
                 .filter(|(_, g)| g.para + 1 >= f.para)
                 .filter_map(|(i, _)| resolved.get(i)?.as_ref())
-                .find(|r| r.speaker.kind == SpeakerKind::Anonymous && r.speaker.name.split_whitespace().any(|w| w.to_lowercase() == head));
+                .find(|r| {
+                    r.speaker.kind == SpeakerKind::Anonymous
+                        && r.speaker.name.split_whitespace().any(|w| w.to_lowercase() == head)
+                });
             let speaker = match prev {
                 Some(r) => Speaker { as_written: as_written.clone(), ..r.speaker.clone() },
-                None => Speaker { name: speakers::lower_article(&as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Anonymous },
+                None => Speaker {
+                    name: speakers::lower_article(&as_written),
+                    as_written: as_written.clone(),
+                    role: None,
+                    kind: SpeakerKind::Anonymous,
+                },
             };
             Some(Resolved { speaker, conf: 0.85 })
         }
         Class::Anonymous => Some(Resolved {
-            speaker: Speaker { name: speakers::lower_article(&as_written), as_written: as_written.clone(), role: None, kind: SpeakerKind::Anonymous },
+            speaker: Speaker {
+                name: speakers::lower_article(&as_written),
+                as_written: as_written.clone(),
+                role: None,
+                kind: SpeakerKind::Anonymous,
+            },
             conf: 0.9,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fictional alias table: Vornland, its mayor and its court.
+    fn names() -> Aliases {
+        Aliases::parse(
+            "[people]\n\"Ivo Tarn\" = [\"Tarn\"]\n[institutions]\n\"the Hollow Court\" = [\"Hollow Court\"]\n",
+        )
+        .expect("alias table")
+    }
+
+    type Want = (&'static str, SpeakerKind, QuoteKind, &'static str);
+
+    /// Input text → every statement expected in it (speaker, speaker kind,
+    /// quote kind, a snippet of the statement), and nothing else.
+    const CASES: &[(&str, &[Want])] = &[
+        (
+            "“We will not yield,” said Mayor Ada Quill on Vorn radio.",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "We will not yield")],
+        ),
+        (
+            "Vornish Foreign Minister Ivo Tarn said that the border would reopen on Monday.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the border would reopen on Monday")],
+        ),
+        (
+            "Ivo Tarn left early. “The talks are over,” Tarn told the Vorn Gazette. “We leave tonight.”",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The talks are over"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We leave tonight"),
+            ],
+        ),
+        (
+            "The ferry will resume service next week, Quill said.\nLater, Mayor Ada Quill opened the new bridge over the Brell.",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "The ferry will resume service next week")],
+        ),
+        (
+            "The bridge was damaged overnight by the storm, the mayor told reporters.\n“We will rebuild it,” said Mayor Ada Quill.",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "The bridge was damaged overnight"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "We will rebuild it"),
+            ],
+        ),
+        (
+            "Bela Morn arrived in Vorn on Tuesday. “We came here to listen,” he said.",
+            &[("Bela Morn", SpeakerKind::Person, QuoteKind::Direct, "We came here to listen")],
+        ),
+        (
+            "On Monday, the Hollow Court insisted that the treaty was void.",
+            &[("the Hollow Court", SpeakerKind::Institution, QuoteKind::Indirect, "the treaty was void")],
+        ),
+        (
+            "The summit will move to Brell next month, a senior Vornish official told reporters.",
+            &[("a senior Vornish official", SpeakerKind::Anonymous, QuoteKind::Indirect, "The summit will move to Brell")],
+        ),
+        (
+            "The deal is off for now, sources said.",
+            &[("sources", SpeakerKind::Anonymous, QuoteKind::Indirect, "The deal is off")],
+        ),
+        (
+            "According to Tarn, the harbour will stay closed until spring.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the harbour will stay closed until spring")],
+        ),
+        (
+            "Bela Morn met Ada Quill in Vorn. “Quill wants peace, and so do we,” he said.",
+            &[("Bela Morn", SpeakerKind::Person, QuoteKind::Direct, "Quill wants peace")],
+        ),
+        (
+            "Ivo Tarn: Colleagues, the border is open again today. Ada Quill: Thank you, minister, we are grateful for it.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "the border is open again today"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "we are grateful for it"),
+            ],
+        ),
+        (
+            "Mayor Ada Quill spoke late.\nI opened the bridge myself. We will keep it open, Quill wrote on Vornbook late Tuesday.",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "I opened the bridge myself")],
+        ),
+        (
+            "Tarn was quoted by the Vorn Gazette as saying that the harbour deal was dead.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the harbour deal was dead")],
+        ),
+        (
+            "“We will rebuild it,” said Mayor Ada Quill.\n“Every house in Vorn will stand again.”",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "We will rebuild it"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "Every house in Vorn will stand again"),
+            ],
+        ),
+        (
+            "Ivo Tarn said the talks had been “long but very useful indeed” for Vornland.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "long but very useful indeed")],
+        ),
+        (
+            "It was a long night. Reports of the storm reached Brell, according to Reuters.",
+            &[],
+        ),
+        ("Tarn did not say whether the harbour would open.", &[]),
+        ("He believes the harbour will stay closed for years.", &[]),
+        ("The harbour is closed for the winter, they said.", &[]),
+        ("Ada Quill was pictured at the harbour on Monday.", &[]),
+        ("Tarn: Talks must wait", &[]),
+    ];
+
+    #[test]
+    fn table_of_statements() {
+        let names = names();
+        for (text, want) in CASES {
+            let got = extract(text, &names);
+            let shown: Vec<_> =
+                got.iter().map(|q| (q.speaker.name.as_str(), q.speaker.kind, q.kind, q.text.as_str())).collect();
+            assert_eq!(got.len(), want.len(), "{text}\n got: {shown:#?}");
+            for (q, (speaker, skind, kind, snippet)) in got.iter().zip(want.iter()) {
+                assert_eq!(q.speaker.name, *speaker, "{text}\n got: {shown:#?}");
+                assert_eq!(q.speaker.kind, *skind, "{text}");
+                assert_eq!(q.kind, *kind, "{text}");
+                assert!(q.text.contains(snippet), "{text}: {:?} lacks {snippet:?}", q.text);
+                assert!(q.confidence >= MIN_CONFIDENCE, "{text}: confidence {}", q.confidence);
+            }
+        }
+    }
+
+    #[test]
+    fn roles_and_written_forms_are_kept() {
+        let text = "“The border stays shut,” Vornish Foreign Minister Ivo Tarn told the Vorn Gazette.";
+        let q = &extract(text, &names())[0];
+        assert_eq!(q.speaker.as_written, "Vornish Foreign Minister Ivo Tarn");
+        assert_eq!(q.speaker.role.as_deref(), Some("Vornish Foreign Minister"));
+        assert!(q.cue.starts_with("told"), "{}", q.cue);
+        assert_eq!(&text[q.span.clone()], "The border stays shut");
+        assert!(q.sentence.contains("Vorn Gazette"));
+    }
+
+    /// A tiny deterministic generator (xorshift), so the test needs no crate.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[(self.next() % items.len() as u64) as usize]
+        }
+    }
+
+    fn check(body: &str, names: &Aliases) {
+        for q in extract(body, names) {
+            assert!(q.span.start <= q.span.end && q.span.end <= body.len(), "span out of the body");
+            assert!(body.is_char_boundary(q.span.start) && body.is_char_boundary(q.span.end));
+            assert!((0.0..=1.0).contains(&q.confidence));
+            assert!(!q.speaker.name.is_empty());
+        }
+    }
+
+    #[test]
+    fn random_and_hostile_text_never_panics() {
+        let names = names();
+        let pieces = [
+            "said",
+            "told",
+            "Reuters",
+            "according",
+            "to",
+            "the",
+            "mayor",
+            "Ada",
+            "Quill",
+            "Tarn",
+            "he",
+            "she",
+            "it",
+            "they",
+            "that",
+            "“",
+            "”",
+            "‘",
+            "’",
+            "«",
+            "»",
+            "„",
+            "\"",
+            "'",
+            ",",
+            ".",
+            ":",
+            ";",
+            "—",
+            "\n",
+            "\n\n",
+            " ",
+            "  ",
+            "Mr.",
+            "U.S.",
+            "a",
+            "senior",
+            "official",
+            "was",
+            "quoted",
+            "as",
+            "saying",
+            "I",
+            "we",
+            "Kremlin",
+            "This",
+            "stated",
+            "by",
+            "In",
+            "his",
+            "opinion",
+            "citing",
+            "urged",
+            "accused",
+            "of",
+            "report",
+            "(",
+            ")",
+            "é",
+            "Ж",
+            "🙂",
+            "\u{200b}",
+            "\u{200d}",
+            "_",
+            "*",
+            "<div>",
+            "[x](http://a)",
+            "Vladimir",
+            "Putin:",
+            "Q:",
+        ];
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..3000 {
+            let n = (rng.next() % 120) as usize;
+            let mut s = String::new();
+            for _ in 0..n {
+                s.push_str(rng.pick(&pieces));
+                if rng.next().is_multiple_of(3) {
+                    s.push(' ');
+                }
+            }
+            check(&s, &names);
+        }
+        let long_quote = format!("“{}end,” said Ada Quill.", "word ".repeat(2000));
+        let hostile = [
+            String::new(),
+            "“".repeat(5000),
+            "” said Tarn. “".repeat(2000),
+            long_quote,
+            "SAID THE MAYOR: “WE ARE CLOSED.” TARN TOLD REUTERS THAT IT WAS OVER.".repeat(200),
+            "said said said told told according to according to, ".repeat(2000),
+            "A: b. C: d. ".repeat(3000),
+            "<p>“Quote”</p> <a href=\"x\">said Tarn</a> &nbsp; ".repeat(500),
+            format!("{}, Tarn said.", "x, ".repeat(5000)),
+            "He said, she said, they said, it said. ".repeat(1000),
+        ];
+        for h in &hostile {
+            check(h, &names);
+        }
+        // A long quote is still found, whole.
+        let q = extract(&hostile[3], &names);
+        assert_eq!(q.len(), 1);
+        assert!(q[0].text.len() > 9000);
     }
 }

@@ -82,12 +82,13 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 // Runs to the next cue's attribution, a "; " or the
                 // sentence end.
                 let mut to = cues.get(ci + 1).map_or(toks.len(), |n| n.attr_start);
-                if let Some(cut) = (from..to).find(|&i| {
-                    toks[i].is_punct(body, ';') && !quoted[i]
-                }) {
+                if let Some(cut) = (from..to).find(|&i| toks[i].is_punct(body, ';') && !quoted[i]) {
                     to = cut;
                 }
-                while to > from && (!toks[to - 1].word || matches!(lw[to - 1].as_str(), "and" | "but" | "though" | "although" | "while" | "as")) {
+                while to > from
+                    && (!toks[to - 1].word
+                        || matches!(lw[to - 1].as_str(), "and" | "but" | "though" | "although" | "while" | "as"))
+                {
                     if toks[to - 1].word || !matches!(lw[to - 1].as_str(), "”" | "\"" | "’" | "»" | ")") {
                         to -= 1;
                     } else {
@@ -100,24 +101,37 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 }
                 pieces.push(toks[from].start..toks[to - 1].end);
             } else {
-                let from = if ci > 0 { cues[ci - 1].content_from.map_or(cues[ci - 1].attr_end, |_| usize::MAX) } else { 0 };
+                let from =
+                    if ci > 0 { cues[ci - 1].content_from.map_or(cues[ci - 1].attr_end, |_| usize::MAX) } else { 0 };
                 if from == usize::MAX {
                     continue;
                 }
                 let mut from = from;
-                while from < c.attr_start && (!toks[from].word && !matches!(lw[from].as_str(), "“" | "\"" | "‘" | "«")) {
+                while from < c.attr_start && (!toks[from].word && !matches!(lw[from].as_str(), "“" | "\"" | "‘" | "«"))
+                {
                     from += 1;
                 }
                 let mut to = c.attr_start;
-                while to > from && !toks[to - 1].word && !matches!(lw[to - 1].as_str(), "”" | "\"" | "’" | "»" | ")") {
+                while to > from && !toks[to - 1].word && !matches!(lw[to - 1].as_str(), "”" | "\"" | "’" | "»" | ")")
+                {
                     to -= 1;
                 }
                 // "At the same time, he said, …": a leading adverbial is not
                 // the statement.
-                let adverbial = to > from && toks[from].word && (PREPOSITION_START.contains(&lw[from].as_str()) || lw[from] == "however") && toks[from..to].iter().filter(|t| t.word).count() <= 6;
+                let adverbial = to > from
+                    && toks[from].word
+                    && (PREPOSITION_START.contains(&lw[from].as_str()) || lw[from] == "however")
+                    && toks[from..to].iter().filter(|t| t.word).count() <= 6;
                 if !adverbial {
-                    let words_after = if c.parenthetical { toks[c.attr_end.min(toks.len())..].iter().filter(|t| t.word).count() } else { 0 };
-                    if to <= from || (!enough(&toks[from..to], &lw[from..to], true) && !(c.parenthetical && words_after + toks[from..to].iter().filter(|t| t.word).count() >= 4)) {
+                    let words_after = if c.parenthetical {
+                        toks[c.attr_end.min(toks.len())..].iter().filter(|t| t.word).count()
+                    } else {
+                        0
+                    };
+                    if to <= from
+                        || !(enough(&toks[from..to], &lw[from..to], true)
+                            || c.parenthetical && words_after + toks[from..to].iter().filter(|t| t.word).count() >= 4)
+                    {
                         continue;
                     }
                     pieces.push(toks[from].start..toks[to - 1].end);
@@ -130,7 +144,8 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                         a += 1;
                     }
                     let mut e = cues.get(ci + 1).map_or(toks.len(), |n| n.attr_start);
-                    while e > a && !toks[e - 1].word && !matches!(lw[e - 1].as_str(), "”" | "\"" | "’" | "»" | ")") {
+                    while e > a && !toks[e - 1].word && !matches!(lw[e - 1].as_str(), "”" | "\"" | "’" | "»" | ")")
+                    {
                         e -= 1;
                     }
                     if e > a {
@@ -162,7 +177,10 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                             let pt = tokenize(body, pr.clone());
                             let plw = words(body, &pt);
                             let pq: Vec<bool> = pt.iter().map(|t| d.quoted_at(t.start).is_some()).collect();
-                            if pq.iter().any(|&q| q) || !doc::first_person(body, &pt) || !cues_in(body, &pt, &plw, &pq).is_empty() {
+                            if pq.iter().any(|&q| q)
+                                || !doc::first_person(body, &pt)
+                                || !cues_in(body, &pt, &plw, &pq).is_empty()
+                            {
                                 break;
                             }
                             k -= 1;
@@ -187,7 +205,9 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     .take_while(|q| q.outer.start < b)
                     .filter(|q| q.outer.start >= a.saturating_sub(3) && q.outer.end <= b + 3)
                     .map(|q| doc::trim(body, q.inner.clone(), ",;:"))
-                    .filter(|r| body.get(r.clone()).is_some_and(|t| t.split_whitespace().count() >= 3 && !title_case(t)))
+                    .filter(|r| {
+                        body.get(r.clone()).is_some_and(|t| t.split_whitespace().count() >= 3 && !title_case(t))
+                    })
                     .collect();
                 if fragments.is_empty() && c.needs_quote {
                     continue;
@@ -198,11 +218,25 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     let lead_end = fragments[0].start;
                     let before = body.get(a..lead_end).unwrap_or("");
                     let bt = before.trim_end_matches(|c: char| c.is_whitespace() || "“\"‘«".contains(c));
-                    let clause_break = bt.ends_with(['—', '–', ':']) || [" and that", ", and", " and", ", adding that", ", but"].iter().any(|e| bt.ends_with(e));
+                    let clause_break = bt.ends_with(['—', '–', ':'])
+                        || [" and that", ", and", " and", ", adding that", ", but"].iter().any(|e| bt.ends_with(e));
                     if clause_break && bt.split_whitespace().count() >= 4 {
-                        let bt2 = bt.trim_end_matches(" that").trim_end_matches(" and").trim_end_matches(", adding").trim_end_matches(", but").trim_end_matches(',');
+                        let bt2 = bt
+                            .trim_end_matches(" that")
+                            .trim_end_matches(" and")
+                            .trim_end_matches(", adding")
+                            .trim_end_matches(", but")
+                            .trim_end_matches(',');
                         let r = doc::trim(body, a..a + bt2.len(), "—–:,");
-                        out.push(Found { who: Who::Raw(c.speaker.clone()), kind: QuoteKind::Indirect, cue: c.cue.clone(), pieces: vec![r], ctx: ctx_start..sr.end, conf: c.conf, para: *para });
+                        out.push(Found {
+                            who: Who::Raw(c.speaker.clone()),
+                            kind: QuoteKind::Indirect,
+                            cue: c.cue.clone(),
+                            pieces: vec![r],
+                            ctx: ctx_start..sr.end,
+                            conf: c.conf,
+                            para: *para,
+                        });
                     }
                     for f in fragments {
                         out.push(Found {
@@ -239,7 +273,13 @@ fn enough(toks: &[Tok], lw: &[String], after_that: bool) -> bool {
     let first = lw.iter().zip(toks).find(|(_, t)| t.word).map(|(w, _)| w.as_str()).unwrap_or("");
     n >= 3
         && !matches!(first, "to" | "by" | "of" | "so" | "nothing" | "anything" | "goodbye" | "hello" | "yes" | "no")
-        && !(first == "about" && !lw.iter().zip(toks).filter(|(_, t)| t.word).nth(1).is_some_and(|(w, _)| w.starts_with(|c: char| c.is_ascii_digit())))
+        && (first != "about"
+            || lw
+                .iter()
+                .zip(toks)
+                .filter(|(_, t)| t.word)
+                .nth(1)
+                .is_some_and(|(w, _)| w.starts_with(|c: char| c.is_ascii_digit())))
         && (after_that || !matches!(first, "whether" | "if" | "how" | "why" | "what" | "when" | "where" | "who"))
 }
 
@@ -257,14 +297,36 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             according(body, toks, lw, v)
         } else if w == "quoted" {
             quoted_as_saying(body, toks, lw, v)
-        } else if matches!(w, "stated" | "said" | "noted" | "announced" | "emphasized" | "emphasised" | "reported" | "declared") && v >= 2 && lw.get(v + 1).is_some_and(|n| n == "by") && matches!(lw[v - 1].as_str(), "was" | "were" | "is") && matches!(lw[0].as_str(), "this" | "that" | "these" | "it") {
+        } else if matches!(
+            w,
+            "stated" | "said" | "noted" | "announced" | "emphasized" | "emphasised" | "reported" | "declared"
+        ) && v >= 2
+            && lw.get(v + 1).is_some_and(|n| n == "by")
+            && matches!(lw[v - 1].as_str(), "was" | "were" | "is")
+            && matches!(lw[0].as_str(), "this" | "that" | "these" | "it")
+        {
             stated_by(body, toks, lw, v)
         } else if w == "citing" && v > 0 && toks[v - 1].is_punct(body, ',') {
             citing(body, toks, lw, v)
-        } else if v == 0 && matches!(w, "in") && lw.get(1).is_some_and(|n| matches!(n.as_str(), "his" | "her")) && lw.get(2).is_some_and(|n| matches!(n.as_str(), "opinion" | "view" | "words")) && toks.get(3).is_some_and(|t| t.is_punct(body, ',')) {
+        } else if v == 0
+            && matches!(w, "in")
+            && lw.get(1).is_some_and(|n| matches!(n.as_str(), "his" | "her"))
+            && lw.get(2).is_some_and(|n| matches!(n.as_str(), "opinion" | "view" | "words"))
+            && toks.get(3).is_some_and(|t| t.is_punct(body, ','))
+        {
             // "In his opinion, …" (a view given in an interview).
             let pronoun = &toks[1..2];
-            speakers::parse(body, pronoun).map(|sp| Cue { speaker: sp, cue: format!("in {} {}", lw[1], lw[2]), attr_start: 0, attr_end: 3, content_from: Some(4), parenthetical: false, conf: 0.75, relay: false, needs_quote: false })
+            speakers::parse(body, pronoun).map(|sp| Cue {
+                speaker: sp,
+                cue: format!("in {} {}", lw[1], lw[2]),
+                attr_start: 0,
+                attr_end: 3,
+                content_from: Some(4),
+                parenthetical: false,
+                conf: 0.75,
+                relay: false,
+                needs_quote: false,
+            })
         } else if let Some(c) = object_speech(body, toks, lw, v, prev_speaker.clone()) {
             Some(c)
         } else if lexicon::participle_cue(w) && v > 0 && toks[v - 1].is_punct(body, ',') {
@@ -274,7 +336,17 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                 if lw.get(k).is_some_and(|n| n == "that") {
                     k += 1;
                 }
-                Cue { speaker, cue: toks[v].text(body).to_owned(), attr_start: v - 1, attr_end: v + 1, content_from: Some(k), parenthetical: false, conf: 0.8, relay: false, needs_quote: false }
+                Cue {
+                    speaker,
+                    cue: toks[v].text(body).to_owned(),
+                    attr_start: v - 1,
+                    attr_end: v + 1,
+                    content_from: Some(k),
+                    parenthetical: false,
+                    conf: 0.8,
+                    relay: false,
+                    needs_quote: false,
+                }
             })
         } else if let Some(bare) = lexicon::speech_verb(w) {
             speech(body, toks, lw, v, bare).or_else(|| inverted(body, toks, lw, v)).or_else(|| relay(body, toks, lw, v))
@@ -285,10 +357,18 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             // Inside another statement's content, only a clause after a
             // comma, semicolon or dash is a statement of its own.
             if let Some(prev) = cues.last() {
-                if prev.content_from.is_some_and(|f| f <= c.attr_start) && c.attr_start > 0 && c.content_from.is_some() {
-                    let b = if toks[c.attr_start].word && lexicon::conjunction(&lw[c.attr_start]) { c.attr_start } else { c.attr_start - 1 };
+                if prev.content_from.is_some_and(|f| f <= c.attr_start) && c.attr_start > 0 && c.content_from.is_some()
+                {
+                    let b = if toks[c.attr_start].word && lexicon::conjunction(&lw[c.attr_start]) {
+                        c.attr_start
+                    } else {
+                        c.attr_start - 1
+                    };
                     let ok = !toks[b].word && matches!(lw[b].as_str(), "," | ";" | "—" | "–")
-                        || (toks[b].word && matches!(lw[b].as_str(), "and" | "but" | "while" | "though" | "although" | "whereas") && b > 0 && !toks[b - 1].word);
+                        || (toks[b].word
+                            && matches!(lw[b].as_str(), "and" | "but" | "while" | "though" | "although" | "whereas")
+                            && b > 0
+                            && !toks[b - 1].word);
                     if !ok {
                         v += 1;
                         continue;
@@ -321,11 +401,35 @@ fn according(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
         } else {
             return None;
         }
-        return Some(Cue { speaker: sp, cue, attr_start: v, attr_end: end, content_from: Some(k), parenthetical: false, conf: 0.85, relay: false, needs_quote: false });
+        return Some(Cue {
+            speaker: sp,
+            cue,
+            attr_start: v,
+            attr_end: end,
+            content_from: Some(k),
+            parenthetical: false,
+            conf: 0.85,
+            relay: false,
+            needs_quote: false,
+        });
     }
     if v > 0 && (toks[v - 1].is_punct(body, ',') || toks[v - 1].is_punct(body, '—')) {
-        let parenthetical = end + 1 < toks.len() && toks[end].is_punct(body, ',') && toks[end + 1].word && !matches!(lw[end + 1].as_str(), "speaking" | "who" | "which" | "citing" | "adding" | "saying") && !lexicon::participle_cue(&lw[end + 1]);
-        return Some(Cue { speaker: sp, cue, attr_start: v, attr_end: end, content_from: None, parenthetical, conf: 0.85, relay: false, needs_quote: false });
+        let parenthetical = end + 1 < toks.len()
+            && toks[end].is_punct(body, ',')
+            && toks[end + 1].word
+            && !matches!(lw[end + 1].as_str(), "speaking" | "who" | "which" | "citing" | "adding" | "saying")
+            && !lexicon::participle_cue(&lw[end + 1]);
+        return Some(Cue {
+            speaker: sp,
+            cue,
+            attr_start: v,
+            attr_end: end,
+            content_from: None,
+            parenthetical,
+            conf: 0.85,
+            relay: false,
+            needs_quote: false,
+        });
     }
     None
 }
@@ -337,7 +441,17 @@ fn stated_by(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
     if v > 3 {
         return None;
     }
-    Some(Cue { speaker: sp, cue: format!("{} by", toks[v].text(body)), attr_start: 0, attr_end: end, content_from: Some(usize::MAX), parenthetical: false, conf: 0.85, relay: false, needs_quote: false })
+    Some(Cue {
+        speaker: sp,
+        cue: format!("{} by", toks[v].text(body)),
+        attr_start: 0,
+        attr_end: end,
+        content_from: Some(usize::MAX),
+        parenthetical: false,
+        conf: 0.85,
+        relay: false,
+        needs_quote: false,
+    })
 }
 
 /// "…, Reuters is reporting, citing an unnamed source."
@@ -348,7 +462,17 @@ fn citing(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
     }
     // The content ends at the comma before the outlet's clause.
     let outlet_comma = (v.saturating_sub(12).max(1)..v - 1).rev().find(|&i| toks[i].is_punct(body, ','))?;
-    Some(Cue { speaker: sp, cue: "citing".into(), attr_start: outlet_comma + 1, attr_end: end, content_from: None, parenthetical: false, conf: 0.8, relay: false, needs_quote: false })
+    Some(Cue {
+        speaker: sp,
+        cue: "citing".into(),
+        attr_start: outlet_comma + 1,
+        attr_end: end,
+        content_from: None,
+        parenthetical: false,
+        conf: 0.8,
+        relay: false,
+        needs_quote: false,
+    })
 }
 
 /// "urged X to …", "called on X to …", "called for …", "accused X of …".
@@ -364,14 +488,30 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
         }
         // "stressed the importance of …", "expressed serious concern about …",
         // "warned against …", "demanded …", "insists on …".
-        "noted" | "notes" | "stressed" | "stresses" | "emphasised" | "emphasized" | "highlighted" | "underlined" | "underscored" | "pointed"
-            if lw.get(v + 1).is_some_and(|n| n == "the") && lw.get(v + 2).is_some_and(|n| matches!(n.as_str(), "importance" | "need" | "necessity")) =>
+        "noted" | "notes" | "stressed" | "stresses" | "emphasised" | "emphasized" | "highlighted" | "underlined"
+        | "underscored" | "pointed"
+            if lw.get(v + 1).is_some_and(|n| n == "the")
+                && lw.get(v + 2).is_some_and(|n| matches!(n.as_str(), "importance" | "need" | "necessity")) =>
         {
             (v + 1, v + 1)
         }
         "expressed" | "expresses"
-            if (v + 1..toks.len().min(v + 4)).any(|i| matches!(lw[i].as_str(), "concern" | "concerns" | "hope" | "confidence" | "readiness" | "regret" | "interest" | "support" | "willingness" | "openness"))
-                && (v + 2..toks.len().min(v + 6)).any(|i| matches!(lw[i].as_str(), "about" | "over" | "that" | "for" | "to" | "with" | "regarding")) =>
+            if (v + 1..toks.len().min(v + 4)).any(|i| {
+                matches!(
+                    lw[i].as_str(),
+                    "concern"
+                        | "concerns"
+                        | "hope"
+                        | "confidence"
+                        | "readiness"
+                        | "regret"
+                        | "interest"
+                        | "support"
+                        | "willingness"
+                        | "openness"
+                )
+            }) && (v + 2..toks.len().min(v + 6))
+                .any(|i| matches!(lw[i].as_str(), "about" | "over" | "that" | "for" | "to" | "with" | "regarding")) =>
         {
             (v + 1, v + 1)
         }
@@ -400,8 +540,19 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
     };
     let attr_start = if elided { v.saturating_sub(1) } else { sp_start(toks, &sp).min(v) };
     let cue = body.get(toks[v].start..toks[cue_end - 1].end).unwrap_or(w).to_owned();
-    let needs_quote = matches!(w, "called" | "calls" | "described" | "describes" | "branded" | "labelled" | "labeled") && cue_end == v + 1;
-    Some(Cue { speaker: sp, cue, attr_start, attr_end: cue_end, content_from: Some(from), parenthetical: false, conf: 0.8, relay: false, needs_quote })
+    let needs_quote = matches!(w, "called" | "calls" | "described" | "describes" | "branded" | "labelled" | "labeled")
+        && cue_end == v + 1;
+    Some(Cue {
+        speaker: sp,
+        cue,
+        attr_start,
+        attr_end: cue_end,
+        content_from: Some(from),
+        parenthetical: false,
+        conf: 0.8,
+        relay: false,
+        needs_quote,
+    })
 }
 
 /// "X was quoted (by Y) as saying (that) …".
@@ -418,7 +569,17 @@ fn quoted_as_saying(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option
     if lw.get(from).is_some_and(|w| w == "that") {
         from += 1;
     }
-    Some(Cue { attr_start: sp_start(toks, &sp), speaker: sp, cue: "quoted as saying".into(), attr_end: k + 1, content_from: Some(from), parenthetical: false, conf: 0.85, relay: false, needs_quote: false })
+    Some(Cue {
+        attr_start: sp_start(toks, &sp),
+        speaker: sp,
+        cue: "quoted as saying".into(),
+        attr_end: k + 1,
+        content_from: Some(from),
+        parenthetical: false,
+        conf: 0.85,
+        relay: false,
+        needs_quote: false,
+    })
 }
 
 fn sp_start(toks: &[Tok], sp: &RawSpeaker) -> usize {
@@ -426,14 +587,62 @@ fn sp_start(toks: &[Tok], sp: &RawSpeaker) -> usize {
 }
 
 const AUDIENCE: &[&str] = &[
-    "reporters", "journalists", "reuters", "afp", "ap", "tass", "interfax", "cnn", "bbc", "axios",
-    "politico", "bloomberg", "me", "us", "him", "her", "them", "lawmakers", "parliament", "the",
-    "a", "an", "state", "his", "her", "their", "ria", "abc", "nbc", "cbs", "fox",
+    "reporters",
+    "journalists",
+    "reuters",
+    "afp",
+    "ap",
+    "tass",
+    "interfax",
+    "cnn",
+    "bbc",
+    "axios",
+    "politico",
+    "bloomberg",
+    "me",
+    "us",
+    "him",
+    "her",
+    "them",
+    "lawmakers",
+    "parliament",
+    "the",
+    "a",
+    "an",
+    "state",
+    "his",
+    "her",
+    "their",
+    "ria",
+    "abc",
+    "nbc",
+    "cbs",
+    "fox",
 ];
 
 const PREPOSITION_START: &[&str] = &[
-    "on", "in", "at", "after", "during", "before", "following", "via", "with", "without", "from",
-    "to", "while", "when", "ahead", "speaking", "as", "through", "upon", "amid", "over", "online",
+    "on",
+    "in",
+    "at",
+    "after",
+    "during",
+    "before",
+    "following",
+    "via",
+    "with",
+    "without",
+    "from",
+    "to",
+    "while",
+    "when",
+    "ahead",
+    "speaking",
+    "as",
+    "through",
+    "upon",
+    "amid",
+    "over",
+    "online",
 ];
 
 /// "X said …", "…, X told Reuters.", "A, he said, B".
@@ -450,20 +659,39 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     let mut sp = sp;
     // "Tymofei, a military medic with the battalion told …": the name
     // before an indefinite apposition is the speaker.
-    if matches!(sp.class, speakers::Class::Anonymous) && attr_start >= 2 && toks[attr_start - 1].is_punct(body, ',') && matches!(lw[attr_start].as_str(), "a" | "an") {
+    if matches!(sp.class, speakers::Class::Anonymous)
+        && attr_start >= 2
+        && toks[attr_start - 1].is_punct(body, ',')
+        && matches!(lw[attr_start].as_str(), "a" | "an")
+    {
         let mut b = attr_start - 1;
         while b > 0 && toks[b - 1].is_cap(body) && attr_start - 1 - b < 4 {
             b -= 1;
         }
         if b < attr_start - 1 {
-            if let Some(named) = speakers::parse(body, &toks[b..attr_start - 1]).filter(|n| matches!(n.class, speakers::Class::Named(_))) {
+            if let Some(named) =
+                speakers::parse(body, &toks[b..attr_start - 1]).filter(|n| matches!(n.class, speakers::Class::Named(_)))
+            {
                 sp = named;
                 attr_start = b;
             }
         }
     }
     let told = matches!(lw[v].as_str(), "told" | "tells");
-    let object_verb = told || matches!(lw[v].as_str(), "warned" | "warns" | "assured" | "assures" | "informed" | "informs" | "reminded" | "reminds" | "promised" | "promises");
+    let object_verb = told
+        || matches!(
+            lw[v].as_str(),
+            "warned"
+                | "warns"
+                | "assured"
+                | "assures"
+                | "informed"
+                | "informs"
+                | "reminded"
+                | "reminds"
+                | "promised"
+                | "promises"
+        );
     let mut k = v + 1;
     let mut that = false;
     if object_verb {
@@ -472,10 +700,36 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
         if let Some(t) = that_at {
             k = t + 1;
             that = true;
-        } else if told && (k < toks.len() && toks[k].word && AUDIENCE.contains(&lw[k].as_str()) || toks.get(k).is_some_and(|t| t.is_cap(body))) {
+        } else if told
+            && (k < toks.len() && toks[k].word && AUDIENCE.contains(&lw[k].as_str())
+                || toks.get(k).is_some_and(|t| t.is_cap(body)))
+        {
             // "told Reuters", "told the state-owned Rossiya-24 channel".
             let mut e = k;
-            while e < toks.len() && toks[e].word && e - k < 7 && (toks[e].is_cap(body) || AUDIENCE.contains(&lw[e].as_str()) || lexicon::outlet(&lw[e]) || matches!(lw[e].as_str(), "state-owned" | "state-run" | "russian" | "ukrainian" | "news" | "agency" | "newspaper" | "television" | "channel" | "broadcaster" | "outlet" | "radio" | "tv" | "media")) {
+            while e < toks.len()
+                && toks[e].word
+                && e - k < 7
+                && (toks[e].is_cap(body)
+                    || AUDIENCE.contains(&lw[e].as_str())
+                    || lexicon::outlet(&lw[e])
+                    || matches!(
+                        lw[e].as_str(),
+                        "state-owned"
+                            | "state-run"
+                            | "russian"
+                            | "ukrainian"
+                            | "news"
+                            | "agency"
+                            | "newspaper"
+                            | "television"
+                            | "channel"
+                            | "broadcaster"
+                            | "outlet"
+                            | "radio"
+                            | "tv"
+                            | "media"
+                    ))
+            {
                 e += 1;
             }
             k = e;
@@ -494,7 +748,9 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     // a little further; else it runs to the end and the cue is trailing.
     let mut adverbial_tail = false;
     if !that && k < toks.len() && toks[k].word && PREPOSITION_START.contains(&lw[k].as_str()) {
-        let stop = (k..toks.len().min(k + 40)).find(|&i| !toks[i].word && matches!(lw[i].as_str(), "." | ";" | "“" | "\"" | "”" | ":" | "!" | "?")).unwrap_or(toks.len().min(k + 40));
+        let stop = (k..toks.len().min(k + 40))
+            .find(|&i| !toks[i].word && matches!(lw[i].as_str(), "." | ";" | "“" | "\"" | "”" | ":" | "!" | "?"))
+            .unwrap_or(toks.len().min(k + 40));
         if let Some(t) = (k..stop.min(k + 16)).find(|&i| lw[i] == "that" && toks[i - 1].word) {
             k = t + 1;
             that = true;
@@ -508,17 +764,44 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     let cue_end = if that { k.saturating_sub(2) } else { k.saturating_sub(1) };
     let cue = body.get(toks[v].start..toks[cue_end.max(v).min(toks.len() - 1)].end).unwrap_or("said").to_owned();
     let cue = if cue.len() > 60 || adverbial_tail { toks[v].text(body).to_owned() } else { cue };
-    let mut at_end = k >= toks.len() || (!that && (adverbial_tail || (!toks[k].word && matches!(lw[k].as_str(), "." | "," | ";" | "!" | "?" | "—" | "–" | ")"))));
+    let mut at_end = k >= toks.len()
+        || (!that
+            && (adverbial_tail
+                || (!toks[k].word && matches!(lw[k].as_str(), "." | "," | ";" | "!" | "?" | "—" | "–" | ")"))));
     // A "that"-verb takes a bare clause when a subject pronoun or a finite
     // clause follows: "claimed it was …", "declared the talks were …".
     let finite_clause = !that && k < toks.len() && toks[k].word && {
         let w = lw[k].as_str();
         matches!(w, "it" | "he" | "she" | "they" | "we" | "there" | "i")
-            || (matches!(w, "the" | "a" | "an" | "its" | "his" | "her" | "their" | "russia" | "ukraine" | "moscow" | "kyiv")
-                && toks[k + 1..].iter().take(7).take_while(|t| t.word).any(|t| matches!(lower(body, t).as_str(), "was" | "were" | "is" | "are" | "had" | "has" | "have" | "would" | "will" | "could" | "can" | "should" | "must")))
+            || (matches!(
+                w,
+                "the" | "a" | "an" | "its" | "his" | "her" | "their" | "russia" | "ukraine" | "moscow" | "kyiv"
+            ) && toks[k + 1..].iter().take(7).take_while(|t| t.word).any(|t| {
+                matches!(
+                    lower(body, t).as_str(),
+                    "was"
+                        | "were"
+                        | "is"
+                        | "are"
+                        | "had"
+                        | "has"
+                        | "have"
+                        | "would"
+                        | "will"
+                        | "could"
+                        | "can"
+                        | "should"
+                        | "must"
+                )
+            }))
     };
     // A short remainder ("messaging app.") is more adverbial, not a clause.
-    if !at_end && !that && !finite_clause && toks[k..].iter().take(5).take_while(|t| t.word).count() < 4 && toks[k..].iter().find(|t| !t.word).is_none_or(|t| !t.is_punct(body, '“') && !t.is_punct(body, '"')) {
+    if !at_end
+        && !that
+        && !finite_clause
+        && toks[k..].iter().take(5).take_while(|t| t.word).count() < 4
+        && toks[k..].iter().find(|t| !t.word).is_none_or(|t| !t.is_punct(body, '“') && !t.is_punct(body, '"'))
+    {
         let rest_words = toks[k..].iter().take(5).take_while(|t| t.word).count();
         let after = toks.get(k + rest_words);
         if after.is_none_or(|t| t.is_punct(body, '.') || t.is_punct(body, ',')) {
@@ -530,7 +813,17 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
         if at_end {
             return None;
         }
-        return Some(Cue { speaker: sp, cue, attr_start, attr_end: k, content_from: Some(k), parenthetical: false, conf, relay: false, needs_quote: false });
+        return Some(Cue {
+            speaker: sp,
+            cue,
+            attr_start,
+            attr_end: k,
+            content_from: Some(k),
+            parenthetical: false,
+            conf,
+            relay: false,
+            needs_quote: false,
+        });
     }
     if !at_end {
         return None;
@@ -541,18 +834,43 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
         return None;
     }
     let before = &toks[attr_start - 1];
-    if !(before.is_punct(body, ',') || before.is_punct(body, '—') || before.is_punct(body, '–') || before.is_punct(body, '”') || before.is_punct(body, '"')) {
+    if !(before.is_punct(body, ',')
+        || before.is_punct(body, '—')
+        || before.is_punct(body, '–')
+        || before.is_punct(body, '”')
+        || before.is_punct(body, '"'))
+    {
         return None;
     }
-    let rest_from = if adverbial_tail { (k..toks.len().min(k + 40)).find(|&i| toks[i].is_punct(body, ',')).unwrap_or(toks.len()) } else { k };
-    let parenthetical = !adverbial_tail && rest_from < toks.len() && toks[rest_from].is_punct(body, ',') && toks[rest_from + 1..].iter().take(4).filter(|t| t.word).count() >= 2 && !toks.get(rest_from + 1).is_some_and(|t| lexicon::participle_cue(&lw[rest_from + 1]) || matches!(lw[rest_from + 1].as_str(), "according" | "citing" | "which" | "who" | "urging" | "calling" | "accusing") || !t.word);
+    let rest_from = if adverbial_tail {
+        (k..toks.len().min(k + 40)).find(|&i| toks[i].is_punct(body, ',')).unwrap_or(toks.len())
+    } else {
+        k
+    };
+    let parenthetical = !adverbial_tail
+        && rest_from < toks.len()
+        && toks[rest_from].is_punct(body, ',')
+        && toks[rest_from + 1..].iter().take(4).filter(|t| t.word).count() >= 2
+        && !toks.get(rest_from + 1).is_some_and(|t| {
+            lexicon::participle_cue(&lw[rest_from + 1])
+                || matches!(
+                    lw[rest_from + 1].as_str(),
+                    "according" | "citing" | "which" | "who" | "urging" | "calling" | "accusing"
+                )
+                || !t.word
+        });
     // "ArcelorMittal lost 10% of its output, it said": "it" is the
     // subject of the sentence it closes, an organisation.
-    let mut sp = sp;
     if matches!(sp.class, speakers::Class::Pronoun(lexicon::Pronoun::It)) {
         if let Some(subject) = sentence_subject(body, &toks[..attr_start - 1]) {
             let subject_end = toks.iter().position(|t| t.start >= subject.written.end).unwrap_or(0);
-            let verb_next = toks.get(subject_end).is_some_and(|t| t.word && !t.is_cap(body) && (lw[subject_end].ends_with("ed") || lexicon::aux_or_adverb(&lw[subject_end]) || lexicon::negation(&lw[subject_end])));
+            let verb_next = toks.get(subject_end).is_some_and(|t| {
+                t.word
+                    && !t.is_cap(body)
+                    && (lw[subject_end].ends_with("ed")
+                        || lexicon::aux_or_adverb(&lw[subject_end])
+                        || lexicon::negation(&lw[subject_end]))
+            });
             match subject.class {
                 speakers::Class::Named(_) | speakers::Class::Institution if verb_next => {
                     sp = RawSpeaker { class: speakers::Class::Institution, role: None, written: subject.written };
@@ -561,12 +879,27 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
             }
         }
     }
-    Some(Cue { speaker: sp, cue, attr_start, attr_end: rest_from, content_from: None, parenthetical, conf, relay: false, needs_quote: false })
+    Some(Cue {
+        speaker: sp,
+        cue,
+        attr_start,
+        attr_end: rest_from,
+        content_from: None,
+        parenthetical,
+        conf,
+        relay: false,
+        needs_quote: false,
+    })
 }
 
 /// "…, said President Ada Quill." — verb before its subject, at the end.
 fn inverted(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
-    let after_comma = v > 0 && (toks[v - 1].is_punct(body, ',') || toks[v - 1].is_punct(body, '—') || (v > 1 && (toks[v - 1].is_punct(body, '”') || toks[v - 1].is_punct(body, '"')) && toks[v - 2].is_punct(body, ',')));
+    let after_comma = v > 0
+        && (toks[v - 1].is_punct(body, ',')
+            || toks[v - 1].is_punct(body, '—')
+            || (v > 1
+                && (toks[v - 1].is_punct(body, '”') || toks[v - 1].is_punct(body, '"'))
+                && toks[v - 2].is_punct(body, ',')));
     if !after_comma || !matches!(lw[v].as_str(), "said" | "says" | "added" | "wrote" | "writes" | "told") {
         return None;
     }
@@ -578,7 +911,17 @@ fn inverted(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
     if e < toks.len() && !(toks[e].is_punct(body, ',') || toks[e].is_punct(body, '.') || toks[e].is_punct(body, ';')) {
         return None;
     }
-    Some(Cue { speaker: sp, cue: toks[v].text(body).to_owned(), attr_start: v, attr_end: e, content_from: None, parenthetical: false, conf: 0.85, relay: false, needs_quote: false })
+    Some(Cue {
+        speaker: sp,
+        cue: toks[v].text(body).to_owned(),
+        attr_start: v,
+        attr_end: e,
+        content_from: None,
+        parenthetical: false,
+        conf: 0.85,
+        relay: false,
+        needs_quote: false,
+    })
 }
 
 /// "…, Russia's state RIA news agency reported." — an outlet relaying the
@@ -598,7 +941,17 @@ fn relay(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
         return None;
     }
     let dummy = RawSpeaker { written: toks[b].start..toks[v - 1].end, class: speakers::Class::Anonymous, role: None };
-    Some(Cue { speaker: dummy, cue: String::new(), attr_start: b, attr_end: v + 1, content_from: None, parenthetical: false, conf: 0.0, relay: true, needs_quote: false })
+    Some(Cue {
+        speaker: dummy,
+        cue: String::new(),
+        attr_start: b,
+        attr_end: v + 1,
+        content_from: None,
+        parenthetical: false,
+        conf: 0.0,
+        relay: true,
+        needs_quote: false,
+    })
 }
 
 fn speakers_stem(w: &str) -> &str {
@@ -608,6 +961,7 @@ fn speakers_stem(w: &str) -> &str {
 /// "Board of Peace", "Special Military Operation": a name in quote marks,
 /// not quoted words.
 fn title_case(t: &str) -> bool {
-    let words: Vec<&str> = t.split_whitespace().filter(|w| !matches!(*w, "of" | "the" | "and" | "for" | "on" | "in" | "a")).collect();
+    let words: Vec<&str> =
+        t.split_whitespace().filter(|w| !matches!(*w, "of" | "the" | "and" | "for" | "on" | "in" | "a")).collect();
     !words.is_empty() && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
 }

@@ -43,7 +43,25 @@ fn document(body: &str, toks: &[Tok], lw: &[String]) -> Option<Class> {
     }
     // Words before the head: determiners, adjectives, a publisher's name.
     let before = &toks[..h];
-    if before.iter().zip(lw).any(|(t, w)| !(t.is_cap(body) || lexicon::determiner(w) || matches!(w.as_str(), "recent" | "new" | "latest" | "annual" | "joint" | "latest" | "extensive" | "authoritative" | "detailed" | "intelligence" | "internal" | "confidential" | "classified"))) {
+    if before.iter().zip(lw).any(|(t, w)| {
+        !(t.is_cap(body)
+            || lexicon::determiner(w)
+            || matches!(
+                w.as_str(),
+                "recent"
+                    | "new"
+                    | "latest"
+                    | "annual"
+                    | "joint"
+                    | "extensive"
+                    | "authoritative"
+                    | "detailed"
+                    | "intelligence"
+                    | "internal"
+                    | "confidential"
+                    | "classified"
+            ))
+    }) {
         return None;
     }
     let caps: Vec<&Tok> = before.iter().filter(|t| t.is_cap(body) && !lexicon::determiner(&lower(body, t))).collect();
@@ -90,8 +108,23 @@ fn prefix_word(w: &str) -> bool {
 }
 
 const PREPOSITIONS: &[&str] = &[
-    "in", "at", "from", "with", "close", "familiar", "within", "inside", "on", "involved",
-    "briefed", "speaking", "who", "for", "to", "near", "representing",
+    "in",
+    "at",
+    "from",
+    "with",
+    "close",
+    "familiar",
+    "within",
+    "inside",
+    "on",
+    "involved",
+    "briefed",
+    "speaking",
+    "who",
+    "for",
+    "to",
+    "near",
+    "representing",
 ];
 
 /// Words capitalised only because they open a sentence or a title.
@@ -100,22 +133,138 @@ fn sentence_word(w: &str) -> bool {
         || lexicon::conjunction(w)
         || matches!(
             w,
-            "in" | "on" | "at" | "according" | "this" | "that" | "for" | "with" | "by" | "from"
-                | "during" | "of" | "to" | "it" | "he" | "she" | "they" | "we" | "i" | "speaking"
-                | "asked" | "if" | "why" | "how" | "what" | "where" | "who" | "once" | "mr"
-                | "mrs" | "ms" | "dr" | "did" | "does" | "will" | "would" | "can" | "could"
-                | "should" | "is" | "are" | "was" | "were" | "has" | "have" | "had" | "not"
-                | "no" | "yes" | "there" | "here" | "then" | "despite" | "under" | "over"
-                | "unlike" | "like" | "amid" | "last" | "next" | "earlier" | "later" | "today"
-                | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday"
-                | "sunday" | "january" | "february" | "march" | "april" | "may" | "june" | "my" | "our"
-                | "your" | "his" | "her" | "its" | "their" | "photograph" | "photo" | "source"
-                | "note" | "update" | "read" | "watch" | "editor" | "image" | "video" | "credit"
-                | "caption" | "follow" | "subscribe" | "advertisement" | "around" | "about" | "nearly"
-                | "some" | "more" | "most" | "many" | "all" | "both" | "each" | "every" | "such"
-                | "you" | "i'm" | "i've" | "i'll" | "we're" | "let" | "let's" | "please" | "see"
-                | "also" | "even" | "only" | "just" | "while" | "although" | "though" | "because"
-                | "july" | "august" | "september" | "october" | "november" | "december"
+            "in" | "on"
+                | "at"
+                | "according"
+                | "this"
+                | "that"
+                | "for"
+                | "with"
+                | "by"
+                | "from"
+                | "during"
+                | "of"
+                | "to"
+                | "it"
+                | "he"
+                | "she"
+                | "they"
+                | "we"
+                | "i"
+                | "speaking"
+                | "asked"
+                | "if"
+                | "why"
+                | "how"
+                | "what"
+                | "where"
+                | "who"
+                | "once"
+                | "mr"
+                | "mrs"
+                | "ms"
+                | "dr"
+                | "did"
+                | "does"
+                | "will"
+                | "would"
+                | "can"
+                | "could"
+                | "should"
+                | "is"
+                | "are"
+                | "was"
+                | "were"
+                | "has"
+                | "have"
+                | "had"
+                | "not"
+                | "no"
+                | "yes"
+                | "there"
+                | "here"
+                | "then"
+                | "despite"
+                | "under"
+                | "over"
+                | "unlike"
+                | "like"
+                | "amid"
+                | "last"
+                | "next"
+                | "earlier"
+                | "later"
+                | "today"
+                | "monday"
+                | "tuesday"
+                | "wednesday"
+                | "thursday"
+                | "friday"
+                | "saturday"
+                | "sunday"
+                | "january"
+                | "february"
+                | "march"
+                | "april"
+                | "may"
+                | "june"
+                | "my"
+                | "our"
+                | "your"
+                | "his"
+                | "her"
+                | "its"
+                | "their"
+                | "photograph"
+                | "photo"
+                | "source"
+                | "note"
+                | "update"
+                | "read"
+                | "watch"
+                | "editor"
+                | "image"
+                | "video"
+                | "credit"
+                | "caption"
+                | "follow"
+                | "subscribe"
+                | "advertisement"
+                | "around"
+                | "about"
+                | "nearly"
+                | "some"
+                | "more"
+                | "most"
+                | "many"
+                | "all"
+                | "both"
+                | "each"
+                | "every"
+                | "such"
+                | "you"
+                | "i'm"
+                | "i've"
+                | "i'll"
+                | "we're"
+                | "let"
+                | "let's"
+                | "please"
+                | "see"
+                | "also"
+                | "even"
+                | "only"
+                | "just"
+                | "while"
+                | "although"
+                | "though"
+                | "because"
+                | "july"
+                | "august"
+                | "september"
+                | "october"
+                | "november"
+                | "december"
         )
 }
 
@@ -136,14 +285,18 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         }
         // An acronym: "the BND", "ISW".
         let t = toks[0].text(body);
-        let upper = t.chars().filter(|c| c.is_alphabetic()).count() >= 2 && t.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
+        let upper = t.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && t.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
         if upper && !lexicon::nationality(&lw[0]) && !lexicon::outlet(&lw[0]) {
             return Some(RawSpeaker { written, class: Class::Institution, role: None });
         }
     }
     if toks.len() == 2 && lw[0] == "the" {
         let t = toks[1].text(body);
-        if t.chars().filter(|c| c.is_alphabetic()).count() >= 2 && t.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) && !lexicon::outlet(&lw[1]) {
+        if t.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && t.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
+            && !lexicon::outlet(&lw[1])
+        {
             return Some(RawSpeaker { written, class: Class::Institution, role: None });
         }
     }
@@ -155,10 +308,17 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     // Head: the word before the first post-modifier ("a source in the …").
     let mut head_i = lw.len() - 1;
     for (i, w) in lw.iter().enumerate().skip(1) {
+        if w == "of" && lexicon::determiner(&lw[i - 1]) {
+            // "several of the European leaders": keep looking.
+            continue;
+        }
         // "Head of State", "Minister of Defence": "of" ends a role head.
         let role_of = i + 2 == lw.len() && lexicon::role_head(stem(&lw[i - 1]));
-        let next_is_place = i + 1 < lw.len() && (lexicon::place(stem(&lw[i + 1])) || lw[i + 1] == "the" || !toks[i + 1].is_cap(body) || role_of);
-        let of_ends_head = w == "of" && next_is_place && !(i + 2 < lw.len() && toks[i + 2].is_cap(body) && lexicon::place(stem(&lw[i + 1])));
+        let next_is_place = i + 1 < lw.len()
+            && (lexicon::place(stem(&lw[i + 1])) || lw[i + 1] == "the" || !toks[i + 1].is_cap(body) || role_of);
+        let of_ends_head = w == "of"
+            && next_is_place
+            && !(i + 2 < lw.len() && toks[i + 2].is_cap(body) && lexicon::place(stem(&lw[i + 1])));
         if PREPOSITIONS.contains(&w.as_str()) || of_ends_head {
             head_i = i - 1;
             break;
@@ -215,9 +375,8 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
                     || sentence_word(single)
                     || lexicon::anonymous_head(single))
         };
-    let prefix_ok = |end: usize| {
-        (0..end).all(|i| toks[i].is_cap(body) || prefix_word(&lw[i]) || lexicon::role_head(stem(&lw[i])))
-    };
+    let prefix_ok =
+        |end: usize| (0..end).all(|i| toks[i].is_cap(body) || prefix_word(&lw[i]) || lexicon::role_head(stem(&lw[i])));
     if name_ok && prefix_ok(name_start) {
         let last_name = &lw[toks.len() - 1];
         if lexicon::institution_head(last_name) || lexicon::outlet(last_name) {
@@ -246,8 +405,19 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     }
     // "the leaders", "both presidents", "the two sides": a joint statement
     // is credited to no one.
-    if matches!(head.as_str(), "leaders" | "presidents" | "sides" | "parties" | "ministers" | "countries" | "nations" | "heads" | "governments" | "delegations")
-        && matches!(first, "the" | "both" | "two" | "all")
+    if matches!(
+        head.as_str(),
+        "leaders"
+            | "presidents"
+            | "sides"
+            | "parties"
+            | "ministers"
+            | "countries"
+            | "nations"
+            | "heads"
+            | "governments"
+            | "delegations"
+    ) && matches!(first, "the" | "both" | "two" | "all")
     {
         return None;
     }
@@ -260,13 +430,16 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         if matches!(first, "a" | "an" | "one" | "another" | "some" | "several") {
             return Some(RawSpeaker { written, class: Class::Anonymous, role: None });
         }
-        if (head_i == toks.len() - 1 || first == "the") && (first == "the" || toks[0].is_cap(body) && head_i > 0) {
+        if first == "the" || (head_i == toks.len() - 1 && toks[0].is_cap(body) && head_i > 0) {
             let quals: Vec<String> = lw
                 .iter()
                 .enumerate()
                 .filter(|&(i, _)| i != head_i)
                 .map(|(_, w)| stem(w).to_owned())
-                .filter(|w| !lexicon::determiner(w) && !matches!(w.as_str(), "of" | "to" | "for" | "in" | "at" | "from" | "with"))
+                .filter(|w| {
+                    !lexicon::determiner(w)
+                        && !matches!(w.as_str(), "of" | "to" | "for" | "in" | "at" | "from" | "with")
+                })
                 .collect();
             let role = body.get(written.clone()).map(strip_article);
             return Some(RawSpeaker { written, class: Class::Role(head, quals), role });
@@ -305,7 +478,11 @@ pub fn parse_with_apposition(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
             match (&first.class, parse(body, second_toks)) {
                 (Class::Named(_), _) => {
                     let role = body.get(second_toks.first()?.start..second_toks.last()?.end).map(strip_article);
-                    Some(RawSpeaker { written: first.written.start..toks[*b - 1].end, role: role.or(first.role.clone()), ..first })
+                    Some(RawSpeaker {
+                        written: first.written.start..toks[*b - 1].end,
+                        role: role.or(first.role.clone()),
+                        ..first
+                    })
                 }
                 (Class::Role(..) | Class::Institution, Some(RawSpeaker { class: Class::Named(n), .. })) => {
                     let role = body.get(first.written.clone()).map(strip_article);
@@ -346,7 +523,10 @@ impl Registry {
                 continue;
             }
             let start = i;
-            while i < toks.len() && (toks[i].is_cap(body) || (name_particle(&lower(body, &toks[i])) && i + 1 < toks.len() && toks[i + 1].is_cap(body))) {
+            while i < toks.len()
+                && (toks[i].is_cap(body)
+                    || (name_particle(&lower(body, &toks[i])) && i + 1 < toks.len() && toks[i + 1].is_cap(body)))
+            {
                 let w = lower(body, &toks[i]);
                 i += 1;
                 if w != stem(&w) {
@@ -354,10 +534,18 @@ impl Registry {
                 }
             }
             let run = &toks[start..i];
-            let mut s = (0..run.len().saturating_sub(1)).rev().find(|&i| lexicon::title(&lower(body, &run[i]))).map_or(0, |t| t + 1);
+            let mut s = (0..run.len().saturating_sub(1))
+                .rev()
+                .find(|&i| lexicon::title(&lower(body, &run[i])))
+                .map_or(0, |t| t + 1);
             while s < run.len() {
                 let w = lower(body, &run[s]);
-                if lexicon::title(&w) || lexicon::nationality(&w) || lexicon::place(stem(&w)) || sentence_word(&w) || lexicon::title(stem(&w)) {
+                if lexicon::title(&w)
+                    || lexicon::nationality(&w)
+                    || lexicon::place(stem(&w))
+                    || sentence_word(&w)
+                    || lexicon::title(stem(&w))
+                {
                     s += 1;
                 } else {
                     break;
@@ -366,11 +554,14 @@ impl Registry {
             let name_toks = &run[s..];
             // "the mayor of Kremenchuk": a lone capitalised word after a
             // preposition is a place.
-            let after_prep = start > 0 && matches!(lower(body, &toks[start - 1]).as_str(), "of" | "in" | "from" | "at" | "near" | "outside");
-            let is_person = !name_toks.is_empty() && !(after_prep && name_toks.len() == 1) && name_toks.iter().all(|t| {
-                let w = lower(body, t);
-                !(lexicon::institution_head(stem(&w)) || lexicon::outlet(stem(&w)) || lexicon::place(stem(&w)))
-            });
+            let after_prep = start > 0
+                && matches!(lower(body, &toks[start - 1]).as_str(), "of" | "in" | "from" | "at" | "near" | "outside");
+            let is_person = !name_toks.is_empty()
+                && (!after_prep || name_toks.len() != 1)
+                && name_toks.iter().all(|t| {
+                    let w = lower(body, t);
+                    !(lexicon::institution_head(stem(&w)) || lexicon::outlet(stem(&w)) || lexicon::place(stem(&w)))
+                });
             if is_person {
                 let last = name_toks[name_toks.len() - 1];
                 let full_end = last.start + stem_len(last.text(body));
@@ -389,7 +580,14 @@ impl Registry {
                 while r > 0 && start + s - r < 10 {
                     let w = lower(body, &toks[r - 1]);
                     let crossing = matches!(w.as_str(), "of" | "to") && r >= 2 && toks[r - 2].is_cap(body);
-                    if toks[r - 1].word && (lexicon::title(&w) || lexicon::title(stem(&w)) || lexicon::nationality(&w) || toks[r - 1].is_cap(body) || crossing || w == "the") {
+                    if toks[r - 1].word
+                        && (lexicon::title(&w)
+                            || lexicon::title(stem(&w))
+                            || lexicon::nationality(&w)
+                            || toks[r - 1].is_cap(body)
+                            || crossing
+                            || w == "the")
+                    {
                         r -= 1;
                     } else {
                         break;
@@ -406,8 +604,19 @@ impl Registry {
                 }
                 // A subject: the name opens the sentence or a clause after a
                 // comma, and a lower-case word (its verb) follows.
-                let after_comma = start > 0 && (toks[start - 1].is_punct(body, ',') || (start > 1 && (toks[start - 1].is_punct(body, '”') || toks[start - 1].is_punct(body, '"')) && toks[start - 2].is_punct(body, ',')));
-                let verb_next = toks.get(i).is_some_and(|t| t.word && !t.is_cap(body) && !matches!(lower(body, t).as_str(), "of" | "and" | "or" | "in" | "on" | "at" | "to" | "for" | "from" | "with"));
+                let after_comma = start > 0
+                    && (toks[start - 1].is_punct(body, ',')
+                        || (start > 1
+                            && (toks[start - 1].is_punct(body, '”') || toks[start - 1].is_punct(body, '"'))
+                            && toks[start - 2].is_punct(body, ',')));
+                let verb_next = toks.get(i).is_some_and(|t| {
+                    t.word
+                        && !t.is_cap(body)
+                        && !matches!(
+                            lower(body, t).as_str(),
+                            "of" | "and" | "or" | "in" | "on" | "at" | "to" | "for" | "from" | "with"
+                        )
+                });
                 if (first_subject || (after_comma && verb_next)) && self.subjects.len() < 100_000 {
                     self.subjects.push((name_toks[0].start, full));
                 }
@@ -417,7 +626,9 @@ impl Registry {
                 let w = lower(body, &run[0]);
                 w != stem(&w) && lexicon::place(stem(&w))
             };
-            if !possessive_place && !(name_toks.is_empty() && run.iter().all(|t| lexicon::title(&lower(body, t)) || lexicon::nationality(&lower(body, t)))) {
+            let only_titles = name_toks.is_empty()
+                && run.iter().all(|t| lexicon::title(&lower(body, t)) || lexicon::nationality(&lower(body, t)));
+            if !possessive_place && !only_titles {
                 first_subject = false;
             }
         }
@@ -434,10 +645,18 @@ impl Registry {
                 let acr = toks[i + 1].text(body);
                 if acr.len() >= 2 && acr.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()) {
                     let mut b = i;
-                    while b > 0 && (toks[b - 1].is_cap(body) || matches!(lw[b - 1].as_str(), "for" | "and" | "of" | "on")) && i - b < 12 {
+                    while b > 0
+                        && (toks[b - 1].is_cap(body) || matches!(lw[b - 1].as_str(), "for" | "and" | "of" | "on"))
+                        && i - b < 12
+                    {
                         b -= 1;
                     }
-                    while b < i && (!toks[b].is_cap(body) || lw[b].ends_with("-based") || lexicon::nationality(&lw[b]) || lexicon::determiner(&lw[b])) {
+                    while b < i
+                        && (!toks[b].is_cap(body)
+                            || lw[b].ends_with("-based")
+                            || lexicon::nationality(&lw[b])
+                            || lexicon::determiner(&lw[b]))
+                    {
                         b += 1;
                     }
                     if b < i && self.acronyms.len() < 1024 {
@@ -457,7 +676,13 @@ impl Registry {
                     a += 1;
                 }
                 let mut e = a;
-                while e < toks.len() && (toks[e].is_cap(body) || (e > a && matches!(lw[e].as_str(), "for" | "and" | "of" | "on") && toks.get(e + 1).is_some_and(|t| t.is_cap(body)))) && e - a < 14 {
+                while e < toks.len()
+                    && (toks[e].is_cap(body)
+                        || (e > a
+                            && matches!(lw[e].as_str(), "for" | "and" | "of" | "on")
+                            && toks.get(e + 1).is_some_and(|t| t.is_cap(body))))
+                    && e - a < 14
+                {
                     e += 1;
                 }
                 if e > a && self.sources.len() < 4096 {
@@ -481,12 +706,29 @@ impl Registry {
             // study" is the Geneva Academy's).
             let last = n.split_whitespace().last().unwrap_or("").to_lowercase();
             let publisher_like = lexicon::institution_head(stem(&last))
-                || matches!(stem(&last), "academy" | "university" | "foundation" | "studies" | "affairs" | "policy" | "research" | "economics" | "trust" | "programme" | "program");
+                || matches!(
+                    stem(&last),
+                    "academy"
+                        | "university"
+                        | "foundation"
+                        | "studies"
+                        | "affairs"
+                        | "policy"
+                        | "research"
+                        | "economics"
+                        | "trust"
+                        | "programme"
+                        | "program"
+                );
             if publisher_like || self.sources.is_empty() {
                 return Some(n.to_owned());
             }
         }
-        self.sources.iter().rev().find(|(p, _)| *p < pos).map(|(_, n)| self.acronyms.get(n).cloned().unwrap_or_else(|| n.clone()))
+        self.sources
+            .iter()
+            .rev()
+            .find(|(p, _)| *p < pos)
+            .map(|(_, n)| self.acronyms.get(n).cloned().unwrap_or_else(|| n.clone()))
     }
 
     /// Adds a role given in apposition to a speaker.
@@ -531,12 +773,15 @@ impl Registry {
         };
         let quals = &quals[..];
         let fits = self.roles.iter().filter(|(_, role, _)| {
-            let words: Vec<&str> = role.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'').filter(|w| !w.is_empty()).collect();
+            let words: Vec<&str> =
+                role.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'').filter(|w| !w.is_empty()).collect();
             // The role's own head: the last word before "of"/"to"/"for".
             let cut = words.iter().position(|w| matches!(*w, "of" | "to" | "for")).unwrap_or(words.len());
             let words: Vec<&str> = words.iter().map(|w| stem(w)).collect();
             let role_head = words[..cut].last().map(|w| stem(w)).unwrap_or("");
-            (role_head == head || (head == "leader" && leader(role_head)) || (role_head == "minister" && words[..cut].contains(&"prime") && head == "premier"))
+            (role_head == head
+                || (head == "leader" && leader(role_head))
+                || (role_head == "minister" && words[..cut].contains(&"prime") && head == "premier"))
                 && quals.iter().all(|q| words.iter().any(|w| w == q || country(q) == Some(*w)))
         });
         let all: Vec<(usize, &str)> = fits.map(|(p, _, n)| (*p, n.as_str())).collect();
@@ -603,7 +848,20 @@ pub fn canonical_institution(names: &Aliases, written: &str) -> String {
             }
         }
     }
-    let adjective = [("Russia's ", "Russian"), ("Russia’s ", "Russian"), ("Ukraine's ", "Ukrainian"), ("Ukraine’s ", "Ukrainian"), ("Germany's ", "German"), ("Germany’s ", "German"), ("Britain's ", "British"), ("Britain’s ", "British"), ("France's ", "French"), ("France’s ", "French"), ("China's ", "Chinese"), ("China’s ", "Chinese")];
+    let adjective = [
+        ("Russia's ", "Russian"),
+        ("Russia’s ", "Russian"),
+        ("Ukraine's ", "Ukrainian"),
+        ("Ukraine’s ", "Ukrainian"),
+        ("Germany's ", "German"),
+        ("Germany’s ", "German"),
+        ("Britain's ", "British"),
+        ("Britain’s ", "British"),
+        ("France's ", "French"),
+        ("France’s ", "French"),
+        ("China's ", "Chinese"),
+        ("China’s ", "Chinese"),
+    ];
     for (poss, adj) in adjective {
         if let Some(rest) = bare.strip_prefix(poss) {
             let words: Vec<String> = rest
@@ -626,7 +884,9 @@ fn capitalise(w: &str) -> String {
 /// "A senior US official" → "a senior US official".
 pub fn lower_article(written: &str) -> String {
     let t = written.trim();
-    for (a, b) in [("The ", "the "), ("A ", "a "), ("An ", "an "), ("Several ", "several "), ("Some ", "some "), ("Two ", "two ")] {
+    for (a, b) in
+        [("The ", "the "), ("A ", "a "), ("An ", "an "), ("Several ", "several "), ("Some ", "some "), ("Two ", "two ")]
+    {
         if let Some(r) = t.strip_prefix(a) {
             return format!("{b}{r}");
         }
@@ -650,31 +910,33 @@ mod tests {
 
     #[test]
     fn phrases() {
-        let cases: Vec<(&str, Option<(Class, Option<String>)>)> = vec![
+        type Parsed = Option<(Class, Option<String>)>;
+        let cases: Vec<(&str, Parsed)> = vec![
             ("Foreign Minister Ivo Tarn", named("Ivo Tarn", Some("Foreign Minister"))),
             ("Vornish Foreign Minister Ivo Tarn", named("Ivo Tarn", Some("Vornish Foreign Minister"))),
             ("Tarn", named("Tarn", None)),
             ("Mayor Ada Quill", named("Ada Quill", Some("Mayor"))),
             ("Tarn's foreign policy adviser Bela Morn", named("Bela Morn", Some("Tarn's foreign policy adviser"))),
-            ("President of Russia Vladimir Putin", named("Vladimir Putin", Some("President of Russia"))),
-            ("the Kremlin spokesman, Dmitry Peskov,", named("Dmitry Peskov", Some("Kremlin spokesman"))),
+            ("the Vorn Court spokesman, Bela Morn,", named("Bela Morn", Some("Vorn Court spokesman"))),
             ("Ada Quill, the Vorn mayor,", named("Ada Quill", Some("Vorn mayor"))),
             ("he", Some((Class::Pronoun(Pronoun::He), None))),
-            ("the Kremlin", Some((Class::Institution, None))),
-            ("Russia's Defense Ministry", Some((Class::Institution, None))),
-            ("Ukraine’s general staff", Some((Class::Institution, None))),
-            ("Moscow", Some((Class::Institution, None))),
-            ("a senior US official", Some((Class::Anonymous, None))),
-            ("US sources", Some((Class::Anonymous, None))),
-            ("a source in the European delegation", Some((Class::Anonymous, None))),
-            ("several of the European leaders", Some((Class::Anonymous, None))),
-            ("Krasnodar officials", Some((Class::Anonymous, None))),
+            ("the Hollow Court", Some((Class::Institution, None))),
+            ("Vornland's Defence Ministry", Some((Class::Institution, None))),
+            ("Vornland’s general staff", Some((Class::Institution, None))),
+            ("a senior Vornish official", Some((Class::Anonymous, None))),
+            ("Vorn sources", Some((Class::Anonymous, None))),
+            ("a source in the Vornish delegation", Some((Class::Anonymous, None))),
+            ("several of the Vornish leaders", Some((Class::Anonymous, None))),
+            ("Brell officials", Some((Class::Anonymous, None))),
             ("the mayor", Some((Class::Role("mayor".into(), vec![]), Some("mayor".into())))),
-            ("the mayor of Kremenchuk", None),
+            (
+                "the mayor of Vornhaven",
+                Some((Class::Role("mayor".into(), vec!["vornhaven".into()]), Some("mayor of Vornhaven".into()))),
+            ),
             ("Reuters", None),
             ("the drones", None),
-            ("It", None),
-            ("the world has seen that Putin", None),
+            ("It", Some((Class::Pronoun(Pronoun::It), None))),
+            ("the world has seen that Quill", None),
         ];
         for (s, want) in cases {
             assert_eq!(p(s), want, "{s}");

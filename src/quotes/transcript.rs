@@ -6,15 +6,30 @@
 use std::ops::Range;
 
 use super::doc::{words, Doc};
-use super::speakers::{self, Class, RawSpeaker};
 use super::lexicon;
+use super::speakers::{self, Class, RawSpeaker};
 use super::tokens::{lower, tokenize, Tok};
 use super::{Found, Who};
 use crate::quotes::QuoteKind;
 
 /// Labels that delimit turns without being quotable speakers.
 fn delimiter(w: &str) -> bool {
-    matches!(w, "question" | "answer" | "remark" | "reply" | "moderator" | "host" | "interviewer" | "journalist" | "correspondent" | "audience" | "voice" | "q" | "a")
+    matches!(
+        w,
+        "question"
+            | "answer"
+            | "remark"
+            | "reply"
+            | "moderator"
+            | "host"
+            | "interviewer"
+            | "journalist"
+            | "correspondent"
+            | "audience"
+            | "voice"
+            | "q"
+            | "a"
+    )
 }
 
 struct Label {
@@ -50,7 +65,11 @@ pub fn find(d: &Doc, out: &mut Vec<Found>) -> Vec<Range<usize>> {
                 }
             }
             let mut s = end;
-            while s > 0 && toks[s - 1].word && (toks[s - 1].is_cap(body) || matches!(lw[s - 1].as_str(), "of" | "the" | "and")) && end - s < 16 {
+            while s > 0
+                && toks[s - 1].word
+                && (toks[s - 1].is_cap(body) || matches!(lw[s - 1].as_str(), "of" | "the" | "and"))
+                && end - s < 16
+            {
                 s -= 1;
             }
             while s < end && !toks[s].is_cap(body) {
@@ -74,7 +93,9 @@ pub fn find(d: &Doc, out: &mut Vec<Found>) -> Vec<Range<usize>> {
                 sp = (s..end - 1)
                     .map(|i| &toks[i..i + 2])
                     .filter(|pair| pair.iter().all(|t| t.is_cap(body) && !is_title_word(&lower(body, t))))
-                    .find_map(|pair| speakers::parse(body, pair).filter(|sp| matches!(&sp.class, Class::Named(n) if n.contains(' '))));
+                    .find_map(|pair| {
+                        speakers::parse(body, pair).filter(|sp| matches!(&sp.class, Class::Named(n) if n.contains(' ')))
+                    });
             }
             let Some(sp) = sp else { continue };
             let titled = sp.role.is_some() && end - s >= 3;
@@ -89,12 +110,16 @@ pub fn find(d: &Doc, out: &mut Vec<Found>) -> Vec<Range<usize>> {
     let surnames: std::collections::HashSet<String> = labels
         .iter()
         .filter_map(|l| match &l.speaker {
-            Some(RawSpeaker { class: Class::Named(n), .. }) if n.contains(' ') => n.split_whitespace().last().map(crate::names::name_key),
+            Some(RawSpeaker { class: Class::Named(n), .. }) if n.contains(' ') => {
+                n.split_whitespace().last().map(crate::names::name_key)
+            }
             _ => None,
         })
         .collect();
     labels.retain(|l| match &l.speaker {
-        Some(RawSpeaker { class: Class::Named(n), .. }) => n.contains(' ') || surnames.contains(&crate::names::name_key(n)),
+        Some(RawSpeaker { class: Class::Named(n), .. }) => {
+            n.contains(' ') || surnames.contains(&crate::names::name_key(n))
+        }
         _ => true,
     });
     let named = labels.iter().filter(|l| l.speaker.is_some()).count();

@@ -55,7 +55,8 @@ impl Docs {
         if let Some((csv_path, link)) = file.split_once('#') {
             if !self.csv_rows.contains_key(csv_path) {
                 let mut rows = HashMap::new();
-                let mut rdr = csv::Reader::from_path(self.data.join(csv_path)).map_err(|e| format!("{csv_path}: {e}"))?;
+                let mut rdr =
+                    csv::Reader::from_path(self.data.join(csv_path)).map_err(|e| format!("{csv_path}: {e}"))?;
                 let headers = rdr.headers().map_err(|e| format!("{csv_path}: {e}"))?.clone();
                 let li = headers.iter().position(|h| h == "link").ok_or("no link column")?;
                 let bi = headers.iter().position(|h| h == "body").ok_or("no body column")?;
@@ -93,7 +94,11 @@ fn quote_extraction_meets_its_floors_on_the_gold_set() {
     let Some(shared) = crate::harness::shared() else { return };
     let gold_dir = repo().join("tests/eval/quotes");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&gold_dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "jsonl")).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
     assert!(!files.is_empty(), "no gold files in {}", gold_dir.display());
@@ -105,8 +110,12 @@ fn quote_extraction_meets_its_floors_on_the_gold_set() {
         let text = std::fs::read_to_string(path).expect("read gold file");
         let mut items: Vec<(GoldItem, Option<usize>)> = Vec::new();
         for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            let item: GoldItem = serde_json::from_str(line).unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), n + 1));
-            let offset = serde_json::from_str::<serde_json::Value>(line).ok().and_then(|v| v.get("offset")?.as_u64()).map(|o| o as usize);
+            let item: GoldItem =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), n + 1));
+            let offset = serde_json::from_str::<serde_json::Value>(line)
+                .ok()
+                .and_then(|v| v.get("offset")?.as_u64())
+                .map(|o| o as usize);
             items.push((item, offset));
         }
         let Some(file) = items.first().map(|(i, _)| i.file.clone()) else { continue };
@@ -138,7 +147,11 @@ fn quote_extraction_meets_its_floors_on_the_gold_set() {
     assert!(d.recall() >= FLOOR_DIRECT_R, "direct recall {:.3} < {FLOOR_DIRECT_R}", d.recall());
     assert!(i.precision() >= FLOOR_INDIRECT_P, "indirect precision {:.3} < {FLOOR_INDIRECT_P}", i.precision());
     assert!(i.recall() >= FLOOR_INDIRECT_R, "indirect recall {:.3} < {FLOOR_INDIRECT_R}", i.recall());
-    assert!(tally.speaker_accuracy() >= FLOOR_SPEAKER, "speaker accuracy {:.3} < {FLOOR_SPEAKER}", tally.speaker_accuracy());
+    assert!(
+        tally.speaker_accuracy() >= FLOOR_SPEAKER,
+        "speaker accuracy {:.3} < {FLOOR_SPEAKER}",
+        tally.speaker_accuracy()
+    );
 }
 
 /// The seed article: each speaker gets their statements and nothing said by
@@ -147,7 +160,8 @@ fn quote_extraction_meets_its_floors_on_the_gold_set() {
 fn seed_article_speakers_are_right() {
     let Some(shared) = crate::harness::shared() else { return };
     let body = std::fs::read_to_string(shared.join("seed/article.txt")).expect("seed article");
-    let names = Aliases::parse("[people]\n\"Vitalii Maletskyi\" = []\n[institutions]\n\"the Kremlin\" = [\"Kremlin\"]").expect("table");
+    let names = Aliases::parse("[people]\n\"Vitalii Maletskyi\" = []\n[institutions]\n\"the Kremlin\" = [\"Kremlin\"]")
+        .expect("table");
     let quotes: Vec<_> = extract(&body, &names).into_iter().filter(|q| q.confidence >= MIN_CONFIDENCE).collect();
     for q in &quotes {
         println!("{:?} [{}] {}", q.speaker.name, q.kind.as_str(), q.text);
@@ -178,14 +192,18 @@ fn seed_article_speakers_are_right() {
         assert_eq!(who(snippet), vec![speaker.to_string()], "{snippet}");
     }
     for anon in ["US sources", "a source in the European delegation", "a senior US official"] {
-        assert!(quotes.iter().filter(|q| q.speaker.name == *anon).all(|q| q.speaker.kind == SpeakerKind::Anonymous), "{anon}");
+        assert!(
+            quotes.iter().filter(|q| q.speaker.name == *anon).all(|q| q.speaker.kind == SpeakerKind::Anonymous),
+            "{anon}"
+        );
     }
     let kremlin = quotes.iter().find(|q| q.speaker.name == "the Kremlin").expect("the Kremlin speaks");
     assert_eq!(kremlin.speaker.kind, SpeakerKind::Institution);
     // Not statements: the mayor's belief; nothing about Putin is Putin's
     // but his own claim.
     assert!(who("it is a sign that").is_empty(), "a belief is not a statement");
-    let putin: Vec<&str> = quotes.iter().filter(|q| q.speaker.name.contains("Putin")).map(|q| q.text.as_str()).collect();
+    let putin: Vec<&str> =
+        quotes.iter().filter(|q| q.speaker.name.contains("Putin")).map(|q| q.text.as_str()).collect();
     assert_eq!(putin, ["Zelensky has no legitimacy to sign an agreement with Russia"]);
     assert!(quotes.iter().all(|q| !q.speaker.name.contains("Zelensky")), "Zelensky says nothing in the seed article");
 }
