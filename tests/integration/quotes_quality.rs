@@ -21,7 +21,7 @@ const FLOOR_INDIRECT_R: f64 = 0.0;
 const FLOOR_SPEAKER: f64 = 0.0;
 
 fn repo() -> PathBuf {
-    Path::new(option_env!("PARLEY_REPO").unwrap_or(env!("CARGO_MANIFEST_DIR"))).to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
 /// The alias table the product ships, when there is one.
