@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::fake_discord::payloads::{opt_attachment, opt_bool, opt_focused, opt_str, sub, Action, Member};
+use crate::fake_discord::payloads::{self, opt_attachment, opt_bool, opt_focused, opt_str, sub, Action, Member};
 use crate::fake_discord::{Config, Disconnect, FakeDiscord, Reply};
 use crate::harness::{fixture, DataDir};
 
@@ -75,7 +75,7 @@ fn spawn_bot(fake: &FakeDiscord, data: &DataDir, args: &[&str], env: &[(&str, St
         .env("DISCORD_API_BASE", fake.api_base())
         .env("DISCORD_GUILD_ID", world.guild_id.to_string())
         .env("PARLEY_MODERATOR_ROLE", world.moderator_role_id.to_string())
-        .env("RUST_LOG", "info")
+        .env("PARLEY_LOG", "debug")
         .env("NO_PROXY", "127.0.0.1,localhost")
         .env("no_proxy", "127.0.0.1,localhost")
         .env_remove("DISCORD_PUBLIC_KEY")
@@ -248,6 +248,7 @@ fn corpus_files(data: &DataDir) -> Vec<String> {
 fn finish(fake: &FakeDiscord, bot: &Bot) {
     fake.assert_clean();
     let log = bot.log();
+    assert!(log.lines().count() > 3, "the bot logged nothing at debug level:\n{log}");
     assert!(!log.contains(&fake.token()), "the token appears in the bot's log");
 }
 
@@ -675,6 +676,29 @@ fn discord_http_endpoint_verifies_signatures() {
         let bare =
             http.post(&url).header("content-type", "application/json").body(ask.clone()).send().await.expect("answer");
         assert_eq!(bare.status().as_u16(), 401, "no signature");
+        let future = (unix_now() + 3_600).to_string();
+        assert_eq!(post_signed(&http, &url, &key, &future, &ask, &ask).await.0, 401, "a timestamp from the future");
+        let garbage = "{not json";
+        let (status, _) = post_signed(&http, &url, &key, &unix_now().to_string(), garbage, garbage).await;
+        assert!((400..500).contains(&status), "signed garbage got {status}");
+
+        // Autocomplete and the add-text form, answered in the body.
+        let (id, _, ac) =
+            fake.prepare(&Action::autocomplete("who-said", vec![opt_focused("person", "Vas")]), &Member::reader(2));
+        let ac = ac.to_string();
+        let (status, body) = post_signed(&http, &url, &key, &unix_now().to_string(), &ac, &ac).await;
+        assert_eq!((status, &body["type"]), (200, &json!(8)), "{body}");
+        assert!(fake.record_http_response(id, &body).is_empty(), "{body}");
+        assert!(
+            body["data"]["choices"].as_array().into_iter().flatten().any(|c| c["value"] == "Teodor Vask"),
+            "{body}"
+        );
+        let (id, _, form) =
+            fake.prepare(&Action::command("corpus", vec![sub("add-text", vec![])]), &Member::manager(2));
+        let form = form.to_string();
+        let (status, body) = post_signed(&http, &url, &key, &unix_now().to_string(), &form, &form).await;
+        assert_eq!((status, &body["type"]), (200, &json!(9)), "{body}");
+        assert!(fake.record_http_response(id, &body).is_empty(), "{body}");
 
         // Slow work over HTTP: deferred in the body, finished through REST.
         let file = fake.attach(
@@ -695,5 +719,124 @@ fn discord_http_endpoint_verifies_signatures() {
         let done = fake.wait_for_response(id, ANSWER).unwrap_or_else(|e| panic!("{e}\nlog:\n{}", bot.tail()));
         assert!(done.text().contains("Quayside protocol"), "{}", done.text());
     });
+    finish(&fake, &bot);
+}
+
+#[test]
+fn discord_edge_cases_answer_briefly_and_change_nothing() {
+    let (fake, data, bot) = start(&[]);
+    let before = corpus_files(&data);
+    let reader = Member::reader(1);
+    let moderator = Member::manager(1);
+    let add_file = |a: &Value| Action::Command {
+        name: "corpus".into(),
+        options: vec![sub("add-file", vec![opt_attachment("file", a)])],
+        attachments: vec![a.clone()],
+    };
+
+    // A button whose query the bot no longer knows.
+    let stale = send(
+        &fake,
+        &bot,
+        Action::button("ask:no-such-key:5", payloads::message(&fake.world(), 7, &json!({ "content": "old" }), None)),
+        &reader,
+    );
+    assert!(stale.text().to_lowercase().contains("expired") && stale.is_ephemeral(), "{:?}", stale.callback);
+
+    // A date that is not one.
+    let bad_date = send(
+        &fake,
+        &bot,
+        Action::command("ask", vec![opt_str("question", "truce"), opt_str("since", "yesterday")]),
+        &reader,
+    );
+    assert!(bad_date.is_ephemeral() && bad_date.text().contains("YYYY-MM-DD"), "{}", bad_date.text());
+
+    // A file that claims to be small but is not, and one that cannot be downloaded.
+    let liar =
+        fake.attach_declared("small.txt", Some("text/plain"), "Saltmere notes. ".repeat(200_000).into_bytes(), 1_000);
+    let r = send(&fake, &bot, add_file(&liar), &moderator);
+    assert!(r.text().to_lowercase().contains("larger than"), "{}", r.text());
+    let gone = fake.attach_missing("gone.md", Some("text/markdown"));
+    let r = send(&fake, &bot, add_file(&gone), &moderator);
+    assert!(r.text().to_lowercase().contains("download"), "{}", r.text());
+    assert_eq!(corpus_files(&data), before, "a refused file changed the corpus");
+
+    // /corpus add url answers (with the article or a clear refusal), privately.
+    let url = send(
+        &fake,
+        &bot,
+        Action::command("corpus", vec![sub("add", vec![opt_str("url", "https://courier.example/not-reachable")])]),
+        &moderator,
+    );
+    assert!(url.is_ephemeral() && !url.text().is_empty(), "{:?}", url.callback);
+    assert_eq!(corpus_files(&data), before, "an unreachable page changed the corpus");
+
+    // Removal: autocomplete only for moderators, then the article is gone.
+    let truce = "2031-05-10-marden-and-vask-agree-a-truce-around-saltmere";
+    let peek = send(
+        &fake,
+        &bot,
+        Action::autocomplete("corpus", vec![sub("remove", vec![opt_focused("id", "marden")])]),
+        &reader,
+    );
+    assert_eq!(peek.callback["data"]["choices"].as_array().map_or(0, Vec::len), 0, "{:?}", peek.callback);
+    let pick = send(
+        &fake,
+        &bot,
+        Action::autocomplete("corpus", vec![sub("remove", vec![opt_focused("id", "marden")])]),
+        &moderator,
+    );
+    let choices = pick.callback["data"]["choices"].as_array().cloned().unwrap_or_default();
+    assert!(choices.iter().any(|c| c["value"] == truce), "{choices:?}");
+    let denied = send(&fake, &bot, Action::command("corpus", vec![sub("remove", vec![opt_str("id", truce)])]), &reader);
+    assert!(denied.text().to_lowercase().contains("moderator"), "{}", denied.text());
+    assert_eq!(corpus_files(&data), before);
+    let removed =
+        send(&fake, &bot, Action::command("corpus", vec![sub("remove", vec![opt_str("id", truce)])]), &moderator);
+    assert!(removed.is_ephemeral() && removed.text().contains(truce), "{}", removed.text());
+    assert!(!corpus_files(&data).contains(&format!("{truce}.md")), "the file is still there");
+    let after = ask(&fake, &bot, &Member::reader(2), "truce around Saltmere");
+    assert!(
+        !after.text().contains("Marden and Vask agree a truce"),
+        "a removed article is still found:\n{}",
+        after.text()
+    );
+
+    // /sources pages with a button that updates the list in place.
+    let sources = send(&fake, &bot, Action::command("sources", vec![]), &Member::reader(3));
+    let next = sources.buttons().into_iter().find(|b| b.starts_with("src:")).expect("a page button");
+    let page = send(&fake, &bot, Action::button(&next, sources.original.clone().expect("message")), &Member::reader(3));
+    assert_eq!(page.kind(), 7, "{:?}", page.callback);
+    assert_ne!(page.text(), sources.text());
+    finish(&fake, &bot);
+}
+
+#[test]
+fn discord_gateway_sessions_survive_invalidation_and_reconnect_requests() {
+    let (fake, _data, bot) = start(&[]);
+    let wait_for = |what: &str, done: &dyn Fn() -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done() {
+            assert!(Instant::now() < deadline, "{what}: {:?}\nbot log:\n{}", fake.gateway_log(), bot.tail());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    // Op 7 RECONNECT: the bot reconnects and resumes.
+    let connections = fake.gateway_log().connections;
+    assert!(fake.disconnect(Disconnect::Reconnect));
+    wait_for("no reconnect after op 7", &|| fake.gateway_log().connections > connections);
+    fake.wait_ready(Duration::from_secs(30)).expect("resumed");
+    assert!(!send(&fake, &bot, Action::command("about", vec![]), &Member::reader(1)).text().is_empty());
+
+    // A session Discord no longer knows: op 9, then a fresh IDENTIFY.
+    let identifies = fake.gateway_log().identifies.len();
+    assert!(fake.invalidate_session());
+    wait_for("no new IDENTIFY after an invalid session", &|| fake.gateway_log().identifies.len() > identifies);
+    fake.wait_ready(Duration::from_secs(30)).expect("identified again");
+    assert!(!send(&fake, &bot, Action::command("about", vec![]), &Member::reader(2)).text().is_empty());
+    // Registration is not repeated on every reconnect.
+    let puts = fake.requests().iter().filter(|r| r.method == "PUT").count();
+    assert_eq!(puts, 1, "commands registered {puts} times");
     finish(&fake, &bot);
 }

@@ -489,6 +489,21 @@ impl FakeDiscord {
         payloads::attachment(id, filename, content_type, size, &url)
     }
 
+    /// Like [`FakeDiscord::attach`], but the attachment object declares
+    /// `declared` bytes whatever it serves (a client that lies).
+    pub fn attach_declared(&self, filename: &str, content_type: Option<&str>, bytes: Vec<u8>, declared: u64) -> Value {
+        let mut a = self.attach(filename, content_type, bytes);
+        a["size"] = Value::from(declared);
+        a
+    }
+
+    /// An attachment whose download fails (404).
+    pub fn attach_missing(&self, filename: &str, content_type: Option<&str>) -> Value {
+        let id = self.shared.next_id();
+        let url = format!("{}/attachments/{id}/{filename}", self.shared.rest_base);
+        payloads::attachment(id, filename, content_type, 100, &url)
+    }
+
     /// Paths of attachments the bot downloaded.
     pub fn downloads(&self) -> Vec<String> {
         self.shared.lock().downloads.clone()
@@ -534,6 +549,13 @@ impl FakeDiscord {
         };
         let _ = tx.send(out);
         true
+    }
+
+    /// Forgets the session (the next RESUME gets op 9, not resumable) and
+    /// closes the connection with 4000: the bot must IDENTIFY anew.
+    pub fn invalidate_session(&self) -> bool {
+        self.shared.lock().session_id = None;
+        self.disconnect(Disconnect::Close(4000))
     }
 
     /// Panics with every violation and unknown route seen so far.

@@ -156,7 +156,7 @@ fn route(shared: &Arc<Shared>, method: &str, path: &str, headers: &HeaderMap, bo
                 Answer::Bytes(ct, bytes)
             }
             _ => {
-                state.unknown.push(format!("{method} {path}"));
+                state.downloads.push(format!("{key} (missing)"));
                 error(404, 0, "404: Not Found")
             }
         };
