@@ -80,6 +80,7 @@ fn parley_finds_the_answering_passage_far_more_often_than_fts5() {
     let questions = load_questions();
     let docs = load_docs(&shared);
     check_answers_are_in_their_documents(&questions, &docs);
+    let docs = Docs::new(docs);
 
     // Build the corpus: the bundled article(s) and aliases, the talks-news
     // files one by one, the press releases by bulk import.
@@ -88,7 +89,7 @@ fn parley_finds_the_answering_passage_far_more_often_than_fts5() {
     let started = std::time::Instant::now();
     let engine = Engine::open(EngineConfig::new(data.path())).expect("open engine");
     if !bundled {
-        let seed = docs.iter().find(|d| d.key == "seed/article.txt").expect("seed doc");
+        let seed = docs.docs.iter().find(|d| d.key == "seed/article.txt").expect("seed doc");
         let draft = ArticleDraft {
             title: Some(seed.title.clone()),
             published: parley::Published::parse("2025-08-19").ok(),
@@ -129,6 +130,7 @@ fn parley_finds_the_answering_passage_far_more_often_than_fts5() {
     }
 
     // Parley.
+    let asking = std::time::Instant::now();
     let mut parley_score = Score::default();
     let mut parley_top: Vec<Vec<Found>> = Vec::new();
     for q in &questions {
@@ -142,12 +144,23 @@ fn parley_finds_the_answering_passage_far_more_often_than_fts5() {
         parley_top.push(found);
     }
 
+    eprintln!("relevance: {} questions asked in {:.1}s", questions.len(), asking.elapsed().as_secs_f64());
+
     // FTS5 bm25 over the same passages.
     let meta: HashMap<String, (Option<String>, String)> = engine
         .list()
         .expect("list articles")
         .into_iter()
         .map(|m| (m.id.to_string(), (m.url.clone(), m.title.clone())))
+        .collect();
+    let passages: Vec<Found> = engine
+        .passages()
+        .expect("passages")
+        .into_iter()
+        .map(|(id, text)| {
+            let (url, title) = meta.get(id.as_str()).cloned().unwrap_or((None, String::new()));
+            Found { url, title, passage: text }
+        })
         .collect();
     let mut fts = Fts5::in_memory().expect("fts5");
     let n_passages = fts
@@ -170,7 +183,7 @@ fn parley_finds_the_answering_passage_far_more_often_than_fts5() {
     // Report.
     let table = report_table(&parley_score, &fts_score, questions.len(), added, n_passages);
     println!("\n{table}");
-    println!("{}", misses(&questions, &parley_score, &fts_score, &parley_top));
+    println!("{}", misses(&questions, &parley_score, &fts_score, &parley_top, &passages, &docs));
     if std::env::var("PARLEY_WRITE_QUALITY").is_ok_and(|v| v == "1") {
         write_quality_section(&table);
     }
@@ -196,20 +209,51 @@ fn the_overlap_rule_accepts_a_cut_answer_and_refuses_another_sentence() {
 // Correctness of a hit
 
 /// The 1-based rank of the first correct hit.
-fn first_correct(q: &Question, found: &[Found], docs: &[Doc]) -> Option<usize> {
+fn first_correct(q: &Question, found: &[Found], docs: &Docs) -> Option<usize> {
     found.iter().position(|f| is_correct(q, f, docs)).map(|i| i + 1)
 }
 
 /// A hit is correct when its passage overlaps at least half of an accepted
 /// answer and comes from a document that contains that answer.
-fn is_correct(q: &Question, found: &Found, docs: &[Doc]) -> bool {
-    let answers = std::iter::once(&q.answer).chain(q.also.iter());
-    let doc = docs.iter().find(|d| match (&d.url, &found.url) {
-        (Some(a), Some(b)) => same_url(a, b),
-        _ => d.title.trim() == found.title.trim() && !d.title.trim().is_empty(),
-    });
-    let Some(doc) = doc else { return false };
-    answers.into_iter().any(|a| doc.text.contains(a.as_str()) && overlap(a, &found.passage) >= 0.5)
+fn is_correct(q: &Question, found: &Found, docs: &Docs) -> bool {
+    let Some(doc) = docs.of(found) else { return false };
+    std::iter::once(&q.answer)
+        .chain(q.also.iter())
+        .any(|a| doc.text.contains(a.as_str()) && overlap(a, &found.passage) >= 0.5)
+}
+
+/// The documents, findable by URL (or by title where there is none).
+struct Docs {
+    docs: Vec<Doc>,
+    by_url: HashMap<String, usize>,
+    by_title: HashMap<String, usize>,
+}
+
+impl Docs {
+    fn new(docs: Vec<Doc>) -> Docs {
+        let mut by_url = HashMap::new();
+        let mut by_title = HashMap::new();
+        for (i, d) in docs.iter().enumerate() {
+            match &d.url {
+                Some(u) => {
+                    by_url.entry(url_norm(u)).or_insert(i);
+                }
+                None => {
+                    by_title.entry(d.title.trim().to_owned()).or_insert(i);
+                }
+            }
+        }
+        Docs { docs, by_url, by_title }
+    }
+
+    /// The document a hit comes from.
+    fn of(&self, found: &Found) -> Option<&Doc> {
+        let i = match &found.url {
+            Some(u) => self.by_url.get(&url_norm(u)),
+            None => self.by_title.get(found.title.trim()),
+        };
+        i.map(|&i| &self.docs[i])
+    }
 }
 
 /// The share of the answer's words found as one unbroken run in the passage
@@ -261,13 +305,15 @@ fn strip_tags(s: &str) -> String {
 }
 
 fn same_url(a: &str, b: &str) -> bool {
-    fn norm(u: &str) -> String {
-        let u = u.trim().to_lowercase();
-        let u = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://")).unwrap_or(&u).to_owned();
-        let u = u.strip_prefix("www.").unwrap_or(&u).to_owned();
-        u.trim_end_matches('/').to_owned()
-    }
-    norm(a) == norm(b)
+    url_norm(a) == url_norm(b)
+}
+
+/// A URL without scheme, `www.` and trailing slash, lower-cased.
+fn url_norm(u: &str) -> String {
+    let u = u.trim().to_lowercase();
+    let u = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://")).unwrap_or(&u);
+    let u = u.strip_prefix("www.").unwrap_or(u);
+    u.trim_end_matches('/').to_owned()
 }
 
 // ---------------------------------------------------------------------------
@@ -391,16 +437,47 @@ fn report_table(parley: &Score, fts: &Score, questions: usize, articles: usize, 
     s
 }
 
-fn misses(questions: &[Question], parley: &Score, fts: &Score, top: &[Vec<Found>]) -> String {
-    let mut s = String::from("Questions where Parley's first hit is not the answer:\n");
+fn misses(
+    questions: &[Question],
+    parley: &Score,
+    fts: &Score,
+    top: &[Vec<Found>],
+    passages: &[Found],
+    docs: &Docs,
+) -> String {
+    let mut s = String::new();
+    let mut kinds: Vec<&str> = Vec::new();
     for (i, q) in questions.iter().enumerate() {
         if parley.ranks[i] == Some(1) {
             continue;
         }
+        let holders: Vec<&Doc> = docs
+            .docs
+            .iter()
+            .filter(|d| std::iter::once(&q.answer).chain(q.also.iter()).any(|a| d.text.contains(a.as_str())))
+            .collect();
+        let answering: Vec<&Found> = passages
+            .iter()
+            .filter(|p| docs.of(p).is_some_and(|d| holders.iter().any(|h| std::ptr::eq(*h, d))))
+            .filter(|p| is_correct(q, p, docs))
+            .collect();
+        let same_doc = |f: &Found| answering.iter().any(|a| a.url == f.url && a.title == f.title);
+        let kind = if answering.is_empty() {
+            "the answer is in no indexed passage (cleaning or cutting lost it)"
+        } else if top[i].is_empty() {
+            "no hits at all"
+        } else if parley.ranks[i].is_some() {
+            "answer found, but not first"
+        } else if top[i].iter().any(same_doc) {
+            "right article, other passages only"
+        } else {
+            "other articles only"
+        };
+        kinds.push(kind);
         let rank = |r: Option<usize>| r.map_or("miss".to_owned(), |r| format!("#{r}"));
         let _ = writeln!(
             s,
-            "- [{}] {:?} (Parley {}, FTS5 {}) — expected {}: {:?}",
+            "- [{}] {:?} (Parley {}, FTS5 {}; {kind}) — expected {}: {:?}",
             i + 1,
             q.question,
             rank(parley.ranks[i]),
@@ -408,15 +485,27 @@ fn misses(questions: &[Question], parley: &Score, fts: &Score, top: &[Vec<Found>
             q.file,
             q.answer
         );
-        for (k, f) in top[i].iter().take(2).enumerate() {
-            let passage: String = f.passage.chars().take(160).collect();
-            let _ = writeln!(s, "    {}. {} — {passage}", k + 1, f.title);
+        for (k, f) in top[i].iter().take(3).enumerate() {
+            let passage: String = f.passage.chars().take(150).collect();
+            let _ = writeln!(s, "    {}. {} — {passage}", k + 1, f.title.chars().take(60).collect::<String>());
         }
-        if top[i].is_empty() {
-            let _ = writeln!(s, "    (no hits)");
+        if let Some(a) = answering.first() {
+            let passage: String = a.passage.chars().take(300).collect();
+            let _ = writeln!(s, "    answering passage: {passage}");
         }
     }
-    s
+    let mut summary = format!("Questions where Parley's first hit is not the answer: {}\n", kinds.len());
+    let mut counted: Vec<(&str, usize)> = Vec::new();
+    for k in &kinds {
+        match counted.iter_mut().find(|(n, _)| n == k) {
+            Some((_, c)) => *c += 1,
+            None => counted.push((k, 1)),
+        }
+    }
+    for (k, c) in counted {
+        let _ = writeln!(summary, "  {c:>3}  {k}");
+    }
+    summary + &s
 }
 
 /// Replaces the measured block of the `## Retrieval` section of
