@@ -211,6 +211,17 @@ fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(R
     let commas = toks[..j].iter().filter(|t| t.is_punct(body, ',')).count();
     let sp = if j > 0 && toks[j - 1].is_punct(body, ',') {
         super::speakers::parse_with_apposition(body, &toks[..j])?
+    } else if commas >= 1
+        && (lw[0].ends_with("ing") || matches!(lw[0].as_str(), "where" | "which" | "who" | "when" | "as"))
+    {
+        // "“…,” shattering windows, she told …" / "“…,” where her aunt
+        // lives, she said": an interjected clause, then the subject.
+        let c = toks[..j].iter().rposition(|t| t.is_punct(body, ','))?;
+        let sp = super::speakers::parse(body, &toks[c + 1..j])?;
+        if !matches!(sp.class, super::speakers::Class::Named(_) | super::speakers::Class::Pronoun(_)) {
+            return None;
+        }
+        sp
     } else if commas == 1 {
         // "Tymofei, a military medic with the battalion told …"
         let c = toks[..j].iter().position(|t| t.is_punct(body, ','))?;
@@ -293,9 +304,10 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
             return None;
         }
         let sp = sentence_subject(body, &toks[..end])?;
-        if !matches!(sp.class, super::speakers::Class::Named(_) | super::speakers::Class::Document(_))
-            || toks.first().is_some_and(|f| f.start != sp.written.start)
-        {
+        let first_comma = toks.iter().position(|t| t.is_punct(body, ','));
+        let at_start = toks.first().is_some_and(|f| f.start == sp.written.start)
+            || first_comma.and_then(|c| toks.get(c + 1)).is_some_and(|f| f.start == sp.written.start);
+        if !matches!(sp.class, super::speakers::Class::Named(_) | super::speakers::Class::Document(_)) || !at_start {
             return None;
         }
         // A clause with a verb, not a title: "Witkoff expressed optimism:".

@@ -159,7 +159,7 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
         if !t.word && boundary_punct(&lw[b - 1]) {
             break;
         }
-        if t.word && lexicon::conjunction(&lw[b - 1]) {
+        if t.word && (lexicon::conjunction(&lw[b - 1]) || relative_after_preposition(toks, lw, b)) {
             break;
         }
         if !t.word && lw[b - 1] != "." && lw[b - 1] != "'" && lw[b - 1] != "’" {
@@ -174,7 +174,11 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
     // A conjunction opens a clause of its own only at the sentence start or
     // after punctuation ("the fact that while X assures …" is not one).
     let at_boundary = b == 0
-        || (toks[b - 1].word && lexicon::conjunction(&lw[b - 1]) && (b == 1 || !toks[b - 2].word))
+        || (toks[b - 1].word
+            && lexicon::conjunction(&lw[b - 1])
+            && (b == 1 || !toks[b - 2].word || !matches!(lw[b - 2].as_str(), "that" | "which" | "who" | "fact" | "whom")))
+        // "a speech in which he declared …"
+        || relative_after_preposition(toks, lw, b)
         || (!toks[b - 1].word && boundary_punct(&lw[b - 1]));
     if !at_boundary {
         return None;
@@ -350,7 +354,9 @@ pub fn phrase_after(
         );
         let of_ok = (allow_of && matches!(w, "of" | "for" | "in" | "on" | "and") && e > from)
             // Title chains: "Adviser to the Head of the Office of the President".
-            || (matches!(w, "of" | "to") && e > from && toks[e - 1].is_cap(body) && toks.get(e + 1).is_some_and(|n| n.is_cap(body) || lw[e + 1] == "the"));
+            || (matches!(w, "of" | "to") && e > from && toks[e - 1].is_cap(body) && toks.get(e + 1).is_some_and(|n| n.is_cap(body) || lw[e + 1] == "the"))
+            // "a recent report from the Center for …"
+            || (matches!(w, "from" | "by" | "of" | "for" | "and") && e > from && lw[from..e].iter().any(|x| speakers::document_head(x)));
         if stop && !of_ok {
             break;
         }
@@ -635,4 +641,12 @@ fn abbrev_before(s: &str, dot: usize) -> bool {
                 | "nov"
                 | "dec"
         )
+}
+
+/// "… in which he declared": the subject starts after "in which".
+fn relative_after_preposition(toks: &[Tok], lw: &[String], b: usize) -> bool {
+    b >= 2
+        && toks[b - 1].word
+        && matches!(lw[b - 1].as_str(), "which" | "whom")
+        && matches!(lw[b - 2].as_str(), "in" | "during" | "at" | "with")
 }

@@ -120,6 +120,11 @@ const THAT_VERBS: &[&str] = &[
 
 /// Verbs that only close a quote ("…?” she asked).
 const QUOTE_ONLY_VERBS: &[&str] = &[
+    "summed",
+    "concluded",
+    "remarked",
+    "insisted",
+    "told",
     "asked",
     "asks",
     "continued",
@@ -935,6 +940,10 @@ pub fn institution_head(w: &str) -> bool {
             | "mfa"
             | "mod"
             | "rosaviatsia"
+            | "think-tank"
+            | "thinktank"
+            | "consultancy"
+            | "institution"
             | "roskomnadzor"
             | "cabinet's"
             | "hq"

@@ -291,7 +291,7 @@ fn dedupe(mut quotes: Vec<(Quote, usize)>) -> Vec<Quote> {
 /// "the agency", "the ministry": an institution named by its kind only.
 fn generic_institution(written: &str) -> bool {
     let w = written.trim().to_lowercase();
-    let mut words = w.split_whitespace();
+    let mut words = w.split_whitespace().filter(|w| !lexicon::nationality(w));
     words.next() == Some("the")
         && words.clone().count() == 1
         && words.next().is_some_and(|h| {
@@ -303,6 +303,8 @@ fn generic_institution(written: &str) -> bool {
                     | "organisation"
                     | "organization"
                     | "think-tank"
+                    | "thinktank"
+                    | "consultancy"
                     | "group"
                     | "body"
                     | "company"

@@ -479,7 +479,8 @@ fn citing(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
 fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option<RawSpeaker>) -> Option<Cue> {
     let w = lw[v].as_str();
     let (from, cue_end) = match w {
-        "urged" | "urges" | "urging" => (v + 1, v + 1),
+        "urged" | "urges" | "urging" | "encouraged" | "encourages" | "encouraging" => (v + 1, v + 1),
+        "argued" | "argues" | "arguing" if lw.get(v + 1).is_some_and(|n| n == "for") => (v + 2, v + 2),
         "called" | "calls" | "calling" if lw.get(v + 1).is_some_and(|n| n == "on" || n == "for") => (v + 2, v + 2),
         "called" | "calls" | "described" | "describes" | "branded" | "labelled" | "labeled" => (v + 1, v + 1),
         "accused" | "accuses" | "accusing" => {
@@ -540,8 +541,10 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
     };
     let attr_start = if elided { v.saturating_sub(1) } else { sp_start(toks, &sp).min(v) };
     let cue = body.get(toks[v].start..toks[cue_end - 1].end).unwrap_or(w).to_owned();
-    let needs_quote = matches!(w, "called" | "calls" | "described" | "describes" | "branded" | "labelled" | "labeled")
-        && cue_end == v + 1;
+    let needs_quote =
+        (matches!(w, "called" | "calls" | "described" | "describes" | "branded" | "labelled" | "labeled")
+            && cue_end == v + 1)
+            || w.starts_with("argu");
     Some(Cue {
         speaker: sp,
         cue,

@@ -484,6 +484,16 @@ pub fn parse_with_apposition(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
                         ..first
                     })
                 }
+                (Class::Document(_) | Class::Institution | Class::Role(..), _)
+                    if second_toks.first().is_some_and(|t| {
+                        matches!(
+                            lower(body, t).as_str(),
+                            "entitled" | "titled" | "called" | "named" | "published" | "released"
+                        )
+                    }) =>
+                {
+                    Some(RawSpeaker { written: first.written.start..toks[*b - 1].end, ..first })
+                }
                 (Class::Role(..) | Class::Institution, Some(RawSpeaker { class: Class::Named(n), .. })) => {
                     let role = body.get(first.written.clone()).map(strip_article);
                     Some(RawSpeaker { written: first.written.start..toks[*b - 1].end, class: Class::Named(n), role })

@@ -123,7 +123,13 @@ pub fn find(d: &Doc, out: &mut Vec<Found>) -> Vec<Range<usize>> {
         _ => true,
     });
     let named = labels.iter().filter(|l| l.speaker.is_some()).count();
-    if labels.len() < 2 || named == 0 {
+    // One label is a transcript only when it gives a full name and opens
+    // a long turn ("Vladimir Putin: Good afternoon, colleagues. …").
+    let single_ok = labels.len() == 1
+        && matches!(&labels[0].speaker, Some(RawSpeaker { class: Class::Named(n), .. }) if n.contains(' '))
+        && body.get(labels[0].text_from..).is_some_and(|t| t.split_whitespace().take(30).count() >= 30)
+        && d.paras.len() <= 3;
+    if (labels.len() < 2 && !single_ok) || named == 0 {
         return Vec::new();
     }
     let mut covered = Vec::new();
