@@ -69,6 +69,7 @@ impl Handler {
         let inv = convert::invocation(interaction, &self.rule)?;
         let component = matches!(interaction, Interaction::Component(_));
         let private = inv.options.iter().any(|(n, v)| n == "private" && *v == crate::bot::OptionValue::Bool(true));
+        let (what, started) = (describe(&inv), std::time::Instant::now());
         let bot = Arc::clone(&self.bot);
         let mut task = tokio::task::spawn_blocking(move || bot.execute(inv));
         let joined = if matches!(interaction, Interaction::Command(_)) {
@@ -86,6 +87,7 @@ impl Handler {
             tracing::error!("the handler failed: {e}");
             Reply::notice(INTERNAL)
         });
+        tracing::debug!(ms = started.elapsed().as_millis() as u64, "{what} → {}", reply_kind(&reply));
         let initial = convert::response(&reply, component);
         let later = match reply {
             Reply::Defer { work, .. } => Some(Later::Work(work)),
@@ -158,6 +160,31 @@ impl Handler {
             Ok(body)
         };
         tokio::time::timeout(DOWNLOAD_TIMEOUT, fetch).await.map_err(|_| "the download timed out".to_owned())?
+    }
+}
+
+/// An invocation for the debug log: kind, name, user id (never a token,
+/// never option values).
+fn describe(inv: &crate::bot::Invocation) -> String {
+    let kind = match &inv.kind {
+        crate::bot::Kind::Command => "command",
+        crate::bot::Kind::Autocomplete { .. } => "autocomplete",
+        crate::bot::Kind::Button => "button",
+        crate::bot::Kind::ModalSubmit => "form",
+    };
+    let sub = inv.subcommand.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
+    let name: String = inv.name.split(':').next().unwrap_or("").chars().take(32).collect();
+    format!("{kind} /{name}{sub} by {}{}", inv.user.id, if inv.user.is_moderator { " (moderator)" } else { "" })
+}
+
+fn reply_kind(r: &Reply) -> &'static str {
+    match r {
+        Reply::Message(m) if m.is_ephemeral() => "ephemeral message",
+        Reply::Message(_) => "message",
+        Reply::Update(_) => "update",
+        Reply::Modal(_) => "form",
+        Reply::Choices(_) => "choices",
+        Reply::Defer { .. } => "deferred",
     }
 }
 
