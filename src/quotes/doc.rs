@@ -648,5 +648,5 @@ fn relative_after_preposition(toks: &[Tok], lw: &[String], b: usize) -> bool {
     b >= 2
         && toks[b - 1].word
         && matches!(lw[b - 1].as_str(), "which" | "whom")
-        && matches!(lw[b - 2].as_str(), "in" | "during" | "at" | "with")
+        && matches!(lw[b - 2].as_str(), "in" | "during" | "at" | "with" | "within")
 }

@@ -13,6 +13,12 @@ const SAY_VERBS: &[&str] = &[
 /// Verbs that report a statement only when followed by "that" (or closing a
 /// quote): "insisted that", "warned that".
 const THAT_VERBS: &[&str] = &[
+    "warn",
+    "argue",
+    "claim",
+    "insist",
+    "note",
+    "stress",
     "insisted",
     "insists",
     "claimed",

@@ -329,7 +329,11 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             })
         } else if let Some(c) = object_speech(body, toks, lw, v, prev_speaker.clone()) {
             Some(c)
-        } else if lexicon::participle_cue(w) && v > 0 && toks[v - 1].is_punct(body, ',') {
+        } else if lexicon::participle_cue(w)
+            && v > 0
+            && toks[v - 1].is_punct(body, ',')
+            && (matches!(w, "adding" | "saying" | "writing" | "telling") || lw.get(v + 1).is_some_and(|n| n == "that"))
+        {
             let speaker = prev_speaker.or_else(|| sentence_subject(body, &toks[..v]));
             speaker.map(|speaker| {
                 let mut k = v + 1;
@@ -364,7 +368,8 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                     } else {
                         c.attr_start - 1
                     };
-                    let ok = !toks[b].word && matches!(lw[b].as_str(), "," | ";" | "—" | "–")
+                    let ok = (!toks[b].word && matches!(lw[b].as_str(), "," | ";" | "—" | "–"))
+                        || (!toks[c.attr_start].word && matches!(lw[c.attr_start].as_str(), "," | ";" | "—" | "–"))
                         || (toks[b].word
                             && matches!(lw[b].as_str(), "and" | "but" | "while" | "though" | "although" | "whereas")
                             && b > 0
@@ -481,6 +486,21 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
     let (from, cue_end) = match w {
         "urged" | "urges" | "urging" | "encouraged" | "encourages" | "encouraging" => (v + 1, v + 1),
         "argued" | "argues" | "arguing" if lw.get(v + 1).is_some_and(|n| n == "for") => (v + 2, v + 2),
+        // "threatened to block …", "offered to withdraw …": the infinitive.
+        "threatened" | "threatens" | "vowed" | "vows" | "pledged" | "pledges" | "promised" | "promises" | "offered"
+        | "offers"
+            if lw.get(v + 1).is_some_and(|n| n == "to") =>
+        {
+            (v + 1, v + 1)
+        }
+        // "warned of …", "boasted of …".
+        "warned" | "warns" | "boasted" | "boasts" if lw.get(v + 1).is_some_and(|n| n == "of") => (v + 2, v + 2),
+        // "criticised X for …".
+        "criticised" | "criticized" | "criticises" | "criticizes" | "condemned" | "condemns"
+            if (v + 2..toks.len().min(v + 8)).take_while(|&i| toks[i].word).any(|i| lw[i] == "for") =>
+        {
+            (v + 1, v + 1)
+        }
         "called" | "calls" | "calling" if lw.get(v + 1).is_some_and(|n| n == "on" || n == "for") => (v + 2, v + 2),
         "called" | "calls" | "described" | "describes" | "branded" | "labelled" | "labeled" => (v + 1, v + 1),
         "accused" | "accuses" | "accusing" => {
@@ -531,12 +551,13 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
         }
         prev.or_else(|| sentence_subject(body, &toks[..v]))?
     } else {
-        match subject_before(body, toks, lw, v)? {
-            Subject::Phrase(sp) => sp,
-            Subject::Elided => {
+        match subject_before(body, toks, lw, v) {
+            Some(Subject::Phrase(sp)) => sp,
+            Some(Subject::Elided) => {
                 elided = true;
                 sentence_subject(body, &toks[..v])?
             }
+            None => doc::appositive_subject_before(body, toks, lw, v)?,
         }
     };
     let attr_start = if elided { v.saturating_sub(1) } else { sp_start(toks, &sp).min(v) };
@@ -776,27 +797,25 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     let finite_clause = !that && k < toks.len() && toks[k].word && {
         let w = lw[k].as_str();
         matches!(w, "it" | "he" | "she" | "they" | "we" | "there" | "i")
-            || (matches!(
-                w,
-                "the" | "a" | "an" | "its" | "his" | "her" | "their" | "russia" | "ukraine" | "moscow" | "kyiv"
-            ) && toks[k + 1..].iter().take(7).take_while(|t| t.word).any(|t| {
-                matches!(
-                    lower(body, t).as_str(),
-                    "was"
-                        | "were"
-                        | "is"
-                        | "are"
-                        | "had"
-                        | "has"
-                        | "have"
-                        | "would"
-                        | "will"
-                        | "could"
-                        | "can"
-                        | "should"
-                        | "must"
-                )
-            }))
+            || (!matches!(w, "to" | "that" | "of" | "for" | "about" | "on" | "in" | "at" | "with" | "by")
+                && toks[k + 1..].iter().take(4).take_while(|t| t.word).any(|t| {
+                    matches!(
+                        lower(body, t).as_str(),
+                        "was"
+                            | "were"
+                            | "is"
+                            | "are"
+                            | "had"
+                            | "has"
+                            | "have"
+                            | "would"
+                            | "will"
+                            | "could"
+                            | "can"
+                            | "should"
+                            | "must"
+                    )
+                }))
     };
     // A short remainder ("messaging app.") is more adverbial, not a clause.
     if !at_end

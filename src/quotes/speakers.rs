@@ -385,6 +385,33 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
             }
             return Some(RawSpeaker { written, class: Class::Institution, role: None });
         }
+        // "the consultancy ExPro": a name after an organisation noun.
+        if name_start > 0
+            && matches!(
+                stem(&lw[name_start - 1]),
+                "consultancy"
+                    | "firm"
+                    | "company"
+                    | "group"
+                    | "bank"
+                    | "think-tank"
+                    | "monitor"
+                    | "agency"
+                    | "organisation"
+                    | "organization"
+                    | "institute"
+                    | "newspaper"
+                    | "broadcaster"
+                    | "steelmaker"
+                    | "producer"
+                    | "operator"
+                    | "utility"
+                    | "charity"
+                    | "ngo"
+            )
+        {
+            return Some(RawSpeaker { written, class: Class::Institution, role: None });
+        }
         let name = body.get(toks[name_start].start..toks[toks.len() - 1].end)?.to_owned();
         let role = (name_start > 0)
             .then(|| body.get(toks[0].start..toks[name_start - 1].end).map(str::to_owned))
@@ -447,7 +474,9 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         return None;
     }
     if lexicon::institution_head(&head) || lexicon::place(&head) {
-        if head_i != toks.len() - 1 || matches!(first, "a" | "an") {
+        // "the Institute for the Study of War": a proper name may run on.
+        let proper = toks[head_i].is_cap(body) && toks[head_i + 1..].iter().any(|t| t.is_cap(body));
+        if (head_i != toks.len() - 1 && !proper) || matches!(first, "a" | "an") {
             return None;
         }
         return Some(RawSpeaker { written, class: Class::Institution, role: None });
@@ -486,10 +515,11 @@ pub fn parse_with_apposition(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
                 }
                 (Class::Document(_) | Class::Institution | Class::Role(..), _)
                     if second_toks.first().is_some_and(|t| {
+                        let w = lower(body, t);
                         matches!(
-                            lower(body, t).as_str(),
-                            "entitled" | "titled" | "called" | "named" | "published" | "released"
-                        )
+                            w.as_str(),
+                            "entitled" | "titled" | "called" | "named" | "published" | "released" | "who" | "which"
+                        ) || (w.ends_with("ed") && !t.is_cap(body))
                     }) =>
                 {
                     Some(RawSpeaker { written: first.written.start..toks[*b - 1].end, ..first })
@@ -738,6 +768,7 @@ impl Registry {
             .iter()
             .rev()
             .find(|(p, _)| *p < pos)
+            .or_else(|| self.sources.iter().find(|(p, _)| *p < pos + 600))
             .map(|(_, n)| self.acronyms.get(n).cloned().unwrap_or_else(|| n.clone()))
     }
 
