@@ -47,12 +47,23 @@ impl Extracted {
 pub enum ExtractError {
     #[error("not an article: no article text found in {source_name} ({words} words of body text)")]
     NoArticle { source_name: String, words: usize },
+    #[error(
+        "not an article: {source_name} is too complex to read ({elements} elements nested {depth} deep; limits {} and {})",
+        body::MAX_ELEMENTS,
+        body::MAX_DEPTH
+    )]
+    TooComplex { source_name: String, depth: usize, elements: usize },
 }
 
 /// Extracts the article from HTML `bytes` read from `url` (if known), with
 /// the charset the server declared (if any).
 pub fn extract(bytes: &[u8], url: Option<&str>, declared_charset: Option<&str>) -> Result<Extracted, ExtractError> {
     let (html, _encoding) = charset::decode_html(bytes, declared_charset);
+    let shape = body::shape(&html);
+    if !shape.is_tractable() {
+        let source_name = url.unwrap_or("the page").to_owned();
+        return Err(ExtractError::TooComplex { source_name, depth: shape.depth, elements: shape.elements });
+    }
     let doc = scraper::Html::parse_document(&html);
     let m = meta::read(&doc, url);
     drop(doc);
@@ -170,6 +181,13 @@ mod tests {
         let err = extract(b"<html><body><nav>Home</nav></body></html>", Some("https://x.example/"), None).unwrap_err();
         assert!(err.to_string().starts_with("not an article"), "{err}");
         assert!(extract(b"", None, None).is_err());
+    }
+
+    #[test]
+    fn hostile_nesting_is_refused_quickly() {
+        let page = format!("<html><body>{}<p>{}</p></body></html>", "<div>".repeat(200_000), "word ".repeat(50));
+        let err = extract(page.as_bytes(), None, None).unwrap_err();
+        assert!(matches!(err, ExtractError::TooComplex { depth: 200_000, .. }), "{err}");
     }
 
     #[test]

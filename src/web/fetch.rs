@@ -39,6 +39,8 @@ pub struct FetchConfig {
     /// Host names whose addresses are not checked (exact, lower case).
     /// Empty in production.
     pub allow_hosts: Vec<String>,
+    /// Time limit for extracting the article once the page is in.
+    pub extract_timeout: Duration,
     /// The `User-Agent` header.
     pub user_agent: String,
 }
@@ -51,6 +53,7 @@ impl Default for FetchConfig {
             max_redirects: 5,
             allow_networks: Vec::new(),
             allow_hosts: Vec::new(),
+            extract_timeout: Duration::from_secs(20),
             user_agent: format!("Parley/{} (+news corpus bot)", env!("CARGO_PKG_VERSION")),
         }
     }
@@ -111,10 +114,25 @@ impl Page {
 /// Fetches `url` and extracts its article.
 pub async fn fetch_article(url: &str, cfg: &FetchConfig) -> Result<Extracted, FetchError> {
     let page = fetch_page(url, cfg).await?;
-    let extracted = if page.is_html() {
-        extract(&page.body, Some(&page.url), page.charset.as_deref())
-    } else {
-        extract_text(&page.body, Some(&page.url), page.charset.as_deref())
+    // Extraction is CPU work (up to a few seconds on a 5 MB page): keep it
+    // off the async workers.
+    let job = tokio::task::spawn_blocking(move || {
+        if page.is_html() {
+            extract(&page.body, Some(&page.url), page.charset.as_deref())
+        } else {
+            extract_text(&page.body, Some(&page.url), page.charset.as_deref())
+        }
+    });
+    // The page's size and shape are bounded, so the work is too; this
+    // deadline only stops the moderator from waiting for it.
+    let extracted = match tokio::time::timeout(cfg.extract_timeout, job).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => {
+            return Err(FetchError::Network { url: url.to_owned(), reason: format!("extraction failed: {e}") });
+        }
+        Err(_) => {
+            return Err(FetchError::TimedOut { url: url.to_owned(), secs: cfg.extract_timeout.as_secs().max(1) });
+        }
     };
     Ok(extracted?)
 }

@@ -517,6 +517,11 @@ async fn fixture_server() -> Server {
             "/pdf" => reply(200, "application/pdf", "%PDF-1.4"),
             "/front" => reply(200, html, "<html><body><nav><a href='/a'>A</a></nav><h1>Home</h1></body></html>"),
             "/server-error" => reply(500, html, "oops"),
+            "/deep" => reply(
+                200,
+                html,
+                format!("<html><body>{}<p>{}</p></body></html>", "<div>".repeat(200_000), "word ".repeat(60)),
+            ),
             "/big" => reply(200, html, vec![b'a'; 300 * 1024]),
             "/big-unsized" => Reply { no_length: true, ..reply(200, html, vec![b'a'; 300 * 1024]) },
             "/slow" => Reply { delay: Duration::from_secs(5), ..reply(200, html, article.clone()) },
@@ -641,6 +646,9 @@ async fn only_html_and_text_articles_are_taken() {
         let err = web::fetch_article(&server.url(path), &cfg).await.unwrap_err();
         assert!(one_line(&err).starts_with("not an article:"), "{path}: {err}");
     }
+    // A page built to make parsing quadratic is refused, not chewed on.
+    let err = web::fetch_article(&server.url("/deep"), &cfg).await.unwrap_err();
+    assert!(one_line(&err).starts_with("not an article:") && one_line(&err).contains("too complex"), "{err}");
     let err = web::fetch_article(&server.url("/missing"), &cfg).await.unwrap_err();
     assert!(matches!(err, FetchError::NotFound { .. }) && one_line(&err).starts_with("not found:"), "{err}");
     let err = web::fetch_article(&server.url("/server-error"), &cfg).await.unwrap_err();
