@@ -286,6 +286,10 @@ fn the_bbc_file_that_is_not_utf8_decodes_with_its_pound_sign() {
     assert_eq!(encoding, "windows-1252");
     assert!(text.contains("£15.8m"), "{}", &text[..300.min(text.len())]);
     assert!(!text.contains('\u{FFFD}'));
+    let a = web::extract_text(&bytes, None, None).expect("a plain-text article");
+    assert_eq!(a.title.as_deref(), Some("Chelsea sack Mutu"));
+    assert!(a.text.starts_with("Chelsea have sacked Adrian Mutu") && a.text.contains("£15.8m"), "{}", a.text);
+    assert!(a.text.contains("\n\n"));
 }
 
 /// The body of a talks-news file (after its YAML front matter) and its
