@@ -67,6 +67,38 @@ impl FetchConfig {
     }
 }
 
+/// An allow-list setting that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is neither an address range (127.0.0.1/32, 10.0.0.0/8, ::1) nor a host name")]
+pub struct BadAllowEntry(pub String);
+
+impl FetchConfig {
+    /// The environment variable a deployment (or a test of the binary) may
+    /// set to an allow-list: see [`FetchConfig::with_allow_list`].
+    pub const ALLOW_ENV: &'static str = "PARLEY_FETCH_ALLOW";
+
+    /// Adds an allow-list setting: entries separated by commas or spaces,
+    /// each an address range (`127.0.0.1/32`), a bare address (`::1`) or a
+    /// host name (`intranet.example`).
+    pub fn with_allow_list(mut self, spec: &str) -> Result<FetchConfig, BadAllowEntry> {
+        for entry in spec.split([',', ' ', '\n', '\t']).map(str::trim).filter(|e| !e.is_empty()) {
+            if let Ok(net) = entry.parse::<IpNet>() {
+                self.allow_networks.push(net);
+            } else if let Ok(ip) = entry.parse::<IpAddr>() {
+                self.allow_networks.push(IpNet::from(ip));
+            } else if !entry.contains('/')
+                && entry.len() <= 253
+                && entry.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+            {
+                self.allow_hosts.push(entry.to_ascii_lowercase());
+            } else {
+                return Err(BadAllowEntry(entry.to_owned()));
+            }
+        }
+        Ok(self)
+    }
+}
+
 /// Why a page was not fetched. Every message is one line that starts with
 /// the reason.
 #[derive(Debug, thiserror::Error)]
@@ -456,6 +488,16 @@ mod tests {
             assert!(err.to_string().starts_with(starts), "{url}: {err}");
             assert!(!err.to_string().contains('\n'));
         }
+    }
+
+    #[test]
+    fn allow_lists_parse() {
+        let cfg = FetchConfig::default().with_allow_list("127.0.0.1/32, ::1 intranet.Example").unwrap();
+        assert_eq!(cfg.allow_networks, ["127.0.0.1/32".parse::<IpNet>().unwrap(), "::1/128".parse().unwrap()]);
+        assert_eq!(cfg.allow_hosts, ["intranet.example"]);
+        assert!(FetchConfig::default().with_allow_list("").unwrap().allow_networks.is_empty());
+        assert!(FetchConfig::default().with_allow_list("10.0.0.0/33").is_err());
+        assert!(FetchConfig::default().with_allow_list("http://x/").is_err());
     }
 
     #[test]
