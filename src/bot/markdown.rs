@@ -62,11 +62,23 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Escaped text with the given byte ranges in bold. Ranges out of bounds,
-/// overlapping or not on character boundaries are ignored.
+/// overlapping or not on character boundaries are ignored; ranges apart
+/// only by spaces are joined (`**truce around Saltmere**`).
 pub fn escape_marked(text: &str, ranges: &[Range<usize>]) -> String {
+    let mut joined: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        if let Some(last) = joined.last_mut() {
+            let between = text.get(last.end..r.start);
+            if r.start >= last.end && r.end <= text.len() && between.is_some_and(|b| b.chars().all(|c| c == ' ')) {
+                last.end = r.end;
+                continue;
+            }
+        }
+        joined.push(r.clone());
+    }
     let mut out = String::with_capacity(text.len() + 16);
     let mut pos = 0;
-    for r in ranges {
+    for r in &joined {
         if r.start < pos
             || r.end > text.len()
             || r.start >= r.end
@@ -226,6 +238,11 @@ mod tests {
         assert_eq!(escape_marked(t, &[9..15]), "Talks in **\\*Vorn\\*** resumed");
         assert_eq!(escape_marked("жж", &[1..2]), "жж");
         assert_eq!(escape_marked("a b", &[0..1, 0..1, 2..9]), "**a** b");
+        assert_eq!(
+            escape_marked("truce around Saltmere, now", &[0..5, 6..12, 13..21]),
+            "**truce around Saltmere**, now"
+        );
+        assert_eq!(escape_marked("a, b", &[0..1, 3..4]), "**a**, **b**");
     }
 
     #[test]

@@ -30,6 +30,18 @@ fn source_footer(outlet: &str, published: Option<Published>, id: &str) -> String
     format!("{} · {} · {}", outlet, day(published), id)
 }
 
+/// A footer with the other outlets that ran the same story ("Outlet <url>"
+/// entries; the names are shown).
+fn with_also(footer: String, also: &[String]) -> String {
+    let names: Vec<&str> =
+        also.iter().map(|a| a.split(" <").next().unwrap_or(a).trim()).filter(|n| !n.is_empty()).take(5).collect();
+    if names.is_empty() {
+        footer
+    } else {
+        format!("{footer} · also reported by {}", names.join(", "))
+    }
+}
+
 /// About `max` characters of a passage around its first match, escaped,
 /// with the matches in bold and an ellipsis where it was cut.
 pub fn excerpt(text: &str, highlights: &[Range<usize>], max: usize) -> String {
@@ -115,7 +127,7 @@ pub fn answer(answer: &Answer, query: &AskQuery, page_key: Option<&str>, private
             .title(&format!("{}. {}", query.offset + i + 1, escape(&s.title)))
             .url(s.url.as_deref())
             .description(&cut_markdown(&excerpt(&hit.passage, &hit.highlights, per.saturating_sub(20)), per))
-            .footer(&source_footer(&s.outlet, s.published, s.article_id.as_str()));
+            .footer(&with_also(source_footer(&s.outlet, s.published, s.article_id.as_str()), &s.also_reported_by));
         msg = msg.embed(e);
         context.extend(Button::new(
             context_id(hit),

@@ -120,3 +120,42 @@ pub async fn serve(handler: Arc<Handler>, http: Arc<Http>, addr: SocketAddr) -> 
         .await
         .map_err(Error::Endpoint)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::{Signer, SigningKey};
+
+    fn headers(sig: &str, ts: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("X-Signature-Ed25519", sig.parse().unwrap());
+        h.insert("X-Signature-Timestamp", ts.parse().unwrap());
+        h
+    }
+
+    fn sign(key: &SigningKey, ts: &str, body: &[u8]) -> String {
+        let mut m = ts.as_bytes().to_vec();
+        m.extend_from_slice(body);
+        key.sign(&m).to_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn only_fresh_requests_signed_with_the_key_pass() {
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let verifier = Verifier::try_new(key.verifying_key().to_bytes()).unwrap();
+        let body = br#"{"type":1}"#;
+        let now = 1_900_000_000;
+        let ts = now.to_string();
+        assert!(verify(&verifier, &headers(&sign(&key, &ts, body), &ts), body, now));
+        assert!(!verify(&verifier, &headers(&sign(&key, &ts, body), &ts), br#"{"type":2}"#, now), "tampered");
+        let other = SigningKey::from_bytes(&[4; 32]);
+        assert!(!verify(&verifier, &headers(&sign(&other, &ts, body), &ts), body, now), "another key");
+        let old = (now - 301).to_string();
+        assert!(!verify(&verifier, &headers(&sign(&key, &old, body), &old), body, now), "stale");
+        let future = (now + 301).to_string();
+        assert!(!verify(&verifier, &headers(&sign(&key, &future, body), &future), body, now), "from the future");
+        assert!(!verify(&verifier, &headers("zz", &ts), body, now), "not hex");
+        assert!(!verify(&verifier, &HeaderMap::new(), body, now), "no headers");
+        assert!(!verify(&verifier, &headers(&sign(&key, "x", body), "x"), body, now), "not a number");
+    }
+}
