@@ -24,6 +24,10 @@ use crate::names::{name_key, Aliases};
 use crate::quotes::{self, Quote};
 use crate::web::dedup::{self, Fingerprint};
 
+/// Least share of a question's weight (IDF of its words) that a passage
+/// must cover to be shown: below it, "not covered" beats noise.
+pub const MIN_COVERAGE: f32 = 0.5;
+
 /// Where Parley keeps its data and how it behaves.
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -512,6 +516,7 @@ impl Engine {
             limit: q.limit.clamp(1, AskQuery::MAX_LIMIT),
             offset: q.offset.min(1_000),
             per_article: 2,
+            min_coverage: MIN_COVERAGE,
             since: q.since,
             until: q.until,
             outlet: q.outlet.clone(),

@@ -57,7 +57,11 @@ fn source_line(s: &Source) -> String {
     if let Some(u) = &s.url {
         parts.push(u.clone());
     }
-    parts.join(" · ")
+    let mut line = parts.join(" · ");
+    if !s.also_reported_by.is_empty() {
+        line.push_str(&format!("\n     also reported by {}", s.also_reported_by.join(", ")));
+    }
+    line
 }
 
 pub fn ask_json(answer: &Answer) -> Value {
@@ -74,6 +78,7 @@ pub fn ask_json(answer: &Answer) -> Value {
                 "passage": h.passage,
                 "snippet": h.marked("**", "**"),
                 "score": h.score,
+                "also_reported_by": h.source.also_reported_by,
             })
         })
         .collect();

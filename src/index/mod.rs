@@ -35,6 +35,8 @@ use schema::Fields;
 pub const SCHEMA_VERSION: u32 = 2;
 const VERSION_FILE: &str = "PARLEY_SCHEMA_VERSION";
 const WRITER_MEMORY: usize = 120_000_000;
+/// Passages BM25 hands to the coverage re-ranking.
+const CANDIDATES: usize = 100;
 
 /// What can go wrong in the index.
 #[derive(Debug, thiserror::Error)]
@@ -246,38 +248,46 @@ impl Index {
     pub fn search_passages(&self, q: &PassageQuery) -> Result<(Vec<Hit>, bool), Error> {
         let searcher = self.reader.searcher();
         let Some(query) = query::passage_query(&self.f, &searcher, q) else { return Ok((Vec::new(), false)) };
+        let weights = query::weights(&searcher, self.f.body, &q.analyzed);
         let want = q.offset + q.limit + 1;
-        let mut fetch = (want * 4).max(20);
-        loop {
-            let top = searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score()).map_err(tv("searching passages"))?;
-            let exhausted = top.len() < fetch;
-            let mut per_article: HashMap<String, usize> = HashMap::new();
-            let mut kept = Vec::new();
-            for (score, addr) in &top {
-                let doc: TantivyDocument = searcher.doc(*addr).map_err(tv("reading a passage"))?;
-                let id = self.f.text(&doc, self.f.article_id).unwrap_or_default().to_owned();
-                let n = per_article.entry(id).or_default();
-                if *n >= q.per_article {
-                    continue;
-                }
-                *n += 1;
-                kept.push((*score, doc));
-                if kept.len() == want {
-                    break;
-                }
+        // BM25 finds candidates among passages sharing any word; they are
+        // then kept only when they cover enough of the question's weight,
+        // and re-ranked by score times coverage.
+        let fetch = (want * 8).clamp(CANDIDATES, 2_000);
+        let top = searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score()).map_err(tv("searching passages"))?;
+        let mut ranked: Vec<(f32, f32, TantivyDocument)> = Vec::new();
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a passage"))?;
+            let text = self.f.text(&doc, self.f.body).unwrap_or_default();
+            let title = self.f.text(&doc, self.f.title).unwrap_or_default();
+            let cover = query::coverage(&self.index, text, title, &q.analyzed, &weights);
+            if cover >= q.min_coverage {
+                ranked.push((score * (query::COVERAGE_BASE + cover), score, doc));
             }
-            if kept.len() == want || exhausted || fetch >= 5_000 {
-                let more = kept.len() > q.offset + q.limit;
-                let hits = kept
-                    .into_iter()
-                    .skip(q.offset)
-                    .take(q.limit)
-                    .filter_map(|(score, doc)| self.hit(&doc, score, &q.analyzed))
-                    .collect();
-                return Ok((hits, more));
-            }
-            fetch *= 4;
         }
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut per_article: HashMap<String, usize> = HashMap::new();
+        let mut kept = Vec::new();
+        for (final_score, _, doc) in ranked {
+            let id = self.f.text(&doc, self.f.article_id).unwrap_or_default().to_owned();
+            let n = per_article.entry(id).or_default();
+            if *n >= q.per_article {
+                continue;
+            }
+            *n += 1;
+            kept.push((final_score, doc));
+            if kept.len() == want {
+                break;
+            }
+        }
+        let more = kept.len() > q.offset + q.limit;
+        let hits = kept
+            .into_iter()
+            .skip(q.offset)
+            .take(q.limit)
+            .filter_map(|(score, doc)| self.hit(&doc, score, &q.analyzed))
+            .collect();
+        Ok((hits, more))
     }
 
     fn hit(&self, doc: &TantivyDocument, score: f32, analyzed: &Analyzed) -> Option<Hit> {
