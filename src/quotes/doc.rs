@@ -406,6 +406,11 @@ pub fn skip_adverbials(body: &str, toks: &[Tok], lw: &[String], mut k: usize) ->
     while k < toks.len() && guard < 8 {
         guard += 1;
         let w = lw[k].as_str();
+        // "pointed out that"
+        if w == "out" && k > 0 && lw[k - 1] == "pointed" {
+            k += 1;
+            continue;
+        }
         if day(w)
             || matches!(
                 w,

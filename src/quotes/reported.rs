@@ -538,6 +538,28 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
         }
         "warned" | "warns" if lw.get(v + 1).is_some_and(|n| n == "against") => (v + 2, v + 2),
         "demanded" | "demands" if lw.get(v + 1).is_some_and(|n| n != "that") => (v + 1, v + 1),
+        // "drew President Macron's attention to …" (readouts).
+        "drew" | "draws" | "drawing" => {
+            let to = (v + 1..toks.len().min(v + 8))
+                .take_while(|&i| toks[i].word)
+                .find(|&i| lw[i] == "to" && lw[i - 1] == "attention")?;
+            (to + 1, to + 1)
+        }
+        // "emphasised the extremely rough treatment of …": a statement whose
+        // object carries its content (readouts), at least four words long.
+        "emphasised" | "emphasized" | "stressed" | "underscored" | "underlined" | "reaffirmed" | "reiterated"
+            if lw.get(v + 1).is_some_and(|n| {
+                matches!(n.as_str(), "the" | "his" | "her" | "its" | "their" | "russia's" | "ukraine's")
+            }) && toks[v + 1..].iter().take(6).take_while(|t| t.word).count() >= 4
+                && !toks[v + 1..].iter().take(6).take_while(|t| t.word).any(|t| {
+                    matches!(
+                        lower(body, t).as_str(),
+                        "that" | "was" | "were" | "is" | "are" | "had" | "has" | "would" | "will"
+                    )
+                }) =>
+        {
+            (v + 1, v + 1)
+        }
         _ => return None,
     };
     if from >= toks.len() || !toks[from].word {

@@ -544,11 +544,47 @@ pub struct Registry {
     subjects: Vec<(usize, String)>,
     acronyms: HashMap<String, String>,
     sources: Vec<(usize, String)>,
+    role_mentions: Vec<(usize, String, Vec<String>)>,
 }
 
 impl Registry {
     /// Records the names in one sentence (its tokens).
     pub fn scan_sentence(&mut self, body: &str, toks: &[Tok]) {
+        // Role nouns standing for a person: "the President of Russia",
+        // "the mayor" (pronouns must not jump over them).
+        for i in 1..toks.len() {
+            let w = lower(body, &toks[i]);
+            if !toks[i].word
+                || !lexicon::role_head(&w)
+                || lexicon::anonymous_head(&w)
+                || self.role_mentions.len() >= 4096
+            {
+                continue;
+            }
+            let Some(the) = (i.saturating_sub(4)..i).rev().find(|&j| lower(body, &toks[j]) == "the") else { continue };
+            // Only a role noun that is a subject: it opens the sentence or a
+            // clause after a comma.
+            let opener = the == 1
+                && matches!(
+                    lower(body, &toks[0]).as_str(),
+                    "then" | "later" | "meanwhile" | "but" | "and" | "also" | "there"
+                );
+            if the > 0 && !toks[the - 1].is_punct(body, ',') && !opener {
+                continue;
+            }
+            if !toks[the + 1..i].iter().all(|t| {
+                t.word && (t.is_cap(body) || lexicon::title(&lower(body, t)) || lexicon::nationality(&lower(body, t)))
+            }) {
+                continue;
+            }
+            let mut quals: Vec<String> = toks[the + 1..i].iter().map(|t| stem(&lower(body, t)).to_owned()).collect();
+            if toks.get(i + 1).is_some_and(|t| lower(body, t) == "of") {
+                if let Some(t) = toks.get(i + 2).filter(|t| t.is_cap(body)) {
+                    quals.push(stem(&lower(body, t)).to_owned());
+                }
+            }
+            self.role_mentions.push((toks[i].start, stem(&w).to_owned(), quals));
+        }
         let mut i = 0;
         let mut first_subject = true;
         while i < toks.len() {
@@ -833,6 +869,19 @@ impl Registry {
             keys.len() == 1
         };
         nearest_distinct(all.into_iter(), pos).map(|n| (n, unique))
+    }
+
+    /// Whether a role noun for someone other than `name` is mentioned
+    /// between `from` and `to`: then "he" after it is ambiguous.
+    pub fn other_role_between(&self, from: usize, to: usize, name: &str) -> bool {
+        let key = name_key(name.split_whitespace().last().unwrap_or(name));
+        let i = self.role_mentions.partition_point(|(p, _, _)| *p <= from);
+        self.role_mentions[i..].iter().take_while(|(p, _, _)| *p < to).take(16).any(|(p, head, quals)| {
+            match self.role_holder(head, quals, *p) {
+                Some((holder, _)) => name_key(holder.split_whitespace().last().unwrap_or(holder)) != key,
+                None => true,
+            }
+        })
     }
 
     pub fn subjects(&self) -> &[(usize, String)] {
