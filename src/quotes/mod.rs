@@ -766,7 +766,7 @@ mod tests {
             let mut s = String::new();
             for _ in 0..n {
                 s.push_str(rng.pick(&pieces));
-                if rng.next().is_multiple_of(3) {
+                if rng.next() % 3 == 0 {
                     s.push(' ');
                 }
             }
