@@ -324,19 +324,11 @@ fn finish_report(out: &mut impl Write, report: &ImportReport, json: bool, style:
 /// (comma-separated networks such as `127.0.0.1/32`, or host names) for
 /// tests and private deployments. Empty in production.
 pub fn fetch_config() -> anyhow::Result<crate::web::FetchConfig> {
-    let mut cfg = crate::web::FetchConfig::default();
-    if let Ok(allow) = std::env::var("PARLEY_FETCH_ALLOW") {
-        for item in allow.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            match item.parse::<ipnet::IpNet>() {
-                Ok(net) => cfg.allow_networks.push(net),
-                Err(_) => match item.parse::<std::net::IpAddr>() {
-                    Ok(ip) => cfg.allow_networks.push(ipnet::IpNet::from(ip)),
-                    Err(_) => cfg.allow_hosts.push(item.to_ascii_lowercase()),
-                },
-            }
-        }
+    let cfg = crate::web::FetchConfig::default();
+    match std::env::var(crate::web::FetchConfig::ALLOW_ENV) {
+        Ok(spec) => Ok(cfg.with_allow_list(&spec).context("PARLEY_FETCH_ALLOW")?),
+        Err(_) => Ok(cfg),
     }
-    Ok(cfg)
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

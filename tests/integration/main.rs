@@ -4,9 +4,12 @@
 //! real data read it from `../shared` and skip (or fail under `CI=true`)
 //! when it is absent.
 
+mod add_url;
+mod core;
 mod harness;
 mod fts5;
 mod relevance;
+mod quotes_quality;
 mod fake_discord;
 mod discord;
 mod web;
