@@ -131,7 +131,12 @@ fn fetch_url(url: &str) -> Fetched {
         Ok(rt) => rt,
         Err(e) => return Fetched::Failed(e.to_string()),
     };
-    match rt.block_on(crate::web::fetch_article(url, &crate::web::FetchConfig::default())) {
+    let allow = std::env::var(crate::web::FetchConfig::ALLOW_ENV).unwrap_or_default();
+    let config = match crate::web::FetchConfig::default().with_allow_list(&allow) {
+        Ok(c) => c,
+        Err(e) => return Fetched::Failed(format!("{}: {e}", crate::web::FetchConfig::ALLOW_ENV)),
+    };
+    match rt.block_on(crate::web::fetch_article(url, &config)) {
         Ok(page) => Fetched::Page(Box::new(super::work::draft_from_extracted(page, url))),
         Err(e) => Fetched::Failed(e.to_string()),
     }

@@ -52,7 +52,7 @@ impl Handler {
             .user_agent(concat!("Parley/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
-        let fetch = FetchConfig::allowing(&config.fetch_allow);
+        let fetch = config.fetch.clone();
         Handler { bot, rule: ModeratorRule { role: config.moderator_role }, config, client, fetch }
     }
 

@@ -20,11 +20,11 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use ipnet::IpNet;
 use serenity::all::{ChannelId, CreateMessage, GuildId, Http, HttpBuilder, RoleId};
 
 use crate::bot::{Bot, BotConfig};
 use crate::engine::Engine;
+use crate::web::FetchConfig;
 
 /// How to serve.
 #[derive(Debug, Clone, Default)]
@@ -90,9 +90,9 @@ pub struct Config {
     pub moderator_role: Option<RoleId>,
     /// `PARLEY_AUDIT_CHANNEL`: a channel id that gets every audit event.
     pub audit_channel: Option<ChannelId>,
-    /// `PARLEY_FETCH_ALLOW`: address ranges `/corpus add url` may fetch
-    /// although they are not public (comma-separated CIDRs; tests).
-    pub fetch_allow: Vec<IpNet>,
+    /// How `/corpus add url` fetches: the web module's limits, plus the
+    /// `PARLEY_FETCH_ALLOW` allow-list (private deployments, tests).
+    pub fetch: FetchConfig,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -141,14 +141,9 @@ impl Config {
                 return Err(Error::BadEnv { name: "DISCORD_API_BASE", reason: format!("{b:?} is not an http(s) URL") })
             }
         };
-        let mut fetch_allow = Vec::new();
-        for part in env("PARLEY_FETCH_ALLOW").unwrap_or_default().split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let net =
-                part.parse::<IpNet>().or_else(|_| part.parse::<std::net::IpAddr>().map(IpNet::from)).map_err(|_| {
-                    Error::BadEnv { name: "PARLEY_FETCH_ALLOW", reason: format!("{part:?} is not an address range") }
-                })?;
-            fetch_allow.push(net);
-        }
+        let fetch = FetchConfig::default()
+            .with_allow_list(&env(FetchConfig::ALLOW_ENV).unwrap_or_default())
+            .map_err(|e| Error::BadEnv { name: FetchConfig::ALLOW_ENV, reason: e.to_string() })?;
         Ok(Config {
             token: env("DISCORD_TOKEN").map(Token),
             application_id: id("DISCORD_APPLICATION_ID")?,
@@ -157,7 +152,7 @@ impl Config {
             api_base,
             moderator_role: id("PARLEY_MODERATOR_ROLE")?.map(RoleId::new),
             audit_channel: id("PARLEY_AUDIT_CHANNEL")?.map(ChannelId::new),
-            fetch_allow,
+            fetch,
         })
     }
 
