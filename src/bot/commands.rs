@@ -256,6 +256,16 @@ impl Command {
     }
 }
 
+/// Whether an invocation, parsed or not, belongs to a moderator command:
+/// a moderator slash command (or its autocomplete), or the add-text form.
+pub fn for_moderators(inv: &Invocation) -> bool {
+    match inv.kind {
+        Kind::Command | Kind::Autocomplete { .. } => spec(&inv.name).is_some_and(|c| c.moderator),
+        Kind::ModalSubmit => inv.name == ids::ADD_TEXT,
+        Kind::Button => false,
+    }
+}
+
 /// Why an invocation is not a command; shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {

@@ -174,6 +174,17 @@ impl Bot {
     /// [`Bot::execute`] at a given time (for the rate limit).
     pub fn execute_at(&self, inv: Invocation, now: Instant) -> Reply {
         let autocomplete = matches!(inv.kind, Kind::Autocomplete { .. });
+        // Rights first: a member learns nothing from a moderator command,
+        // not even whether its options parse.
+        if commands::for_moderators(&inv) && !inv.user.is_moderator {
+            if autocomplete {
+                return Reply::choices([]);
+            }
+            let action =
+                inv.subcommand.as_deref().map_or(inv.name.as_str(), |s| if s == "add" { "add-url" } else { s });
+            self.audit(&inv.user, action, &raw_target(&inv), "denied", None, "not a moderator");
+            return Reply::notice(NOT_MODERATOR);
+        }
         let cmd = match commands::parse(&inv) {
             Ok(c) => c,
             Err(_) if autocomplete => return Reply::choices([]),
@@ -506,6 +517,18 @@ impl Bot {
 
 fn strip_origin(msg: &str, origin: &str) -> String {
     msg.strip_prefix(&format!("{origin}: ")).unwrap_or(msg).to_owned()
+}
+
+/// What a refused invocation was about: its first text or file option.
+fn raw_target(inv: &Invocation) -> String {
+    inv.options
+        .iter()
+        .find_map(|(_, v)| match v {
+            OptionValue::String(s) if !s.trim().is_empty() => Some(s.clone()),
+            OptionValue::Attachment(a) => Some(a.filename.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 fn target_of(cmd: &Command) -> String {

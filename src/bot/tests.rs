@@ -181,6 +181,8 @@ fn members_cannot_change_the_corpus_and_are_audited() {
         cmd("corpus", Some("alias"), &[("name", "Mira Kestrel"), ("variant", "Kestrel")], false),
         cmd("corpus", Some("add-text"), &[], false),
         cmd("corpus", Some("add"), &[("url", "https://a.example/x")], false),
+        cmd("corpus", Some("add-file"), &[], false),
+        cmd("corpus", None, &[], false),
         Invocation {
             kind: Kind::ModalSubmit,
             name: "add-text".into(),
@@ -199,10 +201,11 @@ fn members_cannot_change_the_corpus_and_are_audited() {
     }
     assert_eq!(f.bot.engine().list().unwrap().len(), before, "nothing written");
     let events = f.events.lock().unwrap();
-    assert_eq!(events.len(), 5);
+    assert_eq!(events.len(), 7);
     assert!(events.iter().all(|e| e.outcome == "denied" && e.user_id == "200"));
     let log = std::fs::read_to_string(f.bot.config().audit_path.clone()).unwrap();
-    assert_eq!(log.lines().count(), 5);
+    assert_eq!(log.lines().count(), 7);
+    assert!(events.iter().any(|e| e.action == "add-url" && e.target == "https://a.example/x"), "{events:?}");
     assert!(log.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
     // Autocomplete of moderator options gives members nothing.
     let ac = Invocation {
