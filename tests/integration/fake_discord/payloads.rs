@@ -56,6 +56,8 @@ pub struct Member {
     /// The member's permissions in the channel (Discord sends them resolved).
     pub permissions: u64,
     pub roles: Vec<u64>,
+    /// In a direct message with the bot: no guild, no member, no permissions.
+    pub in_dm: bool,
 }
 
 impl Member {
@@ -66,6 +68,7 @@ impl Member {
             name: format!("reader{n}"),
             permissions: perms::MEMBER,
             roles: vec![],
+            in_dm: false,
         }
     }
 
@@ -76,6 +79,7 @@ impl Member {
             name: format!("manager{n}"),
             permissions: perms::MEMBER | perms::MANAGE_GUILD,
             roles: vec![],
+            in_dm: false,
         }
     }
 
@@ -86,7 +90,14 @@ impl Member {
             name: format!("curator{n}"),
             permissions: perms::MEMBER,
             roles: vec![role],
+            in_dm: false,
         }
+    }
+
+    /// The same person writing to the bot in a direct message.
+    pub fn in_direct_message(mut self) -> Member {
+        self.in_dm = true;
+        self
     }
 }
 
@@ -258,6 +269,22 @@ pub fn interaction(world: &World, id: u64, token: &str, command_id: u64, action:
         return payload;
     }
     payload["data"] = data;
+    if member.in_dm {
+        let dm_channel = world.channel_id + 1_000 + (member.user_id % 1_000);
+        if let Some(d) = payload["data"].as_object_mut() {
+            d.remove("guild_id");
+        }
+        payload["user"] = user(member.user_id, &member.name, false);
+        payload["channel_id"] = json!(dm_channel.to_string());
+        payload["channel"] = json!({ "id": dm_channel.to_string(), "type": 1 });
+        payload["context"] = json!(1);
+        payload["authorizing_integration_owners"] = json!({ "0": world.guild_id.to_string() });
+        payload["app_permissions"] = json!(perms::MEMBER.to_string());
+        if let Action::Button { message, .. } = action {
+            payload["message"] = message.clone();
+        }
+        return payload;
+    }
     payload["guild_id"] = json!(world.guild_id.to_string());
     payload["guild_locale"] = json!("en-US");
     payload["channel_id"] = json!(world.channel_id.to_string());
@@ -591,6 +618,18 @@ mod tests {
         ));
         let Interaction::Modal(m) = modal else { panic!("not a modal") };
         assert_eq!(m.data.components.len(), 2);
+
+        let dm = parse(&interaction(
+            &w,
+            16,
+            "tok",
+            5,
+            &Action::command("ask", vec![opt_str("question", "q")]),
+            &Member::manager(1).in_direct_message(),
+        ));
+        let Interaction::Command(dm) = dm else { panic!("not a command") };
+        assert!(dm.guild_id.is_none() && dm.member.is_none());
+        assert_eq!(dm.user.id.get(), Member::manager(1).user_id);
 
         let ping = parse(&interaction(&w, 15, "tok", 0, &Action::Ping, &Member::reader(1)));
         assert!(matches!(ping, Interaction::Ping(_)));

@@ -248,6 +248,7 @@ fn route(shared: &Arc<Shared>, method: &str, path: &str, headers: &HeaderMap, bo
             let Some(body) = body else { return error(400, 50006, "Cannot send an empty message") };
             let mut problems = spec_problems(shared, "post", "/channels/{channel_id}/messages", body);
             problems.extend(spec::check_message(body, ""));
+            problems.extend(spec::check_not_empty(body, "(body)"));
             if !problems.is_empty() {
                 shared.violation(route, problems.clone(), body);
                 return invalid_form(&problems);
@@ -377,7 +378,11 @@ fn callback(shared: &Arc<Shared>, token: &str, body: &Value) -> Answer {
         spec_problems(shared, "post", "/interactions/{interaction_id}/{interaction_token}/callback", body);
     let data = body.get("data").cloned().unwrap_or(Value::Null);
     match kind {
-        4 | 7 => problems.extend(spec::check_message(&data, "/data")),
+        4 => {
+            problems.extend(spec::check_message(&data, "/data"));
+            problems.extend(spec::check_not_empty(&data, "/data"));
+        }
+        7 => problems.extend(spec::check_message(&data, "/data")),
         8 => problems.extend(spec::check_autocomplete(&data, "/data")),
         _ => {}
     }
@@ -459,6 +464,7 @@ fn followup(shared: &Arc<Shared>, app_ok: bool, token: &str, body: Option<&Value
     }
     let mut problems = spec_problems(shared, "post", "/webhooks/{webhook_id}/{webhook_token}", body);
     problems.extend(spec::check_message(body, ""));
+    problems.extend(spec::check_not_empty(body, "(body)"));
     if !problems.is_empty() {
         shared.violation(route, problems.clone(), body);
         return invalid_form(&problems);

@@ -205,11 +205,21 @@ fn fake_discord_limit_checks_without_the_spec() {
             json!({ "content": "x", "allowed_mentions": { "parse": [] }, "components": [{ "type": 1, "components": [{ "type": 2, "style": 1, "custom_id": "a" }, { "type": 2, "style": 1, "custom_id": "a" }] }] }),
             "used twice",
         ),
+        (
+            json!({ "content": "x", "allowed_mentions": { "parse": [] }, "components": [{ "type": 1, "components": [{ "type": 2, "style": 1, "custom_id": "a" }] }] }),
+            "needs a label or an emoji",
+        ),
+        (
+            json!({ "content": "x", "allowed_mentions": { "parse": [] }, "components": [{ "type": 1, "components": [{ "type": 2, "style": 5, "label": "Open", "custom_id": "a", "url": "https://example.org" }] }] }),
+            "link button cannot have a custom_id",
+        ),
     ];
     for (body, expected) in cases {
         let problems = spec::check_message(&body, "");
         assert!(problems.iter().any(|p| p.contains(expected)), "{expected:?} not in {problems:?}");
     }
+    assert!(!spec::check_not_empty(&json!({ "content": "", "allowed_mentions": { "parse": [] } }), "").is_empty());
+    assert!(spec::check_not_empty(&json!({ "embeds": [{ "title": "t" }] }), "").is_empty());
     let choices: Vec<Value> = (0..26).map(|i| json!({ "name": format!("n{i}"), "value": "v" })).collect();
     assert!(!spec::check_autocomplete(&json!({ "choices": choices }), "").is_empty());
     let commands = json!([{ "name": "Ask Me", "description": "d", "options": [

@@ -522,6 +522,18 @@ fn check_components(rows: &[Value], at: &str, out: &mut Problems) {
             if label > 80 {
                 out.push(format!("{here}/label: {label} characters, more than 80"));
             }
+            if item.get("type").and_then(Value::as_u64) == Some(2) {
+                let link = item.get("style").and_then(Value::as_u64) == Some(5);
+                if label == 0 && item.get("emoji").is_none_or(Value::is_null) {
+                    out.push(format!("{here}: a button needs a label or an emoji"));
+                }
+                if link && item.get("custom_id").is_some_and(|v| !v.is_null()) {
+                    out.push(format!("{here}: a link button cannot have a custom_id"));
+                }
+                if !link && item.get("url").is_some_and(|v| !v.is_null()) {
+                    out.push(format!("{here}: only link buttons (style 5) have a url"));
+                }
+            }
             match item.get("custom_id").and_then(Value::as_str) {
                 Some(id) => {
                     let n = id.chars().count();
@@ -539,6 +551,22 @@ fn check_components(rows: &[Value], at: &str, out: &mut Problems) {
                 None => {}
             }
         }
+    }
+}
+
+/// A new message must show something: Discord refuses one without
+/// content, embeds, components, files or a poll (50006).
+pub fn check_not_empty(msg: &Value, at: &str) -> Problems {
+    let some = |key: &str| match msg.get(key) {
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(_)) => true,
+        _ => false,
+    };
+    if ["content", "embeds", "components", "attachments", "poll", "sticker_ids"].iter().any(|k| some(k)) {
+        Vec::new()
+    } else {
+        vec![format!("{at}: an empty message (no content, embeds or components): Discord answers 50006")]
     }
 }
 
