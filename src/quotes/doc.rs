@@ -26,6 +26,8 @@ pub struct Doc<'a> {
     pub paras: Vec<Range<usize>>,
     /// Sentence ranges with their paragraph index, in order.
     pub sents: Vec<(Range<usize>, usize)>,
+    /// Each sentence's tokens and lower-cased words, computed once.
+    pub sent_words: Vec<(Vec<Tok>, Vec<String>)>,
     pub quoted: Vec<Quoted>,
 }
 
@@ -78,7 +80,15 @@ impl<'a> Doc<'a> {
                 }
             }
         }
-        Doc { body, paras, sents, quoted }
+        let sent_words = sents
+            .iter()
+            .map(|(r, _)| {
+                let toks = super::tokens::tokenize(body, r.clone());
+                let lw = words(body, &toks);
+                (toks, lw)
+            })
+            .collect();
+        Doc { body, paras, sents, sent_words, quoted }
     }
 
     /// A paragraph of running text, not a headline, teaser or list of

@@ -4,6 +4,9 @@
 //! Plain sorted-by-meaning word lists and small predicates over one
 //! lower-cased word. No parsing here, no state.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 /// Verbs that report speech and may be followed by a clause without "that"
 /// ("X said the talks…") or close a quote ("…,” X said).
 const SAY_VERBS: &[&str] = &[
@@ -158,20 +161,30 @@ const QUOTE_ONLY_VERBS: &[&str] = &[
     "explained",
 ];
 
+/// Every verb above, once in a hash table: 0 = bare clause, 1 = "that"
+/// verb, 2 = only after a quote. Looked up for every word of every text.
+static VERBS: LazyLock<HashMap<&'static str, u8>> = LazyLock::new(|| {
+    let mut m = HashMap::new();
+    for (list, kind) in [(QUOTE_ONLY_VERBS, 2), (THAT_VERBS, 1), (SAY_VERBS, 0)] {
+        for w in list {
+            m.insert(*w, kind);
+        }
+    }
+    m
+});
+
 /// A speech verb: `Some(true)` when it may take a bare clause ("said the…").
 pub fn speech_verb(w: &str) -> Option<bool> {
-    if SAY_VERBS.contains(&w) {
-        Some(true)
-    } else if THAT_VERBS.contains(&w) {
-        Some(false)
-    } else {
-        None
+    match VERBS.get(w) {
+        Some(0) => Some(true),
+        Some(1) => Some(false),
+        _ => None,
     }
 }
 
 /// Any verb that attributes a direct quote ("…,” she asked).
 pub fn quote_verb(w: &str) -> bool {
-    SAY_VERBS.contains(&w) || THAT_VERBS.contains(&w) || QUOTE_ONLY_VERBS.contains(&w)
+    VERBS.contains_key(w)
 }
 
 /// Participles that attribute with an elided subject: ", adding that …".

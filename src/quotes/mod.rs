@@ -185,10 +185,9 @@ struct Resolved {
 fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
     let body = d.body;
     let mut reg = Registry::default();
-    for (sr, _) in &d.sents {
-        let toks = tokens::tokenize(body, sr.clone());
-        reg.scan_sentence(body, &toks);
-        reg.scan_sources(body, &toks);
+    for (toks, _) in &d.sent_words {
+        reg.scan_sentence(body, toks);
+        reg.scan_sources(body, toks);
     }
     for f in &found {
         if let Who::Raw(RawSpeaker { class: Class::Named(n), role: Some(r), written }) = &f.who {

@@ -44,11 +44,10 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         if !d.para_is_text(*para) {
             continue;
         }
-        let toks: Vec<Tok> = tokenize(body, sr.clone());
+        let Some((toks, lw)) = d.sent_words.get(si) else { continue };
         if toks.len() < 4 {
             continue;
         }
-        let lw = words(body, &toks);
         let quoted: Vec<bool> = toks.iter().map(|t| d.quoted_at(t.start).is_some()).collect();
         let mut cues = cues_in(body, &toks, &lw, &quoted);
         // A trailing attribution covers the whole sentence before it: cues
