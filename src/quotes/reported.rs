@@ -49,7 +49,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             continue;
         }
         let quoted: Vec<bool> = toks.iter().map(|t| d.quoted_at(t.start).is_some()).collect();
-        let mut cues = cues_in(body, &toks, &lw, &quoted);
+        let mut cues = cues_in(body, toks, lw, &quoted);
         // A trailing attribution covers the whole sentence before it: cues
         // inside are part of what was reported ("X told Y that …, a source
         // told Reuters").
