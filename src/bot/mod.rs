@@ -492,9 +492,8 @@ impl Bot {
                     .map_err(|e| strip_origin(&e.to_string(), &a.filename))?
             }
             FileKind::Html => {
-                return Err(
-                    "HTML files can be added once web ingestion is available; send the text as .txt or .md".into()
-                )
+                let page = crate::web::extract(bytes, None, None).map_err(|e| e.to_string())?;
+                work::draft_from_extracted(page, &a.filename)
             }
         };
         draft.added_by = user.added_by();

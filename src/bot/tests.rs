@@ -288,6 +288,32 @@ fn attachments_are_checked_then_added() {
 }
 
 #[test]
+fn html_attachments_are_extracted() {
+    let f = fixture();
+    let a = Attachment {
+        filename: "page.HTML".into(),
+        size: 900,
+        content_type: Some("text/html; charset=utf-8".into()),
+        url: "http://127.0.0.1:9/page.html".into(),
+    };
+    let inv = Invocation {
+        options: vec![("file".into(), OptionValue::Attachment(a))],
+        ..cmd("corpus", Some("add-file"), &[], true)
+    };
+    let Reply::Defer { work, .. } = f.bot.execute(inv) else { panic!("deferred") };
+    let html = "<html><head><title>Tidewater envoys sign the ferry accord</title>\
+        <meta property=\"og:site_name\" content=\"Gull Post\"></head><body><article><h1>Tidewater envoys sign the ferry accord</h1>\
+        <p>Envoys of Tidewater and Brennick signed the ferry accord in Pellmouth on Friday, ending a dispute over the harbour crossings.</p>\
+        <p>The accord reopens the night ferries and sets up a joint harbour board that meets every month in Pellmouth.</p>\
+        </article></body></html>";
+    let m = f.bot.finish(*work, Fetched::Bytes(html.as_bytes().to_vec()));
+    assert!(m.content().starts_with("Added `"), "{m:?}");
+    assert!(m.embeds()[0].get_title().unwrap().contains("ferry accord"), "{m:?}");
+    let found = message(f.bot.execute(cmd("ask", None, &[("question", "night ferries harbour board")], false)));
+    assert!(found.embeds().iter().any(|e| e.get_title().is_some_and(|t| t.contains("ferry accord"))), "{found:?}");
+}
+
+#[test]
 fn remove_and_alias_are_audited() {
     let f = fixture();
     let id = f.bot.engine().list().unwrap()[0].id.to_string();

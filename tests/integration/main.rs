@@ -12,4 +12,5 @@ mod relevance;
 mod quotes_quality;
 mod fake_discord;
 mod discord;
+mod console;
 mod web;
