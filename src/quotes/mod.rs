@@ -446,7 +446,15 @@ fn resolve_one(
                 }
                 return person(n, 0.8);
             }
-            None
+            // Nobody spoke or acted before: the one person the paragraph or
+            // the one before it names ("… hit Taira Sluisarenko's building.
+            // “I was sitting …,” she told Al Jazeera").
+            let from = f.para.checked_sub(1).and_then(|p| d.paras.get(p)).map_or(0, |p| p.start);
+            let n = reg.only_person_between(from, pos)?;
+            if mentioned(n) {
+                return None;
+            }
+            person(n, 0.7)
         }
         Class::Institution if generic_institution(&as_written) && names.lookup(&as_written).is_none() => {
             // "the agency" after "The BND said …": the institution just quoted.
@@ -626,6 +634,14 @@ mod tests {
         ("The harbour is closed for the winter, they said.", &[]),
         ("Ada Quill was pictured at the harbour on Monday.", &[]),
         ("Tarn: Talks must wait", &[]),
+        (
+            "A drone hit Lena Voss’s house in Brell.\n“I was in the kitchen when it struck,” she told the Vorn Gazette.",
+            &[("Lena Voss", SpeakerKind::Person, QuoteKind::Direct, "I was in the kitchen")],
+        ),
+        (
+            "A Brell harbour executive told the Vorn Gazette that the port would close within weeks.",
+            &[("a Brell harbour executive", SpeakerKind::Anonymous, QuoteKind::Indirect, "the port would close within weeks")],
+        ),
         // A role noun for someone unnamed stands between: "he" is ambiguous.
         ("Ivo Tarn met the envoys. Then the Brell president spoke of the harbour. “We will open it,” he said.", &[]),
     ];

@@ -420,7 +420,32 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         return Some(RawSpeaker { written, class: Class::Named(name), role });
     }
     // No name: institution, anonymous or role noun, judged by the head.
-    if !prefix_ok(head_i) {
+    // "A Moscow business executive": an unnamed source may carry plain
+    // nouns before its head, after a determiner.
+    let plain_modifiers = lexicon::anonymous_head(stem(&lw[head_i]))
+        && head_i <= 4
+        && matches!(lw[0].as_str(), "a" | "an" | "one" | "two" | "three" | "several" | "some")
+        && lw[1..head_i].iter().all(|w| {
+            w.chars().all(|c| c.is_alphabetic() || c == '-')
+                && !matches!(
+                    w.as_str(),
+                    "that"
+                        | "which"
+                        | "who"
+                        | "and"
+                        | "or"
+                        | "but"
+                        | "of"
+                        | "to"
+                        | "was"
+                        | "is"
+                        | "were"
+                        | "are"
+                        | "has"
+                        | "had"
+                )
+        });
+    if !prefix_ok(head_i) && !plain_modifiers {
         return None;
     }
     let first = lw[0].as_str();
@@ -545,6 +570,8 @@ pub struct Registry {
     acronyms: HashMap<String, String>,
     sources: Vec<(usize, String)>,
     role_mentions: Vec<(usize, String, Vec<String>)>,
+    /// Every full name, in text order.
+    mentions: Vec<(usize, String)>,
 }
 
 impl Registry {
@@ -648,6 +675,61 @@ impl Registry {
                     let v = self.by_last.entry(key).or_default();
                     if v.len() < 16 {
                         v.push((name_toks[0].start, full.clone()));
+                    }
+                    // Names of things, not people: "World War II", "Peace Summit".
+                    let thing = name_toks.iter().any(|t| {
+                        matches!(
+                            lower(body, t).as_str(),
+                            "war"
+                                | "world"
+                                | "day"
+                                | "summit"
+                                | "agreement"
+                                | "treaty"
+                                | "accords"
+                                | "forum"
+                                | "conference"
+                                | "plan"
+                                | "deal"
+                                | "act"
+                                | "law"
+                                | "cup"
+                                | "games"
+                                | "olympics"
+                                | "front"
+                                | "street"
+                                | "square"
+                                | "bridge"
+                                | "river"
+                                | "sea"
+                                | "island"
+                                | "airport"
+                                | "station"
+                                | "plant"
+                                | "ii"
+                                | "iii"
+                                | "iv"
+                                | "platform"
+                                | "formula"
+                                | "initiative"
+                                | "coalition"
+                                | "programme"
+                                | "program"
+                                | "fund"
+                                | "news"
+                                | "times"
+                                | "post"
+                                | "journal"
+                                | "media"
+                                | "images"
+                                | "getty"
+                                | "photo"
+                                | "reuters"
+                                | "press"
+                        )
+                    });
+                    if !thing && self.mentions.len() < 100_000 {
+                        self.mentions.push((name_toks[0].start, full.clone()));
                     }
                 }
                 // Role: title words right before the name ("Kremlin
@@ -882,6 +964,23 @@ impl Registry {
                 None => true,
             }
         })
+    }
+
+    /// The one person named (in full) between `from` and `to`, if exactly
+    /// one is.
+    pub fn only_person_between(&self, from: usize, to: usize) -> Option<&str> {
+        let i = self.mentions.partition_point(|(p, _)| *p < from);
+        let mut found: Option<&str> = None;
+        for (p, n) in self.mentions[i..].iter().take(32) {
+            if *p >= to {
+                break;
+            }
+            match found {
+                Some(f) if name_key(f) != name_key(n) => return None,
+                _ => found = Some(n),
+            }
+        }
+        found
     }
 
     pub fn subjects(&self) -> &[(usize, String)] {
