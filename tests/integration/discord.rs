@@ -747,6 +747,10 @@ fn discord_edge_cases_answer_briefly_and_change_nothing() {
     );
     assert!(stale.text().to_lowercase().contains("expired") && stale.is_ephemeral(), "{:?}", stale.callback);
 
+    // A command Discord still lists but the bot no longer has.
+    let unknown = send(&fake, &bot, Action::command("forecast", vec![]), &reader);
+    assert!(unknown.is_ephemeral() && !unknown.text().is_empty(), "{:?}", unknown.callback);
+
     // A date that is not one.
     let bad_date = send(
         &fake,
@@ -861,5 +865,18 @@ fn discord_gateway_sessions_survive_invalidation_and_reconnect_requests() {
     // Registration is not repeated on every reconnect.
     let puts = fake.requests().iter().filter(|r| r.method == "PUT").count();
     assert_eq!(puts, 1, "commands registered {puts} times");
+    finish(&fake, &bot);
+}
+
+#[test]
+fn discord_registers_globally_without_a_guild() {
+    let fake = FakeDiscord::start();
+    let data = seeded();
+    let mut bot = spawn_bot(&fake, &data, &[], &[("DISCORD_GUILD_ID", String::new())]);
+    let reg = fake.wait_for_registration(STARTUP).unwrap_or_else(|e| {
+        bot.expect_running();
+        panic!("{e}\nbot log:\n{}", bot.tail())
+    });
+    assert_eq!(reg.guild, None, "without DISCORD_GUILD_ID the commands are global");
     finish(&fake, &bot);
 }
