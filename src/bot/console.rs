@@ -44,13 +44,7 @@ pub fn run(engine: Arc<Engine>, input: impl BufRead, mut output: impl Write) -> 
                 write!(output, "{}{EXTRA_HELP}", super::commands::help())?;
                 continue;
             }
-            "/next" => match press(
-                &last,
-                |id| {
-                    id.starts_with("ask:") || id.starts_with("who:") || (id.starts_with("src:") && id.contains("Next"))
-                },
-                "Next",
-            ) {
+            "/next" => match press(&last, |l| l.starts_with("Next")) {
                 Some(id) => button(&id, &user),
                 None => {
                     writeln!(output, "No next page.")?;
@@ -59,7 +53,7 @@ pub fn run(engine: Arc<Engine>, input: impl BufRead, mut output: impl Write) -> 
             },
             "/context" => {
                 let n = line.split_whitespace().nth(1).unwrap_or("1");
-                match press(&last, |_| true, &format!("Context {n}")) {
+                match press(&last, |l| l == format!("Context {n}")) {
                     Some(id) => button(&id, &user),
                     None => {
                         writeln!(output, "No passage {n} in the last answer.")?;
@@ -194,11 +188,9 @@ fn fill_form(
     }))
 }
 
-fn press(last: &Option<Message>, want: impl Fn(&str) -> bool, label: &str) -> Option<String> {
-    last.as_ref()?
-        .buttons()
-        .find(|b| b.label().starts_with(label) && want(b.custom_id()))
-        .map(|b| b.custom_id().to_owned())
+/// The custom id of the last message's button whose label fits.
+fn press(last: &Option<Message>, label: impl Fn(&str) -> bool) -> Option<String> {
+    last.as_ref()?.buttons().find(|b| label(b.label())).map(|b| b.custom_id().to_owned())
 }
 
 fn button(custom_id: &str, user: &User) -> Invocation {

@@ -61,6 +61,20 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Breaks mentions in plain text (footers, choice names, labels: places
+/// that render no markdown, so a backslash would show).
+pub fn defuse(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '@' || (c == '<' && chars.peek().is_some_and(|n| matches!(n, '@' | '#' | ':' | '&'))) {
+            out.push(ZWSP);
+        }
+    }
+    out
+}
+
 /// Escaped text with the given byte ranges in bold. Ranges out of bounds,
 /// overlapping or not on character boundaries are ignored; ranges apart
 /// only by spaces are joined (`**truce around Saltmere**`).
@@ -230,6 +244,11 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(escape(input), want, "{input:?}");
         }
+    }
+
+    #[test]
+    fn plain_text_is_defused_without_backslashes() {
+        assert_eq!(defuse("@everyone <@1> a*b"), "@\u{200B}everyone <\u{200B}@\u{200B}1> a*b");
     }
 
     #[test]

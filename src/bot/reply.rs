@@ -5,7 +5,7 @@
 //! method cuts or drops what would exceed them, so an adapter can send any
 //! value of these types as it is. No Discord library types here.
 
-use crate::bot::markdown::{cut, cut_markdown, len, safe_url};
+use crate::bot::markdown::{cut, cut_markdown, defuse, len, safe_url};
 use crate::bot::work::Work;
 
 /// Message content.
@@ -89,7 +89,7 @@ impl Embed {
 
     /// The footer (plain text: footers render no markdown), cut to 2048.
     pub fn footer(mut self, text: &str) -> Embed {
-        let f = cut(text.trim(), FOOTER_MAX);
+        let f = cut(&defuse(text.trim()), FOOTER_MAX);
         self.footer = (!f.is_empty()).then_some(f);
         self
     }
@@ -182,7 +182,7 @@ impl Button {
         if custom_id.is_empty() || len(&custom_id) > CUSTOM_ID_MAX {
             return None;
         }
-        let label = non_empty(cut(label.trim(), BUTTON_LABEL_MAX));
+        let label = non_empty(cut(&defuse(label.trim()), BUTTON_LABEL_MAX));
         Some(Button { label, custom_id, style })
     }
     pub fn label(&self) -> &str {
@@ -280,7 +280,7 @@ impl Choice {
         if value.is_empty() || len(value) > CHOICE_VALUE_MAX {
             return None;
         }
-        Some(Choice { name: non_empty(cut(name.trim(), CHOICE_NAME_MAX)), value: value.to_owned() })
+        Some(Choice { name: non_empty(cut(&defuse(name.trim()), CHOICE_NAME_MAX)), value: value.to_owned() })
     }
     pub fn name(&self) -> &str {
         &self.name
