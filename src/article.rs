@@ -48,19 +48,16 @@ impl ArticleId {
         if let Some(p) = published {
             out.push_str(&p.date().to_string());
         }
-        let mut words = 0;
-        for word in crate::text::fold(title)
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-        {
-            if words == 8 || out.len() + word.len() + 1 > 80 {
+        let folded = crate::text::fold(title);
+        let words = folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty());
+        for word in words.take(8) {
+            if out.len() + word.len() + 1 > 80 {
                 break;
             }
             if !out.is_empty() {
                 out.push('-');
             }
             out.push_str(word);
-            words += 1;
         }
         if out.is_empty() {
             out.push_str("article");
@@ -162,9 +159,7 @@ impl fmt::Display for Published {
         match self {
             Published::Date(d) => write!(f, "{d}"),
             Published::DateTime(dt) => {
-                let s = dt
-                    .format(&time::format_description::well_known::Rfc3339)
-                    .map_err(|_| fmt::Error)?;
+                let s = dt.format(&time::format_description::well_known::Rfc3339).map_err(|_| fmt::Error)?;
                 f.write_str(&s)
             }
         }

@@ -252,7 +252,11 @@ impl Engine {
             batch.commit()?;
         }
         if report.indexed + report.removed > 0 {
-            tracing::info!(indexed = report.indexed, removed = report.removed, "index brought up to date with the corpus");
+            tracing::info!(
+                indexed = report.indexed,
+                removed = report.removed,
+                "index brought up to date with the corpus"
+            );
         }
         Ok(report)
     }
@@ -290,8 +294,14 @@ impl Engine {
             url: draft.url.clone().filter(|u| !u.trim().is_empty()),
             published: draft.published,
             language: draft.language.clone().unwrap_or_else(|| "en".into()),
-            added_by: if draft.added_by.is_empty() { self.config.default_added_by.clone() } else { draft.added_by.clone() },
-            added_at: Some(Published::DateTime(OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH))),
+            added_by: if draft.added_by.is_empty() {
+                self.config.default_added_by.clone()
+            } else {
+                draft.added_by.clone()
+            },
+            added_at: Some(Published::DateTime(
+                OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH),
+            )),
             authors: draft.authors.clone(),
             tags: draft.tags.clone(),
             also_reported_by: Vec::new(),
@@ -378,9 +388,11 @@ impl Engine {
                 Some((existing, by)) => Some(duplicate(&origin, existing, by)),
                 None => match (&p.url_key, seen_texts.get(&p.text_key)) {
                     (_, Some(existing)) => Some(duplicate(&origin, existing.clone(), DuplicateBy::Text)),
-                    (Some(u), None) if seen_urls.contains(u) => {
-                        Some(Error::Duplicate { origin: origin.clone(), existing: ArticleId::slug(None, "same-import"), by: "URL, earlier in this import" })
-                    }
+                    (Some(u), None) if seen_urls.contains(u) => Some(Error::Duplicate {
+                        origin: origin.clone(),
+                        existing: ArticleId::slug(None, "same-import"),
+                        by: "URL, earlier in this import",
+                    }),
                     _ => None,
                 },
             };
@@ -416,7 +428,12 @@ impl Engine {
         Ok(report)
     }
 
-    fn flush(&self, batch: index::Batch<'_>, pending: &mut Vec<Prepared>, report: &mut ImportReport) -> Result<(), Error> {
+    fn flush(
+        &self,
+        batch: index::Batch<'_>,
+        pending: &mut Vec<Prepared>,
+        report: &mut ImportReport,
+    ) -> Result<(), Error> {
         let ids: Vec<ArticleId> = pending.iter().map(|p| p.article.meta.id.clone()).collect();
         self.corpus.sync(&ids)?;
         if let Err(e) = batch.commit() {
@@ -439,7 +456,9 @@ impl Engine {
             return Ok(None);
         }
         for q in pending {
-            if q.bands.iter().zip(&p.bands).any(|(a, b)| a == b) && dedup::is_near_duplicate(&q.fingerprint, &p.fingerprint) {
+            if q.bands.iter().zip(&p.bands).any(|(a, b)| a == b)
+                && dedup::is_near_duplicate(&q.fingerprint, &p.fingerprint)
+            {
                 return Ok(Some(q.article.meta.id.clone()));
             }
         }
@@ -455,7 +474,13 @@ impl Engine {
     /// A near-duplicate of `existing`: from the same outlet it is a plain
     /// duplicate; from another outlet it is recorded on `existing` as "also
     /// reported by" instead of being indexed twice. Returns the refusal.
-    fn syndicated(&self, batch: &mut index::Batch<'_>, p: &Prepared, existing: ArticleId, durability: Durability) -> Result<Error, Error> {
+    fn syndicated(
+        &self,
+        batch: &mut index::Batch<'_>,
+        p: &Prepared,
+        existing: ArticleId,
+        durability: Durability,
+    ) -> Result<Error, Error> {
         let mut article = self.corpus.read(&existing)?;
         let outlet = &p.article.meta.outlet;
         let same_outlet = outlet.eq_ignore_ascii_case(&article.meta.outlet) || outlet == crate::article::UNKNOWN_OUTLET;
@@ -472,7 +497,7 @@ impl Engine {
             let stamp = stamp_of(&path, &self.corpus, &existing)?;
             let again = prepare_article(article, &self.aliases(), path.display().to_string());
             batch.put(&again.docs(stamp))?;
-            self.catalog_insert(&[again.article.meta.clone()]);
+            self.catalog_insert(std::slice::from_ref(&again.article.meta));
         }
         Ok(Error::Syndicated { origin: p.origin.clone(), existing, outlet: outlet.clone() })
     }
@@ -705,8 +730,10 @@ pub fn read_document(bytes: &[u8], name: &str) -> Result<ArticleDraft, Error> {
         Some("txt") => Ok(corpus::ingest::draft_from_bytes(bytes, name, true)?),
         Some("md" | "markdown") => Ok(corpus::ingest::draft_from_bytes(bytes, name, false)?),
         Some("html" | "htm") => {
-            let e = crate::web::extract(bytes, None, None)
-                .map_err(|e| corpus::ingest::IngestError::Malformed { origin: name.to_owned(), reason: e.to_string() })?;
+            let e = crate::web::extract(bytes, None, None).map_err(|e| corpus::ingest::IngestError::Malformed {
+                origin: name.to_owned(),
+                reason: e.to_string(),
+            })?;
             Ok(draft_from_extracted(e, name))
         }
         _ => Err(corpus::ingest::IngestError::UnsupportedType { origin: name.to_owned() }.into()),
@@ -794,7 +821,9 @@ fn resolve_speaker(person: &str, speakers: &[SpeakerCount], aliases: &Aliases) -
     if let Some(s) = speakers.iter().find(|s| {
         let k = name_key(&s.name);
         k == key
-            || canonical_key.as_ref().is_some_and(|c| *c == k || aliases.canonical(&s.name).map(name_key).as_ref() == Some(c))
+            || canonical_key
+                .as_ref()
+                .is_some_and(|c| *c == k || aliases.canonical(&s.name).map(name_key).as_ref() == Some(c))
     }) {
         return Ok(s.name.clone());
     }
@@ -809,14 +838,21 @@ fn resolve_speaker(person: &str, speakers: &[SpeakerCount], aliases: &Aliases) -
     match tail.len() {
         1 => return Ok(tail[0].name.clone()),
         n if n > 1 => {
-            return Err(WhoSaid::Ambiguous { query: person.to_owned(), candidates: tail.into_iter().cloned().collect() })
+            return Err(WhoSaid::Ambiguous {
+                query: person.to_owned(),
+                candidates: tail.into_iter().cloned().collect(),
+            })
         }
         _ => {}
     }
     let stem: String = key.chars().take(4).collect();
     let near: Vec<SpeakerCount> = speakers
         .iter()
-        .filter(|s| name_key(&s.name).split(' ').any(|w| w.starts_with(&stem) || key.split(' ').any(|k| k.len() > 3 && w.starts_with(&k[..4]))))
+        .filter(|s| {
+            name_key(&s.name)
+                .split(' ')
+                .any(|w| w.starts_with(&stem) || key.split(' ').any(|k| k.len() > 3 && w.starts_with(&k[..4])))
+        })
         .take(5)
         .cloned()
         .collect();

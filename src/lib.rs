@@ -30,6 +30,6 @@ pub mod quotes;
 pub mod text;
 pub mod web;
 
-pub use article::{Article, ArticleId, ArticleMeta, Published, Source};
 pub use answer::{Answer, AskQuery, Hit, QuoteHit, SpeakerCount, WhoSaid, WhoSaidQuery};
+pub use article::{Article, ArticleId, ArticleMeta, Published, Source};
 pub use engine::{Added, Engine, EngineConfig, Error, ImportReport, Refusal};

@@ -115,10 +115,7 @@ impl Aliases {
             Some(NameKind::Place) => &mut file.places,
             _ => &mut file.people,
         };
-        let key = self
-            .lookup(canonical)
-            .map(|e| e.canonical.clone())
-            .unwrap_or_else(|| canonical.trim().to_owned());
+        let key = self.lookup(canonical).map(|e| e.canonical.clone()).unwrap_or_else(|| canonical.trim().to_owned());
         section.entry(key).or_default().push(variant.trim().to_owned());
         *self = Aliases::from_file(&file);
         true
@@ -165,10 +162,8 @@ impl Aliases {
                 for name in std::iter::once(&e.canonical).chain(&e.variants) {
                     for w in name.split_whitespace() {
                         let f = fold(w);
-                        if name_key(&f) == key || (!name.contains(' ')) {
-                            if !out.contains(&f) {
-                                out.push(f);
-                            }
+                        if (name_key(&f) == key || !name.contains(' ')) && !out.contains(&f) {
+                            out.push(f);
                         }
                     }
                 }

@@ -69,10 +69,10 @@ pub fn paragraphs(body: &str) -> Vec<Range<usize>> {
 
 /// Words that end with a full stop without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cmdr", "adm", "sgt",
-    "gov", "sen", "rep", "pres", "st", "jr", "sr", "no", "vs", "etc", "approx", "dept", "est",
-    "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "i.e", "e.g", "fig", "mt",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cmdr", "adm", "sgt", "gov", "sen", "rep",
+    "pres", "st", "jr", "sr", "no", "vs", "etc", "approx", "dept", "est", "inc", "ltd", "co", "corp", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m",
+    "i.e", "e.g", "fig", "mt",
 ];
 
 /// The sentences of a piece of text as byte ranges (trimmed), by UAX #29
@@ -91,8 +91,7 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             out.push(start..end);
         }
         let rest = &text[end..];
-        glue_next = ends_with_abbreviation(s)
-            && (is_title_abbreviation(s) || !next_starts_sentence(rest));
+        glue_next = ends_with_abbreviation(s) && (is_title_abbreviation(s) || !next_starts_sentence(rest));
     }
     out.into_iter()
         .filter_map(|r| {
@@ -130,8 +129,25 @@ fn is_title_abbreviation(s: &str) -> bool {
     let w = last_word(s);
     matches!(
         lw.as_str(),
-        "mr" | "mrs" | "ms" | "dr" | "prof" | "gen" | "lt" | "col" | "maj" | "capt" | "cmdr" | "adm"
-            | "sgt" | "gov" | "sen" | "rep" | "pres" | "st" | "mt" | "no"
+        "mr" | "mrs"
+            | "ms"
+            | "dr"
+            | "prof"
+            | "gen"
+            | "lt"
+            | "col"
+            | "maj"
+            | "capt"
+            | "cmdr"
+            | "adm"
+            | "sgt"
+            | "gov"
+            | "sen"
+            | "rep"
+            | "pres"
+            | "st"
+            | "mt"
+            | "no"
     ) || (w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase()))
 }
 
@@ -140,8 +156,30 @@ fn is_title_abbreviation(s: &str) -> bool {
 fn next_starts_sentence(rest: &str) -> bool {
     let word: String = rest.trim_start().chars().take_while(|c| c.is_alphabetic()).collect();
     const STARTERS: &[&str] = &[
-        "The", "He", "She", "It", "They", "We", "I", "In", "On", "But", "And", "A", "An", "This",
-        "That", "There", "His", "Her", "Their", "After", "Before", "When", "As", "According",
+        "The",
+        "He",
+        "She",
+        "It",
+        "They",
+        "We",
+        "I",
+        "In",
+        "On",
+        "But",
+        "And",
+        "A",
+        "An",
+        "This",
+        "That",
+        "There",
+        "His",
+        "Her",
+        "Their",
+        "After",
+        "Before",
+        "When",
+        "As",
+        "According",
     ];
     let first = rest.trim_start().chars().next();
     match first {

@@ -154,7 +154,8 @@ fn open(cli: &Cli) -> anyhow::Result<Engine> {
     if !dir.is_dir() {
         bail!("the data directory {} does not exist (set --data-dir or PARLEY_DATA_DIR)", dir.display());
     }
-    let engine = Engine::open(EngineConfig::new(dir)).with_context(|| format!("cannot open Parley's data in {}", dir.display()))?;
+    let engine = Engine::open(EngineConfig::new(dir))
+        .with_context(|| format!("cannot open Parley's data in {}", dir.display()))?;
     for broken in &engine.reconciled().broken {
         eprintln!("warning: {broken}");
     }
@@ -189,14 +190,12 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Add { files, title, outlet, url, published, json } => {
             let engine = open(&cli)?;
-            let overrides = Overrides { title: title.clone(), outlet: outlet.clone(), url: url.clone(), published: *published };
+            let overrides =
+                Overrides { title: title.clone(), outlet: outlet.clone(), url: url.clone(), published: *published };
             let mut report = ImportReport::default();
             for f in files {
-                let draft = if is_url(f) {
-                    fetch_draft(f)
-                } else {
-                    crate::engine::read_document_file(std::path::Path::new(f))
-                };
+                let draft =
+                    if is_url(f) { fetch_draft(f) } else { crate::engine::read_document_file(std::path::Path::new(f)) };
                 let result = draft.and_then(|mut d| {
                     d.apply(&overrides);
                     engine.add(d)
@@ -276,7 +275,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         Command::Quotes { files, json } => {
-            let aliases = crate::corpus::Corpus::open(cli.data_dir.join("corpus")).and_then(|c| c.aliases()).unwrap_or_default();
+            let aliases =
+                crate::corpus::Corpus::open(cli.data_dir.join("corpus")).and_then(|c| c.aliases()).unwrap_or_default();
             let mut all = Vec::new();
             for f in files {
                 let draft = crate::engine::read_document_file(f)?;
@@ -366,7 +366,10 @@ fn extract_page(source: &str) -> anyhow::Result<output::Page> {
 
 fn fetch_draft(url: &str) -> Result<ingest::ArticleDraft, crate::engine::Error> {
     let reason = |e: anyhow::Error| {
-        crate::engine::Error::Ingest(ingest::IngestError::Unreadable { origin: url.to_owned(), reason: format!("{e:#}") })
+        crate::engine::Error::Ingest(ingest::IngestError::Unreadable {
+            origin: url.to_owned(),
+            reason: format!("{e:#}"),
+        })
     };
     let e = fetch(url).map_err(reason)?;
     Ok(crate::engine::draft_from_extracted(e, url))

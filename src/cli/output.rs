@@ -93,7 +93,11 @@ pub fn ask_text(out: &mut impl Write, answer: &Answer, style: Style) -> io::Resu
     for (i, h) in answer.hits.iter().enumerate() {
         writeln!(out, "{}. {}", i + 1, h.marked(open, close))?;
         writeln!(out, "   — {}", source_line(&h.source))?;
-        writeln!(out, "   {}", style.dim(&format!("[{} · passage {} · score {:.2}]", h.source.article_id, h.ord, h.score)))?;
+        writeln!(
+            out,
+            "   {}",
+            style.dim(&format!("[{} · passage {} · score {:.2}]", h.source.article_id, h.ord, h.score))
+        )?;
         writeln!(out)?;
     }
     Ok(())
@@ -106,7 +110,11 @@ pub fn report_json(r: &ImportReport) -> Value {
 pub fn report_text(out: &mut impl Write, r: &ImportReport, _style: Style) -> io::Result<()> {
     if r.added.len() <= 20 {
         for a in &r.added {
-            writeln!(out, "added {} — “{}” ({}; {} passages, {} quotes)", a.id, a.title, a.outlet, a.passages, a.quotes)?;
+            writeln!(
+                out,
+                "added {} — “{}” ({}; {} passages, {} quotes)",
+                a.id, a.title, a.outlet, a.passages, a.quotes
+            )?;
         }
     }
     for f in &r.refused {
@@ -160,7 +168,8 @@ fn source_fields(s: &Source) -> serde_json::Map<String, Value> {
 pub fn who_said_json(w: &WhoSaid) -> Value {
     match w {
         WhoSaid::Found { person, quotes, .. } => {
-            let quotes: Vec<Value> = quotes.iter().map(|h: &QuoteHit| quote_json(&h.quote, source_fields(&h.source))).collect();
+            let quotes: Vec<Value> =
+                quotes.iter().map(|h: &QuoteHit| quote_json(&h.quote, source_fields(&h.source))).collect();
             json!({ "person": person, "quotes": quotes })
         }
         WhoSaid::Ambiguous { query, candidates } => {
@@ -189,7 +198,11 @@ pub fn who_said_text(out: &mut impl Write, w: &WhoSaid, style: Style) -> io::Res
                     crate::quotes::QuoteKind::Indirect => q.text.clone(),
                 };
                 writeln!(out, "{}. {text}", i + 1)?;
-                let as_written = if q.speaker.as_written != q.speaker.name { format!(" (as “{}”)", q.speaker.as_written) } else { String::new() };
+                let as_written = if q.speaker.as_written != q.speaker.name {
+                    format!(" (as “{}”)", q.speaker.as_written)
+                } else {
+                    String::new()
+                };
                 writeln!(out, "   {}", style.dim(&format!("{kind}, {}{as_written}", q.cue)))?;
                 writeln!(out, "   — {}", source_line(&h.source))?;
                 writeln!(out)?;

@@ -36,10 +36,8 @@ pub fn split_any(text: &str) -> (BTreeMap<String, String>, &str) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if let Some((header, body)) = split(text, "+++") {
         if let Ok(table) = toml::from_str::<toml::Table>(header) {
-            let fields = table
-                .into_iter()
-                .filter_map(|(k, v)| toml_text(&v).map(|s| (k.to_ascii_lowercase(), s)))
-                .collect();
+            let fields =
+                table.into_iter().filter_map(|(k, v)| toml_text(&v).map(|s| (k.to_ascii_lowercase(), s))).collect();
             return (fields, body);
         }
     }
@@ -54,9 +52,7 @@ fn toml_text(v: &toml::Value) -> Option<String> {
         toml::Value::String(s) => Some(s.clone()),
         toml::Value::Datetime(d) => Some(d.to_string()),
         toml::Value::Integer(i) => Some(i.to_string()),
-        toml::Value::Array(a) => {
-            Some(a.iter().filter_map(toml_text).collect::<Vec<_>>().join(", "))
-        }
+        toml::Value::Array(a) => Some(a.iter().filter_map(toml_text).collect::<Vec<_>>().join(", ")),
         _ => None,
     }
 }
@@ -182,7 +178,13 @@ mod tests {
         assert_eq!(a.meta.published.unwrap().to_string(), "2025-08-19");
         assert_eq!(a.meta.language, "en");
         assert_eq!(a.body, "Body.");
-        for bad in ["", "no header", "+++\nid = 3\n+++\n", "+++\ntitle = \"x\"\n", "+++\nid = \"BAD ID\"\ntitle=\"t\"\noutlet=\"o\"\n+++\n"] {
+        for bad in [
+            "",
+            "no header",
+            "+++\nid = 3\n+++\n",
+            "+++\ntitle = \"x\"\n",
+            "+++\nid = \"BAD ID\"\ntitle=\"t\"\noutlet=\"o\"\n+++\n",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }

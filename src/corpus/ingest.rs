@@ -133,8 +133,8 @@ pub fn draft_from_file(path: &Path) -> Result<ArticleDraft, IngestError> {
     if md.len() > MAX_FILE_BYTES {
         return Err(IngestError::Unreadable { origin, reason: format!("larger than {} MB", MAX_FILE_BYTES >> 20) });
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| IngestError::Unreadable { origin: origin.clone(), reason: io_reason(&e) })?;
+    let bytes =
+        std::fs::read(path).map_err(|e| IngestError::Unreadable { origin: origin.clone(), reason: io_reason(&e) })?;
     draft_from_bytes(&bytes, &origin, ext.as_deref() == Some("txt"))
 }
 
@@ -182,13 +182,8 @@ pub fn clean_body(body: &str) -> String {
 }
 
 fn fill_from_fields(draft: &mut ArticleDraft, f: &BTreeMap<String, String>, origin: &str) -> Result<(), IngestError> {
-    let get = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| f.get(*n))
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
+    let get =
+        |names: &[&str]| names.iter().find_map(|n| f.get(*n)).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     draft.title = get(&["title", "headline"]);
     draft.outlet = get(&["outlet", "site", "site_name", "publisher"]);
     draft.url = get(&["url", "source", "link"]).filter(|u| u.starts_with("http://") || u.starts_with("https://"));
@@ -305,20 +300,28 @@ pub fn read_bulk(path: &Path, map: &FieldMap) -> Result<Box<dyn Iterator<Item = 
                         .map(|b| String::from_utf8_lossy(b).trim().to_owned())
                         .filter(|s| !s.is_empty())
                 };
-                draft_from_record(field(&map.title), field(&map.outlet), field(&map.url), field(&map.published), field(&map.body), origin)
+                draft_from_record(
+                    field(&map.title),
+                    field(&map.outlet),
+                    field(&map.url),
+                    field(&map.published),
+                    field(&map.body),
+                    origin,
+                )
             });
             Ok(Box::new(iter))
         }
         Some("jsonl" | "ndjson") => {
             let map = map.clone();
             let lines = std::io::BufReader::new(file).lines().enumerate();
-            let iter = lines
-                .filter(|(_, l)| l.as_ref().map_or(true, |l| !l.trim().is_empty()))
-                .map(move |(i, line)| {
+            let iter =
+                lines.filter(|(_, l)| l.as_ref().map_or(true, |l| !l.trim().is_empty())).map(move |(i, line)| {
                     let origin = format!("{name} line {}", i + 1);
-                    let line = line.map_err(|e| IngestError::Malformed { origin: origin.clone(), reason: e.to_string() })?;
-                    let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&line)
-                        .map_err(|e| IngestError::Malformed { origin: origin.clone(), reason: format!("not a JSON object ({e})") })?;
+                    let line =
+                        line.map_err(|e| IngestError::Malformed { origin: origin.clone(), reason: e.to_string() })?;
+                    let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&line).map_err(|e| {
+                        IngestError::Malformed { origin: origin.clone(), reason: format!("not a JSON object ({e})") }
+                    })?;
                     let obj: BTreeMap<String, &serde_json::Value> =
                         obj.iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
                     let field = |names: &[String]| -> Option<String> {
@@ -328,7 +331,14 @@ pub fn read_bulk(path: &Path, map: &FieldMap) -> Result<Box<dyn Iterator<Item = 
                             _ => None,
                         })
                     };
-                    draft_from_record(field(&map.title), field(&map.outlet), field(&map.url), field(&map.published), field(&map.body), origin)
+                    draft_from_record(
+                        field(&map.title),
+                        field(&map.outlet),
+                        field(&map.url),
+                        field(&map.published),
+                        field(&map.body),
+                        origin,
+                    )
                 });
             Ok(Box::new(iter))
         }
@@ -377,7 +387,8 @@ mod tests {
 
     #[test]
     fn markdown_front_matter_gives_metadata() {
-        let md = "---\ntitle: \"Vorn deal\"\nsource: https://www.quill.example/a?x=1\ndate: 2031-02-03\n---\n\nBody here.";
+        let md =
+            "---\ntitle: \"Vorn deal\"\nsource: https://www.quill.example/a?x=1\ndate: 2031-02-03\n---\n\nBody here.";
         let d = draft_from_bytes(md.as_bytes(), "a.md", false).unwrap();
         assert_eq!(d.title.as_deref(), Some("Vorn deal"));
         assert_eq!(d.url.as_deref(), Some("https://www.quill.example/a?x=1"));

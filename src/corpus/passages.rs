@@ -130,7 +130,8 @@ mod tests {
 
     #[test]
     fn long_paragraphs_become_sentence_windows() {
-        let sentence = "The delegation from Vornhaven met the envoys of the Hollow Court for the third time this week. ";
+        let sentence =
+            "The delegation from Vornhaven met the envoys of the Hollow Court for the third time this week. ";
         let body = sentence.repeat(20);
         let passages = texts(&body);
         assert!(passages.len() > 3, "{}", passages.len());

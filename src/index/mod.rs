@@ -116,7 +116,7 @@ impl Index {
         let (f, schema) = Fields::build();
         let existing = if current {
             match tantivy::directory::MmapDirectory::open(dir)
-                .map_err(|e| tantivy::TantivyError::from(e))
+                .map_err(tantivy::TantivyError::from)
                 .and_then(TantivyIndex::open)
             {
                 Ok(index) if index.schema() == schema => Some(index),
@@ -137,7 +137,8 @@ impl Index {
                     let p = e.path();
                     let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
                 }
-                let index = TantivyIndex::create_in_dir(dir, schema).map_err(|source| Error::Open { path: dir.to_owned(), source })?;
+                let index = TantivyIndex::create_in_dir(dir, schema)
+                    .map_err(|source| Error::Open { path: dir.to_owned(), source })?;
                 std::fs::write(dir.join(VERSION_FILE), format!("{SCHEMA_VERSION}\n")).map_err(io)?;
                 (index, Opened::Fresh)
             }
@@ -166,11 +167,14 @@ impl Index {
         let searcher = self.reader.searcher();
         let q = TermQuery::new(Term::from_field_text(self.f.kind, schema::KIND_ARTICLE), IndexRecordOption::Basic);
         let n = searcher.search(&q, &Count).map_err(tv("counting articles"))?;
-        let docs = searcher.search(&q, &TopDocs::with_limit(n.max(1)).order_by_score()).map_err(tv("listing articles"))?;
+        let docs =
+            searcher.search(&q, &TopDocs::with_limit(n.max(1)).order_by_score()).map_err(tv("listing articles"))?;
         let mut out = HashMap::with_capacity(n);
         for (_, addr) in docs {
             let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading an article stamp"))?;
-            let Some(id) = self.f.text(&doc, self.f.article_id).and_then(|s| ArticleId::parse(s).ok()) else { continue };
+            let Some(id) = self.f.text(&doc, self.f.article_id).and_then(|s| ArticleId::parse(s).ok()) else {
+                continue;
+            };
             let stamp = Stamp {
                 hash: self.f.u64(&doc, self.f.hash),
                 len: self.f.u64(&doc, self.f.len),
@@ -182,15 +186,21 @@ impl Index {
     }
 
     /// The id of an indexed article with this normalised URL or text hash.
-    pub fn find_duplicate(&self, url_key: Option<&str>, text_key: &str) -> Result<Option<(ArticleId, DuplicateBy)>, Error> {
+    pub fn find_duplicate(
+        &self,
+        url_key: Option<&str>,
+        text_key: &str,
+    ) -> Result<Option<(ArticleId, DuplicateBy)>, Error> {
         let searcher = self.reader.searcher();
-        let lookups = url_key
-            .map(|u| (self.f.url_key, u, DuplicateBy::Url))
-            .into_iter()
-            .chain(std::iter::once((self.f.text_key, text_key, DuplicateBy::Text)));
+        let lookups = url_key.map(|u| (self.f.url_key, u, DuplicateBy::Url)).into_iter().chain(std::iter::once((
+            self.f.text_key,
+            text_key,
+            DuplicateBy::Text,
+        )));
         for (field, key, by) in lookups {
             let q = TermQuery::new(Term::from_field_text(field, key), IndexRecordOption::Basic);
-            let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score()).map_err(tv("looking up a duplicate"))?;
+            let top =
+                searcher.search(&q, &TopDocs::with_limit(1).order_by_score()).map_err(tv("looking up a duplicate"))?;
             if let Some((_, addr)) = top.first() {
                 let doc: TantivyDocument = searcher.doc(*addr).map_err(tv("reading a duplicate"))?;
                 if let Some(id) = self.f.text(&doc, self.f.article_id).and_then(|s| ArticleId::parse(s).ok()) {
@@ -211,12 +221,14 @@ impl Index {
         let clauses: Vec<Box<dyn Query>> = bands
             .iter()
             .map(|b| {
-                let t = TermQuery::new(Term::from_field_text(self.f.bands, &format!("{b:016x}")), IndexRecordOption::Basic);
+                let t =
+                    TermQuery::new(Term::from_field_text(self.f.bands, &format!("{b:016x}")), IndexRecordOption::Basic);
                 Box::new(tantivy::query::ConstScoreQuery::new(Box::new(t), 1.0)) as Box<dyn Query>
             })
             .collect();
         let q = BooleanQuery::union(clauses);
-        let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score()).map_err(tv("finding near-duplicates"))?;
+        let top =
+            searcher.search(&q, &TopDocs::with_limit(limit).order_by_score()).map_err(tv("finding near-duplicates"))?;
         let mut out = Vec::new();
         for (_, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a near-duplicate"))?;
@@ -254,7 +266,8 @@ impl Index {
         // then kept only when they cover enough of the question's weight,
         // and re-ranked by score times coverage.
         let fetch = (want * 8).clamp(CANDIDATES, 2_000);
-        let top = searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score()).map_err(tv("searching passages"))?;
+        let top =
+            searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score()).map_err(tv("searching passages"))?;
         let mut ranked: Vec<(f32, f32, TantivyDocument)> = Vec::new();
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a passage"))?;
@@ -303,7 +316,11 @@ impl Index {
             outlet: self.f.text(doc, self.f.outlet).unwrap_or_default().to_owned(),
             url: self.f.text(doc, self.f.url).map(str::to_owned).filter(|u| !u.is_empty()),
             published: self.f.text(doc, self.f.published_text).and_then(|p| Published::parse(p).ok()),
-            also_reported_by: self.f.text(doc, self.f.also).and_then(|a| serde_json::from_str(a).ok()).unwrap_or_default(),
+            also_reported_by: self
+                .f
+                .text(doc, self.f.also)
+                .and_then(|a| serde_json::from_str(a).ok())
+                .unwrap_or_default(),
         })
     }
 
@@ -311,8 +328,20 @@ impl Index {
     pub fn passage_window(&self, id: &ArticleId, ord: u32, around: u32) -> Result<Vec<(u32, String)>, Error> {
         let searcher = self.reader.searcher();
         let q = BooleanQuery::new(vec![
-            (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(self.f.kind, schema::KIND_PASSAGE), IndexRecordOption::Basic)) as Box<dyn Query>),
-            (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(self.f.article_id, id.as_str()), IndexRecordOption::Basic))),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.f.kind, schema::KIND_PASSAGE),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.f.article_id, id.as_str()),
+                    IndexRecordOption::Basic,
+                )),
+            ),
         ]);
         let top = searcher.search(&q, &TopDocs::with_limit(10_000).order_by_score()).map_err(tv("reading passages"))?;
         let mut out = Vec::new();
@@ -332,11 +361,15 @@ impl Index {
         let searcher = self.reader.searcher();
         let q = TermQuery::new(Term::from_field_text(self.f.kind, schema::KIND_PASSAGE), IndexRecordOption::Basic);
         let n = searcher.search(&q, &Count).map_err(tv("counting passages"))?;
-        let top = searcher.search(&q, &TopDocs::with_limit(n.max(1)).order_by_score()).map_err(tv("listing passages"))?;
+        let top =
+            searcher.search(&q, &TopDocs::with_limit(n.max(1)).order_by_score()).map_err(tv("listing passages"))?;
         let mut out = Vec::with_capacity(n);
         for (_, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a passage"))?;
-            if let (Some(id), Some(text)) = (self.f.text(&doc, self.f.article_id).and_then(|s| ArticleId::parse(s).ok()), self.f.text(&doc, self.f.body)) {
+            if let (Some(id), Some(text)) = (
+                self.f.text(&doc, self.f.article_id).and_then(|s| ArticleId::parse(s).ok()),
+                self.f.text(&doc, self.f.body),
+            ) {
                 out.push((id, text.to_owned()));
             }
         }
@@ -349,12 +382,17 @@ impl Index {
         let searcher = self.reader.searcher();
         let query = query::quote_query(&self.f, &searcher, q);
         let want = q.offset + q.limit + 1;
-        let top = searcher.search(&query, &TopDocs::with_limit(want.max(1)).order_by_score()).map_err(tv("searching quotes"))?;
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(want.max(1)).order_by_score())
+            .map_err(tv("searching quotes"))?;
         let more = top.len() > q.offset + q.limit;
         let mut out = Vec::new();
         for (score, addr) in top.into_iter().skip(q.offset).take(q.limit) {
             let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a quote"))?;
-            let Some(quote) = self.f.text(&doc, self.f.payload).and_then(|p| serde_json::from_str::<Quote>(p).ok()) else { continue };
+            let Some(quote) = self.f.text(&doc, self.f.payload).and_then(|p| serde_json::from_str::<Quote>(p).ok())
+            else {
+                continue;
+            };
             let Some(source) = self.source(&doc) else { continue };
             out.push(QuoteHit { quote, source, score });
         }
@@ -362,7 +400,10 @@ impl Index {
             // Without a topic every score is equal: newest first, then by
             // position in the article.
             out.sort_by(|a, b| {
-                b.source.published.map(|p| p.timestamp()).cmp(&a.source.published.map(|p| p.timestamp()))
+                b.source
+                    .published
+                    .map(|p| p.timestamp())
+                    .cmp(&a.source.published.map(|p| p.timestamp()))
                     .then(a.source.article_id.cmp(&b.source.article_id))
                     .then(a.quote.span.start.cmp(&b.quote.span.start))
             });
@@ -378,7 +419,8 @@ impl Index {
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(self.f.speaker).map_err(tv("reading speakers"))?;
             let alive = segment.alive_bitset();
-            let mut stream = inverted.terms().stream().map_err(|source| Error::Io { path: PathBuf::from("index"), source })?;
+            let mut stream =
+                inverted.terms().stream().map_err(|source| Error::Io { path: PathBuf::from("index"), source })?;
             while stream.advance() {
                 let Ok(name) = std::str::from_utf8(stream.key()) else { continue };
                 let info = stream.value();
@@ -407,7 +449,8 @@ impl Index {
                 }
             }
         }
-        let mut out: Vec<SpeakerCount> = counts.into_iter().map(|(name, quotes)| SpeakerCount { name, quotes }).collect();
+        let mut out: Vec<SpeakerCount> =
+            counts.into_iter().map(|(name, quotes)| SpeakerCount { name, quotes }).collect();
         out.sort_by(|a, b| b.quotes.cmp(&a.quotes).then(a.name.cmp(&b.name)));
         Ok(out)
     }
@@ -476,7 +519,8 @@ impl Batch<'_> {
             common(&mut doc, schema::KIND_QUOTE);
             doc.add_text(f.quote_text, &q.sentence);
             doc.add_text(f.speaker_key, crate::names::name_key(&q.speaker.name));
-            if q.speaker.kind != crate::quotes::SpeakerKind::Anonymous && q.confidence >= crate::quotes::MIN_CONFIDENCE {
+            if q.speaker.kind != crate::quotes::SpeakerKind::Anonymous && q.confidence >= crate::quotes::MIN_CONFIDENCE
+            {
                 doc.add_text(f.speaker, &q.speaker.name);
             }
             doc.add_text(f.quote_kind, q.kind.as_str());

@@ -23,13 +23,91 @@ use crate::quotes::QuoteKind;
 
 /// Words that shape a question but carry no topic.
 const QUESTION_WORDS: &[&str] = &[
-    "what", "whats", "who", "whom", "whose", "where", "wheres", "when", "why", "how", "which", "did", "does", "do",
-    "done", "is", "are", "was", "were", "will", "would", "can", "could", "should", "shall", "may", "might", "has",
-    "have", "had", "been", "being", "say", "says", "said", "tell", "me", "us", "you", "i", "about", "any",
-    "anything", "there", "latest", "news", "know", "think", "thing", "things", "happen", "happened", "happening",
-    "going", "get", "got", "s", "t", "re", "ll", "ve", "d", "m", "please", "from", "up", "so", "some", "also",
-    "just", "really", "actually", "yet", "still", "again", "ever", "now", "today", "like", "well", "much", "many",
-    "more", "most", "very",
+    "what",
+    "whats",
+    "who",
+    "whom",
+    "whose",
+    "where",
+    "wheres",
+    "when",
+    "why",
+    "how",
+    "which",
+    "did",
+    "does",
+    "do",
+    "done",
+    "is",
+    "are",
+    "was",
+    "were",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "shall",
+    "may",
+    "might",
+    "has",
+    "have",
+    "had",
+    "been",
+    "being",
+    "say",
+    "says",
+    "said",
+    "tell",
+    "me",
+    "us",
+    "you",
+    "i",
+    "about",
+    "any",
+    "anything",
+    "there",
+    "latest",
+    "news",
+    "know",
+    "think",
+    "thing",
+    "things",
+    "happen",
+    "happened",
+    "happening",
+    "going",
+    "get",
+    "got",
+    "s",
+    "t",
+    "re",
+    "ll",
+    "ve",
+    "d",
+    "m",
+    "please",
+    "from",
+    "up",
+    "so",
+    "some",
+    "also",
+    "just",
+    "really",
+    "actually",
+    "yet",
+    "still",
+    "again",
+    "ever",
+    "now",
+    "today",
+    "like",
+    "well",
+    "much",
+    "many",
+    "more",
+    "most",
+    "very",
 ];
 
 /// Words people use for the same thing when they ask about the war and
@@ -64,7 +142,10 @@ const SYNONYMS: &[&[&str]] = &[
 ];
 
 fn synonyms_of(word: &str) -> impl Iterator<Item = &'static str> + '_ {
-    SYNONYMS.iter().filter(move |set| set.contains(&word)).flat_map(move |set| set.iter().copied().filter(move |w| *w != word))
+    SYNONYMS
+        .iter()
+        .filter(move |set| set.contains(&word))
+        .flat_map(move |set| set.iter().copied().filter(move |w| *w != word))
 }
 
 /// A question after analysis.
@@ -114,7 +195,11 @@ pub fn analyze(index: &Index, text: &str, aliases: &Aliases) -> Analyzed {
     for raw in cut.split(|c: char| !(c.is_alphanumeric() || c == '-')).flat_map(|w| {
         // Keep hyphenated names whole for alias look-up, and their parts.
         let parts: Vec<&str> = w.split('-').filter(|p| !p.is_empty()).collect();
-        if parts.len() > 1 { std::iter::once(w).chain(parts).collect::<Vec<_>>() } else { parts }
+        if parts.len() > 1 {
+            std::iter::once(w).chain(parts).collect::<Vec<_>>()
+        } else {
+            parts
+        }
     }) {
         let folded = crate::text::fold(raw);
         let folded = folded.trim_matches('-');
@@ -200,27 +285,28 @@ fn filter(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
     (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
 }
 
-/// How many content words a passage must match: all of one or two, then
-/// about three in five.
-pub fn min_match(groups: usize) -> usize {
-    match groups {
-        0 => 0,
-        1 | 2 => groups,
-        n => (n * 3).div_ceil(5),
-    }
-}
-
 fn date_filters(f: &Fields, since: Option<Date>, until: Option<Date>) -> Option<(Occur, Box<dyn Query>)> {
     if since.is_none() && until.is_none() {
         return None;
     }
-    let at = |d: Date| Term::from_field_date_for_search(f.published, DateTime::from_timestamp_secs(d.midnight().assume_utc().unix_timestamp()));
+    let at = |d: Date| {
+        Term::from_field_date_for_search(
+            f.published,
+            DateTime::from_timestamp_secs(d.midnight().assume_utc().unix_timestamp()),
+        )
+    };
     let lower = since.map_or(Bound::Unbounded, |d| Bound::Included(at(d)));
     let upper = until.and_then(|d| d.next_day()).map_or(Bound::Unbounded, |d| Bound::Excluded(at(d)));
     Some(filter(Box::new(RangeQuery::new(lower, upper))))
 }
 
-fn word_groups(f: &Fields, searcher: &Searcher, analyzed: &Analyzed, text_field: Field, title: Option<Field>) -> Vec<(Occur, Box<dyn Query>)> {
+fn word_groups(
+    f: &Fields,
+    searcher: &Searcher,
+    analyzed: &Analyzed,
+    text_field: Field,
+    title: Option<Field>,
+) -> Vec<(Occur, Box<dyn Query>)> {
     let mut out = Vec::new();
     for g in &analyzed.groups {
         let mut alts: Vec<Box<dyn Query>> = Vec::new();
@@ -278,10 +364,8 @@ pub fn passage_query(f: &Fields, searcher: &Searcher, q: &PassageQuery) -> Optio
 
 /// The tantivy query for a statement search.
 pub fn quote_query(f: &Fields, searcher: &Searcher, q: &QuoteQuery) -> BooleanQuery {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-        filter(term_q(f.kind, schema::KIND_QUOTE)),
-        filter(term_q(f.speaker_key, &q.speaker_key)),
-    ];
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        vec![filter(term_q(f.kind, schema::KIND_QUOTE)), filter(term_q(f.speaker_key, &q.speaker_key))];
     if let Some(topic) = q.topic.as_ref().filter(|t| !t.is_empty()) {
         let words = word_groups(f, searcher, topic, f.quote_text, None);
         clauses.push((Occur::Should, Box::new(BooleanQuery::union(words.into_iter().map(|(_, q)| q).collect()))));
@@ -355,11 +439,11 @@ pub fn coverage(index: &Index, passage: &str, title: &str, analyzed: &Analyzed, 
     let has = |set: &HashSet<String>, gi: usize| {
         analyzed.groups[gi].synonyms.iter().any(|s| set.contains(s))
             || analyzed.groups[gi].stems.iter().enumerate().any(|(si, s)| {
-            set.contains(s)
-                || (w.unknown[gi].get(si).copied().unwrap_or(false)
-                    && s.len() >= 4
-                    && set.iter().any(|t| within_edits(s, t, if s.len() >= 8 { 2 } else { 1 })))
-        })
+                set.contains(s)
+                    || (w.unknown[gi].get(si).copied().unwrap_or(false)
+                        && s.len() >= 4
+                        && set.iter().any(|t| within_edits(s, t, if s.len() >= 8 { 2 } else { 1 })))
+            })
     };
     let total: f32 = w.idf.iter().sum();
     if total <= 0.0 {
@@ -383,7 +467,8 @@ pub fn highlight(index: &Index, text: &str, analyzed: &Analyzed) -> Vec<Range<us
     let mut stream = analyzer.token_stream(text);
     let mut out: Vec<Range<usize>> = Vec::new();
     while let Some(t) = stream.next() {
-        if stems.contains(t.text.as_str()) && text.is_char_boundary(t.offset_from) && text.is_char_boundary(t.offset_to) {
+        if stems.contains(t.text.as_str()) && text.is_char_boundary(t.offset_from) && text.is_char_boundary(t.offset_to)
+        {
             out.push(t.offset_from..t.offset_to);
         }
     }
@@ -416,11 +501,15 @@ mod tests {
     #[test]
     fn hostile_strings_analyse_to_words_or_nothing() {
         let aliases = Aliases::default();
-        for s in ["", "???", "+-:()\"[]{}^~*", "title:foo AND (bar", &"x".repeat(100_000), "\u{0}\u{202e}", "’’’"] {
+        for s in ["", "???", "+-:()\"[]{}^~*", "title:foo AND (bar", &"x".repeat(100_000), "\u{0}\u{202e}", "’’’"]
+        {
             let a = analyze(&index(), s, &aliases);
             assert!(a.groups.len() <= 16);
         }
-        assert_eq!(stems(&analyze(&index(), "title:treaty AND (signed", &aliases)), [vec!["titl"], vec!["treati"], vec!["sign"]]);
+        assert_eq!(
+            stems(&analyze(&index(), "title:treaty AND (signed", &aliases)),
+            [vec!["titl"], vec!["treati"], vec!["sign"]]
+        );
     }
 
     #[test]
@@ -429,11 +518,6 @@ mod tests {
         assert!(!within_edits("monitorng", "monitor", 1));
         assert!(within_edits("kesa", "kessa", 1));
         assert!(!within_edits("abc", "xyz", 2));
-    }
-
-    #[test]
-    fn min_match_table() {
-        assert_eq!((0..=7).map(min_match).collect::<Vec<_>>(), [0, 1, 2, 2, 3, 3, 4, 5]);
     }
 
     #[test]

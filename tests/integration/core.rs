@@ -60,7 +60,14 @@ fn hostile_questions_never_fail() {
     let d = DataDir::new();
     add_fixtures(&d);
     let long = "ceasefire ".repeat(5_000);
-    for q in ["title:ceasefire AND (", "\"unbalanced", "ceasefire~2^5 OR", "Kessa\u{202e}\u{feff}", long.as_str(), "'; DROP TABLE--"] {
+    for q in [
+        "title:ceasefire AND (",
+        "\"unbalanced",
+        "ceasefire~2^5 OR",
+        "Kessa\u{202e}\u{feff}",
+        long.as_str(),
+        "'; DROP TABLE--",
+    ] {
         let out = d.run(&["ask", q, "--json"]);
         assert!(out.status.success(), "{q:?}: {}", String::from_utf8_lossy(&out.stderr));
         json(&String::from_utf8_lossy(&out.stdout));
@@ -132,7 +139,10 @@ fn duplicates_are_refused_with_the_existing_id() {
     assert_eq!(v["refused"][0]["existing"], "2031-04-02-envoys-agree-to-meet-again-in-vornhaven", "{v}");
     // Same text under another title and URL: still a duplicate.
     let copy = d.path().join("copy.md");
-    let text = std::fs::read_to_string(&md).unwrap().replace("quill-gazette.example", "other.example").replace("Envoys agree", "Envoys said to agree");
+    let text = std::fs::read_to_string(&md)
+        .unwrap()
+        .replace("quill-gazette.example", "other.example")
+        .replace("Envoys agree", "Envoys said to agree");
     std::fs::write(&copy, text).unwrap();
     let v = json(&String::from_utf8_lossy(&d.run(&["add", copy.to_str().unwrap(), "--json"]).stdout));
     assert!(v["refused"][0]["reason"].as_str().unwrap().contains("same text"), "{v}");
@@ -171,7 +181,8 @@ fn bad_files_get_one_clear_line_and_change_nothing() {
 fn legacy_encoded_files_are_decoded() {
     let d = DataDir::new();
     let f = d.path().join("latin1.txt");
-    std::fs::write(&f, b"Caf\xe9 talks in Kessa\nThe caf\xe9 on the Mell river hosted the envoys, observers said.").unwrap();
+    std::fs::write(&f, b"Caf\xe9 talks in Kessa\nThe caf\xe9 on the Mell river hosted the envoys, observers said.")
+        .unwrap();
     d.ok(&["add", f.to_str().unwrap()]);
     let v = json(&d.ok(&["ask", "café envoys", "--json"]));
     assert!(results(&v)[0]["passage"].as_str().unwrap().contains("café"), "{v}");
@@ -222,7 +233,8 @@ fn remove_reindex_and_a_deleted_index_lose_nothing() {
 fn at_most_two_passages_per_article() {
     let d = DataDir::new();
     let f = d.path().join("many.txt");
-    let body: String = (0..12).map(|i| format!("The Kessa checkpoint opened lane {i} for grain trucks today.\n")).collect();
+    let body: String =
+        (0..12).map(|i| format!("The Kessa checkpoint opened lane {i} for grain trucks today.\n")).collect();
     std::fs::write(&f, format!("Kessa checkpoint\n{body}")).unwrap();
     d.ok(&["add", f.to_str().unwrap()]);
     add_fixtures(&d);
@@ -247,12 +259,20 @@ fn a_killed_import_loses_nothing_it_reported() {
         writeln!(f, "{line}").unwrap();
     }
     drop(f);
-    let mut child = d.parley().args(["import", jsonl.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = d
+        .parley()
+        .args(["import", jsonl.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let stderr = child.stderr.take().unwrap();
     let mut reported = 0;
     for line in BufReader::new(stderr).lines() {
         let line = line.unwrap();
-        if let Some(n) = line.strip_prefix("imported ").and_then(|r| r.split(' ').next()).and_then(|n| n.parse::<usize>().ok()) {
+        if let Some(n) =
+            line.strip_prefix("imported ").and_then(|r| r.split(' ').next()).and_then(|n| n.parse::<usize>().ok())
+        {
             reported = n;
             if n > 0 {
                 break;
