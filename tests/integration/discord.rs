@@ -880,3 +880,101 @@ fn discord_registers_globally_without_a_guild() {
     assert_eq!(reg.guild, None, "without DISCORD_GUILD_ID the commands are global");
     finish(&fake, &bot);
 }
+
+#[test]
+fn discord_hostile_inputs_get_brief_answers() {
+    let (fake, data, bot) = start(&[]);
+    let before = corpus_files(&data);
+    let reader = Member::reader(1);
+    let message = payloads::message(&fake.world(), 7, &json!({ "content": "old" }), None);
+    let brief = |r: &Reply, what: &str| {
+        let text = r.text();
+        assert!(!text.is_empty() && text.chars().count() < 600, "{what}: {text}");
+        assert!(r.is_ephemeral(), "{what}: errors are ephemeral: {:?}", r.callback);
+        assert_inert(&text);
+    };
+
+    // Buttons Discord never made: a bad article, a bad passage, a bad number.
+    for id in [
+        "ctx:0:2031-01-01-no-such-article",
+        "ctx:99999:2031-05-10-marden-and-vask-agree-a-truce-around-saltmere",
+        "ctx:x:y",
+        "who:k:999999999999999999999",
+        "src:-1",
+    ] {
+        let r = send(&fake, &bot, Action::button(id, message.clone()), &reader);
+        brief(&r, id);
+    }
+    // Article ids that are not ids, unknown people, a question of 6,000 characters.
+    for bad in ["../../etc/passwd", "2031-01-01-no-such-article"] {
+        let r = send(&fake, &bot, Action::command("article", vec![opt_str("id", bad)]), &reader);
+        brief(&r, bad);
+    }
+    let nobody = send(
+        &fake,
+        &bot,
+        Action::command("who-said", vec![opt_str("person", "@everyone Nobody Atall")]),
+        &Member::reader(2),
+    );
+    assert!(nobody.messages().iter().all(|m| embeds(m).is_empty()), "statements for nobody: {}", nobody.text());
+    assert_inert(&nobody.text());
+    let long = ask(&fake, &bot, &Member::reader(3), &"truce ".repeat(1_000));
+    assert!(matches!(long.kind(), 4 | 5), "{:?}", long.callback);
+
+    // Forms a moderator gets wrong, and one with hostile text.
+    let curator = Member::manager(4);
+    let form = |fields: &[(&str, &str)]| Action::modal("add-text", fields);
+    let bad_date = send(
+        &fake,
+        &bot,
+        form(&[("title", "Dated badly"), ("date", "31/12/2031"), ("body", "The Brennick ferry resumed.")]),
+        &curator,
+    );
+    assert!(
+        bad_date.text().contains("YYYY-MM-DD") || bad_date.text().to_lowercase().contains("date"),
+        "{}",
+        bad_date.text()
+    );
+    let empty = send(&fake, &bot, form(&[("title", "Nothing"), ("body", "   ")]), &curator);
+    assert!(!empty.text().is_empty(), "{:?}", empty.callback);
+    assert_eq!(corpus_files(&data), before, "a bad form changed the corpus");
+    let hostile = send(
+        &fake,
+        &bot,
+        form(&[
+            ("title", "@everyone Ferry **news** <@123456789012345678>"),
+            ("url", "javascript:alert(1)"),
+            (
+                "body",
+                "@everyone The Brennick ferry resumed [click](https://evil.example/x) on Monday, said Oskar Lind.",
+            ),
+        ]),
+        &curator,
+    );
+    assert_inert(&hostile.text());
+    for m in hostile.messages() {
+        for e in embeds(&m) {
+            assert!(e["url"].as_str().is_none_or(|u| u.starts_with("http")), "a javascript: link reached Discord: {e}");
+        }
+    }
+
+    // The same file twice: the second time it is recognised, not duplicated.
+    let file = || {
+        fake.attach(
+            "harbour-talks.md",
+            Some("text/markdown"),
+            fs::read(fixture("discord/harbour-talks.md")).expect("fixture"),
+        )
+    };
+    let add = |a: Value| Action::Command {
+        name: "corpus".into(),
+        options: vec![sub("add-file", vec![opt_attachment("file", &a)])],
+        attachments: vec![a],
+    };
+    let first = send(&fake, &bot, add(file()), &curator);
+    assert!(first.text().contains("Quayside protocol"), "{}", first.text());
+    let count = corpus_files(&data).len();
+    let again = send(&fake, &bot, add(file()), &curator);
+    assert_eq!(corpus_files(&data).len(), count, "the same article was added twice: {}", again.text());
+    finish(&fake, &bot);
+}
