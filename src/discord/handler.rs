@@ -210,3 +210,66 @@ pub async fn shutdown_signal() {
     }
     tracing::info!("stopping");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bot::BotConfig;
+    use crate::engine::{Engine, EngineConfig};
+    use serde_json::{json, Value};
+
+    fn interaction(kind: u8, data: Value, permissions: &str) -> Interaction {
+        serde_json::from_value(json!({
+            "id": "1100", "application_id": "1200", "type": kind, "token": "tok", "version": 1,
+            "channel_id": "1300", "guild_id": "1400", "locale": "en-US", "entitlements": [],
+            "attachment_size_limit": 26214400,
+            "member": {
+                "user": {"id": "1500", "username": "ana", "discriminator": "0", "global_name": "Ana", "avatar": null},
+                "roles": [], "joined_at": "2031-01-01T00:00:00Z", "deaf": false, "mute": false, "flags": 0,
+                "permissions": permissions
+            },
+            "data": data
+        }))
+        .expect("a valid interaction")
+    }
+
+    fn handler(dir: &std::path::Path) -> Handler {
+        let engine = Engine::open(EngineConfig::new(dir)).unwrap();
+        let config = BotConfig::new(&engine);
+        Handler::new(Arc::new(Bot::new(Arc::new(engine), config)), Arc::new(Config::default()))
+    }
+
+    #[tokio::test]
+    async fn one_dispatch_path_for_every_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = handler(dir.path());
+        let ping: Interaction =
+            serde_json::from_value(json!({"id": "1", "application_id": "2", "type": 1, "token": "t", "version": 1}))
+                .unwrap();
+        let r = h.respond(&ping).await.unwrap();
+        assert_eq!(serde_json::to_value(&r.initial).unwrap()["type"], 1);
+
+        let ask = interaction(2, json!({"id": "9", "name": "about", "type": 1}), "0");
+        let r = h.respond(&ask).await.unwrap();
+        let v = serde_json::to_value(&r.initial).unwrap();
+        assert_eq!(v["type"], 4);
+        assert_eq!(v["data"]["allowed_mentions"]["parse"], json!([]));
+        assert!(r.later.is_none());
+
+        let form = json!({"custom_id": "add-text", "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": "title", "value": "Ferry talks in Pellmouth"}]},
+            {"type": 1, "components": [{"type": 4, "custom_id": "body", "value": "The ferry talks opened in Pellmouth."}]}]});
+        let member = h.respond(&interaction(5, form.clone(), "0")).await.unwrap();
+        let v = serde_json::to_value(&member.initial).unwrap();
+        assert_eq!((v["type"].as_u64(), v["data"]["flags"].as_u64()), (Some(4), Some(64)), "refused: {v}");
+        assert!(member.later.is_none());
+
+        let moderator = h.respond(&interaction(5, form, "32")).await.unwrap();
+        let v = serde_json::to_value(&moderator.initial).unwrap();
+        assert_eq!(v["type"], 5, "deferred: {v}");
+        let Some(Later::Work(work)) = moderator.later else { panic!("deferred work") };
+        let done = h.work(*work).await;
+        assert!(done.content().starts_with("Added `ferry-talks-in-pellmouth`"), "{done:?}");
+        assert_eq!(h.bot.engine().list().unwrap().len(), 1);
+    }
+}
