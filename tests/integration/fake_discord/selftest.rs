@@ -114,7 +114,7 @@ fn fake_discord_gateway_refuses_bad_token_and_privileged_intents() {
 
 #[test]
 fn fake_discord_rest_enforces_acknowledgement_rules() {
-    let fake = FakeDiscord::start_with(Config { deadline: Duration::from_millis(300), ..Config::default() });
+    let fake = FakeDiscord::start_with(Config { deadline: Duration::from_millis(1_000), ..Config::default() });
     let base = fake.api_base();
     let app = fake.world().application_id;
     let http = reqwest::Client::builder().no_proxy().build().expect("client");
@@ -159,7 +159,7 @@ fn fake_discord_rest_enforces_acknowledgement_rules() {
 
         // Too late: past the deadline Discord forgets the interaction.
         let (late, late_token, _) = fake.prepare(&Action::command("ask", vec![]), &Member::reader(1));
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        tokio::time::sleep(Duration::from_millis(1_100)).await;
         let r = http.post(format!("{base}/api/v10/interactions/{late}/{late_token}/callback")).header("content-type", "application/json").body(ok.to_string()).send().await.expect("late");
         assert_eq!(r.status().as_u16(), 404);
         assert_eq!(body_json(r).await, json!({ "code": 10062, "message": "Unknown interaction" }));
