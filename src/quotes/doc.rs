@@ -375,7 +375,16 @@ pub fn phrase_after(
     while e > from && allow_of && matches!(lw[e - 1].as_str(), "of" | "for" | "in" | "on" | "and") {
         e -= 1;
     }
-    let sp = speakers::parse(body, &toks[from..e])?;
+    // "the consultancy ExPro in Kyiv": without its place if need be.
+    let sp = match speakers::parse(body, &toks[from..e]) {
+        Some(sp) => sp,
+        None => {
+            let cut =
+                (from + 1..e).rev().find(|&i| matches!(lw[i].as_str(), "in" | "at" | "from" | "near" | "based"))?;
+            e = cut;
+            speakers::parse(body, &toks[from..e])?
+        }
+    };
     // "said Dmitry Peskov, the Kremlin spokesman": take the role.
     let mut end = e;
     let mut sp = sp;

@@ -77,7 +77,11 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     continue;
                 }
                 pieces.push(r);
-            } else if let Some(from) = c.content_from {
+            } else if let Some(mut from) = c.content_from {
+                while from < toks.len() && !toks[from].word && !matches!(lw[from].as_str(), "“" | "\"" | "‘" | "«")
+                {
+                    from += 1;
+                }
                 // Runs to the next cue's attribution, a "; " or the
                 // sentence end.
                 let mut to = cues.get(ci + 1).map_or(toks.len(), |n| n.attr_start);
@@ -95,7 +99,24 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     }
                 }
                 let after_that = from > 0 && lw[from - 1] == "that";
-                if to <= from || !enough(&toks[from..to], &lw[from..to], after_that) {
+                // "threatened to block …": the infinitive is the statement.
+                let infinitive = from < toks.len()
+                    && lw[from] == "to"
+                    && from > 0
+                    && matches!(
+                        lw[from - 1].as_str(),
+                        "threatened"
+                            | "threatens"
+                            | "vowed"
+                            | "vows"
+                            | "pledged"
+                            | "pledges"
+                            | "promised"
+                            | "promises"
+                            | "offered"
+                            | "offers"
+                    );
+                if to <= from || !(enough(&toks[from..to], &lw[from..to], after_that) || infinitive && to - from >= 3) {
                     continue;
                 }
                 pieces.push(toks[from].start..toks[to - 1].end);
@@ -793,8 +814,16 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     // a little further; else it runs to the end and the cue is trailing.
     let mut adverbial_tail = false;
     if !that && k < toks.len() && toks[k].word && PREPOSITION_START.contains(&lw[k].as_str()) {
+        // A full stop after "U.S" or "Jan" is no stop.
+        let abbreviation = |i: usize| {
+            i > 0 && toks[i - 1].word && (lw[i - 1].contains('.') || lw[i - 1].len() <= 3 && toks[i - 1].is_cap(body))
+        };
         let stop = (k..toks.len().min(k + 40))
-            .find(|&i| !toks[i].word && matches!(lw[i].as_str(), "." | ";" | "“" | "\"" | "”" | ":" | "!" | "?"))
+            .find(|&i| {
+                !toks[i].word
+                    && matches!(lw[i].as_str(), "." | ";" | "“" | "\"" | "”" | ":" | "!" | "?")
+                    && !(lw[i] == "." && abbreviation(i))
+            })
             .unwrap_or(toks.len().min(k + 40));
         if let Some(t) = (k..stop.min(k + 16)).find(|&i| lw[i] == "that" && toks[i - 1].word) {
             k = t + 1;

@@ -377,39 +377,41 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         };
     let prefix_ok =
         |end: usize| (0..end).all(|i| toks[i].is_cap(body) || prefix_word(&lw[i]) || lexicon::role_head(stem(&lw[i])));
+    // "the consultancy ExPro": a name after an organisation noun.
+    if name_ok
+        && name_start > 0
+        && matches!(
+            stem(&lw[name_start - 1]),
+            "consultancy"
+                | "firm"
+                | "company"
+                | "group"
+                | "bank"
+                | "think-tank"
+                | "monitor"
+                | "agency"
+                | "organisation"
+                | "organization"
+                | "institute"
+                | "newspaper"
+                | "broadcaster"
+                | "steelmaker"
+                | "producer"
+                | "operator"
+                | "utility"
+                | "charity"
+                | "ngo"
+        )
+    {
+        let written = toks[name_start].start..written.end;
+        return Some(RawSpeaker { written, class: Class::Institution, role: None });
+    }
     if name_ok && prefix_ok(name_start) {
         let last_name = &lw[toks.len() - 1];
         if lexicon::institution_head(last_name) || lexicon::outlet(last_name) {
             if lexicon::outlet(last_name) {
                 return None;
             }
-            return Some(RawSpeaker { written, class: Class::Institution, role: None });
-        }
-        // "the consultancy ExPro": a name after an organisation noun.
-        if name_start > 0
-            && matches!(
-                stem(&lw[name_start - 1]),
-                "consultancy"
-                    | "firm"
-                    | "company"
-                    | "group"
-                    | "bank"
-                    | "think-tank"
-                    | "monitor"
-                    | "agency"
-                    | "organisation"
-                    | "organization"
-                    | "institute"
-                    | "newspaper"
-                    | "broadcaster"
-                    | "steelmaker"
-                    | "producer"
-                    | "operator"
-                    | "utility"
-                    | "charity"
-                    | "ngo"
-            )
-        {
             return Some(RawSpeaker { written, class: Class::Institution, role: None });
         }
         let name = body.get(toks[name_start].start..toks[toks.len() - 1].end)?.to_owned();
@@ -445,13 +447,13 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
                         | "had"
                 )
         });
+    if let Some(class) = document(body, toks, &lw) {
+        return Some(RawSpeaker { written, class, role: None });
+    }
     if !prefix_ok(head_i) && !plain_modifiers {
         return None;
     }
     let first = lw[0].as_str();
-    if let Some(class) = document(body, toks, &lw) {
-        return Some(RawSpeaker { written, class, role: None });
-    }
     if lexicon::outlet(&head) {
         return None;
     }
@@ -863,7 +865,8 @@ impl Registry {
             // A publisher's name, not the document's title ("the War Watch
             // study" is the Geneva Academy's).
             let last = n.split_whitespace().last().unwrap_or("").to_lowercase();
-            let publisher_like = lexicon::institution_head(stem(&last))
+            let publisher_like = n.split_whitespace().filter(|w| w.starts_with(char::is_uppercase)).count() >= 3
+                || lexicon::institution_head(stem(&last))
                 || matches!(
                     stem(&last),
                     "academy"
@@ -877,6 +880,7 @@ impl Registry {
                         | "trust"
                         | "programme"
                         | "program"
+                        | "analysis"
                 );
             if publisher_like || self.sources.is_empty() {
                 return Some(n.to_owned());
