@@ -143,7 +143,7 @@ fn quote_json(q: &Quote, extra: serde_json::Map<String, Value>) -> Value {
         "cue": q.cue,
         "quote": q.text,
         "sentence": q.sentence,
-        "confidence": q.confidence,
+        "confidence": (f64::from(q.confidence) * 100.0).round() / 100.0,
     });
     if let Value::Object(map) = &mut v {
         map.extend(extra);

@@ -14,3 +14,4 @@ mod fake_discord;
 mod discord;
 mod console;
 mod web;
+mod who_said;
