@@ -593,7 +593,8 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A signed POST to the HTTP interactions endpoint: `(status, body)`.
+/// A signed POST to the HTTP interactions endpoint: `(status, body)`; a
+/// 200 must be JSON.
 async fn post_signed(
     http: &reqwest::Client,
     url: &str,
@@ -616,6 +617,10 @@ async fn post_signed(
         .await
         .expect("the endpoint answers");
     let status = resp.status().as_u16();
+    let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    if status == 200 {
+        assert!(content_type.starts_with("application/json"), "a 200 answer as {content_type:?}, not JSON");
+    }
     let bytes = resp.bytes().await.unwrap_or_default();
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
