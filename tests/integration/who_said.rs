@@ -113,3 +113,35 @@ fn quotes_reads_files_without_indexing() {
     assert!(items.iter().all(|q| q["file"].as_str().unwrap().ends_with("tarn-briefing.txt")));
     assert!(d.ok(&["list"]).contains("The corpus is empty"));
 }
+
+/// The acceptance check of the quotes issue, on the bundled seed article.
+#[test]
+fn the_seed_article_credits_each_statement_to_its_speaker() {
+    let d = DataDir::new();
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    for entry in std::fs::read_dir(corpus).unwrap().flatten() {
+        std::fs::copy(entry.path(), d.corpus().join(entry.file_name())).unwrap();
+    }
+    let cases: &[(&str, &str, &str)] = &[
+        ("Trump", "Donald Trump", "We will be involved"),
+        ("Lavrov", "Sergei Lavrov", "utmost thoroughness"),
+        ("Ushakov", "Yuri Ushakov", "frank and very constructive"),
+        ("Merz", "Friedrich Merz", "within two weeks"),
+        ("the Kremlin", "the Kremlin", "foreign forces in Ukraine unacceptable"),
+        ("Maletskyi", "Vitalii Maletskyi", "Putin does not want peace"),
+    ];
+    for (asked, canonical, says) in cases {
+        let v = json(&d.ok(&["who-said", asked, "--json", "--limit", "50"]));
+        assert_eq!(v["person"], *canonical, "{asked}: {v}");
+        let qs = quotes(&v);
+        assert!(qs.iter().any(|q| q["quote"].as_str().unwrap().contains(says)), "{asked}: {v}");
+        for q in qs {
+            assert_eq!(q["speaker"], *canonical, "{asked}: {q}");
+            assert_eq!(q["article_id"], "2025-08-19-will-putin-agree-to-a-one-on-one");
+            assert_eq!(q["published"], "2025-08-19");
+        }
+    }
+    let putin = json(&d.ok(&["who-said", "Putin", "--json", "--limit", "50"]));
+    assert!(!putin.to_string().contains("the world has seen"), "the mayor's line about Putin: {putin}");
+    assert!(!putin.to_string().contains("we will have a three-party meeting"), "Trump's words: {putin}");
+}
