@@ -504,7 +504,8 @@ impl FakeDiscord {
         payloads::attachment(id, filename, content_type, 100, &url)
     }
 
-    /// Paths of attachments the bot downloaded.
+    /// Paths of attachments the bot downloaded (or tried to: missing ones
+    /// end in ` (missing)`).
     pub fn downloads(&self) -> Vec<String> {
         self.shared.lock().downloads.clone()
     }

@@ -503,7 +503,6 @@ fn edit(shared: &Arc<Shared>, app_ok: bool, token: &str, message_id: &str, body:
     }
     let mut problems = spec_problems(shared, "patch", spec_path, body);
     problems.extend(spec::check_message(body, ""));
-    let world = shared.config.world.clone();
     let mut state = shared.lock();
     let Some(ex) = state.exchanges.get_mut(token) else {
         drop(state);
@@ -559,7 +558,6 @@ fn edit(shared: &Arc<Shared>, app_ok: bool, token: &str, message_id: &str, body:
     }
     *target = merged.clone();
     ex.edits.push(body.clone());
-    let _ = world;
     drop(state);
     shared.notify();
     Answer::Json(200, merged)
