@@ -60,6 +60,8 @@ pub enum Error {
     EmptyQuestion,
     #[error("no article with id {0} (see `parley list`)")]
     UnknownArticle(ArticleId),
+    #[error("article {id} has no passage {ord}")]
+    NoPassage { id: ArticleId, ord: u32 },
     #[error("{origin}: already in the corpus as {existing} (same {by})")]
     Duplicate { origin: String, existing: ArticleId, by: &'static str },
     #[error("{origin}: no title (give one with --title)")]
@@ -652,10 +654,14 @@ impl Engine {
     /// A passage with `around` passages either side, for "show context".
     pub fn context(&self, id: &ArticleId, ord: u32, around: u32) -> Result<Vec<(u32, String)>, Error> {
         let window = self.index.passage_window(id, ord, around)?;
-        if window.is_empty() {
-            return Err(Error::UnknownArticle(id.clone()));
+        if window.iter().any(|(o, _)| *o == ord) {
+            return Ok(window);
         }
-        Ok(window)
+        if self.corpus.exists(id) {
+            Err(Error::NoPassage { id: id.clone(), ord })
+        } else {
+            Err(Error::UnknownArticle(id.clone()))
+        }
     }
 
     /// Every indexed passage, for evaluation against other engines.

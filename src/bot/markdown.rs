@@ -50,6 +50,7 @@ pub fn escape(text: &str) -> String {
             }
             '\r' => {}
             c if c.is_control() && c != '\n' && c != '\t' => {}
+            c if is_bidi_control(c) => {}
             c => out.push(c),
         }
         if c == '\n' {
@@ -61,12 +62,22 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Invisible characters that reorder the text around them (U+202E
+/// "right-to-left override" and friends): they could make a quote or a
+/// title appear to say something else, so they never reach a message.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Breaks mentions in plain text (footers, choice names, labels: places
 /// that render no markdown, so a backslash would show).
 pub fn defuse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        if is_bidi_control(c) {
+            continue;
+        }
         out.push(c);
         if c == '@' || (c == '<' && chars.peek().is_some_and(|n| matches!(n, '@' | '#' | ':' | '&'))) {
             out.push(ZWSP);
@@ -240,6 +251,7 @@ mod tests {
             ("a - b", "a - b"),
             ("x\\y", "x\\\\y"),
             ("bell\u{7}", "bell"),
+            ("Quill said \u{202e}ecaep\u{202c} yes", "Quill said ecaep yes"),
         ];
         for (input, want) in cases {
             assert_eq!(escape(input), want, "{input:?}");
@@ -249,6 +261,7 @@ mod tests {
     #[test]
     fn plain_text_is_defused_without_backslashes() {
         assert_eq!(defuse("@everyone <@1> a*b"), "@\u{200B}everyone <\u{200B}@\u{200B}1> a*b");
+        assert_eq!(defuse("a\u{2066}b\u{202e}c"), "abc");
     }
 
     #[test]

@@ -568,6 +568,9 @@ fn engine_error(e: &EngineError) -> Reply {
     match e {
         EngineError::EmptyQuestion => Reply::notice("Ask with at least one word."),
         EngineError::UnknownArticle(id) => Reply::notice(&format!("No article with id `{id}`: see /sources.")),
+        EngineError::NoPassage { id, .. } => {
+            Reply::notice(&format!("That passage is no longer in article `{id}` (it was edited); ask again."))
+        }
         EngineError::Corpus(_) | EngineError::Index(_) => internal(e),
         other => Reply::notice(&escape(&cut(&other.to_string(), 1500))),
     }

@@ -21,21 +21,28 @@ use crate::bot::{
 pub struct ModeratorRule {
     /// Members with this role are moderators (besides Manage Server).
     pub role: Option<RoleId>,
+    /// When set (`DISCORD_GUILD_ID`), only members of this server can be
+    /// moderators: with globally registered commands, the admin of any
+    /// other server the bot is in must not curate the shared corpus.
+    pub guild: Option<serenity::model::id::GuildId>,
 }
 
 impl ModeratorRule {
     /// Manage Server (or Administrator), or the moderator role. Outside a
     /// server (no member) nobody is.
-    pub fn is_moderator(&self, member: Option<&Member>) -> bool {
+    pub fn is_moderator(&self, guild: Option<serenity::model::id::GuildId>, member: Option<&Member>) -> bool {
         let Some(m) = member else { return false };
+        if self.guild.is_some() && guild != self.guild {
+            return false;
+        }
         let by_permission = m.permissions.is_some_and(|p| p.contains(Permissions::MANAGE_GUILD) || p.administrator());
         let by_role = self.role.is_some_and(|r| m.roles.contains(&r));
         by_permission || by_role
     }
 }
 
-fn user(u: &SUser, member: Option<&Member>, rule: &ModeratorRule) -> User {
-    User { id: u.id.get().to_string(), name: u.name.clone(), is_moderator: rule.is_moderator(member) }
+fn user(u: &SUser, guild: Option<serenity::model::id::GuildId>, member: Option<&Member>, rule: &ModeratorRule) -> User {
+    User { id: u.id.get().to_string(), name: u.name.clone(), is_moderator: rule.is_moderator(guild, member) }
 }
 
 /// An interaction as the bot's invocation; None for pings and kinds the
@@ -57,7 +64,13 @@ fn command(c: &CommandInteraction, kind: Kind, rule: &ModeratorRule) -> Invocati
     let mut subcommand = None;
     let mut options = Vec::new();
     flatten(&c.data.options, c, &mut subcommand, &mut options);
-    Invocation { kind, name: c.data.name.clone(), subcommand, options, user: user(&c.user, c.member.as_deref(), rule) }
+    Invocation {
+        kind,
+        name: c.data.name.clone(),
+        subcommand,
+        options,
+        user: user(&c.user, c.guild_id, c.member.as_deref(), rule),
+    }
 }
 
 fn flatten(
@@ -98,7 +111,7 @@ fn component(c: &ComponentInteraction, rule: &ModeratorRule) -> Invocation {
         name: c.data.custom_id.clone(),
         subcommand: None,
         options: Vec::new(),
-        user: user(&c.user, c.member.as_ref(), rule),
+        user: user(&c.user, c.guild_id, c.member.as_ref(), rule),
     }
 }
 
@@ -120,7 +133,7 @@ fn modal_submit(m: &ModalInteraction, rule: &ModeratorRule) -> Invocation {
         name: m.data.custom_id.clone(),
         subcommand: None,
         options,
-        user: user(&m.user, m.member.as_ref(), rule),
+        user: user(&m.user, m.guild_id, m.member.as_ref(), rule),
     }
 }
 
@@ -317,7 +330,7 @@ mod tests {
                 "proxy_url": "http://127.0.0.1:1/note.md", "content_type": "text/markdown"
             }}}
         });
-        let rule = ModeratorRule { role: Some(RoleId::new(42)) };
+        let rule = ModeratorRule { role: Some(RoleId::new(42)), guild: None };
         let inv = invocation(&interaction(base(2, data.clone(), "0", &["42"])), &rule).unwrap();
         assert_eq!(inv.name, "corpus");
         assert_eq!(inv.subcommand.as_deref(), Some("add-file"));

@@ -53,7 +53,13 @@ impl Handler {
             .build()
             .unwrap_or_default();
         let fetch = config.fetch.clone();
-        Handler { bot, rule: ModeratorRule { role: config.moderator_role }, config, client, fetch }
+        Handler {
+            bot,
+            rule: ModeratorRule { role: config.moderator_role, guild: config.guild_id },
+            config,
+            client,
+            fetch,
+        }
     }
 
     pub fn config(&self) -> &Config {
