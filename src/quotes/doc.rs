@@ -28,10 +28,17 @@ pub struct Doc<'a> {
     pub sents: Vec<(Range<usize>, usize)>,
     /// Each sentence's tokens and lower-cased words, computed once.
     pub sent_words: Vec<(Vec<Tok>, Vec<String>)>,
+    text_ranks: Vec<usize>,
     pub quoted: Vec<Quoted>,
 }
 
 impl<'a> Doc<'a> {
+    /// The paragraph's rank among paragraphs of running text (headlines,
+    /// link lists and captions between two paragraphs do not separate them).
+    pub fn text_rank(&self, para: usize) -> usize {
+        self.text_ranks.get(para).copied().unwrap_or(para)
+    }
+
     pub fn new(body: &'a str) -> Doc<'a> {
         let paras = text::paragraphs(body);
         let mut sents = Vec::new();
@@ -88,7 +95,17 @@ impl<'a> Doc<'a> {
                 (toks, lw)
             })
             .collect();
-        Doc { body, paras, sents, sent_words, quoted }
+        let mut d = Doc { body, paras, sents, sent_words, quoted, text_ranks: Vec::new() };
+        let mut rank = 0;
+        d.text_ranks = (0..d.paras.len())
+            .map(|p| {
+                if d.para_is_text(p) {
+                    rank += 1;
+                }
+                rank
+            })
+            .collect();
+        d
     }
 
     /// A paragraph of running text, not a headline, teaser or list of

@@ -1071,7 +1071,7 @@ pub fn outlet(w: &str) -> bool {
 /// Pronouns that may stand for a speaker.
 pub fn pronoun(w: &str) -> Option<Pronoun> {
     match w {
-        "he" | "him" => Some(Pronoun::He),
+        "he" | "him" | "his" => Some(Pronoun::He),
         "she" | "her" => Some(Pronoun::She),
         "they" | "them" => Some(Pronoun::They),
         "it" => Some(Pronoun::It),

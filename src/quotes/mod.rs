@@ -384,7 +384,12 @@ fn resolve_one(
         Class::Pronoun(lexicon::Pronoun::They | lexicon::Pronoun::It) => {
             // Only a group or an institution that just spoke in this or the
             // previous paragraph.
-            let (i, _) = found.iter().enumerate().rev().take(64).find(|(_, g)| g.para + 1 >= f.para)?;
+            let (i, _) = found
+                .iter()
+                .enumerate()
+                .rev()
+                .take(64)
+                .find(|(_, g)| d.text_rank(g.para) + 1 >= d.text_rank(f.para))?;
             let r = resolved.get(i)?.as_ref()?;
             matches!(r.speaker.kind, SpeakerKind::Institution | SpeakerKind::Anonymous).then(|| Resolved {
                 speaker: Speaker { as_written: as_written.clone(), ..r.speaker.clone() },
@@ -414,7 +419,7 @@ fn resolve_one(
                 .enumerate()
                 .rev()
                 .take(64)
-                .filter(|(_, g)| g.para + 3 >= f.para)
+                .filter(|(_, g)| d.text_rank(g.para) + 3 >= d.text_rank(f.para))
                 .filter_map(|(i, g)| Some((g, resolved.get(i)?.as_ref()?)))
                 .find(|(_, r)| r.speaker.kind == SpeakerKind::Person);
             // A role noun for someone else in between ("the President of
@@ -463,7 +468,7 @@ fn resolve_one(
                 .enumerate()
                 .rev()
                 .take(64)
-                .filter(|(_, g)| g.para + 2 >= f.para)
+                .filter(|(_, g)| d.text_rank(g.para) + 2 >= d.text_rank(f.para))
                 .filter_map(|(i, _)| resolved.get(i)?.as_ref())
                 .find(|r| r.speaker.kind == SpeakerKind::Institution);
             let speaker = match prev {
@@ -503,7 +508,7 @@ fn resolve_one(
                 .enumerate()
                 .rev()
                 .take(64)
-                .filter(|(_, g)| g.para + 1 >= f.para)
+                .filter(|(_, g)| d.text_rank(g.para) + 1 >= d.text_rank(f.para))
                 .filter_map(|(i, _)| resolved.get(i)?.as_ref())
                 .find(|r| {
                     r.speaker.kind == SpeakerKind::Anonymous

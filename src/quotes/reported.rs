@@ -328,20 +328,21 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             stated_by(body, toks, lw, v)
         } else if w == "citing" && v > 0 && toks[v - 1].is_punct(body, ',') {
             citing(body, toks, lw, v)
-        } else if v == 0
+        } else if (v == 0 || (v <= 2 && toks[v - 1].is_punct(body, ',')))
             && matches!(w, "in")
-            && lw.get(1).is_some_and(|n| matches!(n.as_str(), "his" | "her"))
-            && lw.get(2).is_some_and(|n| matches!(n.as_str(), "opinion" | "view" | "words"))
-            && toks.get(3).is_some_and(|t| t.is_punct(body, ','))
+            && lw.get(v + 1).is_some_and(|n| matches!(n.as_str(), "his" | "her"))
+            && lw.get(v + 2).is_some_and(|n| matches!(n.as_str(), "opinion" | "view" | "words"))
+            && toks.get(v + 3).is_some_and(|t| t.is_punct(body, ','))
         {
-            // "In his opinion, …" (a view given in an interview).
-            let pronoun = &toks[1..2];
+            // "In his opinion, …", "Therefore, in his opinion, …" (a view
+            // given in an interview).
+            let pronoun = &toks[v + 1..v + 2];
             speakers::parse(body, pronoun).map(|sp| Cue {
                 speaker: sp,
-                cue: format!("in {} {}", lw[1], lw[2]),
-                attr_start: 0,
-                attr_end: 3,
-                content_from: Some(4),
+                cue: format!("in {} {}", lw[v + 1], lw[v + 2]),
+                attr_start: v,
+                attr_end: v + 3,
+                content_from: Some(v + 4),
                 parenthetical: false,
                 conf: 0.75,
                 relay: false,

@@ -533,7 +533,17 @@ pub fn parse_with_apposition(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
             let second_toks = &toks[a + 1..*b];
             match (&first.class, parse(body, second_toks)) {
                 (Class::Named(_), _) => {
-                    let role = body.get(second_toks.first()?.start..second_toks.last()?.end).map(strip_article);
+                    // "who struggles to survive …" is no role.
+                    let clause = second_toks.first().is_some_and(|t| {
+                        let w = lower(body, t);
+                        matches!(w.as_str(), "who" | "which" | "whose" | "where" | "speaking" | "writing")
+                            || w.ends_with("ing")
+                    });
+                    let role = if clause {
+                        None
+                    } else {
+                        body.get(second_toks.first()?.start..second_toks.last()?.end).map(strip_article)
+                    };
                     Some(RawSpeaker {
                         written: first.written.start..toks[*b - 1].end,
                         role: role.or(first.role.clone()),
@@ -607,9 +617,13 @@ impl Registry {
                 continue;
             }
             let mut quals: Vec<String> = toks[the + 1..i].iter().map(|t| stem(&lower(body, t)).to_owned()).collect();
+            // "the head of the Ukrainian state": the words after "of" qualify.
             if toks.get(i + 1).is_some_and(|t| lower(body, t) == "of") {
-                if let Some(t) = toks.get(i + 2).filter(|t| t.is_cap(body)) {
-                    quals.push(stem(&lower(body, t)).to_owned());
+                for t in toks[i + 2..].iter().take(4).take_while(|t| t.word) {
+                    let w = lower(body, t);
+                    if !lexicon::determiner(&w) {
+                        quals.push(stem(&w).to_owned());
+                    }
                 }
             }
             self.role_mentions.push((toks[i].start, stem(&w).to_owned(), quals));

@@ -42,6 +42,7 @@ pub fn tokenize(body: &str, range: Range<usize>) -> Vec<Tok> {
     let mut it = text.char_indices().peekable();
     let mut word_start: Option<usize> = None;
     let mut prev_alnum = false;
+    let mut prev_digit = false;
     while let Some((i, c)) = it.next() {
         if invisible(c) {
             continue;
@@ -52,13 +53,18 @@ pub fn tokenize(body: &str, range: Range<usize>) -> Vec<Tok> {
         if alnum {
             word_start.get_or_insert(i);
             prev_alnum = true;
+            prev_digit = c.is_ascii_digit();
             continue;
         }
         let next_alnum = it.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
-        if joiner(c) && prev_alnum && next_alnum && word_start.is_some() {
+        // "600,000" and "3.4" are one word.
+        let digit_group = c == ',' && prev_digit && it.peek().is_some_and(|&(_, n)| n.is_ascii_digit());
+        if (joiner(c) && prev_alnum && next_alnum || digit_group) && word_start.is_some() {
             prev_alnum = false;
+            prev_digit = false;
             continue;
         }
+        prev_digit = false;
         if let Some(s) = word_start.take() {
             out.push(Tok { start: base + s, end: base + i, word: true });
         }
