@@ -621,9 +621,13 @@ impl Registry {
             if toks.get(i + 1).is_some_and(|t| lower(body, t) == "of") {
                 for t in toks[i + 2..].iter().take(4).take_while(|t| t.word) {
                     let w = lower(body, t);
-                    if !lexicon::determiner(&w) {
-                        quals.push(stem(&w).to_owned());
+                    if lexicon::determiner(&w) {
+                        continue;
                     }
+                    if !(t.is_cap(body) || lexicon::nationality(&w) || lexicon::title(&w)) {
+                        break;
+                    }
+                    quals.push(stem(&w).to_owned());
                 }
             }
             self.role_mentions.push((toks[i].start, stem(&w).to_owned(), quals));
