@@ -131,7 +131,7 @@ fn fetch_url(url: &str) -> Fetched {
         Err(e) => return Fetched::Failed(format!("{}: {e}", crate::web::FetchConfig::ALLOW_ENV)),
     };
     match rt.block_on(crate::web::fetch_article(url, &config)) {
-        Ok(page) => Fetched::Page(Box::new(super::work::draft_from_extracted(page, url))),
+        Ok(page) => Fetched::Page(Box::new(crate::engine::draft_from_extracted(page, url))),
         Err(e) => Fetched::Failed(e.to_string()),
     }
 }

@@ -493,7 +493,7 @@ impl Bot {
             }
             FileKind::Html => {
                 let page = crate::web::extract(bytes, None, None).map_err(|e| e.to_string())?;
-                work::draft_from_extracted(page, &a.filename)
+                crate::engine::draft_from_extracted(page, &a.filename)
             }
         };
         draft.added_by = user.added_by();

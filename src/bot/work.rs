@@ -5,7 +5,6 @@
 //! [`crate::bot::Bot::finish`].
 
 use crate::corpus::ArticleDraft;
-use crate::web::Extracted;
 
 use super::{Attachment, User};
 
@@ -77,23 +76,6 @@ pub fn check_attachment(a: &Attachment, max_bytes: u64) -> Result<FileKind, Stri
         return Err("the file is empty".to_owned());
     }
     Ok(kind)
-}
-
-/// An article read from a web page or an HTML file, as a draft; `origin`
-/// names where it came from in messages.
-pub fn draft_from_extracted(e: Extracted, origin: &str) -> ArticleDraft {
-    let outlet = e.outlet_or_host();
-    ArticleDraft {
-        title: e.title,
-        outlet,
-        url: e.url,
-        published: e.published,
-        language: e.language,
-        authors: e.authors,
-        body: e.text,
-        origin: origin.to_owned(),
-        ..ArticleDraft::default()
-    }
 }
 
 /// `2.0 MB`, `512 KB`, `17 bytes`.

@@ -340,9 +340,10 @@ fn fetch(url: &str) -> anyhow::Result<crate::web::Extracted> {
     Ok(runtime()?.block_on(crate::web::fetch_article(url, &cfg))?)
 }
 
-/// A page fetched and extracted, as `extract` shows it.
-fn extract_page(source: &str) -> anyhow::Result<output::Page> {
-    let e = if is_url(source) {
+/// A page fetched and extracted, as `extract` shows it (the outlet falls
+/// back to the URL's host, as it would when added).
+fn extract_page(source: &str) -> anyhow::Result<crate::web::Extracted> {
+    let mut e = if is_url(source) {
         fetch(source)?
     } else {
         let path = std::path::Path::new(source);
@@ -353,15 +354,8 @@ fn extract_page(source: &str) -> anyhow::Result<output::Page> {
             _ => crate::web::extract_text(&bytes, None, None)?,
         }
     };
-    Ok(output::Page {
-        outlet: e.outlet_or_host(),
-        title: e.title,
-        published: e.published,
-        authors: e.authors,
-        language: e.language,
-        url: e.url,
-        text: e.text,
-    })
+    e.outlet = e.outlet_or_host();
+    Ok(e)
 }
 
 fn fetch_draft(url: &str) -> Result<ingest::ArticleDraft, crate::engine::Error> {

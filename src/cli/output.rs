@@ -254,19 +254,7 @@ pub fn quotes_text(out: &mut impl Write, all: &[(String, ArticleDraft, Vec<Quote
     Ok(())
 }
 
-/// A page as `extract` shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Page {
-    pub title: Option<String>,
-    pub outlet: Option<String>,
-    pub published: Option<Published>,
-    pub authors: Vec<String>,
-    pub language: Option<String>,
-    pub url: Option<String>,
-    pub text: String,
-}
-
-pub fn extract_text(out: &mut impl Write, p: &Page) -> io::Result<()> {
+pub fn extract_text(out: &mut impl Write, p: &crate::web::Extracted) -> io::Result<()> {
     writeln!(out, "title:     {}", p.title.as_deref().unwrap_or("(none)"))?;
     writeln!(out, "outlet:    {}", p.outlet.as_deref().unwrap_or("(unknown)"))?;
     writeln!(out, "published: {}", p.published.map(|d| d.to_string()).unwrap_or_else(|| "(unknown)".into()))?;

@@ -110,7 +110,7 @@ impl Handler {
                 Err(reason) => Fetched::Failed(reason),
             },
             Work::AddUrl { url, .. } => match crate::web::fetch_article(url, &self.fetch).await {
-                Ok(page) => Fetched::Page(Box::new(crate::bot::work::draft_from_extracted(page, url))),
+                Ok(page) => Fetched::Page(Box::new(crate::engine::draft_from_extracted(page, url))),
                 Err(e) => Fetched::Failed(e.to_string()),
             },
             Work::AddText { .. } => Fetched::Nothing,
