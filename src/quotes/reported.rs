@@ -132,6 +132,9 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     from += 1;
                 }
                 let mut to = c.attr_start;
+                if to > from && lw[to - 1] == "as" {
+                    to -= 1;
+                }
                 while to > from && !toks[to - 1].word && !matches!(lw[to - 1].as_str(), "”" | "\"" | "’" | "»" | ")")
                 {
                     to -= 1;
@@ -352,7 +355,9 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             Some(c)
         } else if lexicon::participle_cue(w)
             && v > 0
-            && toks[v - 1].is_punct(body, ',')
+            && (toks[v - 1].is_punct(body, ',')
+                // "said Mykhailo Podolyak adding that …"
+                || (w == "adding" && toks[v - 1].is_cap(body) && lw.get(v + 1).is_some_and(|n| n == "that")))
             && (matches!(w, "adding" | "saying" | "writing" | "telling") || lw.get(v + 1).is_some_and(|n| n == "that"))
         {
             let speaker = prev_speaker.or_else(|| sentence_subject(body, &toks[..v]));
@@ -373,7 +378,8 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                     needs_quote: false,
                 }
             })
-        } else if let Some(bare) = lexicon::speech_verb(w) {
+        } else if let Some(bare) = lexicon::speech_verb(w).filter(|_| !toks[v].is_cap(body) || v == 0) {
+            // ("States" in "the United States" is no verb.)
             speech(body, toks, lw, v, bare).or_else(|| inverted(body, toks, lw, v)).or_else(|| relay(body, toks, lw, v))
         } else {
             None
@@ -544,6 +550,9 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
                     "concern"
                         | "concerns"
                         | "hope"
+                        | "conviction"
+                        | "belief"
+                        | "certainty"
                         | "confidence"
                         | "readiness"
                         | "regret"
@@ -571,8 +580,8 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
         "emphasised" | "emphasized" | "stressed" | "underscored" | "underlined" | "reaffirmed" | "reiterated"
             if lw.get(v + 1).is_some_and(|n| {
                 matches!(n.as_str(), "the" | "his" | "her" | "its" | "their" | "russia's" | "ukraine's")
-            }) && toks[v + 1..].iter().take(6).take_while(|t| t.word).count() >= 4
-                && !toks[v + 1..].iter().take(6).take_while(|t| t.word).any(|t| {
+            }) && toks[v + 1..].iter().take(7).take_while(|t| t.word).count() >= 7
+                && !toks[v + 1..].iter().take(7).take_while(|t| t.word).any(|t| {
                     matches!(
                         lower(body, t).as_str(),
                         "that" | "was" | "were" | "is" | "are" | "had" | "has" | "would" | "will"
@@ -907,7 +916,10 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
         return None;
     }
     let before = &toks[attr_start - 1];
+    // "…, as Podoliak noted, …"
+    let as_clause = lw[attr_start - 1] == "as" && (attr_start == 1 || !toks[attr_start - 2].word);
     if !(before.is_punct(body, ',')
+        || as_clause
         || before.is_punct(body, '—')
         || before.is_punct(body, '–')
         || before.is_punct(body, '”')
