@@ -953,7 +953,10 @@ impl Registry {
             })
         };
         let quals = &quals[..];
-        let fits = self.roles.iter().filter(|(_, role, _)| {
+        let fits = |quals: &[String]| -> Vec<(usize, &str)> {
+            self.roles
+                .iter()
+                .filter(|(_, role, _)| {
             let words: Vec<&str> =
                 role.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'').filter(|w| !w.is_empty()).collect();
             // The role's own head: the last word before "of"/"to"/"for".
@@ -964,14 +967,30 @@ impl Registry {
                 || (head == "leader" && leader(role_head))
                 || (role_head == "minister" && words[..cut].contains(&"prime") && head == "premier"))
                 && quals.iter().all(|q| words.iter().any(|w| w == q || country(q) == Some(*w)))
-        });
-        let all: Vec<(usize, &str)> = fits.map(|(p, _, n)| (*p, n.as_str())).collect();
-        let unique = {
+                })
+                .map(|(p, _, n)| (*p, n.as_str()))
+                .collect()
+        };
+        let distinct = |all: &[(usize, &str)]| {
             let mut keys: Vec<String> = all.iter().map(|(_, n)| name_key(n)).collect();
             keys.sort();
             keys.dedup();
-            keys.len() == 1
+            keys.len()
         };
+        let mut all = fits(quals);
+        if all.is_empty() {
+            // "the UN Secretary-General" for "Secretary-General of the United
+            // Nations António Guterres": without the short qualifiers, and
+            // only when that leaves one person.
+            let long: Vec<String> = quals.iter().filter(|q| !lexicon::nationality(q) && q.len() > 3).cloned().collect();
+            if long.len() < quals.len() {
+                let loose = fits(&long);
+                if distinct(&loose) == 1 {
+                    all = loose;
+                }
+            }
+        }
+        let unique = distinct(&all) == 1;
         nearest_distinct(all.into_iter(), pos).map(|n| (n, unique))
     }
 
