@@ -360,7 +360,10 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                 || (w == "adding" && toks[v - 1].is_cap(body) && lw.get(v + 1).is_some_and(|n| n == "that")))
             && (matches!(w, "adding" | "saying" | "writing" | "telling") || lw.get(v + 1).is_some_and(|n| n == "that"))
         {
-            let speaker = prev_speaker.or_else(|| sentence_subject(body, &toks[..v]));
+            // The subject of the clause the participle hangs on: "…, though
+            // the government denies this, claiming that …".
+            let speaker =
+                clause_subject(body, toks, lw, v).or(prev_speaker).or_else(|| sentence_subject(body, &toks[..v]));
             speaker.map(|speaker| {
                 let mut k = v + 1;
                 if lw.get(k).is_some_and(|n| n == "that") {
@@ -1049,4 +1052,43 @@ fn title_case(t: &str) -> bool {
     let words: Vec<&str> =
         t.split_whitespace().filter(|w| !matches!(*w, "of" | "the" | "and" | "for" | "on" | "in" | "a")).collect();
     !words.is_empty() && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// The subject opening the clause that ends right before `v` (after the
+/// previous comma or conjunction), when one opens it and is not the whole
+/// sentence's (which the caller has already).
+fn clause_subject(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<RawSpeaker> {
+    let end = v.checked_sub(1)?;
+    let mut c = end;
+    while c > 0 && end - c < 30 {
+        let t = &toks[c - 1];
+        if t.is_punct(body, ',')
+            || t.is_punct(body, ';')
+            || (t.word && matches!(lw[c - 1].as_str(), "though" | "although" | "while" | "whereas" | "but"))
+        {
+            break;
+        }
+        c -= 1;
+    }
+    if c == 0 || end - c >= 30 {
+        return None;
+    }
+    let mut e = c;
+    while e < end
+        && toks[e].word
+        && e - c < 8
+        && (toks[e].is_cap(body)
+            || lexicon::determiner(&lw[e])
+            || lexicon::title(&lw[e])
+            || lexicon::qualifier(&lw[e])
+            || lexicon::institution_head(&lw[e])
+            || lexicon::anonymous_head(&lw[e]))
+    {
+        e += 1;
+    }
+    // A verb must follow the phrase.
+    if e == c || e >= end || !toks[e].word {
+        return None;
+    }
+    speakers::parse(body, &toks[c..e]).filter(|sp| !matches!(sp.class, speakers::Class::Pronoun(_)))
 }

@@ -957,16 +957,18 @@ impl Registry {
             self.roles
                 .iter()
                 .filter(|(_, role, _)| {
-            let words: Vec<&str> =
-                role.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'').filter(|w| !w.is_empty()).collect();
-            // The role's own head: the last word before "of"/"to"/"for".
-            let cut = words.iter().position(|w| matches!(*w, "of" | "to" | "for")).unwrap_or(words.len());
-            let words: Vec<&str> = words.iter().map(|w| stem(w)).collect();
-            let role_head = words[..cut].last().map(|w| stem(w)).unwrap_or("");
-            (role_head == head
-                || (head == "leader" && leader(role_head))
-                || (role_head == "minister" && words[..cut].contains(&"prime") && head == "premier"))
-                && quals.iter().all(|q| words.iter().any(|w| w == q || country(q) == Some(*w)))
+                    let words: Vec<&str> = role
+                        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+                        .filter(|w| !w.is_empty())
+                        .collect();
+                    // The role's own head: the last word before "of"/"to"/"for".
+                    let cut = words.iter().position(|w| matches!(*w, "of" | "to" | "for")).unwrap_or(words.len());
+                    let words: Vec<&str> = words.iter().map(|w| stem(w)).collect();
+                    let role_head = words[..cut].last().map(|w| stem(w)).unwrap_or("");
+                    (role_head == head
+                        || (head == "leader" && leader(role_head))
+                        || (role_head == "minister" && words[..cut].contains(&"prime") && head == "premier"))
+                        && quals.iter().all(|q| words.iter().any(|w| w == q || country(q) == Some(*w)))
                 })
                 .map(|(p, _, n)| (*p, n.as_str()))
                 .collect()
