@@ -252,7 +252,7 @@ pub fn appositive_subject_before(body: &str, toks: &[Tok], lw: &[String], v: usi
             start = i + 1;
             break;
         }
-        if t.word && lexicon::conjunction(&lw[i]) && (i == 0 || !toks[i - 1].word) {
+        if t.word && (lexicon::conjunction(&lw[i]) && (i == 0 || !toks[i - 1].word) || lw[i] == "that") {
             start = i + 1;
             break;
         }
@@ -415,6 +415,21 @@ pub fn phrase_after(
                 sp.role = r.role;
                 end = k;
             }
+        }
+    } else if e + 1 < toks.len()
+        && toks[e].is_punct(body, ',')
+        && matches!(sp.class, Class::Named(_))
+        && toks[e + 1].is_cap(body)
+        && lexicon::title(&lw[e + 1])
+    {
+        // "said Mykhailo Podoliak, Adviser to the Head of the President's Office."
+        let mut k = e + 1;
+        while k < toks.len() && toks[k].word && k - e < 14 {
+            k += 1;
+        }
+        if k == toks.len() || !toks[k].word && matches!(lw[k].as_str(), "." | "," | ";") {
+            sp.role = body.get(toks[e + 1].start..toks[k - 1].end).map(str::to_owned);
+            end = k;
         }
     }
     Some((sp, end))

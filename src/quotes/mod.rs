@@ -640,6 +640,21 @@ mod tests {
         ("Ada Quill was pictured at the harbour on Monday.", &[]),
         ("Tarn: Talks must wait", &[]),
         (
+            "The talks, described as “long but very useful” by Foreign Minister Ivo Tarn, ended on Friday.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "long but very useful")],
+        ),
+        (
+            "Mayor Ada Quill spoke on Monday. At the same time, as Quill noted, the harbour will stay open all winter.",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the harbour will stay open all winter")],
+        ),
+        (
+            "The Brell ferry resumes on Monday, said Ada Quill, Mayor of Vornhaven.\n“We are ready,” the Mayor of Vornhaven said.",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "The Brell ferry resumes on Monday"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "We are ready"),
+            ],
+        ),
+        (
             "A drone hit Lena Voss’s house in Brell.\n“I was in the kitchen when it struck,” she told the Vorn Gazette.",
             &[("Lena Voss", SpeakerKind::Person, QuoteKind::Direct, "I was in the kitchen")],
         ),

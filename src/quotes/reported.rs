@@ -532,6 +532,24 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
             (v + 1, v + 1)
         }
         "called" | "calls" | "calling" if lw.get(v + 1).is_some_and(|n| n == "on" || n == "for") => (v + 2, v + 2),
+        // "described as both “productive” by Steve Witkoff" (passive).
+        "described" | "called" | "branded" | "labelled" | "labeled"
+            if lw.get(v + 1).is_some_and(|n| n == "as") && (v + 2..toks.len().min(v + 16)).any(|i| lw[i] == "by") =>
+        {
+            let by = (v + 2..toks.len().min(v + 16)).find(|&i| lw[i] == "by")?;
+            let (sp, end) = doc::phrase_after(body, toks, lw, by + 1, false)?;
+            return Some(Cue {
+                speaker: sp,
+                cue: format!("{} as", toks[v].text(body)),
+                attr_start: by,
+                attr_end: end,
+                content_from: Some(v + 2),
+                parenthetical: false,
+                conf: 0.8,
+                relay: false,
+                needs_quote: true,
+            });
+        }
         "called" | "calls" | "described" | "describes" | "branded" | "labelled" | "labeled" => (v + 1, v + 1),
         "accused" | "accuses" | "accusing" => {
             let of = (v + 1..toks.len().min(v + 9)).take_while(|&i| toks[i].word).find(|&i| lw[i] == "of")?;

@@ -755,7 +755,7 @@ impl Registry {
                 // Role: title words right before the name ("Kremlin
                 // spokesman", "Mayor").
                 let mut r = start + s;
-                while r > 0 && start + s - r < 10 {
+                while r > 0 && start + s - r < 14 {
                     let w = lower(body, &toks[r - 1]);
                     let crossing = matches!(w.as_str(), "of" | "to") && r >= 2 && toks[r - 2].is_cap(body);
                     if toks[r - 1].word
