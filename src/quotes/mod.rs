@@ -381,19 +381,26 @@ fn resolve_one(
             let full = full_of(reg, full, pos);
             person(&full, if unique { 0.9 } else { 0.6 })
         }
-        Class::Pronoun(lexicon::Pronoun::They | lexicon::Pronoun::It) => {
-            // Only a group or an institution that just spoke in this or the
-            // previous paragraph.
-            let (i, _) = found
-                .iter()
-                .enumerate()
-                .rev()
-                .take(64)
-                .find(|(_, g)| d.text_rank(g.para) + 1 >= d.text_rank(f.para))?;
+        Class::Pronoun(p @ (lexicon::Pronoun::They | lexicon::Pronoun::It)) => {
+            // Only the last speaker, if a group or an institution, in this or
+            // the previous paragraph ("it": an institution up to three
+            // paragraphs back, when no one else spoke since).
+            // ("It also argues …" opening a sentence; not "…, it said".)
+            let opens_sentence = d.sentence_around(pos..pos).start == pos;
+            let reach = if *p == lexicon::Pronoun::It && opens_sentence { 3 } else { 1 };
+            let (i, g) = found.iter().enumerate().next_back()?;
+            if d.text_rank(g.para) + reach < d.text_rank(f.para) {
+                return None;
+            }
             let r = resolved.get(i)?.as_ref()?;
-            matches!(r.speaker.kind, SpeakerKind::Institution | SpeakerKind::Anonymous).then(|| Resolved {
+            let fits = match p {
+                lexicon::Pronoun::It => r.speaker.kind == SpeakerKind::Institution,
+                _ => matches!(r.speaker.kind, SpeakerKind::Institution | SpeakerKind::Anonymous),
+            };
+            let near = d.text_rank(g.para) + 1 >= d.text_rank(f.para);
+            fits.then(|| Resolved {
                 speaker: Speaker { as_written: as_written.clone(), ..r.speaker.clone() },
-                conf: 0.7,
+                conf: if near { 0.7 } else { 0.6 },
             })
         }
         Class::Pronoun(_) => {
