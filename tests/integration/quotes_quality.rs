@@ -14,11 +14,11 @@ use parley::quotes::eval::{locate, GoldItem, GoldSpan, Tally};
 use parley::quotes::{extract, QuoteKind, SpeakerKind, MIN_CONFIDENCE};
 
 /// Floors, a little below what the extractor reaches (see docs/QUALITY.md).
-const FLOOR_DIRECT_P: f64 = 0.97;
-const FLOOR_DIRECT_R: f64 = 0.88;
-const FLOOR_INDIRECT_P: f64 = 0.97;
-const FLOOR_INDIRECT_R: f64 = 0.60;
-const FLOOR_SPEAKER: f64 = 0.95;
+const FLOOR_DIRECT_P: f64 = 0.98;
+const FLOOR_DIRECT_R: f64 = 0.94;
+const FLOOR_INDIRECT_P: f64 = 0.98;
+const FLOOR_INDIRECT_R: f64 = 0.69;
+const FLOOR_SPEAKER: f64 = 0.96;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
