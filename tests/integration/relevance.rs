@@ -202,7 +202,23 @@ fn the_overlap_rule_accepts_a_cut_answer_and_refuses_another_sentence() {
     );
     assert!(overlap(answer, "The harbour of Velmora froze. Brandt was not there.") < 0.5);
     assert_eq!(overlap("", "anything"), 0.0);
-    assert_eq!(same_url("https://www.Example.org/a/", "http://example.org/a"), true);
+    assert!(same_url("https://www.Example.org/a/", "http://example.org/a"));
+}
+
+#[test]
+fn fts5_ranks_the_passage_with_the_words_first_and_survives_hostile_input() {
+    let mut fts = Fts5::in_memory().expect("fts5");
+    fts.add([
+        ("a", "The harbour of Velmora froze in the winter."),
+        ("b", "Minister Oskar Brandt met the Velmora delegation at the harbour talks."),
+    ])
+    .expect("add");
+    let hits = fts.search("where did Brandt meet the delegation?", 5, false).expect("search");
+    assert_eq!(hits.first().map(|h| h.article.as_str()), Some("b"));
+    for hostile in ["\"", "NEAR(a b)", "a* OR -b", "::", "", "body:x", "'); DROP TABLE passages; --"] {
+        assert!(fts.search(hostile, 5, true).is_ok(), "{hostile:?}");
+    }
+    assert_eq!(crate::fts5::match_expression("?!"), None);
 }
 
 // ---------------------------------------------------------------------------
