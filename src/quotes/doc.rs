@@ -169,6 +169,13 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
     while j > 0 && toks[j - 1].word && lexicon::aux_or_adverb(&lw[j - 1]) {
         j -= 1;
     }
+    // "Russia is demanding that …": a progressive verb's auxiliary.
+    if lw[v].ends_with("ing") && j > 0 && matches!(lw[j - 1].as_str(), "is" | "are" | "was" | "were") {
+        j -= 1;
+        while j > 0 && toks[j - 1].word && lexicon::aux_or_adverb(&lw[j - 1]) {
+            j -= 1;
+        }
+    }
     if j > 0 && toks[j - 1].word && lexicon::negation(&lw[j - 1]) {
         return None;
     }
@@ -458,7 +465,7 @@ pub fn skip_adverbials(body: &str, toks: &[Tok], lw: &[String], mut k: usize) ->
         guard += 1;
         let w = lw[k].as_str();
         // "pointed out that"
-        if w == "out" && k > 0 && lw[k - 1] == "pointed" {
+        if w == "out" && k > 0 && matches!(lw[k - 1].as_str(), "pointed" | "points" | "pointing") {
             k += 1;
             continue;
         }

@@ -16,6 +16,15 @@ const SAY_VERBS: &[&str] = &[
 /// Verbs that report a statement only when followed by "that" (or closing a
 /// quote): "insisted that", "warned that".
 const THAT_VERBS: &[&str] = &[
+    "highlights",
+    "shows",
+    "showed",
+    "points",
+    "demanding",
+    "insisting",
+    "claiming",
+    "arguing",
+    "warning",
     "warn",
     "argue",
     "claim",
@@ -231,7 +240,12 @@ pub fn aux_or_adverb(w: &str) -> bool {
         && !matches!(w, "italy" | "family" | "assembly" | "july" | "rally" | "ally" | "supply" | "reply" | "only"))
         || matches!(
             w,
-            "has"
+            "often"
+                | "always"
+                | "usually"
+                | "still"
+                | "routinely"
+                | "has"
                 | "have"
                 | "had"
                 | "also"

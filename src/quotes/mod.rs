@@ -646,6 +646,19 @@ mod tests {
         ("The harbour is closed for the winter, they said.", &[]),
         ("Ada Quill was pictured at the harbour on Monday.", &[]),
         ("Tarn: Talks must wait", &[]),
+        ("A recent survey by the Vorn Chamber of Commerce showed that outages had hurt four firms in five.", &[]),
+        (
+            "Brell is demanding that Vornland hand back the northern islands at once.",
+            &[("Brell", SpeakerKind::Person, QuoteKind::Indirect, "Vornland hand back the northern islands")],
+        ),
+        (
+            "Mayor Ada Quill has been clear that the harbour will reopen only after the storm season.",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the harbour will reopen only after the storm season")],
+        ),
+        (
+            "Ada Quill spoke. The storm damage – as Mayor Ada Quill often points out – is only getting worse every winter.",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "is only getting worse")],
+        ),
         (
             "The talks, described as “long but very useful” by Foreign Minister Ivo Tarn, ended on Friday.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "long but very useful")],

@@ -145,7 +145,11 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     && toks[from].word
                     && (PREPOSITION_START.contains(&lw[from].as_str()) || lw[from] == "however")
                     && toks[from..to].iter().filter(|t| t.word).count() <= 6;
-                if !adverbial {
+                // "As the report shows, …": nothing before but "As".
+                let opening_as = to <= from && c.parenthetical;
+                if opening_as {
+                    // the part after the attribution is the statement
+                } else if !adverbial {
                     let words_after = if c.parenthetical {
                         toks[c.attr_end.min(toks.len())..].iter().filter(|t| t.word).count()
                     } else {
@@ -351,6 +355,35 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                 relay: false,
                 needs_quote: false,
             })
+        } else if w == "clear"
+            && lw.get(v + 1).is_some_and(|n| n == "that")
+            && v >= 2
+            && (matches!(lw[v - 1].as_str(), "been" | "made") || (lw[v - 1] == "it" && lw[v - 2] == "made"))
+        {
+            // "Zelenskyy has been clear that …", "Kyiv made it clear that …".
+            let mut k = v - 1;
+            while k > 0 && matches!(lw[k].as_str(), "been" | "made" | "it") {
+                k -= 1;
+            }
+            let k = if matches!(lw[k].as_str(), "has" | "have" | "had" | "was" | "were" | "is" | "are") {
+                k
+            } else {
+                k + 1
+            };
+            match subject_before(body, toks, lw, k) {
+                Some(Subject::Phrase(sp)) => Some(Cue {
+                    attr_start: sp_start(toks, &sp),
+                    speaker: sp,
+                    cue: "made clear".into(),
+                    attr_end: v + 2,
+                    content_from: Some(v + 2),
+                    parenthetical: false,
+                    conf: 0.8,
+                    relay: false,
+                    needs_quote: false,
+                }),
+                _ => None,
+            }
         } else if let Some(c) = object_speech(body, toks, lw, v, prev_speaker.clone()) {
             Some(c)
         } else if lexicon::participle_cue(w)
@@ -753,6 +786,14 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
         None => (doc::appositive_subject_before(body, toks, lw, v)?, false),
     };
     let mut attr_start = if elided { v } else { sp_start(toks, &sp) };
+    // "a survey showed": a data display, not a statement (a report's
+    // "shows" is one).
+    if matches!(lw[v].as_str(), "shows" | "showed") {
+        let phrase = body.get(sp.written.clone()).unwrap_or("").to_lowercase();
+        if ["survey", "poll", "data", "statistic", "figures", "map", "chart"].iter().any(|w| phrase.contains(w)) {
+            return None;
+        }
+    }
     let mut sp = sp;
     // "Tymofei, a military medic with the battalion told …": the name
     // before an indefinite apposition is the speaker.
@@ -955,7 +996,8 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     };
     let parenthetical = !adverbial_tail
         && rest_from < toks.len()
-        && toks[rest_from].is_punct(body, ',')
+        && (toks[rest_from].is_punct(body, ',')
+            || ((toks[rest_from].is_punct(body, '–') || toks[rest_from].is_punct(body, '—')) && as_clause))
         && toks[rest_from + 1..].iter().take(4).filter(|t| t.word).count() >= 2
         && !toks.get(rest_from + 1).is_some_and(|t| {
             lexicon::participle_cue(&lw[rest_from + 1])
