@@ -646,7 +646,7 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
         }
         _ => return None,
     };
-    if from >= toks.len() || !toks[from].word {
+    if from >= toks.len() || !(toks[from].word || matches!(lw[from].as_str(), "“" | "\"" | "‘" | "«")) {
         return None;
     }
     let participle = w.ends_with("ing");
