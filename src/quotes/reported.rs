@@ -231,6 +231,9 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     .iter()
                     .take_while(|q| q.outer.start < b)
                     .filter(|q| q.outer.start >= a.saturating_sub(3) && q.outer.end <= b + 3)
+                    // "what the Kremlin calls a “special military operation”":
+                    // someone's term, not the speaker's words.
+                    .filter(|q| !named_term(body, q.outer.start, c.needs_quote))
                     .map(|q| doc::trim(body, q.inner.clone(), ",;:"))
                     .filter(|r| {
                         body.get(r.clone()).is_some_and(|t| t.split_whitespace().count() >= 3 && !title_case(t))
@@ -1151,4 +1154,34 @@ fn clause_subject(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<R
         return None;
     }
     speakers::parse(body, &toks[c..e]).filter(|sp| !matches!(sp.class, speakers::Class::Pronoun(_)))
+}
+
+/// Whether the quote mark at `open` follows a naming verb ("calls a",
+/// "dubbed", "so-called"): the quoted words are a term. A cue that itself
+/// names ("described as", `named_by_cue`) keeps its quote.
+fn named_term(body: &str, open: usize, named_by_cue: bool) -> bool {
+    if named_by_cue {
+        return false;
+    }
+    let start = open.saturating_sub(40);
+    let start = (start..open).find(|&i| body.is_char_boundary(i)).unwrap_or(open);
+    let before = body.get(start..open).unwrap_or("").to_lowercase();
+    let words: Vec<&str> = before.split_whitespace().rev().take(3).collect();
+    words.iter().any(|w| {
+        matches!(
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'),
+            "calls"
+                | "called"
+                | "dubbed"
+                | "dubs"
+                | "termed"
+                | "terms"
+                | "so-called"
+                | "known"
+                | "labelled"
+                | "branded"
+                | "named"
+                | "entitled"
+        )
+    })
 }
