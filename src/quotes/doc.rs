@@ -295,9 +295,12 @@ fn apposition_chain(body: &str, toks: &[Tok], lw: &[String], j: usize) -> Option
                 return None;
             }
             if let Some(sp) = speakers::parse(body, seg) {
-                if matches!(sp.class, speakers::Class::Named(_)) && !seg.is_empty() {
+                if matches!(sp.class, speakers::Class::Named(_))
+                    && !seg.is_empty()
+                    && appositions_only(body, toks, lw, k, j)
+                {
                     let mut sp = sp;
-                    sp.written = seg[0].start..toks[j - 2].end;
+                    sp.name_end(seg);
                     return Some(sp);
                 }
                 return None;
@@ -387,6 +390,8 @@ pub fn phrase_after(
                 | "but"
         );
         let of_ok = (allow_of && matches!(w, "of" | "for" | "in" | "on" | "and") && e > from)
+            // "a source close to him", "people familiar with the matter"
+            || (matches!(w, "to" | "with") && e > from && matches!(lw[e - 1].as_str(), "close" | "familiar"))
             // Title chains: "Adviser to the Head of the Office of the President".
             || (matches!(w, "of" | "to") && e > from && toks[e - 1].is_cap(body) && toks.get(e + 1).is_some_and(|n| n.is_cap(body) || lw[e + 1] == "the"))
             // "a recent report from the Center for …"
@@ -712,4 +717,37 @@ fn relative_after_preposition(toks: &[Tok], lw: &[String], b: usize) -> bool {
         && toks[b - 1].word
         && matches!(lw[b - 1].as_str(), "which" | "whom")
         && matches!(lw[b - 2].as_str(), "in" | "during" | "at" | "with" | "within")
+}
+
+/// Whether the comma-separated parts between `from` and `to` all read as
+/// appositions ("Putin's point man", "who led the team", "speaking on
+/// Monday"), not as clauses of their own ("had a reputation …").
+fn appositions_only(body: &str, toks: &[Tok], lw: &[String], from: usize, to: usize) -> bool {
+    let mut k = from;
+    while k < to {
+        // Each part starts right after a comma.
+        let start = k + 1;
+        if start >= to {
+            break;
+        }
+        let first = lw[start].as_str();
+        let fits = toks[start].is_cap(body)
+            || lexicon::determiner(first)
+            || lexicon::title(first)
+            || lexicon::nationality(first)
+            || matches!(
+                first,
+                "who" | "whose" | "which" | "speaking" | "writing" | "interviewed" | "quoted" | "citing"
+            )
+            || first.ends_with("'s")
+            || first.chars().all(|c| c.is_ascii_digit());
+        let end = (start..to).find(|&i| toks[i].is_punct(body, ',')).unwrap_or(to);
+        let clause = lw[start..end].iter().any(|w| lexicon::speech_verb(w).is_some())
+            && !matches!(first, "who" | "whose" | "which");
+        if !fits || clause {
+            return false;
+        }
+        k = end;
+    }
+    true
 }

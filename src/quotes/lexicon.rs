@@ -663,8 +663,6 @@ pub fn title(w: &str) -> bool {
                 | "civil"
                 | "local"
                 | "district"
-                | "de"
-                | "facto"
                 | "supreme"
                 | "main"
                 | "directorate"

@@ -646,6 +646,14 @@ mod tests {
         ("The harbour is closed for the winter, they said.", &[]),
         ("Ada Quill was pictured at the harbour on Monday.", &[]),
         ("Tarn: Talks must wait", &[]),
+        (
+            "Tarn, Quill’s harbour man, had a reputation as a hardliner, but privately he was horrified by the plan, said a source close to him.",
+            &[("a source close to him", SpeakerKind::Anonymous, QuoteKind::Indirect, "privately he was horrified")],
+        ),
+        (
+            "“We had all the same maps,” said Étienne de Vorn, the Brell ambassador to Vornhaven.",
+            &[("Étienne de Vorn", SpeakerKind::Person, QuoteKind::Direct, "We had all the same maps")],
+        ),
         ("A recent survey by the Vorn Chamber of Commerce showed that outages had hurt four firms in five.", &[]),
         (
             "Brell is demanding that Vornland hand back the northern islands at once.",

@@ -272,6 +272,15 @@ fn name_particle(w: &str) -> bool {
     matches!(w, "de" | "da" | "van" | "von" | "der" | "al" | "bin" | "el" | "la" | "le" | "du" | "di")
 }
 
+impl RawSpeaker {
+    /// The phrase as written ends with these tokens (an apposition follows).
+    pub fn name_end(&mut self, seg: &[Tok]) {
+        if let (Some(a), Some(b)) = (seg.first(), seg.last()) {
+            self.written = a.start..b.end;
+        }
+    }
+}
+
 /// Parses one speaker phrase (words only; no commas).
 pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     if toks.is_empty() || toks.len() > 14 || toks.iter().any(|t| !t.word) {
