@@ -44,6 +44,18 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         let open_end = inner_raw.ends_with([',', '?', '!', '—', '–', '…', '-'])
             || body.get(tail.clone()).is_some_and(|t| t.trim_start().starts_with([',', '—', '–']));
         let min_words = if q.single { 3 } else { 1 };
+        // A title in quote marks ("On the Historical Unity of Russians and
+        // Ukrainians", "Board of Peace") is nobody's words.
+        if n_words >= 2 && n_words <= 12 && {
+            let significant: Vec<&str> = text
+                .split_whitespace()
+                .filter(|w| !matches!(*w, "of" | "the" | "and" | "for" | "on" | "in" | "a" | "to"))
+                .collect();
+            !significant.is_empty()
+                && significant.iter().all(|w| w.starts_with(|c: char| c.is_uppercase() || !c.is_alphabetic()))
+        } {
+            continue;
+        }
         if n_words < min_words {
             continue;
         }

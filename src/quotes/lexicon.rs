@@ -988,7 +988,12 @@ pub fn institution_head(w: &str) -> bool {
 pub fn outlet(w: &str) -> bool {
     matches!(
         w,
-        "reuters"
+        "statements"
+            | "statement"
+            | "comments"
+            | "remarks"
+            | "messages"
+            | "reuters"
             | "ap"
             | "afp"
             | "bloomberg"

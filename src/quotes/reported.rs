@@ -975,6 +975,11 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     if !at_end {
         return None;
     }
+    // "…, President Putin remarked: “…”": the quote after the colon is the
+    // statement (the direct pass's), not the words before.
+    if k < toks.len() && toks[k].is_punct(body, ':') {
+        return None;
+    }
     // Trailing attribution: the content is before the subject, which must
     // open a clause after a comma or dash.
     if elided || attr_start == 0 {

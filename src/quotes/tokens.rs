@@ -65,6 +65,24 @@ pub fn tokenize(body: &str, range: Range<usize>) -> Vec<Tok> {
             continue;
         }
         prev_digit = false;
+        // An initial inside a name: "John J. Sullivan" keeps "J." whole.
+        if c == '.' {
+            if let Some(s) = word_start {
+                let w = &text[s..i];
+                let single_cap = w.chars().count() == 1 && w.chars().all(char::is_uppercase);
+                let after_name =
+                    out.last().is_some_and(|t: &Tok| t.word && body[t.start..t.end].starts_with(char::is_uppercase));
+                let next_cap =
+                    text[i + 1..].trim_start().starts_with(char::is_uppercase) && text[i + 1..].starts_with(' ');
+                if single_cap && after_name && next_cap {
+                    out.push(Tok { start: base + s, end: base + i + 1, word: true });
+                    word_start = None;
+                    prev_alnum = false;
+                    prev_digit = false;
+                    continue;
+                }
+            }
+        }
         if let Some(s) = word_start.take() {
             out.push(Tok { start: base + s, end: base + i, word: true });
         }
@@ -118,6 +136,14 @@ mod tests {
             got,
             ["“", "Yes", ",", "”", "said", "Gen", ".", "Ivo", "Tarn’s", "state-owned", "U.S", ".", "aide", "."]
         );
+    }
+
+    #[test]
+    fn initials_stay_in_names() {
+        let body = "Envoy Ivo J. Tarn met Plan B. Then he left.";
+        let toks = tokenize(body, 0..body.len());
+        let got: Vec<&str> = toks.iter().filter(|t| t.word).map(|t| t.text(body)).collect();
+        assert_eq!(got, ["Envoy", "Ivo", "J.", "Tarn", "met", "Plan", "B.", "Then", "he", "left"]);
     }
 
     #[test]
