@@ -46,7 +46,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         let min_words = if q.single { 3 } else { 1 };
         // A title in quote marks ("On the Historical Unity of Russians and
         // Ukrainians", "Board of Peace") is nobody's words.
-        if n_words >= 2 && n_words <= 12 && {
+        if (2..=12).contains(&n_words) && {
             let significant: Vec<&str> = text
                 .split_whitespace()
                 .filter(|w| !matches!(*w, "of" | "the" | "and" | "for" | "on" | "in" | "a" | "to"))
