@@ -1,7 +1,8 @@
 //! Transcript turns as in official press releases: "Vladimir Putin:
 //! Colleagues, friends, …" up to the next speaker label. Only a text with
-//! at least two labels is a transcript, so a headline like "Tarn: Talks
-//! must wait" is not a turn.
+//! at least two labels (or one full-name label opening a long turn in a
+//! short text) is a transcript, so a headline like "Tarn: Talks must wait"
+//! is not a turn. Labels must name a person; "Question:" only ends a turn.
 
 use std::ops::Range;
 
