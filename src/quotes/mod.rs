@@ -204,6 +204,7 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
         // name ("Residents", "Growing"): only full names count.
         .filter(|(_, n)| n.contains(' ') || names.lookup(n).is_some())
         .collect();
+    timeline.extend(reg.role_subjects(names).into_iter().filter(|(p, _)| d.quoted_at(*p).is_none()));
     let mut resolved: Vec<Option<Resolved>> = Vec::with_capacity(found.len());
     // Named speakers first (they feed the timeline), then the rest.
     let mut named_speakers: Vec<(usize, String)> = Vec::new();
@@ -431,7 +432,8 @@ fn resolve_one(
                 .find(|(_, r)| r.speaker.kind == SpeakerKind::Person);
             // A role noun for someone else in between ("the President of
             // Russia noted …") makes the pronoun ambiguous: kept out of answers.
-            let sure = |from: usize, name: &str| if reg.other_role_between(from, pos, name) { 0.45 } else { 0.8 };
+            let sure =
+                |from: usize, name: &str| if reg.other_role_between(names, from, pos, name) { 0.45 } else { 0.8 };
             match (subject, last_speaker) {
                 (Some((sp_pos, n)), Some((g, r))) if g.ctx.start < *sp_pos || mentioned(&r.speaker.name) => {
                     return person(n, sure(*sp_pos, n))

@@ -590,7 +590,7 @@ pub struct Registry {
     subjects: Vec<(usize, String)>,
     acronyms: HashMap<String, String>,
     sources: Vec<(usize, String)>,
-    role_mentions: Vec<(usize, String, Vec<String>)>,
+    role_mentions: Vec<(usize, String, Vec<String>, String)>,
     /// Every full name, in text order.
     mentions: Vec<(usize, String)>,
 }
@@ -639,7 +639,16 @@ impl Registry {
                     quals.push(stem(&w).to_owned());
                 }
             }
-            self.role_mentions.push((toks[i].start, stem(&w).to_owned(), quals));
+            // The phrase as written, for the alias table ("President of Russia").
+            let mut end = i;
+            if toks.get(i + 1).is_some_and(|t| lower(body, t) == "of") {
+                end = (i + 2..toks.len().min(i + 6))
+                    .take_while(|&k| toks[k].word && (toks[k].is_cap(body) || lower(body, &toks[k]) == "the"))
+                    .last()
+                    .unwrap_or(i);
+            }
+            let phrase = body.get(toks[the + 1].start..toks[end].end).unwrap_or("").to_owned();
+            self.role_mentions.push((toks[i].start, stem(&w).to_owned(), quals, phrase));
         }
         let mut i = 0;
         let mut first_subject = true;
@@ -1007,15 +1016,43 @@ impl Registry {
 
     /// Whether a role noun for someone other than `name` is mentioned
     /// between `from` and `to`: then "he" after it is ambiguous.
-    pub fn other_role_between(&self, from: usize, to: usize, name: &str) -> bool {
+    pub fn other_role_between(&self, names: &Aliases, from: usize, to: usize, name: &str) -> bool {
         let key = name_key(name.split_whitespace().last().unwrap_or(name));
-        let i = self.role_mentions.partition_point(|(p, _, _)| *p <= from);
-        self.role_mentions[i..].iter().take_while(|(p, _, _)| *p < to).take(16).any(|(p, head, quals)| {
-            match self.role_holder(head, quals, *p) {
-                Some((holder, _)) => name_key(holder.split_whitespace().last().unwrap_or(holder)) != key,
+        let i = self.role_mentions.partition_point(|m| m.0 <= from);
+        self.role_mentions[i..].iter().take_while(|m| m.0 < to).take(16).any(|(p, head, quals, phrase)| {
+            match self.role_mention_holder(names, head, quals, phrase, *p) {
+                Some(holder) => name_key(holder.split_whitespace().last().unwrap_or(&holder)) != key,
                 None => true,
             }
         })
+    }
+
+    /// Who a role noun names: the alias table's person for the phrase
+    /// ("President of Russia"), else the article's holder of the role.
+    fn role_mention_holder(
+        &self,
+        names: &Aliases,
+        head: &str,
+        quals: &[String],
+        phrase: &str,
+        pos: usize,
+    ) -> Option<String> {
+        if let Some(e) = names.lookup(phrase).filter(|e| e.kind == NameKind::Person) {
+            return Some(e.canonical.clone());
+        }
+        self.role_holder(head, quals, pos).map(|(n, _)| n.to_owned())
+    }
+
+    /// Role nouns opening a clause that name someone: subjects for pronouns
+    /// ("In this connection, the President of Russia provided … He pointed
+    /// out that …").
+    pub fn role_subjects(&self, names: &Aliases) -> Vec<(usize, String)> {
+        self.role_mentions
+            .iter()
+            .filter_map(|(p, head, quals, phrase)| {
+                Some((*p, self.role_mention_holder(names, head, quals, phrase, *p)?))
+            })
+            .collect()
     }
 
     /// The one person named (in full) between `from` and `to`, if exactly
