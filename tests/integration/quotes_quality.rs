@@ -17,7 +17,7 @@ use parley::quotes::{extract, QuoteKind, SpeakerKind, MIN_CONFIDENCE};
 const FLOOR_DIRECT_P: f64 = 0.98;
 const FLOOR_DIRECT_R: f64 = 0.95;
 const FLOOR_INDIRECT_P: f64 = 0.98;
-const FLOOR_INDIRECT_R: f64 = 0.71;
+const FLOOR_INDIRECT_R: f64 = 0.72;
 const FLOOR_SPEAKER: f64 = 0.96;
 
 fn repo() -> PathBuf {
