@@ -75,6 +75,13 @@ const ABBREVIATIONS: &[&str] = &[
     "i.e", "e.g", "fig", "mt",
 ];
 
+/// Whether a word written before a full stop is an abbreviation or an
+/// initial ("Gen", "U.S", "J") rather than the end of a sentence.
+pub fn is_abbreviation(word: &str) -> bool {
+    let lw = word.to_ascii_lowercase();
+    ABBREVIATIONS.contains(&lw.as_str()) || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+}
+
 /// The sentences of a piece of text as byte ranges (trimmed), by UAX #29
 /// with a second pass that re-joins breaks after abbreviations ("Mr.",
 /// "Gen.", "U.S."), initials ("J. D. Vance") and ordinals.
@@ -118,10 +125,8 @@ fn ends_with_abbreviation(s: &str) -> bool {
         return false;
     }
     let w = last_word(t);
-    let lw = w.to_ascii_lowercase();
-    // Initials: "J." and dotted acronyms: "U.S."
-    let initial = w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase());
-    ABBREVIATIONS.contains(&lw.as_str()) || initial || (w.contains('.') && w.len() <= 6)
+    // Dotted acronyms ("U.S.") besides the listed words and initials.
+    is_abbreviation(w) || (w.contains('.') && w.len() <= 6)
 }
 
 fn is_title_abbreviation(s: &str) -> bool {

@@ -678,37 +678,7 @@ fn abbrev_before(s: &str, dot: usize) -> bool {
     }
     let head = &s[..dot];
     let w = head.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
-    let lw = w.to_ascii_lowercase();
-    (w.chars().count() == 1 && w.chars().all(char::is_uppercase))
-        || matches!(
-            lw.as_str(),
-            "mr" | "mrs"
-                | "ms"
-                | "dr"
-                | "prof"
-                | "gen"
-                | "lt"
-                | "col"
-                | "maj"
-                | "capt"
-                | "sen"
-                | "rep"
-                | "gov"
-                | "st"
-                | "jr"
-                | "no"
-                | "vs"
-                | "u.s"
-                | "u.k"
-                | "u.n"
-                | "jan"
-                | "feb"
-                | "aug"
-                | "sept"
-                | "oct"
-                | "nov"
-                | "dec"
-        )
+    crate::text::is_abbreviation(w)
 }
 
 /// "… in which he declared": the subject starts after "in which".

@@ -5,13 +5,13 @@
 //! when it is absent.
 
 mod add_url;
-mod core;
-mod harness;
-mod fts5;
-mod relevance;
-mod quotes_quality;
-mod fake_discord;
-mod discord;
 mod console;
+mod core;
+mod discord;
+mod fake_discord;
+mod fts5;
+mod harness;
+mod quotes_quality;
+mod relevance;
 mod web;
 mod who_said;

@@ -106,8 +106,11 @@ fn quote_extraction_meets_its_floors_on_the_gold_set() {
     let mut docs = Docs { data: shared.join("data"), csv_rows: HashMap::new() };
     let mut tally = Tally::default();
     // The same counts per source: wire and web news, and each presidency's releases.
-    let mut by_source: Vec<(&str, Tally)> =
-        vec![("talks-news", Tally::default()), ("kremlin.csv", Tally::default()), ("president-ua.csv", Tally::default())];
+    let mut by_source: Vec<(&str, Tally)> = vec![
+        ("talks-news", Tally::default()),
+        ("kremlin.csv", Tally::default()),
+        ("president-ua.csv", Tally::default()),
+    ];
     let mut problems = Vec::new();
     for path in &files {
         let text = std::fs::read_to_string(path).expect("read gold file");
