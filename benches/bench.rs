@@ -15,6 +15,12 @@
 //! time the same queries there. Peak RSS is the child's `VmHWM`, read before
 //! the FTS5 peer is built. The result is a Markdown table on stdout.
 //!
+//! `PARLEY_BENCH_DIR=DIR` keeps each size's data under `DIR/<size>` and
+//! reuses the imported corpus on the next run (import is then not timed);
+//! `PARLEY_BENCH_ROUNDS=N` times N rounds of the query mix (default 5);
+//! `PARLEY_BENCH_PEER=0` skips FTS5; `PARLEY_BENCH_VERBOSE=1` prints each
+//! query's median time. Those are for profiling.
+//!
 //! This file measures; it asserts nothing about speed (see the house rules).
 
 use std::fmt::Write as _;
@@ -185,9 +191,10 @@ fn measure(size: usize, work: &Path) -> Result<Measured, Box<dyn std::error::Err
     // Import (skipped when a kept work directory already holds it).
     let marker = work.join("imported");
     let engine = Engine::open(EngineConfig::new(&data))?;
+    eprintln!("[{size}] opened: {}", rss_now());
     if marker.is_file() {
         m.import_secs = f64::NAN;
-        m.imported = engine.list()?.len();
+        m.imported = std::fs::read_to_string(&marker)?.trim().parse().unwrap_or(0);
         eprintln!("[{size}] reusing the {} articles imported before", m.imported);
     } else {
         let t = Instant::now();
@@ -219,8 +226,24 @@ fn measure(size: usize, work: &Path) -> Result<Measured, Box<dyn std::error::Err
             times.push(t.elapsed());
         }
     }
+    if std::env::var("PARLEY_BENCH_VERBOSE").is_ok_and(|v| v == "1") {
+        // Per query: the median of its rounds, slowest first.
+        let mut per: Vec<(f64, &String)> = queries
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                let mut mine: Vec<Duration> = times.iter().skip(i).step_by(queries.len()).copied().collect();
+                (percentile_ms(&mut mine, 50.0), q)
+            })
+            .collect();
+        per.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (t, q) in per {
+            eprintln!("[{size}] {t:8.2} ms  {q:?}");
+        }
+    }
     m.ask_p50_ms = percentile_ms(&mut times, 50.0);
     m.ask_p99_ms = percentile_ms(&mut times, 99.0);
+    eprintln!("[{size}] after import and asks: {}; peak so far {:.0} MB", rss_now(), peak_rss_mb());
     drop(engine);
     m.index_bytes = dir_size(&data.join("index"));
     m.corpus_bytes = dir_size(&data.join("corpus"));
@@ -244,7 +267,11 @@ fn measure(size: usize, work: &Path) -> Result<Measured, Box<dyn std::error::Err
     m.passages = passages.len();
     drop(engine);
 
-    // The FTS5 peer over the same passages.
+    // The FTS5 peer over the same passages (PARLEY_BENCH_PEER=0 skips it,
+    // for profiling Parley alone).
+    if std::env::var("PARLEY_BENCH_PEER").is_ok_and(|v| v == "0") {
+        return Ok(m);
+    }
     let db = work.join("fts5.sqlite");
     let _ = std::fs::remove_file(&db);
     let t = Instant::now();
@@ -286,6 +313,26 @@ fn percentile_ms(times: &mut [Duration], p: f64) -> f64 {
     }
     let rank = ((p / 100.0) * times.len() as f64).ceil() as usize;
     ms(times[rank.clamp(1, times.len()) - 1])
+}
+
+/// Resident memory now, split into anonymous (heap) and file-backed
+/// (mapped index files) pages, for the log.
+fn rss_now() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    format!(
+        "RSS {:.0} MB (heap {:.0} MB, mapped files {:.0} MB)",
+        field("VmRSS:"),
+        field("RssAnon:"),
+        field("RssFile:")
+    )
 }
 
 /// `VmHWM` of this process in MB (0 where /proc is absent).
