@@ -38,7 +38,7 @@ use parley::{AskQuery, Engine, EngineConfig};
 const DEFAULT_SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 /// Rounds of the query mix timed after one warm-up round.
 const ROUNDS: usize = 5;
-const SEED: u64 = 0x5EED_0F_9A_71E7;
+const SEED: u64 = 0x5EED_0F9A_71E7;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
