@@ -28,6 +28,9 @@ use crate::web::dedup::{self, Fingerprint};
 /// must cover to be shown: below it, "not covered" beats noise.
 pub const MIN_COVERAGE: f32 = 0.5;
 
+/// Import records prepared together, in parallel.
+const PREPARE_CHUNK: usize = 64;
+
 /// Where Parley keeps its data and how it behaves.
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -362,72 +365,119 @@ impl Engine {
         let aliases = self.aliases();
         let mut report = ImportReport::default();
         let mut pending: Vec<Prepared> = Vec::new();
-        let mut seen_urls: HashSet<String> = HashSet::new();
+        let mut seen_urls: std::collections::HashMap<String, ArticleId> = Default::default();
         let mut seen_texts: std::collections::HashMap<String, ArticleId> = Default::default();
         let mut taken: HashSet<ArticleId> = HashSet::new();
         let mut batch = self.index.batch()?;
-        for record in records {
-            let mut draft = match record {
-                Ok(d) => d,
-                Err(e) => {
-                    let origin = e.to_string().split(": ").next().unwrap_or_default().to_owned();
-                    report.refused.push(Refusal::from_error(&origin, &Error::Ingest(e)));
-                    continue;
-                }
-            };
-            if draft.added_by.is_empty() {
-                draft.added_by = added_by.to_owned();
-            }
-            let origin = draft.origin.clone();
-            let mut p = match self.prepare(draft, &aliases) {
-                Ok(p) => p,
-                Err(e) => {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+        let mut records = records.peekable();
+        while records.peek().is_some() {
+            // Preparing (passages, quotes, fingerprints) is pure and the
+            // costly part: do a chunk of records on every core, then decide
+            // duplicates and write in input order.
+            let chunk: Vec<corpus::ingest::Record> = records.by_ref().take(PREPARE_CHUNK).collect();
+            for item in self.prepare_chunk(chunk, added_by, &aliases, workers) {
+                let mut p = match item {
+                    Ok(p) => p,
+                    Err(refusal) => {
+                        report.refused.push(refusal);
+                        continue;
+                    }
+                };
+                let origin = p.origin.clone();
+                let dup = match self.index.find_duplicate(p.url_key.as_deref(), &p.text_key)? {
+                    Some((existing, by)) => Some(duplicate(&origin, existing, by)),
+                    None => match (&p.url_key, seen_texts.get(&p.text_key)) {
+                        (_, Some(existing)) => Some(duplicate(&origin, existing.clone(), DuplicateBy::Text)),
+                        (Some(u), None) => {
+                            seen_urls.get(u).map(|existing| duplicate(&origin, existing.clone(), DuplicateBy::Url))
+                        }
+                        (None, None) => None,
+                    },
+                };
+                let dup = match dup {
+                    Some(e) => Some(e),
+                    None => match self.near_duplicate(&p, &pending)? {
+                        Some(existing) => Some(self.syndicated(&mut batch, &p, existing, Durability::Batch)?),
+                        None => None,
+                    },
+                };
+                if let Some(e) = dup {
                     report.refused.push(Refusal::from_error(&origin, &e));
                     continue;
                 }
-            };
-            let dup = match self.index.find_duplicate(p.url_key.as_deref(), &p.text_key)? {
-                Some((existing, by)) => Some(duplicate(&origin, existing, by)),
-                None => match (&p.url_key, seen_texts.get(&p.text_key)) {
-                    (_, Some(existing)) => Some(duplicate(&origin, existing.clone(), DuplicateBy::Text)),
-                    (Some(u), None) if seen_urls.contains(u) => Some(Error::Duplicate {
-                        origin: origin.clone(),
-                        existing: ArticleId::slug(None, "same-import"),
-                        by: "URL, earlier in this import",
-                    }),
-                    _ => None,
-                },
-            };
-            let dup = match dup {
-                Some(e) => Some(e),
-                None => match self.near_duplicate(&p, &pending)? {
-                    Some(existing) => Some(self.syndicated(&mut batch, &p, existing, Durability::Batch)?),
-                    None => None,
-                },
-            };
-            if let Some(e) = dup {
-                report.refused.push(Refusal::from_error(&origin, &e));
-                continue;
-            }
-            self.assign_free_id(&mut p, &taken);
-            taken.insert(p.article.meta.id.clone());
-            if let Some(u) = &p.url_key {
-                seen_urls.insert(u.clone());
-            }
-            seen_texts.insert(p.text_key.clone(), p.article.meta.id.clone());
-            let path = self.corpus.write(&p.article, Durability::Batch)?;
-            let stamp = stamp_of(&path, &self.corpus, &p.article.meta.id)?;
-            batch.put(&p.docs(stamp))?;
-            pending.push(p);
-            if pending.len() >= self.config.import_batch.max(1) {
-                self.flush(batch, &mut pending, &mut report)?;
-                progress(report.added.len());
-                batch = self.index.batch()?;
+                self.assign_free_id(&mut p, &taken);
+                taken.insert(p.article.meta.id.clone());
+                if let Some(u) = &p.url_key {
+                    seen_urls.insert(u.clone(), p.article.meta.id.clone());
+                }
+                seen_texts.insert(p.text_key.clone(), p.article.meta.id.clone());
+                let path = self.corpus.write(&p.article, Durability::Batch)?;
+                let stamp = stamp_of(&path, &self.corpus, &p.article.meta.id)?;
+                batch.put(&p.docs(stamp))?;
+                pending.push(p);
+                if pending.len() >= self.config.import_batch.max(1) {
+                    self.flush(batch, &mut pending, &mut report)?;
+                    progress(report.added.len());
+                    batch = self.index.batch()?;
+                }
             }
         }
         self.flush(batch, &mut pending, &mut report)?;
         progress(report.added.len());
         Ok(report)
+    }
+
+    /// Prepares a chunk of import records on up to `workers` threads,
+    /// keeping their order.
+    fn prepare_chunk(
+        &self,
+        chunk: Vec<corpus::ingest::Record>,
+        added_by: &str,
+        aliases: &Aliases,
+        workers: usize,
+    ) -> Vec<Result<Prepared, Refusal>> {
+        let prepare_one = |record: corpus::ingest::Record| -> Result<Prepared, Refusal> {
+            let mut draft = record.map_err(|e| {
+                let origin = e.to_string().split(": ").next().unwrap_or_default().to_owned();
+                Refusal::from_error(&origin, &Error::Ingest(e))
+            })?;
+            if draft.added_by.is_empty() {
+                draft.added_by = added_by.to_owned();
+            }
+            let origin = draft.origin.clone();
+            self.prepare(draft, aliases).map_err(|e| Refusal::from_error(&origin, &e))
+        };
+        if workers <= 1 || chunk.len() < 2 {
+            return chunk.into_iter().map(prepare_one).collect();
+        }
+        let per = chunk.len().div_ceil(workers);
+        let mut parts: Vec<Vec<corpus::ingest::Record>> = Vec::new();
+        let mut rest = chunk;
+        while rest.len() > per {
+            let tail = rest.split_off(per);
+            parts.push(rest);
+            rest = tail;
+        }
+        parts.push(rest);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = parts
+                .into_iter()
+                .map(|part| scope.spawn(|| part.into_iter().map(prepare_one).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        vec![Err(Refusal {
+                            origin: "import".into(),
+                            reason: "an internal error stopped this part of the import".into(),
+                            existing: None,
+                        })]
+                    })
+                })
+                .collect()
+        })
     }
 
     fn flush(

@@ -259,12 +259,13 @@ impl Index {
     /// may follow.
     pub fn search_passages(&self, q: &PassageQuery) -> Result<(Vec<Hit>, bool), Error> {
         let searcher = self.reader.searcher();
-        let Some(query) = query::passage_query(&self.f, &searcher, q) else { return Ok((Vec::new(), false)) };
+        let Some(query) = query::candidate_query(&self.f, &searcher, q) else { return Ok((Vec::new(), false)) };
         let weights = query::weights(&searcher, self.f.body, &q.analyzed);
         let want = q.offset + q.limit + 1;
-        // BM25 finds candidates among passages sharing any word; they are
-        // then kept only when they cover enough of the question's weight,
-        // and re-ranked by score times coverage.
+        // BM25 finds candidates among passages sharing any word (a flat
+        // disjunction tantivy can prune); they are kept only when they
+        // cover enough of the question's weight, and re-ranked by score
+        // (plus the weight of question words in the title) times coverage.
         let fetch = (want * 8).clamp(CANDIDATES, 2_000);
         let top =
             searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score()).map_err(tv("searching passages"))?;
@@ -273,9 +274,10 @@ impl Index {
             let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a passage"))?;
             let text = self.f.text(&doc, self.f.body).unwrap_or_default();
             let title = self.f.text(&doc, self.f.title).unwrap_or_default();
-            let cover = query::coverage(&self.index, text, title, &q.analyzed, &weights);
-            if cover >= q.min_coverage {
-                ranked.push((score * (query::COVERAGE_BASE + cover), score, doc));
+            let m = query::coverage(&self.index, text, title, &q.analyzed, &weights);
+            if m.coverage >= q.min_coverage {
+                let title = query::TITLE_WEIGHT * m.title_weight;
+                ranked.push(((score + title) * (query::COVERAGE_BASE + m.coverage), score, doc));
             }
         }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));

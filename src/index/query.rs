@@ -9,9 +9,7 @@
 use std::collections::HashSet;
 use std::ops::{Bound, Range};
 
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Index, Searcher, Term};
 use time::Date;
@@ -268,14 +266,15 @@ pub struct QuoteQuery {
 }
 
 /// Weights of the ranking, measured on `tests/eval/questions.jsonl` (see
-/// docs/QUALITY.md): a title word counts 0.3 of a body word, a name 1.5,
-/// a synonym 0.6, two question words near each other add 0.5.
-const TITLE_BOOST: f32 = 0.3;
+/// docs/QUALITY.md). A passage's final score is
+/// `(BM25 + TITLE_WEIGHT × weight of the question words in its article's
+/// title) × (COVERAGE_BASE + coverage)`; a name weighs ENTITY_BOOST times
+/// its IDF in the coverage, and a synonym counts SYNONYM_BOOST of a word in
+/// statement searches.
+pub const TITLE_WEIGHT: f32 = 0.3;
+pub const COVERAGE_BASE: f32 = 0.5;
 const ENTITY_BOOST: f32 = 1.5;
 const SYNONYM_BOOST: f32 = 0.6;
-const PHRASE_BOOST: f32 = 0.5;
-/// Final score = BM25 × (COVERAGE_BASE + coverage).
-pub const COVERAGE_BASE: f32 = 0.5;
 
 fn term_q(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
@@ -300,66 +299,67 @@ fn date_filters(f: &Fields, since: Option<Date>, until: Option<Date>) -> Option<
     Some(filter(Box::new(RangeQuery::new(lower, upper))))
 }
 
-fn word_groups(
-    f: &Fields,
-    searcher: &Searcher,
-    analyzed: &Analyzed,
-    text_field: Field,
-    title: Option<Field>,
-) -> Vec<(Occur, Box<dyn Query>)> {
+/// The query for one analysed word. A word the index has never seen is
+/// probably misspelt: it matches within one edit (two for long words);
+/// an unknown word of three letters or fewer matches nothing.
+fn word_query(searcher: &Searcher, field: Field, stem: &str) -> Option<Box<dyn Query>> {
+    let term = Term::from_field_text(field, stem);
+    let known = searcher.doc_freq(&term).unwrap_or(0) > 0;
+    match (known, stem.len()) {
+        (true, _) => Some(term_q(field, stem)),
+        (false, 0..=3) => None,
+        (false, 4..=7) => Some(Box::new(FuzzyTermQuery::new(term, 1, true))),
+        (false, _) => Some(Box::new(FuzzyTermQuery::new(term, 2, true))),
+    }
+}
+
+/// One clause per question word (its forms OR-ed, synonyms weaker, names
+/// stronger), for ranking statements by topic.
+fn word_groups(searcher: &Searcher, analyzed: &Analyzed, field: Field) -> Vec<Box<dyn Query>> {
     let mut out = Vec::new();
     for g in &analyzed.groups {
-        let mut alts: Vec<Box<dyn Query>> = Vec::new();
-        for s in &g.stems {
-            let term = Term::from_field_text(text_field, s);
-            let known = searcher.doc_freq(&term).unwrap_or(0) > 0;
-            // A word the index has never seen is probably misspelt: match
-            // it within one edit (two for long words).
-            match (known, s.len()) {
-                (true, _) | (false, 0..=3) => alts.push(term_q(text_field, s)),
-                (false, 4..=7) => alts.push(Box::new(FuzzyTermQuery::new(term, 1, true))),
-                (false, _) => alts.push(Box::new(FuzzyTermQuery::new(term, 2, true))),
-            }
-            if let Some(t) = title {
-                alts.push(Box::new(BoostQuery::new(term_q(t, s), TITLE_BOOST)));
-            }
-        }
+        let mut alts: Vec<Box<dyn Query>> = g.stems.iter().filter_map(|s| word_query(searcher, field, s)).collect();
         for s in &g.synonyms {
-            alts.push(Box::new(BoostQuery::new(term_q(text_field, s), SYNONYM_BOOST)));
+            alts.push(Box::new(BoostQuery::new(term_q(field, s), SYNONYM_BOOST)));
         }
-        let _ = f;
+        if alts.is_empty() {
+            continue;
+        }
         let q: Box<dyn Query> = Box::new(BooleanQuery::union(alts));
-        let q: Box<dyn Query> = if g.entity { Box::new(BoostQuery::new(q, ENTITY_BOOST)) } else { q };
-        out.push((Occur::Should, q));
+        out.push(if g.entity { Box::new(BoostQuery::new(q, ENTITY_BOOST)) } else { q });
     }
     out
 }
 
-/// The tantivy query for a passage search, or `None` when the question has
-/// no content words.
-pub fn passage_query(f: &Fields, searcher: &Searcher, q: &PassageQuery) -> Option<BooleanQuery> {
-    let groups = &q.analyzed.groups;
-    if groups.is_empty() {
+/// The candidate query of a passage search: every analysed form of every
+/// question word (synonyms included) as one flat disjunction over passage
+/// bodies, so tantivy can skip blocks that cannot reach the top (block-max
+/// WAND). Only passages have a body, so no kind filter is needed; date and
+/// outlet filters, when given, are added as constant-score requirements.
+/// Weighting by names, titles and coverage happens when re-ranking.
+pub fn candidate_query(f: &Fields, searcher: &Searcher, q: &PassageQuery) -> Option<Box<dyn Query>> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let terms: Vec<Box<dyn Query>> = q
+        .analyzed
+        .groups
+        .iter()
+        .flat_map(|g| g.stems.iter().chain(&g.synonyms))
+        .filter(|s| seen.insert(s.as_str()))
+        .filter_map(|s| word_query(searcher, f.body, s))
+        .collect();
+    if terms.is_empty() {
         return None;
     }
-    let words = word_groups(f, searcher, &q.analyzed, f.body, Some(f.title));
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(words, 1))),
-        filter(term_q(f.kind, schema::KIND_PASSAGE)),
-    ];
-    // Proximity: neighbouring words of the question near each other.
-    for pair in groups.windows(2) {
-        if let ([a], [b]) = (pair[0].stems.as_slice(), pair[1].stems.as_slice()) {
-            let mut phrase = PhraseQuery::new(vec![Term::from_field_text(f.body, a), Term::from_field_text(f.body, b)]);
-            phrase.set_slop(3);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(phrase), PHRASE_BOOST))));
-        }
-    }
-    clauses.extend(date_filters(f, q.since, q.until));
+    let words: Box<dyn Query> = Box::new(BooleanQuery::union(terms));
+    let mut filters: Vec<(Occur, Box<dyn Query>)> = date_filters(f, q.since, q.until).into_iter().collect();
     if let Some(o) = q.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-        clauses.push(filter(term_q(f.outlet_key, &crate::text::fold(o))));
+        filters.push(filter(term_q(f.outlet_key, &crate::text::fold(o))));
     }
-    Some(BooleanQuery::new(clauses))
+    if filters.is_empty() {
+        return Some(words);
+    }
+    filters.push((Occur::Must, words));
+    Some(Box::new(BooleanQuery::new(filters)))
 }
 
 /// The tantivy query for a statement search.
@@ -367,8 +367,8 @@ pub fn quote_query(f: &Fields, searcher: &Searcher, q: &QuoteQuery) -> BooleanQu
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
         vec![filter(term_q(f.kind, schema::KIND_QUOTE)), filter(term_q(f.speaker_key, &q.speaker_key))];
     if let Some(topic) = q.topic.as_ref().filter(|t| !t.is_empty()) {
-        let words = word_groups(f, searcher, topic, f.quote_text, None);
-        clauses.push((Occur::Should, Box::new(BooleanQuery::union(words.into_iter().map(|(_, q)| q).collect()))));
+        let words = word_groups(searcher, topic, f.quote_text);
+        clauses.push((Occur::Should, Box::new(BooleanQuery::union(words))));
     }
     clauses.extend(date_filters(f, q.since, q.until));
     if let Some(k) = q.kind {
@@ -396,7 +396,7 @@ pub fn weights(searcher: &Searcher, field: Field, analyzed: &Analyzed) -> Weight
             g.stems.iter().map(|s| searcher.doc_freq(&Term::from_field_text(field, s)).unwrap_or(0)).collect();
         let known: Vec<u64> = dfs.iter().copied().filter(|d| *d > 0).collect();
         let w = if known.is_empty() { idf(1) } else { known.iter().map(|d| idf(*d)).fold(0.0, f32::max) };
-        out.idf.push(w);
+        out.idf.push(if g.entity { w * ENTITY_BOOST } else { w });
         out.unknown.push(dfs.iter().map(|d| *d == 0).collect());
     }
     out
@@ -423,41 +423,63 @@ fn within_edits(a: &str, b: &str, limit: usize) -> bool {
     prev[b.len()] <= limit
 }
 
-/// The share of the question's weight that a passage (with its article's
-/// title, at half weight) covers: 0.0–1.0.
-pub fn coverage(index: &Index, passage: &str, title: &str, analyzed: &Analyzed, w: &Weights) -> f32 {
+/// How a passage matches a question.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Match {
+    /// The share of the question's weight (IDF, names counting 1.5) that
+    /// the passage covers, its article's title at half weight: 0.0–1.0.
+    pub coverage: f32,
+    /// The summed weight of the question words found in the title.
+    pub title_weight: f32,
+}
+
+/// How a passage (with its article's title) matches a question.
+pub fn coverage(index: &Index, passage: &str, title: &str, analyzed: &Analyzed, w: &Weights) -> Match {
     let tokens = |text: &str| {
         let mut analyzer = index.tokenizers().get(schema::ENGLISH).unwrap_or_else(schema::english);
         let mut stream = analyzer.token_stream(text);
-        let mut out: HashSet<String> = HashSet::new();
+        let mut out: Vec<(usize, String)> = Vec::new();
         while let Some(t) = stream.next() {
-            out.insert(t.text.clone());
+            out.push((t.position, t.text.clone()));
         }
         out
     };
     let (body, head) = (tokens(passage), tokens(title));
-    let has = |set: &HashSet<String>, gi: usize| {
-        analyzed.groups[gi].synonyms.iter().any(|s| set.contains(s))
-            || analyzed.groups[gi].stems.iter().enumerate().any(|(si, s)| {
-                set.contains(s)
-                    || (w.unknown[gi].get(si).copied().unwrap_or(false)
-                        && s.len() >= 4
-                        && set.iter().any(|t| within_edits(s, t, if s.len() >= 8 { 2 } else { 1 })))
+    // Positions in `toks` where group `gi` matches.
+    let hits = |toks: &[(usize, String)], gi: usize| -> Vec<usize> {
+        let g = &analyzed.groups[gi];
+        toks.iter()
+            .filter(|(_, t)| {
+                g.synonyms.contains(t)
+                    || g.stems.iter().enumerate().any(|(si, s)| {
+                        s == t
+                            || (w.unknown[gi].get(si).copied().unwrap_or(false)
+                                && s.len() >= 4
+                                && within_edits(s, t, if s.len() >= 8 { 2 } else { 1 }))
+                    })
             })
+            .map(|(p, _)| *p)
+            .collect()
     };
     let total: f32 = w.idf.iter().sum();
     if total <= 0.0 {
-        return 0.0;
+        return Match::default();
     }
     let mut got = 0.0;
+    let mut title_weight = 0.0;
     for (gi, idf) in w.idf.iter().enumerate() {
-        if has(&body, gi) {
+        let at = hits(&body, gi);
+        let in_title = !hits(&head, gi).is_empty();
+        if in_title {
+            title_weight += idf;
+        }
+        if !at.is_empty() {
             got += idf;
-        } else if has(&head, gi) {
+        } else if in_title {
             got += idf * 0.5;
         }
     }
-    got / total
+    Match { coverage: got / total, title_weight }
 }
 
 /// Byte ranges of `text` whose analysed form is one of the question's.

@@ -120,6 +120,8 @@ fn import_reports_what_it_refused_and_why() {
     assert!(reasons.iter().any(|r| r.contains("row 3") && r.contains("not a date")), "{reasons:?}");
     assert!(reasons.iter().any(|r| r.contains("row 4") && r.contains("empty")), "{reasons:?}");
     assert!(reasons.iter().any(|r| r.contains("row 5") && r.contains("URL")), "{reasons:?}");
+    let same_url = refused.iter().find(|r| r["origin"].as_str().unwrap().ends_with("row 5")).unwrap();
+    assert_eq!(same_url["existing"], "2031-03-30-the-hollow-court-welcomes-the-vornhaven-talks", "{same_url}");
     // Importing again refuses everything as duplicates and exits 1.
     let out = d.run(&["import", csv.to_str().unwrap(), "--json"]);
     assert_eq!(out.status.code(), Some(1));
