@@ -65,18 +65,24 @@ impl Hit {
     }
 }
 
+/// Whether a highlight range can be marked in `text` after byte `pos`:
+/// in bounds, not empty, on character boundaries, not overlapping what
+/// was marked before.
+pub fn markable(text: &str, r: &Range<usize>, pos: usize) -> bool {
+    r.start >= pos
+        && r.end <= text.len()
+        && r.start < r.end
+        && text.is_char_boundary(r.start)
+        && text.is_char_boundary(r.end)
+}
+
 /// Wraps the given byte ranges of `text` in markers. Ranges that are out
 /// of bounds or not on character boundaries are ignored.
 pub fn mark(text: &str, ranges: &[Range<usize>], open: &str, close: &str) -> String {
     let mut out = String::with_capacity(text.len() + ranges.len() * (open.len() + close.len()));
     let mut pos = 0;
     for r in ranges {
-        if r.start < pos
-            || r.end > text.len()
-            || r.start >= r.end
-            || !text.is_char_boundary(r.start)
-            || !text.is_char_boundary(r.end)
-        {
+        if !markable(text, r, pos) {
             continue;
         }
         out.push_str(&text[pos..r.start]);

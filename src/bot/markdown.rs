@@ -104,12 +104,7 @@ pub fn escape_marked(text: &str, ranges: &[Range<usize>]) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut pos = 0;
     for r in &joined {
-        if r.start < pos
-            || r.end > text.len()
-            || r.start >= r.end
-            || !text.is_char_boundary(r.start)
-            || !text.is_char_boundary(r.end)
-        {
+        if !crate::answer::markable(text, r, pos) {
             continue;
         }
         let inner = text[r.clone()].trim();

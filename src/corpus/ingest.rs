@@ -300,14 +300,7 @@ pub fn read_bulk(path: &Path, map: &FieldMap) -> Result<Box<dyn Iterator<Item = 
                         .map(|b| String::from_utf8_lossy(b).trim().to_owned())
                         .filter(|s| !s.is_empty())
                 };
-                draft_from_record(
-                    field(&map.title),
-                    field(&map.outlet),
-                    field(&map.url),
-                    field(&map.published),
-                    field(&map.body),
-                    origin,
-                )
+                draft_from_record(field, &map, origin)
             });
             Ok(Box::new(iter))
         }
@@ -331,14 +324,7 @@ pub fn read_bulk(path: &Path, map: &FieldMap) -> Result<Box<dyn Iterator<Item = 
                             _ => None,
                         })
                     };
-                    draft_from_record(
-                        field(&map.title),
-                        field(&map.outlet),
-                        field(&map.url),
-                        field(&map.published),
-                        field(&map.body),
-                        origin,
-                    )
+                    draft_from_record(field, &map, origin)
                 });
             Ok(Box::new(iter))
         }
@@ -350,15 +336,12 @@ fn find(headers: &[String], names: &[String]) -> Option<usize> {
     names.iter().find_map(|n| headers.iter().position(|h| h.eq_ignore_ascii_case(n)))
 }
 
-fn draft_from_record(
-    title: Option<String>,
-    outlet: Option<String>,
-    url: Option<String>,
-    published: Option<String>,
-    body: Option<String>,
-    origin: String,
-) -> Record {
-    let body = clean_body(&body.unwrap_or_default());
+/// A draft from one record, `field` giving the value of the first of
+/// several column names that the record has.
+fn draft_from_record(field: impl Fn(&[String]) -> Option<String>, map: &FieldMap, origin: String) -> Record {
+    let (title, outlet, url, published) =
+        (field(&map.title), field(&map.outlet), field(&map.url), field(&map.published));
+    let body = clean_body(&field(&map.body).unwrap_or_default());
     if body.is_empty() {
         return Err(IngestError::EmptyBody { origin });
     }
