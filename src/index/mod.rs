@@ -32,7 +32,7 @@ pub use query::{Analyzed, PassageQuery, QuoteQuery};
 use schema::Fields;
 
 /// Bump when the schema or the analysis changes: the index is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 const VERSION_FILE: &str = "PARLEY_SCHEMA_VERSION";
 const WRITER_MEMORY: usize = 120_000_000;
 /// Passages BM25 hands to the coverage re-ranking.
@@ -163,24 +163,43 @@ impl Index {
     }
 
     /// The stamps of every indexed article, for reconciling with the corpus.
+    /// Read from fast fields (columns), not stored documents, so opening a
+    /// large index touches a few megabytes rather than the document store.
     pub fn stamps(&self) -> Result<HashMap<ArticleId, Stamp>, Error> {
+        use tantivy::DocSet;
         let searcher = self.reader.searcher();
-        let q = TermQuery::new(Term::from_field_text(self.f.kind, schema::KIND_ARTICLE), IndexRecordOption::Basic);
-        let n = searcher.search(&q, &Count).map_err(tv("counting articles"))?;
-        let docs =
-            searcher.search(&q, &TopDocs::with_limit(n.max(1)).order_by_score()).map_err(tv("listing articles"))?;
-        let mut out = HashMap::with_capacity(n);
-        for (_, addr) in docs {
-            let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading an article stamp"))?;
-            let Some(id) = self.f.text(&doc, self.f.article_id).and_then(|s| ArticleId::parse(s).ok()) else {
-                continue;
-            };
-            let stamp = Stamp {
-                hash: self.f.u64(&doc, self.f.hash),
-                len: self.f.u64(&doc, self.f.len),
-                mtime_ns: self.f.i64(&doc, self.f.mtime),
-            };
-            out.insert(id, stamp);
+        let kind = Term::from_field_text(self.f.kind, schema::KIND_ARTICLE);
+        let io = |source: std::io::Error| Error::Io { path: PathBuf::from("index"), source };
+        let mut out = HashMap::new();
+        let mut name = String::new();
+        for segment in searcher.segment_readers() {
+            let ff = segment.fast_fields();
+            let Some(ids) = ff.str("article_id").map_err(tv("reading article ids"))? else { continue };
+            let hash = ff.u64("hash").map_err(tv("reading stamps"))?;
+            let len = ff.u64("len").map_err(tv("reading stamps"))?;
+            let mtime = ff.i64("mtime").map_err(tv("reading stamps"))?;
+            let inverted = segment.inverted_index(self.f.kind).map_err(tv("reading stamps"))?;
+            let Some(mut docs) = inverted.read_postings(&kind, IndexRecordOption::Basic).map_err(io)? else { continue };
+            let alive = segment.alive_bitset();
+            let mut doc = docs.doc();
+            while doc != tantivy::TERMINATED {
+                if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                    if let Some(ord) = ids.term_ords(doc).next() {
+                        name.clear();
+                        if ids.ord_to_str(ord, &mut name).map_err(io)? {
+                            if let Ok(id) = ArticleId::parse(&name) {
+                                let stamp = Stamp {
+                                    hash: hash.first(doc).unwrap_or(0),
+                                    len: len.first(doc).unwrap_or(0),
+                                    mtime_ns: mtime.first(doc).unwrap_or(0),
+                                };
+                                out.insert(id, stamp);
+                            }
+                        }
+                    }
+                }
+                doc = docs.advance();
+            }
         }
         Ok(out)
     }
@@ -202,8 +221,7 @@ impl Index {
             let top =
                 searcher.search(&q, &TopDocs::with_limit(1).order_by_score()).map_err(tv("looking up a duplicate"))?;
             if let Some((_, addr)) = top.first() {
-                let doc: TantivyDocument = searcher.doc(*addr).map_err(tv("reading a duplicate"))?;
-                if let Some(id) = self.f.text(&doc, self.f.article_id).and_then(|s| ArticleId::parse(s).ok()) {
+                if let Some(id) = article_id_of(&searcher, *addr)? {
                     return Ok(Some((id, by)));
                 }
             }
@@ -231,8 +249,7 @@ impl Index {
             searcher.search(&q, &TopDocs::with_limit(limit).order_by_score()).map_err(tv("finding near-duplicates"))?;
         let mut out = Vec::new();
         for (_, addr) in top {
-            let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a near-duplicate"))?;
-            if let Some(id) = self.f.text(&doc, self.f.article_id).and_then(|s| ArticleId::parse(s).ok()) {
+            if let Some(id) = article_id_of(&searcher, addr)? {
                 out.push(id);
             }
         }
@@ -456,6 +473,19 @@ impl Index {
         out.sort_by(|a, b| b.quotes.cmp(&a.quotes).then(a.name.cmp(&b.name)));
         Ok(out)
     }
+}
+
+/// The article id of a document, from the `article_id` column: look-ups
+/// during an import need not touch the document store.
+fn article_id_of(searcher: &tantivy::Searcher, addr: tantivy::DocAddress) -> Result<Option<ArticleId>, Error> {
+    let segment = searcher.segment_reader(addr.segment_ord);
+    let Some(ids) = segment.fast_fields().str("article_id").map_err(tv("reading article ids"))? else {
+        return Ok(None);
+    };
+    let Some(ord) = ids.term_ords(addr.doc_id).next() else { return Ok(None) };
+    let mut name = String::new();
+    let found = ids.ord_to_str(ord, &mut name).map_err(|source| Error::Io { path: PathBuf::from("index"), source })?;
+    Ok(found.then(|| ArticleId::parse(&name).ok()).flatten())
 }
 
 /// How a duplicate was recognised.

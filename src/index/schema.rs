@@ -2,7 +2,7 @@
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
-    Value, STORED, STRING,
+    Value, FAST, STORED, STRING,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
@@ -83,7 +83,7 @@ impl Fields {
         };
         let f = Fields {
             kind: b.add_text_field("kind", STRING),
-            article_id: b.add_text_field("article_id", STRING | STORED),
+            article_id: b.add_text_field("article_id", STRING | STORED | FAST),
             title: b.add_text_field("title", text(true)),
             outlet: b.add_text_field("outlet", STORED),
             outlet_key: b.add_text_field("outlet_key", STRING),
@@ -95,9 +95,9 @@ impl Fields {
             published_text: b.add_text_field("published_text", STORED),
             language: b.add_text_field("language", STRING | STORED),
             also: b.add_text_field("also", STORED),
-            hash: b.add_u64_field("hash", NumericOptions::default().set_stored()),
-            len: b.add_u64_field("len", NumericOptions::default().set_stored()),
-            mtime: b.add_i64_field("mtime", NumericOptions::default().set_stored()),
+            hash: b.add_u64_field("hash", NumericOptions::default().set_stored().set_fast()),
+            len: b.add_u64_field("len", NumericOptions::default().set_stored().set_fast()),
+            mtime: b.add_i64_field("mtime", NumericOptions::default().set_stored().set_fast()),
             url_key: b.add_text_field("url_key", STRING),
             text_key: b.add_text_field("text_key", STRING),
             bands: b.add_text_field("bands", STRING),
@@ -119,9 +119,5 @@ impl Fields {
 
     pub fn u64(&self, doc: &TantivyDocument, field: Field) -> u64 {
         doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0)
-    }
-
-    pub fn i64(&self, doc: &TantivyDocument, field: Field) -> i64 {
-        doc.get_first(field).and_then(|v| v.as_i64()).unwrap_or(0)
     }
 }
