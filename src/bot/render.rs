@@ -376,7 +376,6 @@ pub fn added(a: &Added) -> Message {
 mod tests {
     use super::*;
     use crate::article::Source;
-    use crate::bot::reply::*;
 
     fn source() -> Source {
         serde_json::from_value(serde_json::json!({
@@ -387,20 +386,6 @@ mod tests {
             "published": "2025-08-19",
         }))
         .unwrap()
-    }
-
-    fn within_limits(m: &Message) {
-        assert!(len(m.content()) <= CONTENT_MAX);
-        assert!(m.embeds().len() <= EMBEDS_MAX);
-        assert!(m.embeds().iter().map(Embed::size).sum::<usize>() <= EMBEDS_TOTAL_MAX);
-        for e in m.embeds() {
-            assert!(e.get_title().is_none_or(|t| len(t) <= TITLE_MAX));
-            assert!(e.get_description().is_none_or(|t| len(t) <= DESCRIPTION_MAX));
-            assert!(e.get_footer().is_none_or(|t| len(t) <= FOOTER_MAX));
-            assert!(e.get_fields().len() <= FIELDS_MAX);
-        }
-        let all = format!("{:?}", m);
-        assert!(!all.contains("@everyone") && !all.contains("<@123>"), "{all}");
     }
 
     #[test]
@@ -420,7 +405,7 @@ mod tests {
         q.limit = 10;
         let a = Answer { query: q.question.clone(), hits, more: true };
         let m = answer(&a, &q, Some("k"), false);
-        within_limits(&m);
+        crate::bot::tests::assert_within_limits(&m);
         assert_eq!(m.embeds().len(), 10);
         assert!(m.embeds()[0].get_description().unwrap().contains("**Vorn**"));
         assert!(m.buttons().any(|b| b.custom_id() == "ask:k:10"));

@@ -90,7 +90,8 @@ fn message(r: Reply) -> Message {
     }
 }
 
-fn assert_within_limits(m: &Message) {
+/// Every Discord limit, and no live mention or link, in a message.
+pub(crate) fn assert_within_limits(m: &Message) {
     assert!(len(m.content()) <= CONTENT_MAX);
     assert!(m.embeds().len() <= EMBEDS_MAX);
     assert!(m.embeds().iter().map(Embed::size).sum::<usize>() <= EMBEDS_TOTAL_MAX);
