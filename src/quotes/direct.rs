@@ -104,15 +104,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             if let Some((fi, end)) = attributed[p_idx] {
                 let between = body.get(end.min(q.outer.start)..q.outer.start).unwrap_or("x");
                 if between.chars().all(|c| c.is_whitespace() || ".,;:—–-".contains(c)) {
-                    out.push(Found {
-                        who: Who::Same(fi),
-                        kind: QuoteKind::Direct,
-                        cue: out[fi].cue.clone(),
-                        pieces: vec![content.clone()],
-                        ctx: q.outer.clone(),
-                        conf: 0.9,
-                        para: q.para_first,
-                    });
+                    out.push(continued(out, fi, content.clone(), q.outer.clone(), 0.9, q.para_first));
                     attributed[qi] = Some((out.len() - 1, q.outer.end));
                     continue;
                 }
@@ -127,15 +119,9 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 if let Some(fi) = last_in_para(out, base, q.para_first - 1, false) {
                     let first = out.len();
                     for (k, (piece, para)) in pieces.iter().enumerate() {
-                        out.push(Found {
-                            who: Who::Same(if k == 0 { fi } else { first }),
-                            kind: QuoteKind::Direct,
-                            cue: out[fi].cue.clone(),
-                            pieces: vec![piece.clone()],
-                            ctx: piece.clone(),
-                            conf: 0.85,
-                            para: *para,
-                        });
+                        let mut f = continued(out, fi, piece.clone(), piece.clone(), 0.85, *para);
+                        f.who = Who::Same(if k == 0 { fi } else { first });
+                        out.push(f);
                     }
                     attributed[qi] = Some((first, q.outer.end));
                     continue;
@@ -157,15 +143,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 // attribution, not with other news.
                 let tail_text = body.get(out[fi].ctx.end.min(last_para_end)..last_para_end).unwrap_or("x");
                 if tail_text.trim_matches(|c: char| c.is_whitespace() || ".,”\"’»".contains(c)).is_empty() {
-                    out.push(Found {
-                        who: Who::Same(fi),
-                        kind: QuoteKind::Direct,
-                        cue: out[fi].cue.clone(),
-                        pieces: vec![content.clone()],
-                        ctx: q.outer.clone(),
-                        conf: 0.8,
-                        para: q.para_last,
-                    });
+                    out.push(continued(out, fi, content.clone(), q.outer.clone(), 0.8, q.para_last));
                     attributed[qi] = Some((out.len() - 1, q.outer.end));
                 }
             }
@@ -393,5 +371,19 @@ fn last_in_para(out: &[Found], base: usize, para: usize, direct_only: bool) -> O
     match (own, theirs) {
         (Some(a), Some(b)) => Some(if out[a].ctx.start >= out[b].ctx.start { a } else { b }),
         (a, b) => a.or(b),
+    }
+}
+
+/// A further direct quote by the speaker of `out[fi]`, under the same cue
+/// (the second half of a split quote, a paragraph that continues it).
+fn continued(out: &[Found], fi: usize, piece: Range<usize>, ctx: Range<usize>, conf: f32, para: usize) -> Found {
+    Found {
+        who: Who::Same(fi),
+        kind: QuoteKind::Direct,
+        cue: out[fi].cue.clone(),
+        pieces: vec![piece],
+        ctx,
+        conf,
+        para,
     }
 }

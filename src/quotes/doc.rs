@@ -375,20 +375,13 @@ pub fn phrase_after(
                 | "in"
                 | "adding"
                 | "this"
-                | "monday"
-                | "tuesday"
-                | "wednesday"
-                | "thursday"
-                | "friday"
-                | "saturday"
-                | "sunday"
                 | "with"
                 | "from"
                 | "by"
                 | "because"
                 | "and"
                 | "but"
-        );
+        ) || lexicon::weekday(w);
         let of_ok = (allow_of && matches!(w, "of" | "for" | "in" | "on" | "and") && e > from)
             // "a source close to him", "people familiar with the matter"
             || (matches!(w, "to" | "with") && e > from && matches!(lw[e - 1].as_str(), "close" | "familiar"))
@@ -450,21 +443,7 @@ pub fn phrase_after(
 /// Skips adverbials after a speech verb ("on Monday", "in a statement",
 /// "on Telegram", "late Tuesday", "last week"). Returns the next index.
 pub fn skip_adverbials(body: &str, toks: &[Tok], lw: &[String], mut k: usize) -> usize {
-    let day = |w: &str| {
-        matches!(
-            w,
-            "monday"
-                | "tuesday"
-                | "wednesday"
-                | "thursday"
-                | "friday"
-                | "saturday"
-                | "sunday"
-                | "today"
-                | "yesterday"
-                | "tonight"
-        )
-    };
+    let day = |w: &str| lexicon::weekday(w) || matches!(w, "today" | "yesterday" | "tonight");
     let mut guard = 0;
     while k < toks.len() && guard < 8 {
         guard += 1;

@@ -288,14 +288,14 @@ pub fn aux_or_adverb(w: &str) -> bool {
                 | "year"
                 | "tonight"
                 | "on"
-                | "monday"
-                | "tuesday"
-                | "wednesday"
-                | "thursday"
-                | "friday"
-                | "saturday"
-                | "sunday"
         )
+        || weekday(w)
+}
+
+/// Days of the week (lower case): they stand between names, verbs and
+/// cues ("said on Monday") without being any of them.
+pub fn weekday(w: &str) -> bool {
+    matches!(w, "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")
 }
 
 /// Words that negate or hedge a verb: "did not say", "never said".

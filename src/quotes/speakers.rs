@@ -195,13 +195,6 @@ fn sentence_word(w: &str) -> bool {
                 | "earlier"
                 | "later"
                 | "today"
-                | "monday"
-                | "tuesday"
-                | "wednesday"
-                | "thursday"
-                | "friday"
-                | "saturday"
-                | "sunday"
                 | "january"
                 | "february"
                 | "march"
@@ -266,6 +259,7 @@ fn sentence_word(w: &str) -> bool {
                 | "november"
                 | "december"
         )
+        || lexicon::weekday(w)
 }
 
 fn name_particle(w: &str) -> bool {
