@@ -329,8 +329,7 @@ impl Engine {
             return Err(e);
         }
         self.assign_free_id(&mut p, &HashSet::new());
-        let path = self.corpus.write(&p.article, Durability::Sync)?;
-        let stamp = stamp_of(&path, &self.corpus, &p.article.meta.id)?;
+        let stamp = stamp_of(&self.corpus.write(&p.article, Durability::Sync)?);
         let result = batch.put(&p.docs(stamp)).and_then(|()| batch.commit());
         if let Err(e) = result {
             // Nothing half-done: the file goes when the index refuses it.
@@ -412,8 +411,7 @@ impl Engine {
                     seen_urls.insert(u.clone(), p.article.meta.id.clone());
                 }
                 seen_texts.insert(p.text_key.clone(), p.article.meta.id.clone());
-                let path = self.corpus.write(&p.article, Durability::Batch)?;
-                let stamp = stamp_of(&path, &self.corpus, &p.article.meta.id)?;
+                let stamp = stamp_of(&self.corpus.write(&p.article, Durability::Batch)?);
                 batch.put(&p.docs(stamp))?;
                 pending.push(p);
                 if pending.len() >= self.config.import_batch.max(1) {
@@ -545,9 +543,9 @@ impl Engine {
         };
         if !article.meta.also_reported_by.contains(&entry) {
             article.meta.also_reported_by.push(entry);
-            let path = self.corpus.write(&article, durability)?;
-            let stamp = stamp_of(&path, &self.corpus, &existing)?;
-            let again = prepare_article(article, &self.aliases(), path.display().to_string());
+            let written = self.corpus.write(&article, durability)?;
+            let again = prepare_article(article, &self.aliases(), written.0.path.display().to_string());
+            let stamp = stamp_of(&written);
             batch.put(&again.docs(stamp))?;
             self.catalog_insert(std::slice::from_ref(&again.article.meta));
         }
@@ -824,10 +822,9 @@ fn duplicate(origin: &str, existing: ArticleId, by: DuplicateBy) -> Error {
     }
 }
 
-fn stamp_of(path: &Path, corpus: &Corpus, id: &ArticleId) -> Result<Stamp, Error> {
-    let bytes = corpus.read_bytes(id)?;
-    let listed = corpus.list_one(path)?;
-    Ok(Stamp { hash: fnv1a(&bytes), len: listed.len, mtime_ns: listed.mtime_ns })
+/// The stamp the index keeps of a file just written.
+fn stamp_of((file, bytes): &(FileStamp, Vec<u8>)) -> Stamp {
+    Stamp { hash: fnv1a(bytes), len: file.len, mtime_ns: file.mtime_ns }
 }
 
 fn prepare_article(article: Article, aliases: &Aliases, origin: String) -> Prepared {
@@ -913,20 +910,6 @@ fn resolve_speaker(person: &str, speakers: &[SpeakerCount], aliases: &Aliases) -
         .cloned()
         .collect();
     Err(WhoSaid::NotFound { query: person.to_owned(), near })
-}
-
-impl Corpus {
-    /// The stamp of one file by path.
-    fn list_one(&self, path: &Path) -> Result<FileStamp, Error> {
-        let md = std::fs::metadata(path).map_err(|source| corpus::Error::Read { path: path.to_owned(), source })?;
-        let mtime_ns = md
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::SystemTime::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as i64);
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-        Ok(FileStamp { id: ArticleId::parse(stem)?, path: path.to_owned(), len: md.len(), mtime_ns })
-    }
 }
 
 #[cfg(test)]

@@ -84,12 +84,7 @@ impl Corpus {
             if !md.is_file() {
                 continue;
             }
-            let mtime_ns = md
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos() as i64);
-            out.push(FileStamp { id, path: e.path(), len: md.len(), mtime_ns });
+            out.push(FileStamp { id, path: e.path(), len: md.len(), mtime_ns: mtime_ns(&md) });
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
@@ -122,11 +117,20 @@ impl Corpus {
         Ok(article)
     }
 
-    /// Writes an article file atomically.
-    pub fn write(&self, article: &Article, durability: Durability) -> Result<PathBuf, Error> {
+    /// Writes an article file atomically. Returns the file's stamp and the
+    /// bytes written, so a caller need not read the file back.
+    pub fn write(&self, article: &Article, durability: Durability) -> Result<(FileStamp, Vec<u8>), Error> {
         let path = self.path_of(&article.meta.id);
-        write_atomic(&path, frontmatter::render(article).as_bytes(), durability)?;
-        Ok(path)
+        let bytes = frontmatter::render(article).into_bytes();
+        write_atomic(&path, &bytes, durability)?;
+        Ok((self.stat(&article.meta.id)?, bytes))
+    }
+
+    /// The stamp of one article file.
+    pub fn stat(&self, id: &ArticleId) -> Result<FileStamp, Error> {
+        let path = self.path_of(id);
+        let md = fs::metadata(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
+        Ok(FileStamp { id: id.clone(), path, len: md.len(), mtime_ns: mtime_ns(&md) })
     }
 
     /// Removes an article file. Removing a missing file is not an error.
@@ -163,6 +167,11 @@ impl Corpus {
     pub fn write_aliases(&self, aliases: &Aliases) -> Result<(), Error> {
         write_atomic(&self.dir.join(ALIASES_FILE), aliases.to_toml().as_bytes(), Durability::Sync)
     }
+}
+
+/// Modification time in nanoseconds since the epoch (0 when unknown).
+fn mtime_ns(md: &fs::Metadata) -> i64 {
+    md.modified().ok().and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i64)
 }
 
 /// Writes `bytes` to `path` through a temp file in the same directory.
