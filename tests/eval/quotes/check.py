@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Validate the hand-labelled quote gold set in this folder.
 
-Checks every *.jsonl line: valid JSON, required fields, `kind` is direct or
+Checks every *.jsonl line (top-level files: the dev split; test/*.jsonl: the
+held-out test split): valid JSON, required fields, `kind` is direct or
 indirect, `quote` is an exact substring of its document (and sits at `offset`
 when one is given), no reserved article is labelled, no two items share a span.
+Prints the counts per file and per split.
 Documents are read from ../shared/data beside the repository (or $PARLEY_SHARED).
 
     python3 tests/eval/quotes/check.py          # exit status 1 on any problem
@@ -47,12 +49,14 @@ def main():
         sys.exit(f"shared data not found at {SHARED}")
     errors = []
     kinds = collections.Counter()
+    splits = collections.defaultdict(collections.Counter)  # dev: top-level files, test: test/
     per_file = {}
-    for jl in sorted(HERE.glob("*.jsonl")):
+    for jl in sorted(HERE.glob("*.jsonl")) + sorted(HERE.glob("test/*.jsonl")):
+        split = "test" if jl.parent.name == "test" else "dev"
         seen = set()
         counts = collections.Counter()
         for n, line in enumerate(jl.read_text(encoding="utf-8").splitlines(), 1):
-            where = f"{jl.name}:{n}"
+            where = f"{jl.relative_to(HERE)}:{n}"
             if not line.strip():
                 errors.append(f"{where}: blank line")
                 continue
@@ -92,9 +96,15 @@ def main():
             seen.add(key)
             kinds[o["kind"]] += 1
             counts[o["kind"]] += 1
-        per_file[jl.name] = counts
+            splits[split][o["kind"]] += 1
+            splits[split]["anonymous"] += "anonymous" in o
+        per_file[str(jl.relative_to(HERE))] = counts
+        splits[split]["documents"] += 1
     for name, c in per_file.items():
         print(f"{name:60} direct {c['direct']:3}  indirect {c['indirect']:3}")
+    for split, c in sorted(splits.items()):
+        print(f"{split}: {c['documents']} documents, {c['direct'] + c['indirect']} statements: "
+              f"{c['direct']} direct, {c['indirect']} indirect ({c['anonymous']} anonymous)")
     print(f"{len(per_file)} documents, {sum(kinds.values())} statements: "
           f"{kinds['direct']} direct, {kinds['indirect']} indirect")
     for e in errors:
