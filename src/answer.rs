@@ -54,6 +54,9 @@ pub struct Hit {
     pub passage: String,
     /// Byte ranges of `passage` that matched the question.
     pub highlights: Vec<Range<usize>>,
+    /// Byte range of the sentence of `passage` that best answers the
+    /// question, when one stands out.
+    pub answer: Option<Range<usize>>,
     pub score: f32,
 }
 
@@ -62,6 +65,20 @@ impl Hit {
     /// (`**`/`**` for Markdown, ANSI codes for a terminal).
     pub fn marked(&self, open: &str, close: &str) -> String {
         mark(&self.passage, &self.highlights, open, close)
+    }
+
+    /// What to show in bold: the answering sentence when there is one,
+    /// else the matched words.
+    pub fn emphasis(&self) -> &[Range<usize>] {
+        match &self.answer {
+            Some(a) => std::slice::from_ref(a),
+            None => &self.highlights,
+        }
+    }
+
+    /// The answering sentence, when one was marked.
+    pub fn answer_sentence(&self) -> Option<&str> {
+        self.answer.as_ref().and_then(|r| self.passage.get(r.clone()))
     }
 }
 
@@ -166,6 +183,10 @@ pub enum WhoSaid {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CorpusStats {
     pub articles: usize,
+    pub passages: usize,
+    /// Passages not yet searchable by meaning (their vectors are being
+    /// computed); all of them when there is no model.
+    pub passages_without_vectors: usize,
     pub outlets: Vec<(String, usize)>,
     pub earliest: Option<Date>,
     pub latest: Option<Date>,

@@ -22,12 +22,15 @@ pub mod article;
 pub mod bot;
 pub mod cli;
 pub mod corpus;
+pub mod dates;
 pub mod discord;
+pub mod embed;
 pub mod engine;
 pub mod index;
 pub mod names;
 pub mod quotes;
 pub mod text;
+pub mod vectors;
 pub mod web;
 
 pub use answer::{Answer, AskQuery, Hit, QuoteHit, SpeakerCount, WhoSaid, WhoSaidQuery};

@@ -459,6 +459,8 @@ impl Bot {
         };
         match self.engine.add(draft) {
             Ok(added) => {
+                // Searchable by its words now; by meaning once its vectors follow.
+                self.engine.embed_in_background();
                 self.audit(&user, action, &target, "ok", Some(added.id.as_str()), &added.title);
                 render::added(&added)
             }

@@ -126,7 +126,7 @@ pub fn answer(answer: &Answer, query: &AskQuery, page_key: Option<&str>, private
         let e = Embed::new()
             .title(&format!("{}. {}", query.offset + i + 1, escape(&s.title)))
             .url(s.url.as_deref())
-            .description(&cut_markdown(&excerpt(&hit.passage, &hit.highlights, per.saturating_sub(20)), per))
+            .description(&cut_markdown(&excerpt(&hit.passage, hit.emphasis(), per.saturating_sub(20)), per))
             .footer(&with_also(source_footer(&s.outlet, s.published, s.article_id.as_str()), &s.also_reported_by));
         msg = msg.embed(e);
         context.extend(Button::new(
@@ -328,6 +328,15 @@ pub fn about(stats: &CorpusStats) -> Message {
              Try `/ask`, `/who-said`, `/sources`.",
         )
         .field("Articles", &stats.articles.to_string(), true)
+        .field(
+            "Passages",
+            &if stats.passages_without_vectors == 0 {
+                stats.passages.to_string()
+            } else {
+                format!("{} ({} not yet searchable by meaning)", stats.passages, stats.passages_without_vectors)
+            },
+            true,
+        )
         .field("Dates", &range, true)
         .field("Version", env!("CARGO_PKG_VERSION"), true)
         .field("Outlets", &outlets, false)
@@ -398,6 +407,7 @@ mod tests {
                 ord: i,
                 passage: para.clone(),
                 highlights: vec![vorn..vorn + 4],
+                answer: None,
                 score: 1.0,
             })
             .collect();

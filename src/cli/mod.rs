@@ -66,6 +66,10 @@ pub enum Command {
         url: Option<String>,
         #[arg(long, value_parser = parse_published)]
         published: Option<Published>,
+        /// Return once the words are indexed; vectors are computed later
+        /// (by the next `ask`, `vectors` or the bot).
+        #[arg(long)]
+        defer_vectors: bool,
         #[arg(long)]
         json: bool,
     },
@@ -75,6 +79,9 @@ pub enum Command {
         /// Map a field to a column: `--map body=article_text`.
         #[arg(long = "map", value_name = "FIELD=COLUMN")]
         maps: Vec<String>,
+        /// Return once the words are indexed; vectors are computed later.
+        #[arg(long)]
+        defer_vectors: bool,
         #[arg(long)]
         json: bool,
     },
@@ -85,8 +92,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Rebuild the index from the corpus.
+    /// Rebuild the index from the corpus (re-cleaning every passage).
     Reindex,
+    /// Compute the passage vectors still missing, and say how many there are.
+    Vectors,
     /// What the corpus attributes to a person, quoted or reported.
     #[command(name = "who-said")]
     WhoSaid {
@@ -162,6 +171,36 @@ fn open(cli: &Cli) -> anyhow::Result<Engine> {
     Ok(engine)
 }
 
+/// Most passage vectors `ask` computes before answering; with more
+/// missing it answers at once (they are found by their words meanwhile)
+/// and says how to compute them.
+const ASK_CATCH_UP: usize = 2_000;
+
+/// Computes the passage vectors the store lacks (up to `at_most`
+/// missing), with a progress line on stderr when there are many.
+fn catch_up_vectors(engine: &Engine, at_most: usize) -> anyhow::Result<()> {
+    let status = engine.vector_status()?;
+    if status.model.is_none() || status.missing == 0 {
+        return Ok(());
+    }
+    if status.missing > at_most {
+        eprintln!(
+            "note: {} passages have no vectors yet and are found by their words only; `parley vectors` computes them",
+            status.missing
+        );
+        return Ok(());
+    }
+    let loud = status.missing > 200;
+    let mut last = std::time::Instant::now();
+    engine.embed_pending(|done, total| {
+        if loud && (done == total || last.elapsed().as_secs() >= 2) {
+            last = std::time::Instant::now();
+            eprintln!("vectors: {done}/{total} …");
+        }
+    })?;
+    Ok(())
+}
+
 fn is_url(s: &str) -> bool {
     s.starts_with("http://") || s.starts_with("https://")
 }
@@ -181,6 +220,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 until: *until,
                 outlet: outlet.clone(),
             };
+            catch_up_vectors(&engine, ASK_CATCH_UP)?;
             let answer = engine.ask(&q)?;
             if *json {
                 output::json(&mut out, &output::ask_json(&answer))?;
@@ -188,7 +228,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 output::ask_text(&mut out, &answer, style)?;
             }
         }
-        Command::Add { files, title, outlet, url, published, json } => {
+        Command::Add { files, title, outlet, url, published, defer_vectors, json } => {
             let engine = open(&cli)?;
             let overrides =
                 Overrides { title: title.clone(), outlet: outlet.clone(), url: url.clone(), published: *published };
@@ -205,9 +245,12 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                     Err(e) => report.refused.push(Refusal::from_error(f, &e)),
                 }
             }
+            if !*defer_vectors {
+                catch_up_vectors(&engine, usize::MAX)?;
+            }
             return finish_report(&mut out, &report, *json, style);
         }
-        Command::Import { file, maps, json } => {
+        Command::Import { file, maps, defer_vectors, json } => {
             let engine = open(&cli)?;
             let map = FieldMap::default().with_overrides(maps).map_err(anyhow::Error::msg)?;
             let report = engine.import_file(file, &map, |n| {
@@ -215,6 +258,9 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                     eprintln!("imported {n} …");
                 }
             })?;
+            if !*defer_vectors {
+                catch_up_vectors(&engine, usize::MAX)?;
+            }
             return finish_report(&mut out, &report, *json, style);
         }
         Command::Remove { id } => {
@@ -230,6 +276,20 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 output::json(&mut out, &list)?;
             } else {
                 output::list_text(&mut out, &list)?;
+                let s = engine.vector_status()?;
+                if s.model.is_none() {
+                    writeln!(
+                        out,
+                        "{} passages, searched by their words only (no sentence-embedding model)",
+                        s.passages
+                    )?;
+                } else if s.missing > 0 {
+                    writeln!(
+                        out,
+                        "{} of {} passages still lack vectors (`parley vectors` computes them)",
+                        s.missing, s.passages
+                    )?;
+                }
             }
         }
         Command::Reindex => {
@@ -238,6 +298,16 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             writeln!(out, "reindexed {} articles", r.indexed)?;
             for b in &r.broken {
                 writeln!(out, "skipped: {b}")?;
+            }
+            catch_up_vectors(&engine, usize::MAX)?;
+        }
+        Command::Vectors => {
+            let engine = open(&cli)?;
+            catch_up_vectors(&engine, usize::MAX)?;
+            let s = engine.vector_status()?;
+            match &s.model {
+                Some(m) => writeln!(out, "{} passages, {} without vectors (model {m})", s.passages, s.missing)?,
+                None => writeln!(out, "{} passages; no sentence-embedding model, so words only", s.passages)?,
             }
         }
         Command::WhoSaid { person, about, since, until, kind, limit, json } => {
@@ -299,6 +369,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Console => {
             let engine = Arc::new(open(&cli)?);
+            catch_up_vectors(&engine, ASK_CATCH_UP)?;
             crate::bot::console::run(engine, std::io::stdin().lock(), &mut out)?;
         }
         Command::Serve { http } => {

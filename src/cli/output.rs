@@ -77,6 +77,7 @@ pub fn ask_json(answer: &Answer) -> Value {
                 "published": date(&h.source.published),
                 "passage": h.passage,
                 "snippet": h.marked("**", "**"),
+                "answer_sentence": h.answer_sentence(),
                 "score": h.score,
                 "also_reported_by": h.source.also_reported_by,
             })
@@ -91,7 +92,7 @@ pub fn ask_text(out: &mut impl Write, answer: &Answer, style: Style) -> io::Resu
     }
     let (open, close) = style.bold();
     for (i, h) in answer.hits.iter().enumerate() {
-        writeln!(out, "{}. {}", i + 1, h.marked(open, close))?;
+        writeln!(out, "{}. {}", i + 1, crate::answer::mark(&h.passage, h.emphasis(), open, close))?;
         writeln!(out, "   — {}", source_line(&h.source))?;
         writeln!(
             out,

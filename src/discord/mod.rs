@@ -182,6 +182,7 @@ pub async fn serve(engine: Arc<Engine>, opts: ServeOptions) -> Result<(), Error>
         });
     }
     let http = Arc::new(config.http());
+    engine.embed_in_background();
     let bot_config = BotConfig::new(&engine);
     let mut bot = Bot::new(engine, bot_config);
     if let (Some(channel), Some(_)) = (config.audit_channel, &config.token) {

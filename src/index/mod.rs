@@ -22,7 +22,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, Index as TantivyIndex, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use crate::answer::{Hit, QuoteHit, SpeakerCount};
+use crate::answer::{QuoteHit, SpeakerCount};
 use crate::article::{Article, ArticleId, Published, Source};
 use crate::corpus::Passage;
 use crate::names::Aliases;
@@ -32,11 +32,9 @@ pub use query::{Analyzed, PassageQuery, QuoteQuery};
 use schema::Fields;
 
 /// Bump when the schema or the analysis changes: the index is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 5;
 const VERSION_FILE: &str = "PARLEY_SCHEMA_VERSION";
 const WRITER_MEMORY: usize = 120_000_000;
-/// Passages BM25 hands to the coverage re-ranking.
-const CANDIDATES: usize = 100;
 
 /// What can go wrong in the index.
 #[derive(Debug, thiserror::Error)]
@@ -271,61 +269,125 @@ impl Index {
         query::analyze(&self.index, text, aliases)
     }
 
-    /// The best passages for a query, at most `per_article` from one
-    /// article, after skipping `offset`. Returns the hits and whether more
-    /// may follow.
-    pub fn search_passages(&self, q: &PassageQuery) -> Result<(Vec<Hit>, bool), Error> {
+    /// Passages sharing words with the question, best BM25 first (at most
+    /// `n`), each with how well it covers the question. The flat
+    /// disjunction lets tantivy skip blocks that cannot reach the top.
+    pub fn lexical_candidates(&self, q: &PassageQuery, n: usize) -> Result<Vec<Candidate>, Error> {
         let searcher = self.reader.searcher();
-        let Some(query) = query::candidate_query(&self.f, &searcher, q) else { return Ok((Vec::new(), false)) };
+        let Some(query) = query::candidate_query(&self.f, &searcher, q) else { return Ok(Vec::new()) };
         let weights = query::weights(&searcher, self.f.body, &q.analyzed);
-        let want = q.offset + q.limit + 1;
-        // BM25 finds candidates among passages sharing any word (a flat
-        // disjunction tantivy can prune); they are kept only when they
-        // cover enough of the question's weight, and re-ranked by score
-        // (plus the weight of question words in the title) times coverage.
-        let fetch = (want * 8).clamp(CANDIDATES, 2_000);
-        let top =
-            searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score()).map_err(tv("searching passages"))?;
-        let mut ranked: Vec<(f32, f32, TantivyDocument)> = Vec::new();
-        for (score, addr) in top {
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(n.max(1)).order_by_score())
+            .map_err(tv("searching passages"))?;
+        let mut out = Vec::with_capacity(top.len());
+        for (rank, (score, addr)) in top.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a passage"))?;
-            let text = self.f.text(&doc, self.f.body).unwrap_or_default();
-            let title = self.f.text(&doc, self.f.title).unwrap_or_default();
-            let m = query::coverage(&self.index, text, title, &q.analyzed, &weights);
-            if m.coverage >= q.min_coverage {
-                let title = query::TITLE_WEIGHT * m.title_weight;
-                ranked.push(((score + title) * (query::COVERAGE_BASE + m.coverage), score, doc));
+            if let Some(mut c) = self.candidate(&doc, q, &weights) {
+                c.bm25 = score;
+                c.lexical_rank = Some(rank);
+                out.push(c);
             }
         }
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut per_article: HashMap<String, usize> = HashMap::new();
-        let mut kept = Vec::new();
-        for (final_score, _, doc) in ranked {
-            let id = self.f.text(&doc, self.f.article_id).unwrap_or_default().to_owned();
-            let n = per_article.entry(id).or_default();
-            if *n >= q.per_article {
-                continue;
-            }
-            *n += 1;
-            kept.push((final_score, doc));
-            if kept.len() == want {
-                break;
-            }
-        }
-        let more = kept.len() > q.offset + q.limit;
-        let hits = kept
-            .into_iter()
-            .skip(q.offset)
-            .take(q.limit)
-            .filter_map(|(score, doc)| self.hit(&doc, score, &q.analyzed))
-            .collect();
-        Ok((hits, more))
+        Ok(out)
     }
 
-    fn hit(&self, doc: &TantivyDocument, score: f32, analyzed: &Analyzed) -> Option<Hit> {
+    /// The passages with these keys (as found by their vectors), within
+    /// the query's date and outlet filters, with their coverage. A key no
+    /// passage has any more (a removed article) finds nothing.
+    pub fn candidates_by_keys(&self, keys: &[u64], q: &PassageQuery) -> Result<Vec<Candidate>, Error> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let weights = query::weights(&searcher, self.f.body, &q.analyzed);
+        let wanted: Vec<Box<dyn Query>> = keys
+            .iter()
+            .map(|k| {
+                Box::new(TermQuery::new(Term::from_field_u64(self.f.pkey, *k), IndexRecordOption::Basic))
+                    as Box<dyn Query>
+            })
+            .collect();
+        let query = query::with_filters(&self.f, Box::new(BooleanQuery::union(wanted)), q);
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(keys.len() * 4).order_by_score())
+            .map_err(tv("reading passages by key"))?;
+        let mut out = Vec::with_capacity(top.len());
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a passage"))?;
+            out.extend(self.candidate(&doc, q, &weights));
+        }
+        Ok(out)
+    }
+
+    fn candidate(&self, doc: &TantivyDocument, q: &PassageQuery, weights: &query::Weights) -> Option<Candidate> {
         let passage = self.f.text(doc, self.f.body)?.to_owned();
-        let highlights = query::highlight(&self.index, &passage, analyzed);
-        Some(Hit { source: self.source(doc)?, ord: self.f.u64(doc, self.f.ord) as u32, passage, highlights, score })
+        let source = self.source(doc)?;
+        let m = if q.analyzed.is_empty() {
+            query::Match::default()
+        } else {
+            query::coverage(&self.index, &passage, &source.title, &q.analyzed, weights)
+        };
+        Some(Candidate {
+            ord: self.f.u64(doc, self.f.ord) as u32,
+            key: self.f.u64(doc, self.f.pkey),
+            source,
+            passage,
+            bm25: 0.0,
+            lexical_rank: None,
+            coverage: m.coverage,
+            title_weight: m.title_weight,
+        })
+    }
+
+    /// Byte ranges of `text` whose analysed form is one of the question's.
+    pub fn highlight(&self, text: &str, analyzed: &Analyzed) -> Vec<std::ops::Range<usize>> {
+        query::highlight(&self.index, text, analyzed)
+    }
+
+    /// The keys of every indexed passage (from a column; the document
+    /// store is not read).
+    pub fn passage_keys(&self) -> Result<Vec<u64>, Error> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::new();
+        for segment in searcher.segment_readers() {
+            let keys = segment.fast_fields().u64("pkey").map_err(tv("reading passage keys"))?;
+            let alive = segment.alive_bitset();
+            for doc in 0..segment.max_doc() {
+                if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                    out.extend(keys.first(doc));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The texts of the passages with these keys.
+    pub fn passage_texts(&self, keys: &[u64]) -> Result<Vec<(u64, String)>, Error> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(512) {
+            let wanted: Vec<Box<dyn Query>> = chunk
+                .iter()
+                .map(|k| {
+                    Box::new(TermQuery::new(Term::from_field_u64(self.f.pkey, *k), IndexRecordOption::Basic))
+                        as Box<dyn Query>
+                })
+                .collect();
+            let top = searcher
+                .search(&BooleanQuery::union(wanted), &TopDocs::with_limit(chunk.len() * 4).order_by_score())
+                .map_err(tv("reading passages by key"))?;
+            let mut seen = std::collections::HashSet::new();
+            for (_, addr) in top {
+                let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a passage"))?;
+                let key = self.f.u64(&doc, self.f.pkey);
+                if seen.insert(key) {
+                    if let Some(t) = self.f.text(&doc, self.f.body) {
+                        out.push((key, t.to_owned()));
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
     fn source(&self, doc: &TantivyDocument) -> Option<Source> {
@@ -488,6 +550,26 @@ fn article_id_of(searcher: &tantivy::Searcher, addr: tantivy::DocAddress) -> Res
     Ok(found.then(|| ArticleId::parse(&name).ok()).flatten())
 }
 
+/// A passage that may answer a question, with what ranking needs to know.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub source: Source,
+    /// The passage's position in its article.
+    pub ord: u32,
+    /// `vectors::key` of the passage text.
+    pub key: u64,
+    pub passage: String,
+    /// BM25 of the body (0 when found by its vector alone).
+    pub bm25: f32,
+    /// Place in the BM25 list, when it is there.
+    pub lexical_rank: Option<usize>,
+    /// Share of the question's weight the passage covers (0–1), see
+    /// [`query::coverage`].
+    pub coverage: f32,
+    /// Weight of the question words found in the article's title.
+    pub title_weight: f32,
+}
+
 /// How a duplicate was recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DuplicateBy {
@@ -544,6 +626,7 @@ impl Batch<'_> {
             common(&mut doc, schema::KIND_PASSAGE);
             doc.add_u64(f.ord, u64::from(p.ord));
             doc.add_text(f.body, text);
+            doc.add_u64(f.pkey, crate::vectors::key(text));
             self.writer.add_document(doc).map_err(tv("adding a passage"))?;
         }
         for q in docs.quotes {

@@ -237,16 +237,10 @@ pub fn analyze(index: &Index, text: &str, aliases: &Aliases) -> Analyzed {
     Analyzed { groups }
 }
 
-/// A passage search.
-#[derive(Debug, Clone)]
+/// A passage search: the analysed question and its filters.
+#[derive(Debug, Clone, Default)]
 pub struct PassageQuery {
     pub analyzed: Analyzed,
-    pub limit: usize,
-    pub offset: usize,
-    pub per_article: usize,
-    /// Least share of the question's weight a passage must cover
-    /// (see [`coverage`]); below it a passage is noise.
-    pub min_coverage: f32,
     pub since: Option<Date>,
     pub until: Option<Date>,
     pub outlet: Option<String>,
@@ -265,14 +259,8 @@ pub struct QuoteQuery {
     pub offset: usize,
 }
 
-/// Weights of the ranking, measured on `tests/eval/questions.jsonl` (see
-/// docs/QUALITY.md). A passage's final score is
-/// `(BM25 + TITLE_WEIGHT × weight of the question words in its article's
-/// title) × (COVERAGE_BASE + coverage)`; a name weighs ENTITY_BOOST times
-/// its IDF in the coverage, and a synonym counts SYNONYM_BOOST of a word in
-/// statement searches.
-pub const TITLE_WEIGHT: f32 = 0.3;
-pub const COVERAGE_BASE: f32 = 0.5;
+/// How much more a name weighs than a common word (in coverage and in
+/// statement searches), and how much a synonym counts in statement searches.
 const ENTITY_BOOST: f32 = 1.5;
 const SYNONYM_BOOST: f32 = 0.6;
 
@@ -350,16 +338,21 @@ pub fn candidate_query(f: &Fields, searcher: &Searcher, q: &PassageQuery) -> Opt
     if terms.is_empty() {
         return None;
     }
-    let words: Box<dyn Query> = Box::new(BooleanQuery::union(terms));
+    Some(with_filters(f, Box::new(BooleanQuery::union(terms)), q))
+}
+
+/// `query` within the date and outlet filters of `q` (constant-score
+/// requirements), or `query` alone when there are none.
+pub fn with_filters(f: &Fields, query: Box<dyn Query>, q: &PassageQuery) -> Box<dyn Query> {
     let mut filters: Vec<(Occur, Box<dyn Query>)> = date_filters(f, q.since, q.until).into_iter().collect();
     if let Some(o) = q.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
         filters.push(filter(term_q(f.outlet_key, &crate::text::fold(o))));
     }
     if filters.is_empty() {
-        return Some(words);
+        return query;
     }
-    filters.push((Occur::Must, words));
-    Some(Box::new(BooleanQuery::new(filters)))
+    filters.push((Occur::Must, query));
+    Box::new(BooleanQuery::new(filters))
 }
 
 /// The tantivy query for a statement search.
@@ -434,7 +427,7 @@ pub struct Match {
 }
 
 /// How a passage (with its article's title) matches a question.
-pub fn coverage(index: &Index, passage: &str, title: &str, analyzed: &Analyzed, w: &Weights) -> Match {
+pub(super) fn coverage(index: &Index, passage: &str, title: &str, analyzed: &Analyzed, w: &Weights) -> Match {
     let tokens = |text: &str| {
         let mut analyzer = index.tokenizers().get(schema::ENGLISH).unwrap_or_else(schema::english);
         let mut stream = analyzer.token_stream(text);

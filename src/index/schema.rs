@@ -57,6 +57,8 @@ pub struct Fields {
     // passage documents
     pub ord: Field,
     pub body: Field,
+    /// `vectors::key` of the passage text: joins a passage to its vector.
+    pub pkey: Field,
     // quote documents
     pub quote_text: Field,
     pub speaker: Field,
@@ -103,6 +105,7 @@ impl Fields {
             bands: b.add_text_field("bands", STRING),
             ord: b.add_u64_field("ord", NumericOptions::default().set_stored().set_indexed()),
             body: b.add_text_field("body", text(true)),
+            pkey: b.add_u64_field("pkey", NumericOptions::default().set_indexed().set_fast()),
             quote_text: b.add_text_field("quote_text", text(false)),
             speaker: b.add_text_field("speaker", STRING),
             speaker_key: b.add_text_field("speaker_key", STRING),
