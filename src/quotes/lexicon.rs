@@ -134,10 +134,28 @@ const THAT_VERBS: &[&str] = &[
     "threatened",
     "threatens",
     "stipulated",
+    "reaffirmed",
+    "reaffirms",
+    "affirmed",
+    "affirms",
+    "revealed",
+    "reveals",
+    "confessed",
+    "confesses",
+    "disclosed",
+    "discloses",
+    "mentioned",
+    "mentions",
 ];
 
 /// Verbs that only close a quote ("…?” she asked).
 const QUOTE_ONLY_VERBS: &[&str] = &[
+    "replies",
+    "confesses",
+    "confessed",
+    "reveals",
+    "revealed",
+    "tells",
     "summed",
     "concluded",
     "remarked",
@@ -194,6 +212,51 @@ pub fn speech_verb(w: &str) -> Option<bool> {
 /// Any verb that attributes a direct quote ("…,” she asked).
 pub fn quote_verb(w: &str) -> bool {
     VERBS.contains_key(w)
+}
+
+/// Verbs that make a statement of their object only through quoted words:
+/// "called the meeting “long and useful”", "praised “solid results”".
+const EVALUATIVE_VERBS: &[&str] = &[
+    "called",
+    "calls",
+    "described",
+    "describes",
+    "branded",
+    "brands",
+    "labelled",
+    "labeled",
+    "labels",
+    "termed",
+    "terms",
+    "praised",
+    "praises",
+    "hailed",
+    "hails",
+    "dismissed",
+    "dismisses",
+    "attacked",
+    "attacks",
+    "welcomed",
+    "welcomes",
+    "slammed",
+    "slams",
+    "denounced",
+    "denounces",
+    "criticised",
+    "criticized",
+    "criticises",
+    "criticizes",
+    "condemned",
+    "condemns",
+    "lambasted",
+    "blasted",
+    "derided",
+    "mocked",
+    "ridiculed",
+];
+
+pub fn evaluative_verb(w: &str) -> bool {
+    EVALUATIVE_VERBS.contains(&w)
 }
 
 /// Participles that attribute with an elided subject: ", adding that …".
@@ -1102,6 +1165,50 @@ pub enum Pronoun {
     She,
     They,
     It,
+}
+
+/// Heads of an unnamed source that is one person ("a Labour spokesman",
+/// "an official close to the talks"): "he" or "she" may refer back to it.
+const SINGULAR_PERSON: &[&str] = &[
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "official",
+    "source",
+    "aide",
+    "adviser",
+    "advisor",
+    "diplomat",
+    "officer",
+    "executive",
+    "analyst",
+    "expert",
+    "insider",
+    "member",
+    "commander",
+    "resident",
+    "witness",
+    "soldier",
+    "man",
+    "woman",
+    "milblogger",
+    "blogger",
+    "pilot",
+    "representative",
+    "negotiator",
+    "lawmaker",
+    "mp",
+    "economist",
+];
+
+/// An unnamed source phrase for one person: "a spokesman for the ministry".
+pub fn singular_person(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let mut words = lower.split_whitespace();
+    matches!(words.next(), Some("a" | "an" | "one" | "another" | "the"))
+        && words
+            .take_while(|w| !matches!(*w, "of" | "for" | "in" | "at" | "from" | "with" | "close" | "familiar"))
+            .any(|w| SINGULAR_PERSON.contains(&w))
 }
 
 /// Determiners and quantifiers that may open a speaker phrase.

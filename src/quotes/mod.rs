@@ -288,6 +288,25 @@ fn dedupe(mut quotes: Vec<(Quote, usize)>) -> Vec<Quote> {
     out
 }
 
+/// The last statement in this or the previous paragraph by an unnamed
+/// source whose name fits.
+fn recent_unnamed<'r>(
+    d: &doc::Doc,
+    found: &[Found],
+    resolved: &'r [Option<Resolved>],
+    f: &Found,
+    fits: impl Fn(&str) -> bool,
+) -> Option<&'r Resolved> {
+    found
+        .iter()
+        .enumerate()
+        .rev()
+        .take(16)
+        .take_while(|(_, g)| d.text_rank(g.para) + 1 >= d.text_rank(f.para))
+        .filter_map(|(i, _)| resolved.get(i)?.as_ref())
+        .find(|r| r.speaker.kind == SpeakerKind::Anonymous && fits(&r.speaker.name))
+}
+
 /// "the agency", "the ministry": an institution named by its kind only.
 fn generic_institution(written: &str) -> bool {
     let w = written.trim().to_lowercase();
@@ -363,6 +382,18 @@ fn resolve_one(
             person(&full, conf)
         }
         Class::Role(head, quals) => {
+            // "The spokesperson stated …" right after "The spokesperson of a
+            // Ukrainian brigade reported …": the unnamed source just quoted.
+            if as_written.to_lowercase().starts_with("the ") {
+                if let Some(r) = recent_unnamed(d, found, resolved, f, |name| {
+                    name.split_whitespace().any(|w| tokens::stem(&w.to_lowercase()) == head.as_str())
+                }) {
+                    return Some(Resolved {
+                        speaker: Speaker { as_written: as_written.clone(), ..r.speaker.clone() },
+                        conf: 0.8,
+                    });
+                }
+            }
             // The alias table may file a role as a person's variant
             // ("President of Russia"); else the article says who holds it.
             let bare = speakers::lower_article(&as_written);
@@ -404,7 +435,7 @@ fn resolve_one(
                 conf: if near { 0.7 } else { 0.6 },
             })
         }
-        Class::Pronoun(_) => {
+        Class::Pronoun(p) => {
             let quoted: String = f.pieces.iter().filter_map(|p| body.get(p.clone())).collect::<Vec<_>>().join(" ");
             let quoted_key = name_key(&quoted);
             // A person who is the subject of a sentence earlier in this
@@ -434,6 +465,29 @@ fn resolve_one(
             // Russia noted …") makes the pronoun ambiguous: kept out of answers.
             let sure =
                 |from: usize, name: &str| if reg.other_role_between(names, from, pos, name) { 0.45 } else { 0.8 };
+            // "A Labour spokesman told the BBC … “…,” he said.": the unnamed
+            // person who spoke last, when no one was named since.
+            if matches!(p, lexicon::Pronoun::He | lexicon::Pronoun::She) {
+                let unnamed = found
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .take(8)
+                    .filter(|(_, g)| d.text_rank(g.para) + 1 >= d.text_rank(f.para))
+                    .find_map(|(i, g)| Some((g, resolved.get(i)?.as_ref()?)));
+                if let Some((g, r)) = unnamed {
+                    let since = timeline.partition_point(|(q, _)| *q < g.ctx.start);
+                    if r.speaker.kind == SpeakerKind::Anonymous
+                        && lexicon::singular_person(&r.speaker.name)
+                        && since >= upto
+                    {
+                        return Some(Resolved {
+                            speaker: Speaker { as_written: as_written.clone(), role: None, ..r.speaker.clone() },
+                            conf: 0.7,
+                        });
+                    }
+                }
+            }
             match (subject, last_speaker) {
                 (Some((sp_pos, n)), Some((g, r))) if g.ctx.start < *sp_pos || mentioned(&r.speaker.name) => {
                     return person(n, sure(*sp_pos, n))

@@ -37,6 +37,9 @@ struct Cue {
 
 pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
     let body = d.body;
+    // The last statement found: (index in `out`, paragraph, sentence,
+    // whether its content ran to the end of its sentence).
+    let mut last: Option<(usize, usize, usize, bool)> = None;
     for (si, (sr, para)) in d.sents.iter().enumerate() {
         if skip.iter().any(|r| r.start <= sr.start && sr.start < r.end) {
             continue;
@@ -50,6 +53,30 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         }
         let quoted: Vec<bool> = toks.iter().map(|t| d.quoted_at(t.start).is_some()).collect();
         let mut cues = cues_in(body, toks, lw, &quoted);
+        let before = out.len();
+        let recent = last.filter(|&(_, p, s, _)| p == *para && s + 1 == si).map(|(i, ..)| i);
+        if cues.is_empty() {
+            // "Moreover, they had closed their eyes to …" right after a
+            // reported statement that ran to its sentence's end: more of it.
+            if let Some((i, _, _, true)) = last.filter(|&(_, p, s, _)| p == *para && s + 1 == si) {
+                if continuation(lw, toks) && !quoted.iter().any(|&q| q) {
+                    let r = doc::trim(body, sr.clone(), ".");
+                    if !r.is_empty() {
+                        out.push(Found {
+                            who: Who::Same(i),
+                            kind: QuoteKind::Indirect,
+                            cue: out[i].cue.clone(),
+                            pieces: vec![r],
+                            ctx: sr.clone(),
+                            conf: 0.7,
+                            para: *para,
+                        });
+                        last = Some((out.len() - 1, *para, si, true));
+                    }
+                }
+            }
+            continue;
+        }
         // A trailing attribution covers the whole sentence before it: cues
         // inside are part of what was reported ("X told Y that …, a source
         // told Reuters").
@@ -64,6 +91,16 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             if c.relay {
                 continue;
             }
+            // "It was stressed that …" in a readout: the side that spoke
+            // just before, else no one.
+            let who = if agentless(toks, lw, c) {
+                match recent {
+                    Some(i) => Who::Same(i),
+                    None => continue,
+                }
+            } else {
+                Who::Raw(c.speaker.clone())
+            };
             let mut pieces: Vec<Range<usize>> = Vec::new();
             let mut kind = QuoteKind::Indirect;
             if c.content_from == Some(usize::MAX) {
@@ -240,6 +277,27 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     })
                     .collect();
                 if fragments.is_empty() && c.needs_quote {
+                    // "described the round as “businesslike”", "praised
+                    // “solid results”": a word or two in quotes make the
+                    // whole clause a reported evaluation.
+                    let short = d.quoted[i0..]
+                        .iter()
+                        .take_while(|q| q.outer.start < b)
+                        .filter(|q| q.outer.start >= a.saturating_sub(3) && q.outer.end <= b + 3)
+                        .filter_map(|q| body.get(q.inner.clone()))
+                        .any(|t| (1..=2).contains(&t.split_whitespace().count()) && !title_case(t));
+                    if !short {
+                        continue;
+                    }
+                    out.push(Found {
+                        who: who.clone(),
+                        kind: QuoteKind::Indirect,
+                        cue: c.cue.clone(),
+                        pieces,
+                        ctx: ctx_start..sr.end,
+                        conf: c.conf - 0.05,
+                        para: *para,
+                    });
                     continue;
                 }
                 if !fragments.is_empty() {
@@ -259,7 +317,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                             .trim_end_matches(',');
                         let r = doc::trim(body, a..a + bt2.len(), "—–:,");
                         out.push(Found {
-                            who: Who::Raw(c.speaker.clone()),
+                            who: who.clone(),
                             kind: QuoteKind::Indirect,
                             cue: c.cue.clone(),
                             pieces: vec![r],
@@ -270,7 +328,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     }
                     for f in fragments {
                         out.push(Found {
-                            who: Who::Raw(c.speaker.clone()),
+                            who: who.clone(),
                             kind: QuoteKind::Direct,
                             cue: c.cue.clone(),
                             pieces: vec![f],
@@ -284,7 +342,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 }
             }
             out.push(Found {
-                who: Who::Raw(c.speaker.clone()),
+                who: who.clone(),
                 kind,
                 cue: c.cue.clone(),
                 pieces,
@@ -293,7 +351,41 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 para: *para,
             });
         }
+        if out.len() > before {
+            let i = out.len() - 1;
+            let end = doc::trim(body, sr.clone(), ".!?\"”’»)").end;
+            let to_end = out[i].kind == QuoteKind::Indirect && out[i].pieces.last().is_some_and(|p| p.end + 2 >= end);
+            last = Some((i, *para, si, to_end));
+        }
     }
+}
+
+/// Whether a sentence opens with a connective that carries on what came
+/// before ("Moreover, …", "In addition, …"), with no cue of its own.
+fn continuation(lw: &[String], toks: &[Tok]) -> bool {
+    let w = |i: usize| lw.get(i).map(String::as_str).unwrap_or("");
+    let comma = |i: usize| toks.get(i).is_some_and(|t| !t.word && lw[i] == ",");
+    let rest = match w(0) {
+        "moreover" | "furthermore" | "besides" | "additionally" | "however" if comma(1) => 2,
+        "in" if matches!(w(1), "addition" | "particular") && comma(2) => 3,
+        "at" if w(1) == "the" && w(2) == "same" && w(3) == "time" && comma(4) => 5,
+        _ => return false,
+    };
+    // "However, he has been unable to …" is the writer's, about the speaker.
+    !matches!(w(rest), "he" | "she" | "his" | "her")
+}
+
+/// "It was stressed that …", "It was also noted that …": a speech verb
+/// with no agent.
+fn agentless(toks: &[Tok], lw: &[String], c: &Cue) -> bool {
+    let Some(from) = c.content_from.filter(|&f| f < toks.len()) else { return false };
+    if !matches!(c.speaker.class, speakers::Class::Pronoun(lexicon::Pronoun::It)) || c.attr_start != 0 {
+        return false;
+    }
+    let head: Vec<&str> = lw[1..from.min(lw.len())].iter().map(String::as_str).collect();
+    matches!(head.first(), Some(&("was" | "is" | "has" | "had")))
+        && head.last() == Some(&"that")
+        && head.iter().any(|w| lexicon::speech_verb(w).is_some() && w.ends_with("ed") || *w == "said")
 }
 
 /// At least three words, not an infinitive or an embedded question
@@ -387,6 +479,39 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                 }),
                 _ => None,
             }
+        } else if (2..=4).contains(&v)
+            && lw[0] == "it"
+            && matches!(lw[1].as_str(), "was" | "is" | "has")
+            && lw[2..v].iter().all(|w| matches!(w.as_str(), "also" | "been" | "further" | "again" | "particularly"))
+            && matches!(
+                w,
+                "stressed"
+                    | "emphasised"
+                    | "emphasized"
+                    | "noted"
+                    | "underlined"
+                    | "underscored"
+                    | "said"
+                    | "stated"
+                    | "highlighted"
+                    | "reiterated"
+                    | "pointed"
+            )
+            && lw.get(v + 1).is_some_and(|n| n == "that" || n == "out")
+        {
+            // "It was stressed that …": agentless; the caller finds the side.
+            let k = if lw[v + 1] == "out" { v + 3 } else { v + 2 };
+            speakers::parse(body, &toks[..1]).filter(|_| lw.get(k - 1).is_some_and(|t| t == "that")).map(|sp| Cue {
+                speaker: sp,
+                cue: toks[v].text(body).to_owned(),
+                attr_start: 0,
+                attr_end: k,
+                content_from: Some(k),
+                parenthetical: false,
+                conf: 0.7,
+                relay: false,
+                needs_quote: false,
+            })
         } else if let Some(c) = object_speech(body, toks, lw, v, prev_speaker.clone()) {
             Some(c)
         } else if lexicon::participle_cue(w)
@@ -586,7 +711,9 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
                 needs_quote: true,
             });
         }
-        "called" | "calls" | "described" | "describes" | "branded" | "labelled" | "labeled" => (v + 1, v + 1),
+        // "spoke of a “tense” opening session".
+        "spoke" | "speaks" | "talked" | "talks" if lw.get(v + 1).is_some_and(|n| n == "of") => (v + 2, v + 2),
+        _ if lexicon::evaluative_verb(w) => (v + 1, v + 1),
         "accused" | "accuses" | "accusing" => {
             let of = (v + 1..toks.len().min(v + 9)).take_while(|&i| toks[i].word).find(|&i| lw[i] == "of")?;
             (of + 1, of + 1)
@@ -652,8 +779,38 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
     if from >= toks.len() || !(toks[from].word || matches!(lw[from].as_str(), "“" | "\"" | "‘" | "«")) {
         return None;
     }
+    // "attacked what he called “…”": the statement is the term's, below.
+    if lexicon::evaluative_verb(w) && lw[from] == "what" {
+        return None;
+    }
     let participle = w.ends_with("ing");
     let mut elided = participle;
+    // "attacked what he called “…”": the speaker of the term is the one
+    // between "what" and the verb.
+    let what = (2..=3)
+        .filter(|&n| v >= n && lw[v - n] == "what" && toks[v - n + 1..v].iter().all(|t| t.word))
+        .find_map(|n| speakers::parse(body, &toks[v - n + 1..v]).map(|sp| (n, sp)))
+        .filter(|(_, sp)| matches!(sp.class, speakers::Class::Pronoun(_) | speakers::Class::Named(_)))
+        .filter(|_| {
+            matches!(w, "called" | "calls" | "termed" | "terms" | "dubbed" | "dubs" | "described" | "describes")
+        });
+    if let Some((n, sp)) = what {
+        let from = v + 1;
+        if from >= toks.len() || !matches!(lw[from].as_str(), "“" | "\"" | "‘" | "«" | "a" | "an" | "the") {
+            return None;
+        }
+        return Some(Cue {
+            speaker: sp,
+            cue: toks[v].text(body).to_owned(),
+            attr_start: v - n,
+            attr_end: v + 1,
+            content_from: Some(from),
+            parenthetical: false,
+            conf: 0.8,
+            relay: false,
+            needs_quote: true,
+        });
+    }
     let sp = if participle {
         if v == 0 || !toks[v - 1].is_punct(body, ',') {
             return None;
@@ -671,10 +828,9 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
     };
     let attr_start = if elided { v.saturating_sub(1) } else { sp_start(toks, &sp).min(v) };
     let cue = body.get(toks[v].start..toks[cue_end - 1].end).unwrap_or(w).to_owned();
-    let needs_quote =
-        (matches!(w, "called" | "calls" | "described" | "describes" | "branded" | "labelled" | "labeled")
-            && cue_end == v + 1)
-            || w.starts_with("argu");
+    let needs_quote = (lexicon::evaluative_verb(w) && cue_end == v + 1)
+        || w.starts_with("argu")
+        || matches!(w, "spoke" | "speaks" | "talked" | "talks");
     Some(Cue {
         speaker: sp,
         cue,
