@@ -156,3 +156,38 @@ impl Engine {
         Ok(s.store.retain(&keep)?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(title: &str, body: &str) -> ArticleDraft {
+        ArticleDraft {
+            title: Some(title.into()),
+            outlet: Some("Quill Daily".into()),
+            body: body.into(),
+            origin: title.into(),
+            ..ArticleDraft::default()
+        }
+    }
+
+    #[test]
+    fn every_passage_and_title_gets_a_vector_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::open(EngineConfig::new(dir.path())).unwrap();
+        let paras: Vec<String> = (0..150)
+            .map(|i| format!("Paragraph {i}: the envoys of Vorn and Tarnholm met again in the harbour hall."))
+            .collect();
+        engine.add(draft("Harbour talks in Vorn", &paras.join("\n\n"))).unwrap();
+        engine
+            .add(draft("A quiet week in Tarnholm", "Nothing was agreed.\n\nThe mayor said the ferries run."))
+            .unwrap();
+        let before = engine.vector_status().unwrap();
+        assert!(before.passages >= 100, "{before:?}");
+        assert_eq!(before.missing, before.passages);
+        let n = engine.embed_pending(|_, _| {}).unwrap();
+        assert_eq!(n, before.passages + 2, "every passage and both titles");
+        assert_eq!(engine.vector_status().unwrap().missing, 0);
+        assert_eq!(engine.embed_pending(|_, _| {}).unwrap(), 0);
+    }
+}

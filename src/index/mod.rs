@@ -32,7 +32,7 @@ pub use query::{Analyzed, PassageQuery, QuoteQuery};
 use schema::Fields;
 
 /// Bump when the schema or the analysis changes: the index is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 const VERSION_FILE: &str = "PARLEY_SCHEMA_VERSION";
 const WRITER_MEMORY: usize = 120_000_000;
 
@@ -619,9 +619,8 @@ impl Batch<'_> {
             article.add_text(f.bands, format!("{band:016x}"));
         }
         self.writer.add_document(article).map_err(tv("adding an article"))?;
-        let body = &docs.article.body;
         for p in docs.passages {
-            let Some(text) = body.get(p.range.clone()) else { continue };
+            let text = p.text.as_str();
             let mut doc = TantivyDocument::default();
             common(&mut doc, schema::KIND_PASSAGE);
             doc.add_u64(f.ord, u64::from(p.ord));

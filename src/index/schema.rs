@@ -105,7 +105,7 @@ impl Fields {
             bands: b.add_text_field("bands", STRING),
             ord: b.add_u64_field("ord", NumericOptions::default().set_stored().set_indexed()),
             body: b.add_text_field("body", text(true)),
-            pkey: b.add_u64_field("pkey", NumericOptions::default().set_indexed().set_fast()),
+            pkey: b.add_u64_field("pkey", NumericOptions::default().set_stored().set_indexed().set_fast()),
             quote_text: b.add_text_field("quote_text", text(false)),
             speaker: b.add_text_field("speaker", STRING),
             speaker_key: b.add_text_field("speaker_key", STRING),

@@ -284,8 +284,10 @@ fn embed_with_cache(engine: &Engine, data: &Path) -> usize {
         let _ = std::fs::create_dir_all(&cache);
         engine.load_vectors_from(&cache.join(&file)).expect("load cached vectors");
     }
+    let mut shown = 0;
     let n = engine.embed_pending(|done, total| {
-        if done % 2048 < 64 || done == total {
+        if done >= shown + 2048 || done == total {
+            shown = done;
             eprintln!("relevance: vectors {done}/{total}");
         }
     });
