@@ -41,6 +41,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 SPLITS = ["test", "dev"]
+LEGACY_DEV_LINES = 50
 MAX_RUN = 3
 KINDS = {"paraphrase", "name-variant", "typo", "event-or-date", "yes-no",
          "number", "who", "where", "why"}
@@ -246,7 +247,10 @@ def check_split(name, path, docs, problems):
                 elif docs.elsewhere(text) is None:
                     problems.append(f"{where}: also text in no document: {text[:80]!r}")
             run = longest_shared_run(q, text)
-            if run > MAX_RUN:
+            # The first 50 dev questions predate the rule (they were the
+            # whole set before the split) and are kept as written.
+            legacy = name == "dev" and lineno <= LEGACY_DEV_LINES
+            if run > MAX_RUN and not legacy:
                 problems.append(f"{where}: question shares {run} consecutive words "
                                 f"with {text[:60]!r}")
         rows.append(row)
