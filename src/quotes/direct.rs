@@ -128,6 +128,21 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 }
             }
         }
+        // A quote opening a sentence right after a statement of the same
+        // paragraph ("Mr Tarn said the deal was dead. “We will not sign.”"):
+        // more of it, when nothing stands between.
+        if lead_start == q.outer.start && n_words >= 3 && q.para_first == q.para_last {
+            if let Some(fi) = last_in_para(out, base, q.para_first, false) {
+                let gap = body.get(out[fi].ctx.end.min(q.outer.start)..q.outer.start).unwrap_or("x");
+                if out[fi].ctx.end <= q.outer.start
+                    && gap.trim_matches(|c: char| c.is_whitespace() || ".,”\"’»".contains(c)).is_empty()
+                {
+                    out.push(continued(out, fi, content.clone(), q.outer.clone(), 0.75, q.para_first));
+                    attributed[qi] = Some((out.len() - 1, q.outer.end));
+                    continue;
+                }
+            }
+        }
         // A paragraph wholly in quotes right after an attributed quote.
         let whole_para = body
             .get(pf.start..q.outer.start)
@@ -136,7 +151,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 .get(q.outer.end..pl.end)
                 .is_some_and(|s| s.trim_matches(|c: char| c.is_whitespace() || ".,".contains(c)).is_empty());
         if whole_para && q.para_first > 0 {
-            let last = last_in_para(out, base, q.para_first - 1, true);
+            let last = last_in_para(out, base, q.para_first - 1, false);
             let last_para_end = d.paras.get(q.para_first - 1).map_or(0, |p| p.end);
             if let Some(fi) = last {
                 // The previous paragraph must end with that quote or its

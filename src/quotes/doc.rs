@@ -225,6 +225,26 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
     if b >= 1 && lw[b - 1] == "and" && b >= 2 && toks[b - 2].word {
         return None;
     }
+    // "During an interview on ITV1 she said", "On Monday Lib Dem chairman
+    // Alan Beith warned": a leading adverbial without a comma, then the
+    // subject (a name or a pronoun).
+    let first = lw.get(b).map(String::as_str).unwrap_or("");
+    if phrase.len() >= 3
+        && (matches!(first, "on" | "in" | "at" | "during" | "after" | "before" | "earlier" | "later" | "speaking")
+            || first.ends_with("ing"))
+    {
+        for s in 1..phrase.len() {
+            let t = &phrase[s];
+            if !(t.is_cap(body) || lexicon::pronoun(&lw[b + s]).is_some()) {
+                continue;
+            }
+            if let Some(sp) = speakers::parse(body, &phrase[s..]) {
+                if matches!(sp.class, Class::Named(_) | Class::Pronoun(lexicon::Pronoun::He | lexicon::Pronoun::She)) {
+                    return Some(Subject::Phrase(sp));
+                }
+            }
+        }
+    }
     speakers::parse(body, phrase).map(Subject::Phrase)
 }
 
@@ -396,6 +416,25 @@ pub fn phrase_after(
     }
     while e > from && allow_of && matches!(lw[e - 1].as_str(), "of" | "for" | "in" | "on" | "and") {
         e -= 1;
+    }
+    // "said the chairman of the select committee, Labour MP Barry
+    // Sheerman.", "said its chairman, Sir Anthony Greener": a role, then
+    // the name in apposition, closing the sentence.
+    if e > from && e + 1 < toks.len() && toks[e].is_punct(body, ',') && speakers::role_like(body, &toks[from..e]) {
+        let mut n = e + 1;
+        while n < toks.len() && toks[n].word && n - e <= 6 {
+            n += 1;
+        }
+        let closes = n == toks.len() || toks[n].is_punct(body, '.') || toks[n].is_punct(body, ',');
+        if closes && n > e + 1 {
+            if let Some(mut sp) =
+                speakers::parse(body, &toks[e + 1..n]).filter(|sp| matches!(sp.class, Class::Named(_)))
+            {
+                let role = body.get(toks[from].start..toks[e - 1].end).map(|r| r.trim_start_matches("the ").to_owned());
+                sp.role = role.or(sp.role);
+                return Some((sp, n));
+            }
+        }
     }
     // "the consultancy ExPro in Kyiv": without its place if need be.
     let sp = match speakers::parse(body, &toks[from..e]) {
@@ -686,7 +725,20 @@ fn appositions_only(body: &str, toks: &[Tok], lw: &[String], from: usize, to: us
             || lexicon::nationality(first)
             || matches!(
                 first,
-                "who" | "whose" | "which" | "speaking" | "writing" | "interviewed" | "quoted" | "citing"
+                "who"
+                    | "whose"
+                    | "which"
+                    | "speaking"
+                    | "writing"
+                    | "interviewed"
+                    | "quoted"
+                    | "citing"
+                    | "now"
+                    | "himself"
+                    | "herself"
+                    | "formerly"
+                    | "currently"
+                    | "also"
             )
             || first.ends_with("'s")
             || first.chars().all(|c| c.is_ascii_digit());

@@ -624,6 +624,9 @@ pub fn place(w: &str) -> bool {
 
 /// Title and role words: "President", "Foreign Minister", "spokesman".
 pub fn title(w: &str) -> bool {
+    if let Some(rest) = w.strip_prefix("co-").or_else(|| w.strip_prefix("vice-")).or_else(|| w.strip_prefix("ex-")) {
+        return title(rest);
+    }
     role_head(w)
         || matches!(
             w,
@@ -831,6 +834,15 @@ pub fn role_head(w: &str) -> bool {
             | "ombudswoman"
             | "czar"
             | "tsar"
+            | "presenter"
+            | "councillor"
+            | "candidate"
+            | "campaigner"
+            | "lawyer"
+            | "solicitor"
+            | "barrister"
+            | "activist"
+            | "whip"
     )
 }
 
@@ -1209,6 +1221,92 @@ pub fn singular_person(name: &str) -> bool {
         && words
             .take_while(|w| !matches!(*w, "of" | "for" | "in" | "at" | "from" | "with" | "close" | "familiar"))
             .any(|w| SINGULAR_PERSON.contains(&w))
+}
+
+/// Honorifics before a surname ("Mr Fox", "Lord Bach").
+pub fn honorific(w: &str) -> bool {
+    matches!(w, "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "lord" | "lady" | "dame" | "prof" | "baroness" | "baron")
+}
+
+/// A lower-case word that may qualify a role noun ("home affairs
+/// spokesman", "select committee chairman"): not a function word or a verb
+/// form that would make the phrase a clause.
+pub fn plain_noun(w: &str) -> bool {
+    w.len() > 2
+        && w.chars().all(|c| c.is_alphabetic() || c == '-')
+        && !w.ends_with("ed")
+        && !w.ends_with("ly")
+        && !matches!(
+            w,
+            "that"
+                | "which"
+                | "who"
+                | "whom"
+                | "whose"
+                | "has"
+                | "have"
+                | "had"
+                | "was"
+                | "were"
+                | "are"
+                | "will"
+                | "would"
+                | "can"
+                | "could"
+                | "should"
+                | "must"
+                | "may"
+                | "might"
+                | "not"
+                | "and"
+                | "but"
+                | "the"
+                | "for"
+                | "with"
+                | "from"
+                | "into"
+                | "onto"
+                | "about"
+                | "said"
+                | "says"
+                | "told"
+                | "tells"
+                | "also"
+                | "been"
+                | "being"
+                | "this"
+                | "these"
+                | "those"
+                | "there"
+                | "their"
+                | "its"
+                | "his"
+                | "her"
+                | "our"
+                | "your"
+                | "they"
+                | "she"
+                | "him"
+                | "them"
+                | "what"
+                | "when"
+                | "where"
+                | "while"
+                | "after"
+                | "before"
+                | "over"
+                | "under"
+                | "than"
+                | "then"
+                | "only"
+                | "even"
+                | "just"
+                | "some"
+                | "many"
+                | "more"
+                | "most"
+        )
+        && speech_verb(w).is_none()
 }
 
 /// Determiners and quantifiers that may open a speaker phrase.

@@ -409,7 +409,21 @@ fn resolve_one(
                     conf: 0.85,
                 });
             }
-            let (full, unique) = reg.role_holder(head, quals, pos)?;
+            let Some((full, unique)) = reg.role_holder(head, quals, pos) else {
+                // "Mr Blair's official spokesman": someone's unnamed aide.
+                if as_written.contains("'s ") || as_written.contains("’s ") {
+                    return Some(Resolved {
+                        speaker: Speaker {
+                            name: speakers::lower_article(&as_written),
+                            as_written: as_written.clone(),
+                            role: None,
+                            kind: SpeakerKind::Anonymous,
+                        },
+                        conf: 0.8,
+                    });
+                }
+                return None;
+            };
             let full = full_of(reg, full, pos);
             person(&full, if unique { 0.9 } else { 0.6 })
         }

@@ -1107,7 +1107,10 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Opti
     {
         let rest_words = toks[k..].iter().take(5).take_while(|t| t.word).count();
         let after = toks.get(k + rest_words);
-        if after.is_none_or(|t| t.is_punct(body, '.') || t.is_punct(body, ',')) {
+        // "said the bill, which brings …, had …": a subject with a relative clause.
+        let relative = after.is_some_and(|t| t.is_punct(body, ','))
+            && lw.get(k + rest_words + 1).is_some_and(|w| matches!(w.as_str(), "which" | "who" | "whose"));
+        if !relative && after.is_none_or(|t| t.is_punct(body, '.') || t.is_punct(body, ',')) {
             at_end = true;
             k += rest_words;
         }

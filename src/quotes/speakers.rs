@@ -364,12 +364,15 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         name_start += 1;
     }
     let before_name = name_start.checked_sub(1).map(|i| lw[i].as_str());
+    // "Mr Fox", "Lord Bach": after an honorific, one word is a surname.
+    let honorific = before_name.is_some_and(lexicon::honorific) && toks[name_start - 1].is_cap(body);
     let name_ok = name_start < toks.len()
         && (head_i == toks.len() - 1 || toks.len() - name_start >= 2)
         && !matches!(before_name, Some("of" | "in" | "from" | "for" | "at"))
         && {
             let single = &lw[name_start];
             toks.len() - name_start > 1
+                || (honorific && !sentence_word(single))
                 || !(lexicon::title(single)
                     || lexicon::nationality(single)
                     || lexicon::place(single)
@@ -378,8 +381,18 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
                     || sentence_word(single)
                     || lexicon::anonymous_head(single))
         };
-    let prefix_ok =
-        |end: usize| (0..end).all(|i| toks[i].is_cap(body) || prefix_word(&lw[i]) || lexicon::role_head(stem(&lw[i])));
+    // "Lib Dem home affairs spokesman Mark Oaten", "school inspection
+    // chief David Bell": plain nouns may qualify a role word right before
+    // the name.
+    let role_before_name = name_start > 0 && lexicon::title(stem(&lw[name_start - 1]));
+    let prefix_ok = |end: usize| {
+        (0..end).all(|i| {
+            toks[i].is_cap(body)
+                || prefix_word(&lw[i])
+                || lexicon::role_head(stem(&lw[i]))
+                || (role_before_name && end == name_start && lexicon::plain_noun(&lw[i]))
+        })
+    };
     // "the consultancy ExPro": a name after an organisation noun.
     if name_ok
         && name_start > 0
@@ -411,7 +424,7 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     }
     if name_ok && prefix_ok(name_start) {
         let last_name = &lw[toks.len() - 1];
-        if lexicon::institution_head(last_name) || lexicon::outlet(last_name) {
+        if !honorific && (lexicon::institution_head(last_name) || lexicon::outlet(last_name)) {
             if lexicon::outlet(last_name) {
                 return None;
             }
@@ -524,6 +537,25 @@ fn strip_article(s: &str) -> String {
     t.to_owned()
 }
 
+/// A phrase that reads as a role ("the chief inspector of schools", "its
+/// chairman", "the chairman of the Commons education select committee"):
+/// a determiner or possessive first, a role or title word, and nothing that
+/// makes it a clause.
+pub fn role_like(body: &str, toks: &[Tok]) -> bool {
+    let lw: Vec<String> = toks.iter().map(|t| lower(body, t)).collect();
+    toks.len() <= 12
+        && toks.iter().all(|t| t.word)
+        && matches!(lw.first().map(String::as_str), Some("the" | "its" | "his" | "her" | "their"))
+        && lw.iter().any(|w| lexicon::role_head(stem(w)))
+        && lw.iter().zip(toks).all(|(w, t)| {
+            t.is_cap(body)
+                || lexicon::determiner(w)
+                || matches!(w.as_str(), "of" | "for" | "and" | "its" | "his" | "her" | "their")
+                || lexicon::title(stem(w))
+                || lexicon::plain_noun(w)
+        })
+}
+
 /// Parses the words before a verb that may hold an appositive:
 /// "The Kremlin spokesperson, Dmitry Peskov," or "Mark Rutte, the Nato
 /// secretary general,". `toks` ends right before the verb (after aux words).
@@ -532,7 +564,16 @@ pub fn parse_with_apposition(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     match commas.as_slice() {
         [] => parse(body, toks),
         [a, b] if *b == toks.len() - 1 => {
-            let first = parse(body, &toks[..*a])?;
+            let Some(first) = parse(body, &toks[..*a]) else {
+                // "The chief inspector of schools, David Bell,": a role the
+                // lexicon does not know, then the name.
+                let named = parse(body, &toks[a + 1..*b]).filter(|n| matches!(n.class, Class::Named(_)))?;
+                if !role_like(body, &toks[..*a]) {
+                    return None;
+                }
+                let role = body.get(toks[0].start..toks[a - 1].end).map(strip_article);
+                return Some(RawSpeaker { written: toks[0].start..toks[*b - 1].end, role, ..named });
+            };
             let second_toks = &toks[a + 1..*b];
             match (&first.class, parse(body, second_toks)) {
                 (Class::Named(_), _) => {
@@ -691,11 +732,13 @@ impl Registry {
             // preposition is a place.
             let after_prep = start > 0
                 && matches!(lower(body, &toks[start - 1]).as_str(), "of" | "in" | "from" | "at" | "near" | "outside");
+            // An outlet opens its own name ("Fox News"), not a person's ("Liam Fox").
             let is_person = !name_toks.is_empty()
                 && (!after_prep || name_toks.len() != 1)
+                && !lexicon::outlet(stem(&lower(body, &name_toks[0])))
                 && name_toks.iter().all(|t| {
                     let w = lower(body, t);
-                    !(lexicon::institution_head(stem(&w)) || lexicon::outlet(stem(&w)) || lexicon::place(stem(&w)))
+                    !(lexicon::institution_head(stem(&w)) || lexicon::place(stem(&w)))
                 });
             if is_person {
                 let last = name_toks[name_toks.len() - 1];
@@ -807,8 +850,34 @@ impl Registry {
                             "of" | "and" | "or" | "in" | "on" | "at" | "to" | "for" | "from" | "with"
                         )
                 });
-                if (first_subject || (after_comma && verb_next)) && self.subjects.len() < 100_000 {
+                // "Lib Dem chairman Matthew Taylor": a name before a title
+                // word modifies it; "The Lib Dems are …": a group, not a
+                // person "he" could stand for; "Downing Street": a place.
+                let next_word = toks.get(i).filter(|t| t.word).map(|t| lower(body, t)).unwrap_or_default();
+                let mut k = i;
+                while k < toks.len() && k - i < 3 && toks[k].word && !toks[k].is_cap(body) {
+                    k += 1;
+                }
+                let modifier = k > i
+                    && toks.get(k).is_some_and(|t| t.is_cap(body))
+                    && (i..k).all(|j| {
+                        lexicon::title(&lower(body, &toks[j])) || !lexicon::determiner(&lower(body, &toks[j]))
+                    })
+                    && lexicon::title(&lower(body, &toks[k - 1]));
+                let plural = matches!(next_word.as_str(), "are" | "were" | "have");
+                let thing =
+                    name_toks.iter().any(|t| matches!(lower(body, t).as_str(), "street" | "square" | "house" | "hall"));
+                if (first_subject || (after_comma && verb_next))
+                    && !modifier
+                    && !plural
+                    && !thing
+                    && self.subjects.len() < 100_000
+                {
                     self.subjects.push((name_toks[0].start, full));
+                }
+                if modifier && first_subject {
+                    i = k;
+                    continue;
                 }
             }
             // "Ukraine's Zelenskyy": a possessive place keeps the subject open.
