@@ -631,6 +631,9 @@ pub fn title(w: &str) -> bool {
         || matches!(
             w,
             "vice"
+                | "shadow"
+                | "junior"
+                | "assistant"
                 | "prime"
                 | "foreign"
                 | "defence"

@@ -39,6 +39,8 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
     let mut out = Vec::new();
     let mut open: Option<(usize, usize, Style)> = None; // (mark pos, inner start, style)
     let mut prev: Option<char> = None;
+    // The last character that is not white space, before `prev`'s run.
+    let mut last_solid: Option<char> = None;
     let mut nested = false;
     let mut it = text.char_indices().peekable();
     while let Some((i, c)) = it.next() {
@@ -48,7 +50,26 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
         let next = it.peek().map(|&(_, n)| n);
         let after = i + c.len_utf8();
         let opening_context = prev.is_none_or(|p| p.is_whitespace() || "([{—–-:/>*_\u{a0}".contains(p));
+        // A quote over several paragraphs flattened into one: each former
+        // paragraph reopens the quote after a sentence end ("… making.
+        // "Mr Blair and I …"), the one before it never closed.
+        let reopens = prev.is_some_and(char::is_whitespace)
+            && last_solid.is_some_and(|p| matches!(p, '.' | '?' | '!' | '…'))
+            && next.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit());
         match (open, c) {
+            (Some((o, s, style @ (Style::Straight | Style::Curly))), '"' | '“')
+                if reopens && !nested && (c == '"') == (style == Style::Straight) =>
+            {
+                let end = text[..i].trim_end().len();
+                out.push(Mark {
+                    outer: base + o..base + end,
+                    inner: base + s..base + end,
+                    para: para_index,
+                    closed: true,
+                    single: false,
+                });
+                open = Some((i, after, style));
+            }
             (None, '“') => open = Some((i, after, Style::Curly)),
             (None, '„') => open = Some((i, after, Style::Low)),
             (None, '«') => open = Some((i, after, Style::Guillemet)),
@@ -96,6 +117,9 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
             (Some((_, _, Style::Curly)), '“') => open = Some((i, after, Style::Curly)),
             _ => {}
         }
+        if let Some(p) = prev.filter(|p| !p.is_whitespace()) {
+            last_solid = Some(p);
+        }
         prev = Some(c);
     }
     if let Some((o, s, style)) = open {
@@ -128,6 +152,7 @@ mod tests {
             ("“Open and never closed", &[("Open and never closed", false)]),
             ("“Outer ‘inner’ text,” he said", &[("Outer ‘inner’ text,", true)]),
             ("no quotes at all", &[]),
+            ("He said: \"It is done. \"We go on.\" Then", &[("It is done.", true), ("We go on.", true)]),
         ];
         for (text, want) in cases {
             assert_eq!(inner(text), *want, "{text}");

@@ -1046,9 +1046,16 @@ impl Registry {
                     let cut = words.iter().position(|w| matches!(*w, "of" | "to" | "for")).unwrap_or(words.len());
                     let words: Vec<&str> = words.iter().map(|w| stem(w)).collect();
                     let role_head = words[..cut].last().map(|w| stem(w)).unwrap_or("");
-                    (role_head == head
-                        || (head == "leader" && leader(role_head))
-                        || (role_head == "minister" && words[..cut].contains(&"prime") && head == "premier"))
+                    // "shadow chancellor", "deputy mayor", "former president":
+                    // another role than the bare one asked for.
+                    let other_role = words[..cut].iter().any(|w| {
+                        matches!(*w, "shadow" | "deputy" | "vice" | "former" | "ex" | "acting" | "assistant" | "junior")
+                            && !quals.iter().any(|q| q == w)
+                    });
+                    !other_role
+                        && (role_head == head
+                            || (head == "leader" && leader(role_head))
+                            || (role_head == "minister" && words[..cut].contains(&"prime") && head == "premier"))
                         && quals.iter().all(|q| words.iter().any(|w| w == q || country(q) == Some(*w)))
                 })
                 .map(|(p, _, n)| (*p, n.as_str()))
