@@ -5,9 +5,11 @@
 //! This module owns the file format ([`frontmatter`]), atomic writes
 //! ([`store`]), reading articles from the files people bring ([`ingest`]:
 //! text, Markdown with front matter, CSV and JSON Lines) and cutting bodies
-//! into passages ([`passages`]). It must not know the index: it hands
-//! articles and passages to whoever asks.
+//! into passages ([`passages`]), with page furniture left out ([`clean`]).
+//! It must not know the index: it hands articles and passages to whoever
+//! asks.
 
+pub mod clean;
 pub mod frontmatter;
 pub mod ingest;
 pub mod passages;

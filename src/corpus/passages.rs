@@ -5,17 +5,28 @@
 //! paragraph is long, so that an answer is seldom split in two. A short
 //! heading line ("Lavrov: Must be prepared thoroughly") is joined to the
 //! paragraph after it. Pure; no I/O.
+//!
+//! Passages are cut from the body as [`super::clean`] leaves it: page
+//! furniture (captions, credits, share and newsletter lines, reference
+//! lists…) is never part of a passage, and Markdown links are reduced to
+//! their text. The body itself — the corpus file — is not changed.
 
 use std::ops::Range;
 
-use crate::text::{paragraphs, sentences};
+use super::clean::{self, Mapped};
+use crate::text::sentences;
 
-/// One passage: its position in the article and its byte range in the body.
+/// One passage: its position in the article, the body range it was cut
+/// from, and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Passage {
     /// 0-based position in the article.
     pub ord: u32,
+    /// Byte range of the body the passage spans. Furniture paragraphs and
+    /// link syntax inside it are not in `text`.
     pub range: Range<usize>,
+    /// What is indexed and shown: the cleaned text.
+    pub text: String,
 }
 
 /// Paragraphs longer than this many words are cut into sentence windows.
@@ -38,71 +49,89 @@ fn is_heading(s: &str) -> bool {
 
 /// The passages of a body.
 pub fn split(body: &str) -> Vec<Passage> {
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    let paras = paragraphs(body);
-    let mut pending_heading: Option<usize> = None;
-    for (i, p) in paras.iter().enumerate() {
-        let text = &body[p.clone()];
-        let last = i + 1 == paras.len();
+    let kept = clean::paragraphs(body).kept;
+    let mut pieces: Vec<Mapped> = Vec::new();
+    let mut heading: Option<Mapped> = None;
+    let join = |heading: &mut Option<Mapped>| {
+        let mut m = heading.take().unwrap_or_default();
+        if !m.is_empty() {
+            m.push_separator("\n");
+        }
+        m
+    };
+    for (i, p) in kept.iter().enumerate() {
+        let text = p.text.as_str();
+        let last = i + 1 == kept.len();
         if is_heading(text) && !last {
-            pending_heading.get_or_insert(p.start);
+            let h = heading.get_or_insert_with(Mapped::default);
+            if !h.is_empty() {
+                h.push_separator("\n");
+            }
+            h.push_from(&p.text, 0..text.len());
             continue;
         }
-        let start = pending_heading.take().unwrap_or(p.start);
         if words(text) <= LONG_PARAGRAPH_WORDS {
-            ranges.push(start..p.end);
+            let mut m = join(&mut heading);
+            m.push_from(&p.text, 0..text.len());
+            pieces.push(m);
             continue;
         }
-        let mut window_start = start;
+        let mut window: Option<Range<usize>> = None;
         let mut window_words = 0;
-        let mut window_end = start;
         for s in sentences(text) {
-            let s = p.start + s.start..p.start + s.end;
-            let n = words(&body[s.clone()]);
-            if window_words > 0 && window_words + n > WINDOW_WORDS {
-                ranges.push(window_start..window_end);
-                window_start = s.start;
+            let n = words(&text[s.clone()]);
+            if let Some(w) = window.as_ref().filter(|_| window_words + n > WINDOW_WORDS) {
+                let mut m = join(&mut heading);
+                m.push_from(&p.text, w.clone());
+                pieces.push(m);
+                window = None;
                 window_words = 0;
             }
+            window = Some(window.map_or(s.clone(), |w| w.start..s.end));
             window_words += n;
-            window_end = s.end;
         }
-        if window_end > window_start {
-            ranges.push(window_start..window_end);
+        if let Some(w) = window {
+            let mut m = join(&mut heading);
+            m.push_from(&p.text, w);
+            pieces.push(m);
         }
     }
-    let mut out = Vec::with_capacity(ranges.len());
-    for r in ranges {
-        for piece in cap(body, r) {
-            out.push(Passage { ord: out.len() as u32, range: piece });
+    let mut out = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        for r in cap(piece.as_str()) {
+            let mut m = Mapped::default();
+            m.push_from(&piece, r);
+            if m.as_str().trim().is_empty() {
+                continue;
+            }
+            out.push(Passage { ord: out.len() as u32, range: m.body_range(0..m.len()), text: m.as_str().to_owned() });
         }
     }
     out
 }
 
-/// Cuts a range longer than [`MAX_PASSAGE_BYTES`] at word boundaries.
-fn cap(body: &str, r: Range<usize>) -> Vec<Range<usize>> {
+/// Cuts a text longer than [`MAX_PASSAGE_BYTES`] at word boundaries.
+fn cap(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut start = r.start;
-    while r.end - start > MAX_PASSAGE_BYTES {
+    let mut start = 0;
+    while text.len() - start > MAX_PASSAGE_BYTES {
         let mut cut = start + MAX_PASSAGE_BYTES;
-        while !body.is_char_boundary(cut) {
+        while !text.is_char_boundary(cut) {
             cut -= 1;
         }
-        let cut = body[start..cut].rfind(char::is_whitespace).map_or(cut, |i| start + i);
-        let cut = if cut <= start { start + MAX_PASSAGE_BYTES.min(r.end - start) } else { cut };
-        let mut cut = cut;
-        while !body.is_char_boundary(cut) {
+        let cut = text[start..cut].rfind(char::is_whitespace).map_or(cut, |i| start + i);
+        let mut cut = if cut <= start { start + MAX_PASSAGE_BYTES.min(text.len() - start) } else { cut };
+        while !text.is_char_boundary(cut) {
             cut += 1;
         }
         out.push(start..cut);
         start = cut;
-        while start < r.end && body[start..].starts_with(char::is_whitespace) {
-            start += body[start..].chars().next().map_or(1, char::len_utf8);
+        while start < text.len() && text[start..].starts_with(char::is_whitespace) {
+            start += text[start..].chars().next().map_or(1, char::len_utf8);
         }
     }
-    if start < r.end {
-        out.push(start..r.end);
+    if start < text.len() {
+        out.push(start..text.len());
     }
     out
 }
@@ -111,8 +140,8 @@ fn cap(body: &str, r: Range<usize>) -> Vec<Range<usize>> {
 mod tests {
     use super::*;
 
-    fn texts(body: &str) -> Vec<&str> {
-        split(body).into_iter().map(|p| &body[p.range]).collect()
+    fn texts(body: &str) -> Vec<String> {
+        split(body).into_iter().map(|p| p.text).collect()
     }
 
     #[test]
@@ -156,5 +185,36 @@ mod tests {
         assert!(split("\n\n  \n").is_empty());
         let ps = split("A one.\n\nB two.\n\nC three.");
         assert_eq!(ps.iter().map(|p| p.ord).collect::<Vec<_>>(), [0, 1, 2]);
+    }
+
+    #[test]
+    fn furniture_is_never_in_a_passage_and_links_keep_their_text() {
+        let body = "Vellmar talks resume\nAdvertisement\nPhotograph: Ana Ruiz/EPA\n\
+                    Negotiators met in [Brenn](https://news.example/brenn) on Tuesday.[[ii]](https://x.example/<#e2>)\n\
+                    Share\nReporting by Ivo Tamm; Editing by Mara Ost\n\
+                    \"We are here to listen,\" said Mayor Olek Brandt.";
+        let ps = split(body);
+        let got: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "Vellmar talks resume\nNegotiators met in Brenn on Tuesday.",
+                "\"We are here to listen,\" said Mayor Olek Brandt."
+            ]
+        );
+        // The range spans the body the passage was cut from.
+        assert!(body[ps[0].range.clone()].starts_with("Vellmar talks resume"));
+        assert!(body[ps[0].range.clone()].ends_with("Tuesday."));
+        assert_eq!(&body[ps[1].range.clone()], ps[1].text);
+    }
+
+    #[test]
+    fn ranges_are_in_the_body_and_on_char_boundaries() {
+        let body = "Żółw [pływa](https://x.example/ż) szybko. ".repeat(60) + "\nCafé été.\n[](https://x.example/)";
+        for p in split(&body) {
+            assert!(p.range.start <= p.range.end && p.range.end <= body.len());
+            assert!(body.is_char_boundary(p.range.start) && body.is_char_boundary(p.range.end));
+            assert!(!p.text.contains("https://"), "{}", p.text);
+        }
     }
 }

@@ -4,13 +4,16 @@
 //! measurement: docs/QUALITY.md, "Web extraction"), favouring precision;
 //! this module turns its cleaned HTML into paragraphs separated by blank
 //! lines and drops what is not the article's prose: captions, bylines,
-//! credits, share and newsletter lines, a repeated headline.
+//! credits, share and newsletter lines (by the rules every ingest path
+//! shares, [`crate::corpus::clean::is_furniture`]), a repeated headline.
 //!
 //! It must not read metadata (that is `meta`) or do any I/O.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use scraper::{Html, Node};
+
+use crate::corpus::clean::is_furniture;
 
 /// Elements whose text is never body text, even when the extractor keeps
 /// them.
@@ -217,7 +220,7 @@ fn clean(paragraphs: Vec<String>, title: Option<&str>) -> Vec<String> {
         if out.is_empty() && !title.is_empty() && squash(&p) == title {
             continue;
         }
-        if is_boilerplate(&p) || out.last() == Some(&p) {
+        if is_furniture(&p) || out.last() == Some(&p) {
             continue;
         }
         out.push(p);
@@ -227,87 +230,6 @@ fn clean(paragraphs: Vec<String>, title: Option<&str>) -> Vec<String> {
 
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-}
-
-/// Lines that are page furniture rather than the article: bylines, photo
-/// credits and captions, share/newsletter/advertising lines. Only short
-/// paragraphs are ever dropped, so a sentence of prose that happens to
-/// start with "Read" survives.
-pub fn is_boilerplate(p: &str) -> bool {
-    let words = p.split_whitespace().count();
-    if words > 30 {
-        return false;
-    }
-    let l = p.to_lowercase();
-    let l = l.trim();
-    let ends_like_prose = l.ends_with(['.', '!', '?', '"', '”', '’', ':']);
-    // "By Jane Roe and John Doe" / "By Jane Roe, Correspondent"
-    if words <= 10 && !ends_like_prose && (l.starts_with("by ") || l.starts_with("words by ")) {
-        return true;
-    }
-    const CREDIT: &[&str] = &[
-        "getty images",
-        "(photo",
-        "photo:",
-        "photograph:",
-        "photo by ",
-        "photos by ",
-        "photo credit",
-        "image:",
-        "image caption",
-        "media caption",
-        "image source",
-        "image copyright",
-        "picture:",
-        "pictured:",
-        "illustration:",
-        "/ap photo",
-        "(ap photo",
-        "ap photo/",
-        "/reuters",
-        "reuters/",
-        "/afp",
-        "afp via getty",
-        "/shutterstock",
-        "file photo",
-    ];
-    if words <= 30 && CREDIT.iter().any(|c| l.contains(c)) {
-        return true;
-    }
-    const FURNITURE: &[&str] = &[
-        "advertisement",
-        "advertising",
-        "skip advertisement",
-        "story continues below",
-        "article continues below",
-        "continue reading",
-        "read more",
-        "read also",
-        "see also",
-        "related:",
-        "related articles",
-        "related stories",
-        "recommended",
-        "share this",
-        "share on",
-        "share via",
-        "follow us",
-        "sign up",
-        "subscribe",
-        "newsletter",
-        "click here",
-        "copyright",
-        "©",
-        "all rights reserved",
-        "updated:",
-        "published:",
-        "last updated",
-        "listen to this article",
-        "watch:",
-        "whatsapp facebook",
-        "facebook twitter",
-    ];
-    words <= 12 && FURNITURE.iter().any(|f| l.starts_with(f))
 }
 
 #[cfg(test)]
@@ -332,7 +254,7 @@ mod tests {
             "© 2026 Example Media",
             "A delegate arrives in Vellmar. (Photo by Ana Ruiz/AP Photo)",
         ] {
-            assert!(is_boilerplate(junk), "{junk}");
+            assert!(is_furniture(junk), "{junk}");
         }
         for prose in [
             "By the end of the week, the delegations had agreed on a prisoner exchange.",
@@ -340,7 +262,7 @@ mod tests {
             "Subscribers to the plan include six of the eight regional governors in Vellmar and Ostrava, who met on Tuesday to discuss a timetable for the withdrawal and the return of displaced families.",
             "Mayor Olek Brandt said the ceasefire would hold.",
         ] {
-            assert!(!is_boilerplate(prose), "{prose}");
+            assert!(!is_furniture(prose), "{prose}");
         }
     }
 
