@@ -941,6 +941,11 @@ pub fn anonymous_head(w: &str) -> bool {
             | "bloggers"
             | "blogger"
             | "commentators"
+            | "campaigners"
+            | "academic"
+            | "academics"
+            | "milblogger"
+            | "milbloggers"
     )
 }
 
@@ -1058,6 +1063,23 @@ pub fn institution_head(w: &str) -> bool {
             | "hq"
             | "defence"
             | "defense"
+            | "watchdog"
+            | "trust"
+            | "association"
+            | "federation"
+            | "society"
+            | "foundation"
+            | "unit"
+            | "charity"
+            | "executive"
+            | "tribunal"
+            | "inquiry"
+            | "campaign"
+            | "movement"
+            | "fellowship"
+            | "confederation"
+            | "chamber"
+            | "academy"
     )
 }
 

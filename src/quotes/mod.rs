@@ -84,9 +84,12 @@ pub struct Quote {
 /// Quotes below this confidence are not shown in answers.
 pub const MIN_CONFIDENCE: f32 = 0.5;
 
-/// Finds the attributed statements in an article body.
+/// Finds the attributed statements in an article body. Page furniture
+/// (captions, cookie notices, headline lists: [`crate::corpus::clean`]) is
+/// blanked first, offsets unchanged, so spans still point into `body`.
 pub fn extract(body: &str, names: &Aliases) -> Vec<Quote> {
-    let d = doc::Doc::new(body);
+    let masked = crate::corpus::clean::mask(body);
+    let d = doc::Doc::new(&masked);
     let mut found: Vec<Found> = Vec::new();
     let turns = transcript::find(&d, &mut found);
     reported::find(&d, &turns, &mut found);
@@ -410,8 +413,15 @@ fn resolve_one(
                 });
             }
             let Some((full, unique)) = reg.role_holder(head, quals, pos) else {
-                // "Mr Blair's official spokesman": someone's unnamed aide.
-                if as_written.contains("'s ") || as_written.contains("’s ") {
+                // "Mr Blair's official spokesman": a person's unnamed aide
+                // (not "Ukraine's energy minister", a post someone holds).
+                let owner = as_written.split(['\'', '’']).next().unwrap_or("").split_whitespace().last().unwrap_or("");
+                let owner = owner.to_lowercase();
+                if (as_written.contains("'s ") || as_written.contains("’s "))
+                    && !lexicon::place(&owner)
+                    && !lexicon::institution_head(&owner)
+                    && !lexicon::nationality(&owner)
+                {
                     return Some(Resolved {
                         speaker: Speaker {
                             name: speakers::lower_article(&as_written),

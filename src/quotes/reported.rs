@@ -1215,7 +1215,36 @@ fn inverted(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
             || (v > 1
                 && (toks[v - 1].is_punct(body, '”') || toks[v - 1].is_punct(body, '"'))
                 && toks[v - 2].is_punct(body, ',')));
-    if !after_comma || !matches!(lw[v].as_str(), "said" | "says" | "added" | "wrote" | "writes" | "told") {
+    if !after_comma
+        || !matches!(
+            lw[v].as_str(),
+            "said"
+                | "says"
+                | "added"
+                | "adds"
+                | "wrote"
+                | "writes"
+                | "told"
+                | "argued"
+                | "argues"
+                | "insisted"
+                | "insists"
+                | "warned"
+                | "warns"
+                | "claimed"
+                | "claims"
+                | "explained"
+                | "stressed"
+                | "noted"
+                | "admitted"
+                | "conceded"
+                | "continued"
+                | "concluded"
+                | "suggested"
+                | "countered"
+                | "replied"
+        )
+    {
         return None;
     }
     let (sp, end) = doc::phrase_after(body, toks, lw, v + 1, false)?;

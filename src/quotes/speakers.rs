@@ -294,6 +294,10 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
             return Some(RawSpeaker { written, class: Class::Institution, role: None });
         }
     }
+    // The prime minister's office.
+    if toks.len() == 2 && matches!(lw[0].as_str(), "number" | "no") && lw[1] == "10" {
+        return Some(RawSpeaker { written, class: Class::Institution, role: None });
+    }
     if toks.len() == 2 && lw[0] == "the" {
         let t = toks[1].text(body);
         if t.chars().filter(|c| c.is_alphabetic()).count() >= 2
@@ -466,7 +470,14 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     if let Some(class) = document(body, toks, &lw) {
         return Some(RawSpeaker { written, class, role: None });
     }
-    if !prefix_ok(head_i) && !plain_modifiers {
+    // "the environment select committee", "the UK's public spending
+    // watchdog", "the air force": plain nouns before an institution's head.
+    let institution_modifiers = lexicon::institution_head(&stem(&lw[head_i]).to_owned())
+        && (lexicon::determiner(&lw[0]) || toks[0].is_cap(body))
+        && (1..head_i).all(|i| toks[i].is_cap(body) || prefix_word(&lw[i]) || lexicon::plain_noun(&lw[i]))
+        // "Russia's state RIA news agency reported": an outlet relaying news.
+        && !lw.iter().any(|w| w == "news" || lexicon::outlet(stem(w)));
+    if !prefix_ok(head_i) && !plain_modifiers && !institution_modifiers {
         return None;
     }
     let first = lw[0].as_str();
@@ -519,8 +530,16 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     if lexicon::institution_head(&head) || lexicon::place(&head) {
         // "the Institute for the Study of War": a proper name may run on.
         let proper = toks[head_i].is_cap(body) && toks[head_i + 1..].iter().any(|t| t.is_cap(body));
-        if (head_i != toks.len() - 1 && !proper) || matches!(first, "a" | "an") {
+        if head_i != toks.len() - 1 && !proper {
             return None;
+        }
+        // "a committee of MPs": an institution the text does not name.
+        if matches!(first, "a" | "an") {
+            return lexicon::institution_head(&head).then_some(RawSpeaker {
+                written,
+                class: Class::Anonymous,
+                role: None,
+            });
         }
         return Some(RawSpeaker { written, class: Class::Institution, role: None });
     }
@@ -1048,7 +1067,11 @@ impl Registry {
                     let role_head = words[..cut].last().map(|w| stem(w)).unwrap_or("");
                     // "shadow chancellor", "deputy mayor", "former president":
                     // another role than the bare one asked for.
-                    let other_role = words[..cut].iter().any(|w| {
+                    // Only the words that qualify the role's own head count:
+                    // "first deputy prime minister and energy minister" is an
+                    // energy minister.
+                    let own = words[..cut].iter().rposition(|w| matches!(*w, "and" | "&")).map_or(0, |a| a + 1);
+                    let other_role = words[own..cut].iter().any(|w| {
                         matches!(*w, "shadow" | "deputy" | "vice" | "former" | "ex" | "acting" | "assistant" | "junior")
                             && !quals.iter().any(|q| q == w)
                     });
