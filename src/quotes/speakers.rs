@@ -472,7 +472,7 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     }
     // "the environment select committee", "the UK's public spending
     // watchdog", "the air force": plain nouns before an institution's head.
-    let institution_modifiers = lexicon::institution_head(&stem(&lw[head_i]).to_owned())
+    let institution_modifiers = lexicon::institution_head(stem(&lw[head_i]))
         && (lexicon::determiner(&lw[0]) || toks[0].is_cap(body))
         && (1..head_i).all(|i| toks[i].is_cap(body) || prefix_word(&lw[i]) || lexicon::plain_noun(&lw[i]))
         // "Russia's state RIA news agency reported": an outlet relaying news.
