@@ -131,7 +131,8 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         // A quote opening a sentence right after a statement of the same
         // paragraph ("Mr Tarn said the deal was dead. “We will not sign.”"):
         // more of it, when nothing stands between.
-        if lead_start == q.outer.start && n_words >= 3 && q.para_first == q.para_last {
+        let opens_sentence = body.get(lead_start..q.outer.start).is_some_and(|l| l.trim().is_empty());
+        if opens_sentence && n_words >= 3 && q.para_first == q.para_last {
             if let Some(fi) = last_in_para(out, base, q.para_first, false) {
                 let gap = body.get(out[fi].ctx.end.min(q.outer.start)..q.outer.start).unwrap_or("x");
                 if out[fi].ctx.end <= q.outer.start
@@ -139,6 +140,26 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 {
                     out.push(continued(out, fi, content.clone(), q.outer.clone(), 0.75, q.para_first));
                     attributed[qi] = Some((out.len() - 1, q.outer.end));
+                    continue;
+                }
+            }
+        }
+        // A paragraph opening with a quote right after one that ends with
+        // an attributed statement ("…, Mr Howard said.¶“We watched …”"):
+        // the speaker holds.
+        let opens_para = body.get(pf.start..q.outer.start).is_some_and(|s| s.trim().is_empty());
+        if opens_para && q.para_first > 0 && n_words >= 3 {
+            let prev_para_end = d.paras.get(q.para_first - 1).map_or(0, |p| p.end);
+            if let Some(fi) = last_in_para(out, base, q.para_first - 1, false) {
+                let tail_text = body.get(out[fi].ctx.end.min(prev_para_end)..prev_para_end).unwrap_or("x");
+                if tail_text.trim_matches(|c: char| c.is_whitespace() || ".,”\"’»".contains(c)).is_empty() {
+                    let first = out.len();
+                    for (k, (piece, para)) in pieces.iter().enumerate() {
+                        let mut f = continued(out, fi, piece.clone(), piece.clone(), 0.8, *para);
+                        f.who = Who::Same(if k == 0 { fi } else { first });
+                        out.push(f);
+                    }
+                    attributed[qi] = Some((first, q.outer.end));
                     continue;
                 }
             }

@@ -89,8 +89,10 @@ pub struct Tally {
     pub speaker_total: usize,
     /// Matched gold items whose best prediction has the same kind.
     pub kind_right: usize,
-    /// Predictions credited to a person whose surname is inside the
-    /// statement itself (a name inside a quote is never its speaker).
+    /// Direct quotes credited to a person whose surname is inside the
+    /// quoted words (a name inside a quote is never its speaker; a
+    /// paraphrase may name its speaker, "Trump said he had asked Trump's
+    /// team", so reported speech is not counted).
     pub named_inside: usize,
     /// Wrong speakers and unmatched items, for the report: (what, text).
     pub misses: Vec<String>,
@@ -161,7 +163,10 @@ impl Tally {
             }
         }
         for p in &preds {
-            if p.speaker.kind == SpeakerKind::Person && names_inside(&p.speaker.name, &p.text) {
+            if p.kind == QuoteKind::Direct
+                && p.speaker.kind == SpeakerKind::Person
+                && names_inside(&p.speaker.name, &p.text)
+            {
                 self.named_inside += 1;
                 self.misses.push(format!("{label}: NAMED INSIDE [{}]: {}", p.speaker.name, short(&p.text)));
             }

@@ -198,10 +198,19 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
         }
     }
     // Person timeline for pronouns: sentence subjects and named speakers.
+    // A subject inside a reported statement is what was said about, not
+    // who spoke ("Tony Blair has failed, Michael Howard said. … he added").
+    let mut reported: Vec<Range<usize>> =
+        found.iter().filter(|f| f.kind == QuoteKind::Indirect).flat_map(|f| f.pieces.iter().cloned()).collect();
+    reported.sort_by_key(|r| r.start);
+    let in_reported = |p: usize| {
+        let i = reported.partition_point(|r| r.start <= p);
+        reported[..i].iter().rev().take(4).any(|r| r.end > p)
+    };
     let mut timeline: Vec<(usize, String)> = reg
         .subjects()
         .iter()
-        .filter(|(p, _)| d.quoted_at(*p).is_none())
+        .filter(|(p, _)| d.quoted_at(*p).is_none() && !in_reported(*p))
         .map(|(p, n)| (*p, full_of(&reg, n, *p)))
         // A lone capitalised word opening a sentence is too often not a
         // name ("Residents", "Growing"): only full names count.
@@ -227,6 +236,15 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
                 .and_then(|r| r.as_ref())
                 .map(|r| Resolved { speaker: r.speaker.clone(), conf: r.conf.min(f.conf) }),
         };
+        // A speaker found by inference (a pronoun, a role, a continuation)
+        // is never a person the statement itself names.
+        let inferred = match &f.who {
+            Who::Same(_) => true,
+            Who::Raw(sp) => !matches!(sp.class, Class::Named(_)),
+        };
+        let r = r.filter(|r| {
+            !(inferred && r.speaker.kind == SpeakerKind::Person && names_in(body, &f.pieces, &r.speaker.name))
+        });
         resolved.push(r);
     }
     let mut quotes: Vec<(Quote, usize)> = Vec::new();
@@ -289,6 +307,13 @@ fn dedupe(mut quotes: Vec<(Quote, usize)>) -> Vec<Quote> {
         out.push(q);
     }
     out
+}
+
+/// Whether the person's surname is a word of the statement.
+fn names_in(body: &str, pieces: &[Range<usize>], person: &str) -> bool {
+    let last = name_key(person.split_whitespace().last().unwrap_or(""));
+    !last.is_empty()
+        && pieces.iter().filter_map(|p| body.get(p.clone())).any(|t| name_key(t).split(' ').any(|w| w == last))
 }
 
 /// The last statement in this or the previous paragraph by an unnamed

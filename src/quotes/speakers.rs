@@ -884,11 +884,17 @@ impl Registry {
                     })
                     && lexicon::title(&lower(body, &toks[k - 1]));
                 let plural = matches!(next_word.as_str(), "are" | "were" | "have");
+                // "Mr Blair's government was …": the subject is the government.
+                let possessive = {
+                    let lw_last = lower(body, &last);
+                    lw_last != stem(&lw_last)
+                };
                 let thing =
                     name_toks.iter().any(|t| matches!(lower(body, t).as_str(), "street" | "square" | "house" | "hall"));
                 if (first_subject || (after_comma && verb_next))
                     && !modifier
                     && !plural
+                    && !possessive
                     && !thing
                     && self.subjects.len() < 100_000
                 {
