@@ -45,7 +45,9 @@ impl<'a> Doc<'a> {
         for (pi, p) in paras.iter().enumerate() {
             let Some(pt) = body.get(p.clone()) else { continue };
             for s in text::sentences(pt) {
-                sents.push((p.start + s.start..p.start + s.end, pi));
+                for r in split_at_notes(body, p.start + s.start..p.start + s.end) {
+                    sents.push((r, pi));
+                }
             }
         }
         let mut quoted: Vec<Quoted> = Vec::new();
@@ -136,6 +138,68 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// Sentences that a note marker glued together ("… oblasts.[[ii]](https://…)
+/// The Ukrainian Air Force reported …"): cut after the full stop, the marker
+/// left out of both. Linear in the range.
+fn split_at_notes(body: &str, r: Range<usize>) -> Vec<Range<usize>> {
+    let Some(t) = body.get(r.clone()) else { return vec![r] };
+    let b = t.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if matches!(b[i], b'.' | b'!' | b'?') && b[i + 1] == b'[' {
+            // The marker: bracket groups and a parenthesised link, then space.
+            let mut j = i + 1;
+            let mut groups = 0;
+            while j < b.len() && groups < 4 {
+                let (open, close) = match b[j] {
+                    b'[' => (b'[', b']'),
+                    b'(' if groups > 0 => (b'(', b')'),
+                    _ => break,
+                };
+                let mut depth = 0usize;
+                let mut k = j;
+                while k < b.len() && k - j < 400 {
+                    if b[k] == open {
+                        depth += 1;
+                    } else if b[k] == close {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    k += 1;
+                }
+                if k >= b.len() || b[k] != close {
+                    break;
+                }
+                j = k + 1;
+                groups += 1;
+            }
+            let mut n = j;
+            while n < b.len() && b[n].is_ascii_whitespace() {
+                n += 1;
+            }
+            let next_starts = t
+                .get(n..)
+                .and_then(|x| x.chars().find(|c| *c != '*'))
+                .is_some_and(|c| c.is_uppercase() || "“\"‘".contains(c));
+            if groups > 0 && ((n > j && next_starts) || j == b.len()) && t.is_char_boundary(n) {
+                out.push(r.start + start..r.start + i + 1);
+                start = n;
+                i = n;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if start < b.len() || out.is_empty() {
+        out.push(r.start + start.min(b.len())..r.end);
+    }
+    out
+}
+
 /// Trims whitespace and the given punctuation off both ends of a range.
 pub fn trim(body: &str, r: Range<usize>, punct: &str) -> Range<usize> {
     let Some(s) = body.get(r.clone()) else { return r.start..r.start };
@@ -168,6 +232,12 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
     let mut j = v;
     while j > 0 && toks[j - 1].word && lexicon::aux_or_adverb(&lw[j - 1]) {
         j -= 1;
+    }
+    // "The Russian Ministry of Defense (MoD) claimed": the acronym aside.
+    if j >= 4 && lw[j - 1] == ")" && lw[j - 3] == "(" && toks[j - 2].word && toks[j - 4].word {
+        let sub: Vec<Tok> = toks[..j - 3].iter().copied().chain(toks[j..].iter().copied()).collect();
+        let sub_lw: Vec<String> = lw[..j - 3].iter().cloned().chain(lw[j..].iter().cloned()).collect();
+        return subject_before(body, &sub, &sub_lw, v - 3);
     }
     // "Russia is demanding that …": a progressive verb's auxiliary.
     if lw[v].ends_with("ing") && j > 0 && matches!(lw[j - 1].as_str(), "is" | "are" | "was" | "were") {
@@ -487,6 +557,15 @@ pub fn skip_adverbials(body: &str, toks: &[Tok], lw: &[String], mut k: usize) ->
     while k < toks.len() && guard < 8 {
         guard += 1;
         let w = lw[k].as_str();
+        // "claimed, however, that …"
+        if w == ","
+            && k + 2 < toks.len()
+            && matches!(lw[k + 1].as_str(), "however" | "though" | "too")
+            && lw[k + 2] == ","
+        {
+            k += 3;
+            continue;
+        }
         // "pointed out that"
         if w == "out" && k > 0 && matches!(lw[k - 1].as_str(), "pointed" | "points" | "pointing") {
             k += 1;

@@ -364,6 +364,13 @@ fn generic_institution(written: &str) -> bool {
                     | "office"
                     | "commission"
                     | "committee"
+                    | "brigade"
+                    | "battalion"
+                    | "regiment"
+                    | "unit"
+                    | "party"
+                    | "watchdog"
+                    | "union"
             )
         })
 }
@@ -574,6 +581,17 @@ fn resolve_one(
             person(n, 0.7)
         }
         Class::Institution if generic_institution(&as_written) && names.lookup(&as_written).is_none() => {
+            // "The brigade reported" after "A Ukrainian brigade operating in
+            // … reported": the unnamed body just quoted.
+            let head = as_written.split_whitespace().last().unwrap_or("").to_lowercase();
+            if let Some(r) =
+                recent_unnamed(d, found, resolved, f, |name| name.split_whitespace().any(|w| w.to_lowercase() == head))
+            {
+                return Some(Resolved {
+                    speaker: Speaker { as_written: as_written.clone(), ..r.speaker.clone() },
+                    conf: 0.8,
+                });
+            }
             // "the agency" after "The BND said …": the institution just quoted.
             let prev = found
                 .iter()

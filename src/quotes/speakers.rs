@@ -125,6 +125,16 @@ const PREPOSITIONS: &[&str] = &[
     "to",
     "near",
     "representing",
+    "reportedly",
+    "affiliated",
+    "operating",
+    "based",
+    "serving",
+    "fighting",
+    "attached",
+    "assigned",
+    "stationed",
+    "deployed",
 ];
 
 /// Words capitalised only because they open a sentence or a title.
@@ -444,7 +454,7 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     // No name: institution, anonymous or role noun, judged by the head.
     // "A Moscow business executive": an unnamed source may carry plain
     // nouns before its head, after a determiner.
-    let plain_modifiers = lexicon::anonymous_head(stem(&lw[head_i]))
+    let plain_modifiers = (lexicon::anonymous_head(stem(&lw[head_i])) || lexicon::role_head(stem(&lw[head_i])))
         && head_i <= 4
         && matches!(lw[0].as_str(), "a" | "an" | "one" | "two" | "three" | "several" | "some")
         && lw[1..head_i].iter().all(|w| {
@@ -511,6 +521,10 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         if matches!(first, "a" | "an" | "one" | "another" | "some" | "several") {
             return Some(RawSpeaker { written, class: Class::Anonymous, role: None });
         }
+        // "The spokesperson of a Ukrainian brigade": someone unnamed.
+        if first == "the" && lw.windows(2).any(|w| w[0] == "of" && matches!(w[1].as_str(), "a" | "an")) {
+            return Some(RawSpeaker { written, class: Class::Anonymous, role: None });
+        }
         if first == "the" || (head_i == toks.len() - 1 && toks[0].is_cap(body) && head_i > 0) {
             let quals: Vec<String> = lw
                 .iter()
@@ -530,7 +544,7 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     if lexicon::institution_head(&head) || lexicon::place(&head) {
         // "the Institute for the Study of War": a proper name may run on.
         let proper = toks[head_i].is_cap(body) && toks[head_i + 1..].iter().any(|t| t.is_cap(body));
-        if head_i != toks.len() - 1 && !proper {
+        if head_i != toks.len() - 1 && !proper && !matches!(first, "a" | "an") {
             return None;
         }
         // "a committee of MPs": an institution the text does not name.
