@@ -369,7 +369,6 @@ fn generic_institution(written: &str) -> bool {
                     | "regiment"
                     | "unit"
                     | "party"
-                    | "watchdog"
                     | "union"
             )
         })
