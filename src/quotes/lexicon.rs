@@ -631,6 +631,14 @@ pub fn title(w: &str) -> bool {
         || matches!(
             w,
             "vice"
+                | "lieutenant"
+                | "colonel"
+                | "major"
+                | "captain"
+                | "sergeant"
+                | "admiral"
+                | "marshal"
+                | "brigadier"
                 | "shadow"
                 | "junior"
                 | "assistant"
@@ -1256,6 +1264,14 @@ pub fn singular_person(name: &str) -> bool {
         && words
             .take_while(|w| !matches!(*w, "of" | "for" | "in" | "at" | "from" | "with" | "close" | "familiar"))
             .any(|w| SINGULAR_PERSON.contains(&w))
+}
+
+/// Small numbers written as words ("two Zirkon missiles").
+pub fn number_word(w: &str) -> bool {
+    matches!(
+        w,
+        "one" | "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten" | "dozens" | "hundreds"
+    )
 }
 
 /// Honorifics before a surname ("Mr Fox", "Lord Bach").

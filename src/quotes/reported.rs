@@ -122,7 +122,14 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 // Runs to the next cue's attribution, a "; " or the
                 // sentence end.
                 let mut to = cues.get(ci + 1).map_or(toks.len(), |n| n.attr_start);
-                if let Some(cut) = (from..to).find(|&i| toks[i].is_punct(body, ';') && !quoted[i]) {
+                // (Not a list: "launched 21 cruise missiles; two anti-ship
+                // missiles; and 408 drones".)
+                let list_item = |i: usize| {
+                    lw.get(i + 1).is_some_and(|w| {
+                        w == "and" || w.chars().all(|c| c.is_ascii_digit() || c == ',') || lexicon::number_word(w)
+                    })
+                };
+                if let Some(cut) = (from..to).find(|&i| toks[i].is_punct(body, ';') && !quoted[i] && !list_item(i)) {
                     to = cut;
                 }
                 while to > from

@@ -407,8 +407,9 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
                 || (role_before_name && end == name_start && lexicon::plain_noun(&lw[i]))
         })
     };
-    // "the consultancy ExPro": a name after an organisation noun.
-    if name_ok
+    // "the consultancy ExPro", "state energy operator Ukrenergo": a name
+    // after an organisation noun.
+    if (name_ok || (name_start < toks.len() && toks[name_start].is_cap(body) && !sentence_word(&lw[name_start])))
         && name_start > 0
         && matches!(
             stem(&lw[name_start - 1]),
