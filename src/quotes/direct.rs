@@ -351,7 +351,9 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
     }
     let cue = cue_text(body, &toks, &lw, v);
     if lexicon::participle_cue(&lw[v]) {
-        if v == 0 || !toks[v - 1].is_punct(body, ',') {
+        // "… has written to the watchdog saying: “…”" needs no comma.
+        let colon_saying = t.ends_with(':') && matches!(lw[v].as_str(), "saying" | "adding" | "writing");
+        if v == 0 || !(toks[v - 1].is_punct(body, ',') || colon_saying) {
             return None;
         }
         return sentence_subject(body, &toks[..v]).map(|sp| (sp, cue));

@@ -54,7 +54,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         let quoted: Vec<bool> = toks.iter().map(|t| d.quoted_at(t.start).is_some()).collect();
         let mut cues = cues_in(body, toks, lw, &quoted);
         let before = out.len();
-        let recent = last.filter(|&(_, p, s, _)| p == *para && s + 1 == si).map(|(i, ..)| i);
+        let recent = last.filter(|&(_, p, s, _)| p == *para && s + 2 >= si).map(|(i, ..)| i);
         if cues.is_empty() {
             // "Moreover, they had closed their eyes to …" right after a
             // reported statement that ran to its sentence's end: more of it.
@@ -389,6 +389,9 @@ fn agentless(toks: &[Tok], lw: &[String], c: &Cue) -> bool {
     if !matches!(c.speaker.class, speakers::Class::Pronoun(lexicon::Pronoun::It)) || c.attr_start != 0 {
         return false;
     }
+    if lw[0] == "attention" {
+        return true;
+    }
     let head: Vec<&str> = lw[1..from.min(lw.len())].iter().map(String::as_str).collect();
     matches!(head.first(), Some(&("was" | "is" | "has" | "had")))
         && head.last() == Some(&"that")
@@ -486,6 +489,28 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                 }),
                 _ => None,
             }
+        } else if v == 2
+            && lw[0] == "attention"
+            && matches!(lw[1].as_str(), "was" | "is")
+            && w == "drawn"
+            && lw.get(3).is_some_and(|n| n == "to")
+        {
+            // "Attention was drawn to …" (readouts): agentless, like below.
+            Some(Cue {
+                speaker: RawSpeaker {
+                    written: toks[0].start..toks[0].end,
+                    class: speakers::Class::Pronoun(lexicon::Pronoun::It),
+                    role: None,
+                },
+                cue: "attention was drawn to".into(),
+                attr_start: 0,
+                attr_end: 4,
+                content_from: Some(4),
+                parenthetical: false,
+                conf: 0.7,
+                relay: false,
+                needs_quote: false,
+            })
         } else if (2..=4).contains(&v)
             && lw[0] == "it"
             && matches!(lw[1].as_str(), "was" | "is" | "has")
@@ -758,6 +783,18 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
             (v + 1, v + 1)
         }
         "warned" | "warns" if lw.get(v + 1).is_some_and(|n| n == "against") => (v + 2, v + 2),
+        // "mentioned the order to call off …", "mentioned, for example, the
+        // large group of …" (readouts): the object is the statement.
+        "mentioned" | "mentions" => {
+            let mut k = v + 1;
+            if lw.get(k).is_some_and(|n| n == ",") {
+                k = (k + 1..toks.len().min(k + 5)).find(|&i| lw[i] == ",")? + 1;
+            }
+            if !lw.get(k).is_some_and(|n| matches!(n.as_str(), "the" | "a" | "an" | "his" | "her" | "its" | "their")) {
+                return None;
+            }
+            (k, v + 1)
+        }
         "demanded" | "demands" if lw.get(v + 1).is_some_and(|n| n != "that") => (v + 1, v + 1),
         // "drew President Macron's attention to …" (readouts).
         "drew" | "draws" | "drawing" => {
