@@ -188,9 +188,9 @@ struct Resolved {
 fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
     let body = d.body;
     let mut reg = Registry::default();
-    for (toks, _) in &d.sent_words {
-        reg.scan_sentence(body, toks);
-        reg.scan_sources(body, toks);
+    for (toks, lw) in &d.sent_words {
+        reg.scan_sentence(body, toks, lw);
+        reg.scan_sources(body, toks, lw);
     }
     for f in &found {
         if let Who::Raw(RawSpeaker { class: Class::Named(n), role: Some(r), written }) = &f.who {

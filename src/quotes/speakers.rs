@@ -650,6 +650,11 @@ pub fn parse_with_apposition(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     }
 }
 
+/// A token's lower-cased text from the sentence's precomputed words.
+fn low<'a>(toks: &[Tok], lw: &'a [String], t: &Tok) -> &'a str {
+    lw.get(toks.partition_point(|x| x.start < t.start)).map_or("", String::as_str)
+}
+
 /// Persons named in the article: full names by surname, roles, and the
 /// positions where a person is the subject of a sentence.
 #[derive(Debug, Default)]
@@ -666,11 +671,11 @@ pub struct Registry {
 
 impl Registry {
     /// Records the names in one sentence (its tokens).
-    pub fn scan_sentence(&mut self, body: &str, toks: &[Tok]) {
+    pub fn scan_sentence(&mut self, body: &str, toks: &[Tok], lw: &[String]) {
         // Role nouns standing for a person: "the President of Russia",
         // "the mayor" (pronouns must not jump over them).
         for i in 1..toks.len() {
-            let w = lower(body, &toks[i]);
+            let w = low(toks, lw, &toks[i]).to_owned();
             if !toks[i].word
                 || !lexicon::role_head(&w)
                 || lexicon::anonymous_head(&w)
@@ -678,27 +683,29 @@ impl Registry {
             {
                 continue;
             }
-            let Some(the) = (i.saturating_sub(4)..i).rev().find(|&j| lower(body, &toks[j]) == "the") else { continue };
+            let Some(the) = (i.saturating_sub(4)..i).rev().find(|&j| low(toks, lw, &toks[j]) == "the") else {
+                continue;
+            };
             // Only a role noun that is a subject: it opens the sentence or a
             // clause after a comma.
             let opener = the == 1
                 && matches!(
-                    lower(body, &toks[0]).as_str(),
+                    low(toks, lw, &toks[0]).to_owned().as_str(),
                     "then" | "later" | "meanwhile" | "but" | "and" | "also" | "there"
                 );
             if the > 0 && !toks[the - 1].is_punct(body, ',') && !opener {
                 continue;
             }
             if !toks[the + 1..i].iter().all(|t| {
-                t.word && (t.is_cap(body) || lexicon::title(&lower(body, t)) || lexicon::nationality(&lower(body, t)))
+                t.word && (t.is_cap(body) || lexicon::title(low(toks, lw, t)) || lexicon::nationality(low(toks, lw, t)))
             }) {
                 continue;
             }
-            let mut quals: Vec<String> = toks[the + 1..i].iter().map(|t| stem(&lower(body, t)).to_owned()).collect();
+            let mut quals: Vec<String> = toks[the + 1..i].iter().map(|t| stem(low(toks, lw, t)).to_owned()).collect();
             // "the head of the Ukrainian state": the words after "of" qualify.
-            if toks.get(i + 1).is_some_and(|t| lower(body, t) == "of") {
+            if toks.get(i + 1).is_some_and(|t| low(toks, lw, t) == "of") {
                 for t in toks[i + 2..].iter().take(4).take_while(|t| t.word) {
-                    let w = lower(body, t);
+                    let w = low(toks, lw, t).to_owned();
                     if lexicon::determiner(&w) {
                         continue;
                     }
@@ -710,9 +717,9 @@ impl Registry {
             }
             // The phrase as written, for the alias table ("President of Russia").
             let mut end = i;
-            if toks.get(i + 1).is_some_and(|t| lower(body, t) == "of") {
+            if toks.get(i + 1).is_some_and(|t| low(toks, lw, t) == "of") {
                 end = (i + 2..toks.len().min(i + 6))
-                    .take_while(|&k| toks[k].word && (toks[k].is_cap(body) || lower(body, &toks[k]) == "the"))
+                    .take_while(|&k| toks[k].word && (toks[k].is_cap(body) || low(toks, lw, &toks[k]) == "the"))
                     .last()
                     .unwrap_or(i);
             }
@@ -724,7 +731,7 @@ impl Registry {
         while i < toks.len() {
             if !toks[i].is_cap(body) {
                 if toks[i].word {
-                    let w = lower(body, &toks[i]);
+                    let w = low(toks, lw, &toks[i]).to_owned();
                     if !(lexicon::title(&w) || lexicon::determiner(&w) || lexicon::nationality(&w)) {
                         first_subject = false;
                     }
@@ -735,9 +742,9 @@ impl Registry {
             let start = i;
             while i < toks.len()
                 && (toks[i].is_cap(body)
-                    || (name_particle(&lower(body, &toks[i])) && i + 1 < toks.len() && toks[i + 1].is_cap(body)))
+                    || (name_particle(low(toks, lw, &toks[i])) && i + 1 < toks.len() && toks[i + 1].is_cap(body)))
             {
-                let w = lower(body, &toks[i]);
+                let w = low(toks, lw, &toks[i]).to_owned();
                 i += 1;
                 if w != stem(&w) {
                     break;
@@ -746,10 +753,10 @@ impl Registry {
             let run = &toks[start..i];
             let mut s = (0..run.len().saturating_sub(1))
                 .rev()
-                .find(|&i| lexicon::title(&lower(body, &run[i])))
+                .find(|&i| lexicon::title(low(toks, lw, &run[i])))
                 .map_or(0, |t| t + 1);
             while s < run.len() {
-                let w = lower(body, &run[s]);
+                let w = low(toks, lw, &run[s]).to_owned();
                 if lexicon::title(&w)
                     || lexicon::nationality(&w)
                     || lexicon::place(stem(&w))
@@ -765,13 +772,16 @@ impl Registry {
             // "the mayor of Kremenchuk": a lone capitalised word after a
             // preposition is a place.
             let after_prep = start > 0
-                && matches!(lower(body, &toks[start - 1]).as_str(), "of" | "in" | "from" | "at" | "near" | "outside");
+                && matches!(
+                    low(toks, lw, &toks[start - 1]).to_owned().as_str(),
+                    "of" | "in" | "from" | "at" | "near" | "outside"
+                );
             // An outlet opens its own name ("Fox News"), not a person's ("Liam Fox").
             let is_person = !name_toks.is_empty()
                 && (!after_prep || name_toks.len() != 1)
-                && !lexicon::outlet(stem(&lower(body, &name_toks[0])))
+                && !lexicon::outlet(stem(low(toks, lw, &name_toks[0])))
                 && name_toks.iter().all(|t| {
-                    let w = lower(body, t);
+                    let w = low(toks, lw, t).to_owned();
                     !(lexicon::institution_head(stem(&w)) || lexicon::place(stem(&w)))
                 });
             if is_person {
@@ -780,7 +790,7 @@ impl Registry {
                 let full = body.get(name_toks[0].start..full_end).unwrap_or("").to_owned();
                 // Four capitalised words or more are a title, not a name.
                 if name_toks.len() >= 2 && name_toks.len() <= 3 {
-                    let key = name_key(stem(&lower(body, &last)));
+                    let key = name_key(stem(low(toks, lw, &last)));
                     let v = self.by_last.entry(key).or_default();
                     if v.len() < 16 {
                         v.push((name_toks[0].start, full.clone()));
@@ -788,7 +798,7 @@ impl Registry {
                     // Names of things, not people: "World War II", "Peace Summit".
                     let thing = name_toks.iter().any(|t| {
                         matches!(
-                            lower(body, t).as_str(),
+                            low(toks, lw, t).to_owned().as_str(),
                             "war"
                                 | "world"
                                 | "day"
@@ -845,7 +855,7 @@ impl Registry {
                 // spokesman", "Mayor").
                 let mut r = start + s;
                 while r > 0 && start + s - r < 14 {
-                    let w = lower(body, &toks[r - 1]);
+                    let w = low(toks, lw, &toks[r - 1]).to_owned();
                     let crossing = matches!(w.as_str(), "of" | "to") && r >= 2 && toks[r - 2].is_cap(body);
                     if toks[r - 1].word
                         && (lexicon::title(&w)
@@ -860,7 +870,7 @@ impl Registry {
                         break;
                     }
                 }
-                while r < start + s && matches!(lower(body, &toks[r]).as_str(), "the" | "of" | "to") {
+                while r < start + s && matches!(low(toks, lw, &toks[r]).to_owned().as_str(), "the" | "of" | "to") {
                     r += 1;
                 }
                 if r < start + s {
@@ -880,14 +890,14 @@ impl Registry {
                     t.word
                         && !t.is_cap(body)
                         && !matches!(
-                            lower(body, t).as_str(),
+                            low(toks, lw, t).to_owned().as_str(),
                             "of" | "and" | "or" | "in" | "on" | "at" | "to" | "for" | "from" | "with"
                         )
                 });
                 // "Lib Dem chairman Matthew Taylor": a name before a title
                 // word modifies it; "The Lib Dems are …": a group, not a
                 // person "he" could stand for; "Downing Street": a place.
-                let next_word = toks.get(i).filter(|t| t.word).map(|t| lower(body, t)).unwrap_or_default();
+                let next_word = toks.get(i).filter(|t| t.word).map(|t| low(toks, lw, t).to_owned()).unwrap_or_default();
                 let mut k = i;
                 while k < toks.len() && k - i < 3 && toks[k].word && !toks[k].is_cap(body) {
                     k += 1;
@@ -895,17 +905,18 @@ impl Registry {
                 let modifier = k > i
                     && toks.get(k).is_some_and(|t| t.is_cap(body))
                     && (i..k).all(|j| {
-                        lexicon::title(&lower(body, &toks[j])) || !lexicon::determiner(&lower(body, &toks[j]))
+                        lexicon::title(low(toks, lw, &toks[j])) || !lexicon::determiner(low(toks, lw, &toks[j]))
                     })
-                    && lexicon::title(&lower(body, &toks[k - 1]));
+                    && lexicon::title(low(toks, lw, &toks[k - 1]));
                 let plural = matches!(next_word.as_str(), "are" | "were" | "have");
                 // "Mr Blair's government was …": the subject is the government.
                 let possessive = {
-                    let lw_last = lower(body, &last);
+                    let lw_last = low(toks, lw, &last).to_owned();
                     lw_last != stem(&lw_last)
                 };
-                let thing =
-                    name_toks.iter().any(|t| matches!(lower(body, t).as_str(), "street" | "square" | "house" | "hall"));
+                let thing = name_toks
+                    .iter()
+                    .any(|t| matches!(low(toks, lw, t).to_owned().as_str(), "street" | "square" | "house" | "hall"));
                 if (first_subject || (after_comma && verb_next))
                     && !modifier
                     && !plural
@@ -922,11 +933,11 @@ impl Registry {
             }
             // "Ukraine's Zelenskyy": a possessive place keeps the subject open.
             let possessive_place = run.len() == 1 && {
-                let w = lower(body, &run[0]);
+                let w = low(toks, lw, &run[0]).to_owned();
                 w != stem(&w) && lexicon::place(stem(&w))
             };
             let only_titles = name_toks.is_empty()
-                && run.iter().all(|t| lexicon::title(&lower(body, t)) || lexicon::nationality(&lower(body, t)));
+                && run.iter().all(|t| lexicon::title(low(toks, lw, t)) || lexicon::nationality(low(toks, lw, t)));
             if !possessive_place && !only_titles {
                 first_subject = false;
             }
@@ -936,8 +947,7 @@ impl Registry {
     /// Records who published the documents a text quotes: "study by the
     /// Geneva Academy of …", "Center for Strategic and International
     /// Studies (CSIS)".
-    pub fn scan_sources(&mut self, body: &str, toks: &[Tok]) {
-        let lw: Vec<String> = toks.iter().map(|t| lower(body, t)).collect();
+    pub fn scan_sources(&mut self, body: &str, toks: &[Tok], lw: &[String]) {
         for i in 0..toks.len() {
             // "Full Name (ACR)"
             if toks[i].is_punct(body, '(') && i + 2 < toks.len() && toks[i + 2].is_punct(body, ')') {

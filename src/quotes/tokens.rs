@@ -110,12 +110,11 @@ pub fn visible(s: &str) -> String {
 /// Lower-cased word with a possessive ending kept as written but the
 /// typographic apostrophe made straight: "Russia’s" → "russia's".
 pub fn lower(body: &str, t: &Tok) -> String {
-    t.text(body)
-        .chars()
-        .filter(|&c| !invisible(c))
-        .map(|c| if c == '’' { '\'' } else { c })
-        .collect::<String>()
-        .to_lowercase()
+    let text = t.text(body);
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    text.chars().filter(|&c| !invisible(c)).map(|c| if c == '’' { '\'' } else { c }).collect::<String>().to_lowercase()
 }
 
 /// The word without a possessive ending: "Putin's" → "putin".
