@@ -70,6 +70,10 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         if embedded {
             continue;
         }
+        // "“But would that not …?” I asked.": the writer's own question.
+        if writer_asks(body, tail.clone()) {
+            continue;
+        }
         if let Some((sp, cue, end)) = tail_attribution(body, tail.clone(), open_end) {
             found = Some((sp, cue, end, 0.95));
         } else if n_words < 2 {
@@ -181,9 +185,59 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 if tail_text.trim_matches(|c: char| c.is_whitespace() || ".,”\"’»".contains(c)).is_empty() {
                     out.push(continued(out, fi, content.clone(), q.outer.clone(), 0.8, q.para_last));
                     attributed[qi] = Some((out.len() - 1, q.outer.end));
+                    continue;
+                }
+            }
+            // An interview or a speech: the speaker set once holds for the
+            // quoted paragraphs that follow, across a paragraph of narration,
+            // when only one speaker has spoken in the last two paragraphs.
+            if q.para_first >= 2 && n_words >= 4 {
+                let recent: Vec<usize> = [q.para_first - 1, q.para_first - 2]
+                    .iter()
+                    .filter_map(|&p| last_in_para(out, base, p, false))
+                    .collect();
+                if let Some(&fi) = recent.first() {
+                    let one_voice = recent.iter().all(|&i| same_raw_speaker(out, i, fi));
+                    if one_voice && d.text_rank(out[fi].para) + 2 >= d.text_rank(q.para_first) {
+                        out.push(continued(out, fi, content.clone(), q.outer.clone(), 0.7, q.para_last));
+                        attributed[qi] = Some((out.len() - 1, q.outer.end));
+                    }
                 }
             }
         }
+    }
+}
+
+/// A first-person attribution after a quote ("I asked", "we said"): the
+/// interviewer speaking, never the interviewee.
+fn writer_asks(body: &str, tail: Range<usize>) -> bool {
+    let toks: Vec<Tok> = tokenize(body, tail);
+    let mut it = toks.iter().filter(|t| t.word);
+    matches!(
+        (it.next().map(|t| t.text(body)), it.next().map(|t| t.text(body).to_lowercase())),
+        (Some("I" | "we" | "We"), Some(v)) if lexicon::quote_verb(&v)
+    )
+}
+
+/// Whether two finds name the same speaker as written (or one continues
+/// the other).
+fn same_raw_speaker(out: &[Found], a: usize, b: usize) -> bool {
+    let root = |mut i: usize| {
+        for _ in 0..8 {
+            match out.get(i).map(|f| &f.who) {
+                Some(Who::Same(j)) if *j < out.len() => i = *j,
+                _ => break,
+            }
+        }
+        i
+    };
+    let (ra, rb) = (root(a), root(b));
+    if ra == rb {
+        return true;
+    }
+    match (out.get(ra).map(|f| &f.who), out.get(rb).map(|f| &f.who)) {
+        (Some(Who::Raw(x)), Some(Who::Raw(y))) => x.class == y.class,
+        _ => false,
     }
 }
 

@@ -812,6 +812,44 @@ mod tests {
             "A Brell harbour executive told the Vorn Gazette that the port would close within weeks.",
             &[("a Brell harbour executive", SpeakerKind::Anonymous, QuoteKind::Indirect, "the port would close within weeks")],
         ),
+        // An interview: the speaker set once holds across narration; the
+        // interviewer's own question is nobody's statement.
+        (
+            "“We will rebuild the bridge,” Mayor Ada Quill told me.\n\nThe bridge fell in May.\n\n“Every family here lost a day's work.”\n\n“But would that not take years?” I asked.\n\n“It takes as long as it takes,” she said.",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "We will rebuild the bridge"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "Every family here"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "It takes as long as it takes"),
+            ],
+        ),
+        // A readout: a connective carries the statement on; an agentless cue
+        // is the side that spoke just before.
+        (
+            "Ivo Tarn noted that the border had stayed closed for a week. Moreover, the Brell side had not kept its promises. It was stressed that the ferries must run again.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the border had stayed closed"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "Moreover, the Brell side"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries must run again"),
+            ],
+        ),
+        // Short quoted evaluations and a term someone used.
+        (
+            "Ivo Tarn described the round as “businesslike”. Bela Morn attacked what he called “saboteurs in the harbour office”.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the round as"),
+                ("Bela Morn", SpeakerKind::Person, QuoteKind::Direct, "saboteurs in the harbour office"),
+            ],
+        ),
+        // A role, then the name, after the verb; an unnamed unit and its
+        // spokesperson.
+        (
+            "“The ferry runs again,” said the chairman of the Vorn harbour board, Ada Quill.\nA Brell brigade operating near the harbour reported that two boats sank. The brigade reported that the crews were safe.",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "The ferry runs again"),
+                ("a Brell brigade operating near the harbour", SpeakerKind::Anonymous, QuoteKind::Indirect, "two boats sank"),
+                ("a Brell brigade operating near the harbour", SpeakerKind::Anonymous, QuoteKind::Indirect, "the crews were safe"),
+            ],
+        ),
         // A role noun for someone unnamed stands between: "he" is ambiguous.
         ("Ivo Tarn met the envoys. Then the Brell president spoke of the harbour. “We will open it,” he said.", &[]),
     ];
