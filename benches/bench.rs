@@ -15,8 +15,28 @@
 //! time the same queries there. Peak RSS is the child's `VmHWM`, read before
 //! the FTS5 peer is built. The result is a Markdown table on stdout.
 //!
+//! These steps are words only (`model_dir: None`), as before the model came,
+//! so the table stays comparable with earlier runs. `PARLEY_BENCH_VECTORS`
+//! adds a vector phase per size, each in a fresh child of its own:
+//!
+//! ```text
+//! PARLEY_BENCH_VECTORS=model  cargo bench --bench bench -- 10000    # run the model over every passage
+//! PARLEY_BENCH_VECTORS=random cargo bench --bench bench -- 100000   # pseudo-random unit vectors
+//! ```
+//!
+//! `model` times `Engine::embed_pending` over the whole corpus (passages per
+//! second; about half an hour at 10k articles on 2 cores); `random` fills
+//! the vector file with deterministic pseudo-random unit vectors for every
+//! passage key and title instead (the model would take hours at 100k: what
+//! is measured then is memory and the cost of the brute-force scan, which do
+//! not depend on the values). Then a fresh process opens the data directory
+//! with the model, times the first answer (model and vectors loaded), the
+//! query mix (p50/p95/p99, the question's embedding included), its peak
+//! RSS, and the brute-force scan alone (`VectorStore::nearest`, 100 nearest).
+//!
 //! `PARLEY_BENCH_DIR=DIR` keeps each size's data under `DIR/<size>` and
-//! reuses the imported corpus on the next run (import is then not timed);
+//! reuses the imported corpus (import is then not timed) and the vectors
+//! (embedding is then not timed) on the next run;
 //! `PARLEY_BENCH_ROUNDS=N` times N rounds of the query mix (default 5);
 //! `PARLEY_BENCH_PEER=0` skips FTS5; `PARLEY_BENCH_VERBOSE=1` prints each
 //! query's median time. Those are for profiling.
@@ -33,6 +53,7 @@ use std::time::{Duration, Instant};
 mod fts5;
 
 use parley::corpus::FieldMap;
+use parley::vectors::VectorStore;
 use parley::{AskQuery, Engine, EngineConfig};
 
 const DEFAULT_SIZES: [usize; 3] = [1_000, 10_000, 100_000];
@@ -54,6 +75,24 @@ fn main() {
         }
         return;
     }
+    if let Some(pos) = args.iter().position(|a| a == "--fill" || a == "--with-vectors") {
+        let size = args.get(pos + 1).and_then(|s| s.parse().ok()).unwrap_or(1000);
+        let dir = args.get(pos + 2).map(PathBuf::from).expect("--fill|--with-vectors SIZE DIR [MODE]");
+        let result = if args[pos] == "--fill" {
+            let random = args.get(pos + 3).is_some_and(|m| m == "random");
+            fill_vectors(&dir.join("data"), random).map(|v| format!("FILLED {}", line(&v)))
+        } else {
+            measure_with_vectors(size, &dir.join("data")).map(|v| format!("VRESULT {}", line(&v.to_vec())))
+        };
+        match result {
+            Ok(l) => println!("{l}"),
+            Err(e) => {
+                eprintln!("vector phase at {size} articles failed: {e}");
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
 
     let mut sizes: Vec<usize> = args.iter().filter_map(|a| a.replace('_', "").parse().ok()).collect();
     if sizes.is_empty() {
@@ -65,9 +104,16 @@ fn main() {
         sizes = DEFAULT_SIZES.to_vec();
     }
 
+    let vectors = match std::env::var("PARLEY_BENCH_VECTORS").as_deref() {
+        Ok("model") => Some("model"),
+        Ok("random") => Some("random"),
+        Ok("" | "0") | Err(_) => None,
+        Ok(other) => panic!("PARLEY_BENCH_VECTORS={other}: use model or random"),
+    };
     let exe = std::env::current_exe().expect("own path");
     let keep = std::env::var_os("PARLEY_BENCH_DIR").map(PathBuf::from);
     let mut rows = Vec::new();
+    let mut vrows = Vec::new();
     for size in sizes {
         // A throw-away directory, or a kept one (PARLEY_BENCH_DIR) whose
         // corpus and index are reused on the next run (for profiling).
@@ -102,8 +148,40 @@ fn main() {
                 std::process::exit(1);
             }
         }
+        if let Some(mode) = vectors {
+            let (size_arg, work_arg) = (size.to_string(), work.to_string_lossy());
+            let fill = child(&exe, &["--fill", &size_arg, &work_arg, mode], "FILLED ").filter(|f| f.len() == 5);
+            let with = fill.is_some().then(|| child(&exe, &["--with-vectors", &size_arg, &work_arg], "VRESULT "));
+            match (fill, with.flatten().as_deref().and_then(WithVectors::from_slice)) {
+                (Some(f), Some(w)) => vrows.push((size, mode, f, w)),
+                _ => {
+                    eprintln!("[{size}] the vector phase failed");
+                    std::process::exit(1);
+                }
+            }
+        }
     }
     println!("{}", table(&rows));
+    if !vrows.is_empty() {
+        println!("{}", vector_table(&vrows));
+    }
+}
+
+/// Runs this benchmark as a child with `args` and returns the numbers of
+/// its stdout line that starts with `prefix` (stderr is passed through).
+fn child(exe: &Path, args: &[&str], prefix: &str) -> Option<Vec<f64>> {
+    let out =
+        Command::new(exe).args(args).stderr(std::process::Stdio::inherit()).output().expect("run a measuring child");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        eprintln!("{args:?} failed ({}):\n{stdout}", out.status);
+        return None;
+    }
+    stdout.lines().find_map(|l| l.strip_prefix(prefix)).and_then(|l| l.split(' ').map(|v| v.parse().ok()).collect())
+}
+
+fn line(values: &[f64]) -> String {
+    values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" ")
 }
 
 // ---------------------------------------------------------------------------
@@ -190,7 +268,9 @@ fn measure(size: usize, work: &Path) -> Result<Measured, Box<dyn std::error::Err
 
     // Import (skipped when a kept work directory already holds it).
     let marker = work.join("imported");
-    let engine = Engine::open(EngineConfig::new(&data))?;
+    // Words only, as this table always measured (the vector phase is apart).
+    let words_only = || EngineConfig { model_dir: None, ..EngineConfig::new(&data) };
+    let engine = Engine::open(words_only())?;
     eprintln!("[{size}] opened: {}", rss_now());
     if marker.is_file() {
         m.import_secs = f64::NAN;
@@ -250,7 +330,7 @@ fn measure(size: usize, work: &Path) -> Result<Measured, Box<dyn std::error::Err
 
     // Open to first answer, on the data directory just written.
     let t = Instant::now();
-    let engine = Engine::open(EngineConfig::new(&data))?;
+    let engine = Engine::open(words_only())?;
     m.open_ms = ms(t.elapsed());
     let first = engine.ask(&AskQuery::new(queries[0].as_str()))?;
     m.open_first_ms = ms(t.elapsed());
@@ -302,6 +382,200 @@ fn measure(size: usize, work: &Path) -> Result<Measured, Box<dyn std::error::Err
     Ok(m)
 }
 
+// ---------------------------------------------------------------------------
+// The vector phase (PARLEY_BENCH_VECTORS), each step in a child of its own
+
+/// Fills the vector store of `data`, with the model (`Engine::embed_pending`,
+/// timed) or with pseudo-random unit vectors. Returns the passages, those
+/// without a vector before, the texts computed (passages and titles) and
+/// the seconds and CPU seconds it took.
+fn fill_vectors(data: &Path, random: bool) -> Result<Vec<f64>, Box<dyn std::error::Error>> {
+    if !random {
+        let engine = Engine::open(EngineConfig::new(data))?;
+        let before = engine.vector_status()?;
+        eprintln!("[vectors] {} passages, {} without a vector: embedding…", before.passages, before.missing);
+        let (t, cpu) = (Instant::now(), cpu_secs());
+        let mut shown = 0;
+        let n = engine.embed_pending(|done, total| {
+            if done * 20 / total > shown || done == total {
+                shown = done * 20 / total;
+                let secs = t.elapsed().as_secs_f64();
+                eprintln!("[vectors] {done}/{total} in {secs:.0}s ({:.1}/s)", done as f64 / secs);
+            }
+        })?;
+        let (secs, cpu) = (t.elapsed().as_secs_f64(), cpu_secs() - cpu);
+        return Ok(vec![before.passages as f64, before.missing as f64, n as f64, secs, cpu]);
+    }
+    // The keys the engine looks vectors up by: every passage's text, and
+    // every title in the form of `engine::semantic::title_key`.
+    let engine = Engine::open(EngineConfig { model_dir: None, ..EngineConfig::new(data) })?;
+    let mut keys: Vec<u64> = engine.passages()?.iter().map(|(_, text)| parley::vectors::key(text)).collect();
+    let passages = keys.len();
+    keys.extend(engine.list()?.iter().map(|m| parley::vectors::key(&format!("\u{1}title\u{1}{}", m.title))));
+    drop(engine);
+    // The model only names the file (vectors of two models never mix).
+    let id = parley::embed::Model::load(&parley::embed::default_dir())?.id().to_owned();
+    let store = VectorStore::open(&data.join("vectors").join(format!("{id}.bin")), parley::embed::DIM)?;
+    let missing_passages = store.missing(keys[..passages].iter().copied()).len();
+    let missing = store.missing(keys);
+    eprintln!("[vectors] {passages} passages, {missing_passages} without a vector: random unit vectors…");
+    let t = Instant::now();
+    for chunk in missing.chunks(4096) {
+        let items: Vec<(u64, Vec<f32>)> = chunk.iter().map(|&k| (k, unit_vector(k))).collect();
+        store.insert(&items)?;
+    }
+    Ok(vec![passages as f64, missing_passages as f64, missing.len() as f64, t.elapsed().as_secs_f64(), 0.0])
+}
+
+/// A pseudo-random unit vector, the same for the same seed (uniform in the
+/// cube, normalised).
+fn unit_vector(seed: u64) -> Vec<f32> {
+    let mut rng = Rng(seed);
+    let mut v: Vec<f32> =
+        (0..parley::embed::DIM).map(|_| (rng.next() >> 40) as f32 / (1u64 << 23) as f32 - 1.0).collect();
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-9);
+    v.iter_mut().for_each(|x| *x /= norm);
+    v
+}
+
+/// What one size measures with its vectors loaded.
+#[derive(Debug, Default)]
+struct WithVectors {
+    passages: f64,
+    missing: f64,
+    vectors: f64,
+    vector_bytes: f64,
+    open_ms: f64,
+    open_first_ms: f64,
+    ask_p50_ms: f64,
+    ask_p95_ms: f64,
+    ask_p99_ms: f64,
+    mean_hits: f64,
+    peak_rss_mb: f64,
+    rss_mb: f64,
+    heap_mb: f64,
+    files_mb: f64,
+    scan_p50_ms: f64,
+    scan_p99_ms: f64,
+}
+
+impl WithVectors {
+    fn to_vec(&self) -> Vec<f64> {
+        vec![
+            self.passages,
+            self.missing,
+            self.vectors,
+            self.vector_bytes,
+            self.open_ms,
+            self.open_first_ms,
+            self.ask_p50_ms,
+            self.ask_p95_ms,
+            self.ask_p99_ms,
+            self.mean_hits,
+            self.peak_rss_mb,
+            self.rss_mb,
+            self.heap_mb,
+            self.files_mb,
+            self.scan_p50_ms,
+            self.scan_p99_ms,
+        ]
+    }
+
+    fn from_slice(v: &[f64]) -> Option<WithVectors> {
+        let &[passages, missing, vectors, vector_bytes, open_ms, open_first_ms, ask_p50_ms, ask_p95_ms, ask_p99_ms, mean_hits, peak_rss_mb, rss_mb, heap_mb, files_mb, scan_p50_ms, scan_p99_ms] =
+            v
+        else {
+            return None;
+        };
+        Some(WithVectors {
+            passages,
+            missing,
+            vectors,
+            vector_bytes,
+            open_ms,
+            open_first_ms,
+            ask_p50_ms,
+            ask_p95_ms,
+            ask_p99_ms,
+            mean_hits,
+            peak_rss_mb,
+            rss_mb,
+            heap_mb,
+            files_mb,
+            scan_p50_ms,
+            scan_p99_ms,
+        })
+    }
+}
+
+/// In a fresh process: open with the model, first answer (model and
+/// vectors loaded on the way), the query mix, memory, then the brute-force
+/// scan alone on a second copy of the store.
+fn measure_with_vectors(size: usize, data: &Path) -> Result<WithVectors, Box<dyn std::error::Error>> {
+    let queries = query_mix();
+    let mut w = WithVectors::default();
+    let t = Instant::now();
+    let engine = Engine::open(EngineConfig::new(data))?;
+    w.open_ms = ms(t.elapsed());
+    std::hint::black_box(engine.ask(&AskQuery::new(queries[0].as_str()))?);
+    w.open_first_ms = ms(t.elapsed());
+    let mut hits = 0usize;
+    for q in &queries {
+        hits += engine.ask(&AskQuery::new(q.as_str()))?.hits.len();
+    }
+    w.mean_hits = hits as f64 / queries.len() as f64;
+    let rounds = std::env::var("PARLEY_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(ROUNDS);
+    let mut times = Vec::with_capacity(rounds * queries.len());
+    for _ in 0..rounds {
+        for q in &queries {
+            let t = Instant::now();
+            std::hint::black_box(engine.ask(&AskQuery::new(q.as_str()))?);
+            times.push(t.elapsed());
+        }
+    }
+    w.ask_p50_ms = percentile_ms(&mut times, 50.0);
+    w.ask_p95_ms = percentile_ms(&mut times, 95.0);
+    w.ask_p99_ms = percentile_ms(&mut times, 99.0);
+    w.peak_rss_mb = peak_rss_mb();
+    (w.rss_mb, w.heap_mb, w.files_mb) = (status_mb("VmRSS:"), status_mb("RssAnon:"), status_mb("RssFile:"));
+    eprintln!(
+        "[{size}] with vectors: ask p50 {:.2} ms p95 {:.2} ms p99 {:.2} ms; first answer at {:.0} ms; {}; peak {:.0} MB",
+        w.ask_p50_ms,
+        w.ask_p95_ms,
+        w.ask_p99_ms,
+        w.open_first_ms,
+        rss_now(),
+        w.peak_rss_mb
+    );
+    let status = engine.vector_status()?;
+    (w.passages, w.missing) = (status.passages as f64, status.missing as f64);
+    drop(engine);
+
+    let path = data.join("vectors").join(format!("{}.bin", status.model.ok_or("the model did not load")?));
+    w.vector_bytes = std::fs::metadata(&path)?.len() as f64;
+    let store = VectorStore::open(&path, parley::embed::DIM)?;
+    w.vectors = store.len() as f64;
+    let probes: Vec<Vec<f32>> = (0..50).map(|i| unit_vector(SEED ^ i)).collect();
+    for p in &probes {
+        std::hint::black_box(store.nearest(p, 100));
+    }
+    let mut times = Vec::new();
+    for _ in 0..rounds {
+        for p in &probes {
+            let t = Instant::now();
+            std::hint::black_box(store.nearest(p, 100));
+            times.push(t.elapsed());
+        }
+    }
+    w.scan_p50_ms = percentile_ms(&mut times, 50.0);
+    w.scan_p99_ms = percentile_ms(&mut times, 99.0);
+    eprintln!(
+        "[{size}] brute-force scan of {} vectors: p50 {:.2} ms p99 {:.2} ms",
+        w.vectors, w.scan_p50_ms, w.scan_p99_ms
+    );
+    Ok(w)
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -318,30 +592,40 @@ fn percentile_ms(times: &mut [Duration], p: f64) -> f64 {
 /// Resident memory now, split into anonymous (heap) and file-backed
 /// (mapped index files) pages, for the log.
 fn rss_now() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map_or(0.0, |kb| kb / 1024.0)
-    };
     format!(
         "RSS {:.0} MB (heap {:.0} MB, mapped files {:.0} MB)",
-        field("VmRSS:"),
-        field("RssAnon:"),
-        field("RssFile:")
+        status_mb("VmRSS:"),
+        status_mb("RssAnon:"),
+        status_mb("RssFile:")
     )
+}
+
+/// CPU seconds this process has used (user and system, all threads), from
+/// `/proc/self/stat` in clock ticks of 1/100 s (Linux's USER_HZ).
+fn cpu_secs() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name (in parentheses): utime and stime are the 12th and 13th.
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
+        })
+        .unwrap_or(0.0)
 }
 
 /// `VmHWM` of this process in MB (0 where /proc is absent).
 fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+/// A field of `/proc/self/status` in MB (0 where /proc is absent).
+fn status_mb(name: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(name))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
@@ -407,6 +691,52 @@ fn table(rows: &[Measured]) -> String {
             m.fts_build_secs,
             human_bytes(m.fts_bytes),
             m.rss_after_fts_mb,
+        );
+    }
+    s
+}
+
+/// The vector phase's table: one row per size with the fill child's
+/// numbers (passages, missing before, computed, seconds, CPU seconds).
+fn vector_table(rows: &[(usize, &str, Vec<f64>, WithVectors)]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "| articles | passages | vectors | filled by | embedding (passages/s) | ask p50 | ask p95 | ask p99 | mean hits | open → first answer | peak RSS | RSS after asks (heap + mapped) | vector file | scan p50 | scan p99 |"
+    );
+    let _ = writeln!(s, "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (size, mode, f, w) in rows {
+        let embedding = match (*mode, f[2] > 0.0) {
+            ("model", true) => format!(
+                "{:.1} ({} texts in {:.0} s; {:.1} per CPU second)",
+                f[1] / f[3],
+                thousands(f[2] as usize),
+                f[3],
+                f[1] / f[4]
+            ),
+            ("model", false) => "(reused)".to_owned(),
+            _ => "–".to_owned(),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.1} | {:.0} ms | {:.0} MB | {:.0} MB ({:.0} + {:.0}) | {} | {:.2} ms | {:.2} ms |",
+            thousands(*size),
+            thousands(w.passages as usize),
+            thousands(w.vectors as usize),
+            if *mode == "model" { "the model" } else { "random unit vectors" },
+            embedding,
+            w.ask_p50_ms,
+            w.ask_p95_ms,
+            w.ask_p99_ms,
+            w.mean_hits,
+            w.open_first_ms,
+            w.peak_rss_mb,
+            w.rss_mb,
+            w.heap_mb,
+            w.files_mb,
+            human_bytes(w.vector_bytes as u64),
+            w.scan_p50_ms,
+            w.scan_p99_ms,
         );
     }
     s
