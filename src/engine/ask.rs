@@ -22,8 +22,8 @@ use crate::embed;
 use crate::index::Candidate;
 
 /// Passages taken from each list.
-const LEXICAL_CANDIDATES: usize = 200;
-const VECTOR_CANDIDATES: usize = 100;
+const LEXICAL_CANDIDATES: usize = 100;
+const VECTOR_CANDIDATES: usize = 50;
 /// At most this many passages of one article in an answer.
 const PER_ARTICLE: usize = 2;
 /// Hits whose answer sentence is chosen by meaning (the rest lexically).
@@ -38,22 +38,30 @@ pub struct Weights {
     pub bm25: f32,
     pub title: f32,
     pub date: f32,
-    /// A candidate is shown only when `cosine + floor_coverage × coverage`
-    /// of the best one reaches `floor` (lexical only: coverage ≥ `floor_lexical`).
+    /// The question is answered only when some candidate's mean of cosine
+    /// and coverage reaches `floor` (close in meaning *and* sharing words),
+    /// or its cosine alone reaches `floor_cosine` (a paraphrase with no
+    /// word in common); without vectors, when its coverage reaches
+    /// `floor_lexical`.
     pub floor: f32,
-    pub floor_coverage: f32,
+    pub floor_cosine: f32,
     pub floor_lexical: f32,
+    /// Each hit shown must itself reach this mean of cosine and coverage
+    /// (or `floor_cosine`, or without a vector `floor_lexical`): a near
+    /// neighbour that shares nothing with the question is noise.
+    pub hit_floor: f32,
 }
 
 pub const WEIGHTS: Weights = Weights {
     cosine: 1.0,
-    coverage: 0.5,
-    bm25: 0.2,
-    title: 0.2,
-    date: 0.1,
-    floor: 0.45,
-    floor_coverage: 0.3,
+    coverage: 0.25,
+    bm25: 0.0,
+    title: 0.1,
+    date: 0.2,
+    floor: 0.47,
+    floor_cosine: 0.62,
     floor_lexical: MIN_COVERAGE,
+    hit_floor: 0.40,
 };
 
 /// One candidate with every signal, for ranking and for `--explain`.
@@ -81,10 +89,11 @@ impl Engine {
     pub fn ask(&self, q: &AskQuery) -> Result<Answer, Error> {
         let (question, scored, qvec) = self.rank(q)?;
         let w = &WEIGHTS;
-        let relevant = scored.first().is_some_and(|best| match best.cosine {
-            Some(c) if qvec.is_some() => c + w.floor_coverage * best.coverage >= w.floor,
-            _ => best.coverage >= w.floor_lexical,
-        });
+        let passes = |s: &Scored, floor: f32| match s.cosine {
+            Some(c) if qvec.is_some() => (c + s.coverage) / 2.0 >= floor || c >= w.floor_cosine,
+            _ => s.coverage >= w.floor_lexical,
+        };
+        let relevant = scored.iter().any(|s| passes(s, w.floor));
         if !relevant {
             return Ok(Answer { query: question, hits: Vec::new(), more: false });
         }
@@ -92,7 +101,7 @@ impl Engine {
         let limit = q.limit.clamp(1, AskQuery::MAX_LIMIT);
         let offset = q.offset.min(1_000);
         let mut kept: Vec<Scored> = Vec::new();
-        for s in scored {
+        for s in scored.into_iter().filter(|s| passes(s, w.hit_floor)) {
             let n = per_article.entry(s.article_id.clone()).or_default();
             if *n >= PER_ARTICLE {
                 continue;
@@ -106,12 +115,33 @@ impl Engine {
         let more = kept.len() > offset + limit;
         let analyzed = self.index.analyze(&question, &self.aliases());
         let page: Vec<Scored> = kept.into_iter().skip(offset).take(limit).collect();
+        // The sentences of the first hits, embedded in one batch.
+        let sentences: Vec<Vec<std::ops::Range<usize>>> =
+            page.iter().map(|s| crate::text::sentences(&s.candidate.passage)).collect();
+        let mut vectors: Vec<Option<Vec<Vec<f32>>>> = vec![None; page.len()];
+        if let (Some(sem), Some(_)) = (self.semantic(), qvec.as_deref()) {
+            let texts: Vec<&str> = page
+                .iter()
+                .zip(&sentences)
+                .take(SENTENCE_HITS)
+                .filter(|(_, ss)| ss.len() > 1)
+                .flat_map(|(s, ss)| ss.iter().map(|r| &s.candidate.passage[r.clone()]))
+                .collect();
+            if let Ok(mut all) = sem.model.embed(&texts) {
+                for (i, ss) in sentences.iter().enumerate().take(SENTENCE_HITS) {
+                    if ss.len() > 1 && all.len() >= ss.len() {
+                        let rest = all.split_off(ss.len());
+                        vectors[i] = Some(std::mem::replace(&mut all, rest));
+                    }
+                }
+            }
+        }
         let mut hits = Vec::with_capacity(page.len());
-        for (i, s) in page.into_iter().enumerate() {
+        for ((s, ss), vs) in page.into_iter().zip(sentences).zip(vectors) {
             let c = s.candidate;
             let highlights = self.index.highlight(&c.passage, &analyzed);
-            let vector = qvec.as_deref().filter(|_| i < SENTENCE_HITS);
-            let answer = self.answer_sentence(&c.passage, &highlights, vector);
+            let by_meaning = qvec.is_some() && hits.len() < SENTENCE_HITS;
+            let answer = answer_sentence(&ss, &highlights, vs.as_deref().zip(qvec.as_deref()), by_meaning);
             hits.push(crate::answer::Hit {
                 source: c.source,
                 ord: c.ord,
@@ -197,40 +227,58 @@ impl Engine {
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.ord.cmp(&b.ord)));
         Ok((question, scored, qvec))
     }
+}
 
-    /// The byte range of the passage's sentence that best answers the
-    /// question: closest in meaning when the question's vector is given,
-    /// else the one with the most matched words.
-    fn answer_sentence(
-        &self,
-        passage: &str,
-        highlights: &[std::ops::Range<usize>],
-        question: Option<&[f32]>,
-    ) -> Option<std::ops::Range<usize>> {
-        let sentences = crate::text::sentences(passage);
-        if sentences.len() <= 1 {
-            return sentences.into_iter().next().filter(|_| !highlights.is_empty() || question.is_some());
-        }
-        let matched = |r: &std::ops::Range<usize>| {
-            highlights.iter().filter(|h| h.start >= r.start && h.end <= r.end).count() as f32
-        };
-        let vectors = match (self.semantic(), question) {
-            (Some(s), Some(_)) => {
-                let texts: Vec<&str> = sentences.iter().map(|r| &passage[r.clone()]).collect();
-                s.model.embed(&texts).ok()
-            }
-            _ => None,
-        };
-        let most = sentences.iter().map(matched).fold(0.0f32, f32::max).max(1.0);
-        let score = |i: usize, r: &std::ops::Range<usize>| match (&vectors, question) {
-            (Some(v), Some(q)) => embed::cosine(&v[i], q) + 0.1 * matched(r) / most,
-            _ => matched(r),
-        };
-        let best = sentences
-            .iter()
-            .enumerate()
-            .max_by(|(i, a), (j, b)| score(*i, a).total_cmp(&score(*j, b)).then(j.cmp(i)))
-            .map(|(_, r)| r.clone())?;
-        (vectors.is_some() || matched(&best) > 0.0).then_some(best)
+/// Of a passage's sentences, the one that best answers the question:
+/// closest in meaning when the sentences' and the question's vectors are
+/// given (matched words break near-ties), else the one with the most
+/// matched words. A lone sentence is the answer when anything matched or
+/// the hit was chosen by meaning (`by_meaning`).
+fn answer_sentence(
+    sentences: &[std::ops::Range<usize>],
+    highlights: &[std::ops::Range<usize>],
+    vectors: Option<(&[Vec<f32>], &[f32])>,
+    by_meaning: bool,
+) -> Option<std::ops::Range<usize>> {
+    let matched =
+        |r: &std::ops::Range<usize>| highlights.iter().filter(|h| h.start >= r.start && h.end <= r.end).count() as f32;
+    if sentences.len() <= 1 {
+        return sentences.first().filter(|r| matched(r) > 0.0 || by_meaning).cloned();
+    }
+    let most = sentences.iter().map(matched).fold(0.0f32, f32::max).max(1.0);
+    let score = |i: usize, r: &std::ops::Range<usize>| match vectors {
+        Some((v, q)) => v.get(i).map_or(0.0, |v| embed::cosine(v, q)) + 0.1 * matched(r) / most,
+        None => matched(r),
+    };
+    let best = sentences
+        .iter()
+        .enumerate()
+        .max_by(|(i, a), (j, b)| score(*i, a).total_cmp(&score(*j, b)).then(j.cmp(i)))
+        .map(|(_, r)| r.clone())?;
+    (vectors.is_some() || matched(&best) > 0.0).then_some(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_answer_sentence_is_the_closest_or_the_best_matched() {
+        let text = "Talks opened. The envoys met in Vorn on Monday. Rain fell.";
+        let ss = crate::text::sentences(text);
+        assert_eq!(ss.len(), 3);
+        let vorn = text.find("Vorn").unwrap();
+        // By words: the sentence holding the match.
+        let got = answer_sentence(&ss, std::slice::from_ref(&(vorn..vorn + 4)), None, false).map(|r| &text[r]);
+        assert_eq!(got, Some("The envoys met in Vorn on Monday."));
+        // By meaning: the sentence whose vector is closest to the question's.
+        let vecs = vec![vec![1.0, 0.0], vec![0.0, 1.0], vec![0.6, 0.8]];
+        let got = answer_sentence(&ss, &[], Some((&vecs, &[0.0, 1.0])), true).map(|r| &text[r]);
+        assert_eq!(got.map(str::trim), Some("The envoys met in Vorn on Monday."));
+        // Nothing matched and no vectors: no sentence is claimed.
+        assert_eq!(answer_sentence(&ss, &[], None, false), None);
+        // A lone sentence found by meaning is its own answer.
+        let one = crate::text::sentences("Insurers refused to cover the voyages.");
+        assert!(answer_sentence(&one, &[], None, true).is_some());
     }
 }

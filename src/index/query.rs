@@ -110,7 +110,11 @@ const QUESTION_WORDS: &[&str] = &[
 
 /// Words people use for the same thing when they ask about the war and
 /// the talks. Each line is one set; a question word in a set also matches
-/// the others, at a lower weight.
+/// the others, at a lower weight. Only synonyms a reader of the domain
+/// would name (and spelling variants); paraphrase beyond them is the
+/// sentence-embedding model's job. Entries fitted to single evaluation
+/// questions ("ok" ~ "oppose", "took", "cost", "blackouts") were removed
+/// when the model came.
 const SYNONYMS: &[&[&str]] = &[
     &["troops", "forces", "soldiers", "army", "military"],
     &["killed", "dead", "died", "deaths", "casualties", "death"],
@@ -121,22 +125,22 @@ const SYNONYMS: &[&[&str]] = &[
     &["ceasefire", "truce", "armistice"],
     &["proposal", "plan", "offer", "proposed"],
     &["prisoners", "captives", "pows", "captivity"],
-    &["freed", "released", "release", "exchange", "swap"],
+    &["freed", "released", "release"],
+    &["exchange", "swap"],
     &["war", "conflict", "invasion", "fighting"],
-    &["captured", "seized", "occupied", "took"],
-    &["pay", "paying", "fund", "funding", "finance", "cost"],
+    &["captured", "seized", "occupied"],
+    &["pay", "paying", "fund", "funding", "finance"],
     &["sanctions", "restrictions", "embargo"],
     &["leaders", "presidents", "heads"],
     &["call", "phone", "telephone", "conversation"],
     &["aid", "assistance", "support", "help"],
-    &["weapons", "arms", "weaponry", "missiles"],
+    &["weapons", "arms", "weaponry"],
     &["demilitarised", "demilitarized"],
     &["russia", "moscow", "kremlin", "russian"],
     &["ukraine", "kyiv", "ukrainian"],
-    &["america", "us", "washington", "american", "united"],
+    &["america", "washington", "american"],
     &["europe", "european", "eu"],
-    &["power", "electricity", "energy", "blackouts"],
-    &["ok", "accept", "acceptable", "unacceptable", "agree", "oppose"],
+    &["power", "electricity", "energy"],
 ];
 
 fn synonyms_of(word: &str) -> impl Iterator<Item = &'static str> + '_ {

@@ -5,6 +5,7 @@
 //! when it is absent.
 
 mod add_url;
+mod ask;
 mod console;
 mod core;
 mod discord;
