@@ -26,8 +26,10 @@ const LEXICAL_CANDIDATES: usize = 100;
 const VECTOR_CANDIDATES: usize = 50;
 /// At most this many passages of one article in an answer.
 const PER_ARTICLE: usize = 2;
-/// Hits whose answer sentence is chosen by meaning (the rest lexically).
-const SENTENCE_HITS: usize = 5;
+/// Hits whose answer sentence is chosen by meaning (the rest by matched
+/// words). Embedding sentences at question time is most of an ask's cost
+/// (docs/BENCHMARKS.md): two hits keep it within the latency targets.
+const SENTENCE_HITS: usize = 2;
 
 /// Weights of the score, tuned on the dev questions only
 /// (`tests/eval/questions/dev.jsonl`, see docs/QUALITY.md).
