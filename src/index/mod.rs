@@ -300,14 +300,7 @@ impl Index {
         }
         let searcher = self.reader.searcher();
         let weights = query::weights(&searcher, self.f.body, &q.analyzed);
-        let wanted: Vec<Box<dyn Query>> = keys
-            .iter()
-            .map(|k| {
-                Box::new(TermQuery::new(Term::from_field_u64(self.f.pkey, *k), IndexRecordOption::Basic))
-                    as Box<dyn Query>
-            })
-            .collect();
-        let query = query::with_filters(&self.f, Box::new(BooleanQuery::union(wanted)), q);
+        let query = query::with_filters(&self.f, Box::new(self.keys_query(keys)), q);
         let top = searcher
             .search(&query, &TopDocs::with_limit(keys.len() * 4).order_by_score())
             .map_err(tv("reading passages by key"))?;
@@ -361,20 +354,25 @@ impl Index {
         Ok(out)
     }
 
+    /// The passages with any of these keys.
+    fn keys_query(&self, keys: &[u64]) -> BooleanQuery {
+        BooleanQuery::union(
+            keys.iter()
+                .map(|k| {
+                    Box::new(TermQuery::new(Term::from_field_u64(self.f.pkey, *k), IndexRecordOption::Basic))
+                        as Box<dyn Query>
+                })
+                .collect(),
+        )
+    }
+
     /// The texts of the passages with these keys.
     pub fn passage_texts(&self, keys: &[u64]) -> Result<Vec<(u64, String)>, Error> {
         let searcher = self.reader.searcher();
         let mut out = Vec::with_capacity(keys.len());
         for chunk in keys.chunks(512) {
-            let wanted: Vec<Box<dyn Query>> = chunk
-                .iter()
-                .map(|k| {
-                    Box::new(TermQuery::new(Term::from_field_u64(self.f.pkey, *k), IndexRecordOption::Basic))
-                        as Box<dyn Query>
-                })
-                .collect();
             let top = searcher
-                .search(&BooleanQuery::union(wanted), &TopDocs::with_limit(chunk.len() * 4).order_by_score())
+                .search(&self.keys_query(chunk), &TopDocs::with_limit(chunk.len() * 4).order_by_score())
                 .map_err(tv("reading passages by key"))?;
             let mut seen = std::collections::HashSet::new();
             for (_, addr) in top {
