@@ -89,7 +89,7 @@ pub struct Scored {
 impl Engine {
     /// The passages that best answer a question, with their sources.
     pub fn ask(&self, q: &AskQuery) -> Result<Answer, Error> {
-        let (question, scored, qvec) = self.rank(q)?;
+        let Ranked { question, scored, qvec, analyzed } = self.rank(q)?;
         let w = &WEIGHTS;
         let passes = |s: &Scored, floor: f32| match s.cosine {
             Some(c) if qvec.is_some() => (c + s.coverage) / 2.0 >= floor || c >= w.floor_cosine,
@@ -115,7 +115,6 @@ impl Engine {
             }
         }
         let more = kept.len() > offset + limit;
-        let analyzed = self.index.analyze(&question, &self.aliases());
         let page: Vec<Scored> = kept.into_iter().skip(offset).take(limit).collect();
         // The sentences of the first hits, embedded in one batch.
         let sentences: Vec<Vec<std::ops::Range<usize>>> =
@@ -159,11 +158,10 @@ impl Engine {
     /// Every candidate for a question with its signals, best first (what
     /// `ask` ranks before it keeps two per article and cuts a page).
     pub fn explain(&self, q: &AskQuery) -> Result<Vec<Scored>, Error> {
-        Ok(self.rank(q)?.1)
+        Ok(self.rank(q)?.scored)
     }
 
-    #[allow(clippy::type_complexity)]
-    fn rank(&self, q: &AskQuery) -> Result<(String, Vec<Scored>, Option<Vec<f32>>), Error> {
+    fn rank(&self, q: &AskQuery) -> Result<Ranked, Error> {
         let question: String = q.question.chars().take(crate::answer::MAX_QUESTION_CHARS).collect();
         if !question.chars().any(char::is_alphanumeric) {
             return Err(Error::EmptyQuestion);
@@ -227,8 +225,19 @@ impl Engine {
             })
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.ord.cmp(&b.ord)));
-        Ok((question, scored, qvec))
+        Ok(Ranked { question, scored, qvec, analyzed: pq.analyzed })
     }
+}
+
+/// A question's candidates, ranked, with what `ask` reuses to build hits.
+struct Ranked {
+    /// The question as read (cut to `MAX_QUESTION_CHARS`).
+    question: String,
+    scored: Vec<Scored>,
+    /// The question's vector, when the model is there.
+    qvec: Option<Vec<f32>>,
+    /// The question's words, for highlighting.
+    analyzed: crate::index::Analyzed,
 }
 
 /// Of a passage's sentences, the one that best answers the question:
