@@ -51,6 +51,9 @@ use std::time::{Duration, Instant};
 
 #[path = "../tests/integration/fts5.rs"]
 mod fts5;
+mod measure;
+
+use measure::{cpu_secs, ms, percentile_ms, status_mb};
 
 use parley::corpus::FieldMap;
 use parley::vectors::VectorStore;
@@ -576,19 +579,6 @@ fn measure_with_vectors(size: usize, data: &Path) -> Result<WithVectors, Box<dyn
     Ok(w)
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn percentile_ms(times: &mut [Duration], p: f64) -> f64 {
-    times.sort_unstable();
-    if times.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p / 100.0) * times.len() as f64).ceil() as usize;
-    ms(times[rank.clamp(1, times.len()) - 1])
-}
-
 /// Resident memory now, split into anonymous (heap) and file-backed
 /// (mapped index files) pages, for the log.
 fn rss_now() -> String {
@@ -600,36 +590,9 @@ fn rss_now() -> String {
     )
 }
 
-/// CPU seconds this process has used (user and system, all threads), from
-/// `/proc/self/stat` in clock ticks of 1/100 s (Linux's USER_HZ).
-fn cpu_secs() -> f64 {
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            // Fields after the command name (in parentheses): utime and stime are the 12th and 13th.
-            let rest = s.rsplit_once(')')?.1;
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
-        })
-        .unwrap_or(0.0)
-}
-
 /// `VmHWM` of this process in MB (0 where /proc is absent).
 fn peak_rss_mb() -> f64 {
     status_mb("VmHWM:")
-}
-
-/// A field of `/proc/self/status` in MB (0 where /proc is absent).
-fn status_mb(name: &str) -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(name))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 fn dir_size(dir: &Path) -> u64 {
