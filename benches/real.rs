@@ -31,9 +31,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod measure;
+#[path = "../tests/integration/real_corpus.rs"]
+mod real_corpus;
 
 use measure::{cpu_secs, ms, percentile_ms, status_mb};
-use parley::corpus::FieldMap;
 use parley::vectors::VectorStore;
 use parley::{AskQuery, Engine, EngineConfig};
 
@@ -68,30 +69,10 @@ fn main() {
     let data = temp.path();
     std::fs::create_dir_all(data.join("corpus")).expect("corpus dir");
     let started = Instant::now();
-    copy_bundled_corpus(data);
+    real_corpus::copy_bundled_corpus(data);
     let engine = Engine::open(EngineConfig::new(data)).expect("open");
-    let mut talks: Vec<PathBuf> = std::fs::read_dir(shared.join("data/talks-news"))
-        .expect("talks-news")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .collect();
-    talks.sort();
-    let (mut added, mut refused) = (0, 0);
-    for path in &talks {
-        let draft = parley::corpus::ingest::draft_from_file(path).expect("read a talks-news file");
-        match engine.add(draft) {
-            Ok(_) => added += 1,
-            Err(_) => refused += 1,
-        }
-    }
-    for csv in ["kremlin.csv", "president-ua.csv"] {
-        let report = engine
-            .import_file(&shared.join("data/press-releases").join(csv), &FieldMap::default(), |_| {})
-            .expect("import press releases");
-        added += report.added.len();
-        refused += report.refused.len();
-    }
+    let (added, refused) = real_corpus::add_shared(&engine, &shared);
+    let refused = refused.len();
     let import_secs = started.elapsed().as_secs_f64();
     let status = engine.vector_status().expect("vector status");
     let articles = engine.list().expect("list").len();
@@ -299,16 +280,6 @@ fn questions() -> Result<Vec<String>, Box<dyn std::error::Error>> {
 }
 
 /// The bundled corpus (articles and `aliases.toml`) copied into `data`.
-fn copy_bundled_corpus(data: &Path) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    for entry in std::fs::read_dir(&from).expect("corpus/").flatten() {
-        let path = entry.path();
-        if let (true, Some(name)) = (path.is_file(), path.file_name()) {
-            std::fs::copy(&path, data.join("corpus").join(name)).expect("copy the bundled corpus");
-        }
-    }
-}
-
 fn percentiles(mut times: Vec<Duration>) -> String {
     format!(
         "{:.1} / {:.1} / {:.1} ms",

@@ -13,6 +13,7 @@ mod fake_discord;
 mod fts5;
 mod harness;
 mod quotes_quality;
+mod real_corpus;
 mod relevance;
 mod web;
 mod who_said;

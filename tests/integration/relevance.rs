@@ -14,13 +14,14 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use parley::corpus::{ArticleDraft, FieldMap};
+use parley::corpus::ArticleDraft;
 use parley::{AskQuery, Engine, EngineConfig};
 
 use crate::fts5::Fts5;
 use crate::harness::{shared, DataDir};
+use crate::real_corpus::{add_shared, copy_bundled_corpus};
 
 /// Floors on the held-out `test` split, a little below what Parley
 /// measures there (see docs/QUALITY.md). Never tuned on.
@@ -148,29 +149,7 @@ fn parley_finds_the_answering_passage_far_more_often_than_fts5() {
         };
         engine.add(draft).expect("add the seed");
     }
-    let mut added = 0;
-    let mut refused = Vec::new();
-    let mut talks: Vec<PathBuf> = std::fs::read_dir(shared.join("data/talks-news"))
-        .expect("talks-news")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .collect();
-    talks.sort();
-    for path in &talks {
-        let draft = parley::corpus::ingest::draft_from_file(path).expect("read a talks-news file");
-        match engine.add(draft) {
-            Ok(_) => added += 1,
-            Err(e) => refused.push(format!("{}: {e}", path.display())),
-        }
-    }
-    for csv in ["kremlin.csv", "president-ua.csv"] {
-        let report = engine
-            .import_file(&shared.join("data/press-releases").join(csv), &FieldMap::default(), |_| {})
-            .expect("import press releases");
-        added += report.added.len();
-        refused.extend(report.refused.iter().map(|r| format!("{}: {}", r.origin, r.reason)));
-    }
+    let (added, refused) = add_shared(&engine, &shared);
     let build_secs = started.elapsed().as_secs_f64();
     eprintln!("relevance: {added} articles added, {} refused, in {build_secs:.1}s", refused.len());
     for r in refused.iter().take(10) {
@@ -534,27 +513,6 @@ fn check_answers_are_in_their_documents(questions: &[Question], docs: &[Doc]) {
             );
         }
     }
-}
-
-/// Copies the repository's bundled `corpus/` (seed article, aliases) into
-/// the data directory. Returns whether it held an article.
-fn copy_bundled_corpus(data: &Path) -> bool {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    let to = data.join("corpus");
-    let mut articles = 0;
-    let Ok(entries) = std::fs::read_dir(&from) else { return false };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if !path.is_file() {
-            continue;
-        }
-        let Some(name) = path.file_name() else { continue };
-        std::fs::copy(&path, to.join(name)).expect("copy the bundled corpus");
-        if path.extension().is_some_and(|x| x == "md") {
-            articles += 1;
-        }
-    }
-    articles > 0
 }
 
 // ---------------------------------------------------------------------------
