@@ -409,25 +409,28 @@ fn fill_vectors(data: &Path, random: bool) -> Result<Vec<f64>, Box<dyn std::erro
         let (secs, cpu) = (t.elapsed().as_secs_f64(), cpu_secs() - cpu);
         return Ok(vec![before.passages as f64, before.missing as f64, n as f64, secs, cpu]);
     }
-    // The keys the engine looks vectors up by: every passage's text, and
-    // every title in the form of `engine::semantic::title_key`.
+    // The keys the engine looks vectors up by, in both stores.
     let engine = Engine::open(EngineConfig { model_dir: None, ..EngineConfig::new(data) })?;
-    let mut keys: Vec<u64> = engine.passages()?.iter().map(|(_, text)| parley::vectors::key(text)).collect();
-    let passages = keys.len();
-    keys.extend(engine.list()?.iter().map(|m| parley::vectors::key(&format!("\u{1}title\u{1}{}", m.title))));
+    let keys = engine.vector_keys()?;
     drop(engine);
-    // The model only names the file (vectors of two models never mix).
+    let passages = keys.passages.len();
+    // The model only names the files (vectors of two models never mix).
     let id = parley::embed::Model::load(&parley::embed::default_dir())?.id().to_owned();
-    let store = VectorStore::open(&data.join("vectors").join(format!("{id}.bin")), parley::embed::DIM)?;
-    let missing_passages = store.missing(keys[..passages].iter().copied()).len();
-    let missing = store.missing(keys);
+    let [first, second] = parley::engine::store_files(&id);
+    let open = |f: &str| VectorStore::open(&data.join("vectors").join(f), parley::embed::DIM);
+    let (store, sentences) = (open(&first)?, open(&second)?);
+    let missing_passages = store.missing(keys.passages.iter().copied()).len();
+    let missing = [store.missing(keys.passages.into_iter().chain(keys.titles)), sentences.missing(keys.sentences)];
     eprintln!("[vectors] {passages} passages, {missing_passages} without a vector: random unit vectors…");
     let t = Instant::now();
-    for chunk in missing.chunks(4096) {
-        let items: Vec<(u64, Vec<f32>)> = chunk.iter().map(|&k| (k, unit_vector(k))).collect();
-        store.insert(&items)?;
+    for (store, missing) in [&store, &sentences].into_iter().zip(&missing) {
+        for chunk in missing.chunks(4096) {
+            let items: Vec<(u64, Vec<f32>)> = chunk.iter().map(|&k| (k, unit_vector(k))).collect();
+            store.insert(&items)?;
+        }
     }
-    Ok(vec![passages as f64, missing_passages as f64, missing.len() as f64, t.elapsed().as_secs_f64(), 0.0])
+    let missing = missing[0].len() + missing[1].len();
+    Ok(vec![passages as f64, missing_passages as f64, missing as f64, t.elapsed().as_secs_f64(), 0.0])
 }
 
 /// A pseudo-random unit vector, the same for the same seed (uniform in the

@@ -91,7 +91,7 @@ fn main() {
     let cold = std::env::var("PARLEY_BENCH_COLD").is_ok_and(|v| v == "1");
     if !cold && cached.is_file() && cold_note.is_file() {
         let t = Instant::now();
-        let loaded = engine.load_vectors_from(&cached).expect("load cached vectors");
+        let loaded = engine.load_vectors_from(&cache).expect("load cached vectors");
         let rest = engine.embed_pending(|_, _| {}).expect("embed the rest");
         println!(
             "Embedding: {loaded} vectors loaded from the cache and {rest} computed in {:.1} s; the cold run \
@@ -128,7 +128,14 @@ fn main() {
         );
         println!("Embedding: {note}");
         let _ = std::fs::create_dir_all(&cache);
-        let copied = std::fs::copy(data.join("vectors").join(format!("{model}.bin")), &cached)
+        let copied = std::fs::read_dir(data.join("vectors"))
+            .and_then(|files| {
+                for file in files {
+                    let file = file?;
+                    std::fs::copy(file.path(), cache.join(file.file_name()))?;
+                }
+                Ok(())
+            })
             .and_then(|_| std::fs::write(&cold_note, &note));
         if let Err(e) = copied {
             eprintln!("real: could not cache the vectors: {e}");

@@ -2,12 +2,14 @@
 //!
 //! Candidates come from two lists — BM25 over passage words (with how much
 //! of the question each covers) and the passages whose vectors are closest
-//! to the question's — and are scored together with what is known of
-//! their article (its title's closeness to the question, its date against
-//! a month or day the question names). At most two passages of one article
-//! are shown. When the best candidate is neither close in meaning nor
-//! covers the question's words, the answer is "not covered" rather than
-//! noise. In each hit the sentence closest to the question is marked.
+//! to the question's. Each is scored by its closeness in meaning to the
+//! question, that of its best sentence, its coverage of the question's
+//! words, and what is known of its article (its title's closeness, its
+//! date against a month or day the question names). At most two passages
+//! of one article are shown. When the best candidate is neither close in
+//! meaning nor covers the question's words, the answer is "not covered"
+//! rather than noise. In each hit the sentence closest to the question (by
+//! the sentence vectors stored at ingest) is marked.
 //!
 //! Without a model (or for passages whose vectors are not computed yet)
 //! the lexical signals decide alone.
@@ -16,9 +18,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::semantic::title_key;
+use super::semantic::{sentence_keys, title_key, Semantic};
 use super::*;
-use crate::embed;
 use crate::index::Candidate;
 
 /// Passages taken from each list.
@@ -26,29 +27,28 @@ const LEXICAL_CANDIDATES: usize = 100;
 const VECTOR_CANDIDATES: usize = 50;
 /// At most this many passages of one article in an answer.
 const PER_ARTICLE: usize = 2;
-/// Hits whose answer sentence is chosen by meaning (the rest by matched
-/// words). Embedding sentences at question time is most of an ask's cost
-/// (docs/BENCHMARKS.md): two hits keep it within the latency targets.
-const SENTENCE_HITS: usize = 2;
 
 /// Weights of the score, tuned on the dev questions only
 /// (`tests/eval/questions/dev.jsonl`, see docs/QUALITY.md).
 #[derive(Debug, Clone, Copy)]
 pub struct Weights {
     pub cosine: f32,
+    /// The best sentence's cosine.
+    pub sentence: f32,
     pub coverage: f32,
     pub bm25: f32,
     pub title: f32,
     pub date: f32,
-    /// The question is answered only when some candidate's mean of cosine
-    /// and coverage reaches `floor` (close in meaning *and* sharing words),
-    /// or its cosine alone reaches `floor_cosine` (a paraphrase with no
-    /// word in common); without vectors, when its coverage reaches
-    /// `floor_lexical`.
+    /// The question is answered only when some candidate's mean of
+    /// closeness in meaning (the higher of its own cosine and its best
+    /// sentence's) and coverage reaches `floor` (close in meaning *and*
+    /// sharing words), or its cosine alone reaches `floor_cosine` (a
+    /// paraphrase with no word in common); without vectors, when its
+    /// coverage reaches `floor_lexical`.
     pub floor: f32,
     pub floor_cosine: f32,
     pub floor_lexical: f32,
-    /// Each hit shown must itself reach this mean of cosine and coverage
+    /// Each hit shown must itself reach this mean of closeness and coverage
     /// (or `floor_cosine`, or without a vector `floor_lexical`): a near
     /// neighbour that shares nothing with the question is noise.
     pub hit_floor: f32,
@@ -56,11 +56,12 @@ pub struct Weights {
 
 pub const WEIGHTS: Weights = Weights {
     cosine: 1.0,
-    coverage: 0.25,
+    sentence: 0.5,
+    coverage: 0.5,
     bm25: 0.0,
-    title: 0.1,
+    title: 0.2,
     date: 0.2,
-    floor: 0.47,
+    floor: 0.49,
     floor_cosine: 0.62,
     floor_lexical: MIN_COVERAGE,
     hit_floor: 0.40,
@@ -76,6 +77,8 @@ pub struct Scored {
     pub score: f32,
     /// Cosine of the passage's vector with the question's (None: no vector).
     pub cosine: Option<f32>,
+    /// The highest cosine of one of its sentences (None: no vectors).
+    pub sentence_cosine: Option<f32>,
     pub title_cosine: Option<f32>,
     pub coverage: f32,
     /// BM25 over the best BM25 among the candidates (0–1).
@@ -84,6 +87,9 @@ pub struct Scored {
     pub vector_rank: Option<usize>,
     /// The article's date matches a month or day the question names.
     pub date_match: bool,
+    /// Its sentences, each with its cosine when it has a vector.
+    #[serde(skip)]
+    pub sentences: Vec<(std::ops::Range<usize>, Option<f32>)>,
 }
 
 impl Engine {
@@ -92,7 +98,10 @@ impl Engine {
         let Ranked { question, scored, qvec, analyzed } = self.rank(q)?;
         let w = &WEIGHTS;
         let passes = |s: &Scored, floor: f32| match s.cosine {
-            Some(c) if qvec.is_some() => (c + s.coverage) / 2.0 >= floor || c >= w.floor_cosine,
+            Some(c) if qvec.is_some() => {
+                let meaning = s.sentence_cosine.map_or(c, |sc| sc.max(c));
+                (meaning + s.coverage) / 2.0 >= floor || c >= w.floor_cosine
+            }
             _ => s.coverage >= w.floor_lexical,
         };
         let relevant = scored.iter().any(|s| passes(s, w.floor));
@@ -116,33 +125,11 @@ impl Engine {
         }
         let more = kept.len() > offset + limit;
         let page: Vec<Scored> = kept.into_iter().skip(offset).take(limit).collect();
-        // The sentences of the first hits, embedded in one batch.
-        let sentences: Vec<Vec<std::ops::Range<usize>>> =
-            page.iter().map(|s| crate::text::sentences(&s.candidate.passage)).collect();
-        let mut vectors: Vec<Option<Vec<Vec<f32>>>> = vec![None; page.len()];
-        if let (Some(sem), Some(_)) = (self.semantic(), qvec.as_deref()) {
-            let texts: Vec<&str> = page
-                .iter()
-                .zip(&sentences)
-                .take(SENTENCE_HITS)
-                .filter(|(_, ss)| ss.len() > 1)
-                .flat_map(|(s, ss)| ss.iter().map(|r| &s.candidate.passage[r.clone()]))
-                .collect();
-            if let Ok(mut all) = sem.model.embed(&texts) {
-                for (i, ss) in sentences.iter().enumerate().take(SENTENCE_HITS) {
-                    if ss.len() > 1 && all.len() >= ss.len() {
-                        let rest = all.split_off(ss.len());
-                        vectors[i] = Some(std::mem::replace(&mut all, rest));
-                    }
-                }
-            }
-        }
         let mut hits = Vec::with_capacity(page.len());
-        for ((s, ss), vs) in page.into_iter().zip(sentences).zip(vectors) {
+        for s in page {
             let c = s.candidate;
             let highlights = self.index.highlight(&c.passage, &analyzed);
-            let by_meaning = qvec.is_some() && hits.len() < SENTENCE_HITS;
-            let answer = answer_sentence(&ss, &highlights, vs.as_deref().zip(qvec.as_deref()), by_meaning);
+            let answer = answer_sentence(&s.sentences, &highlights);
             hits.push(crate::answer::Hit {
                 source: c.source,
                 ord: c.ord,
@@ -191,40 +178,16 @@ impl Engine {
             }
         }
         let dates = crate::dates::named(&question);
+        let sem = semantic.zip(qvec.as_deref());
         let top_bm25 = candidates.iter().map(|c| c.bm25).fold(0.0f32, f32::max).max(1e-6);
-        let w = &WEIGHTS;
-        let mut scored: Vec<Scored> = candidates
-            .into_iter()
-            .map(|c| {
-                let (cosine, title_cosine) = match (semantic, qvec.as_deref()) {
-                    (Some(s), Some(v)) => {
-                        (s.store.similarity(c.key, v), s.store.similarity(title_key(&c.source.title), v))
-                    }
-                    _ => (None, None),
-                };
-                let date_match = c.source.published.is_some_and(|p| dates.iter().any(|d| d.matches(p.date())));
-                let bm25 = c.bm25 / top_bm25;
-                let score = w.cosine * cosine.unwrap_or(0.0)
-                    + w.coverage * c.coverage
-                    + w.bm25 * bm25
-                    + w.title * title_cosine.unwrap_or(0.0)
-                    + if date_match { w.date } else { 0.0 };
-                Scored {
-                    article_id: c.source.article_id.clone(),
-                    ord: c.ord,
-                    score,
-                    cosine,
-                    title_cosine,
-                    coverage: c.coverage,
-                    bm25,
-                    lexical_rank: c.lexical_rank,
-                    vector_rank: vector_rank.get(&c.key).copied(),
-                    date_match,
-                    candidate: c,
-                }
-            })
-            .collect();
-        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.ord.cmp(&b.ord)));
+        let mut scored: Vec<Scored> =
+            candidates.into_iter().map(|c| signals(c, sem, &dates, top_bm25, &vector_rank)).collect();
+        scored.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.article_id.as_str().cmp(b.article_id.as_str()))
+                .then(a.ord.cmp(&b.ord))
+        });
         Ok(Ranked { question, scored, qvec, analyzed: pq.analyzed })
     }
 }
@@ -240,33 +203,77 @@ struct Ranked {
     analyzed: crate::index::Analyzed,
 }
 
+/// A candidate's signals and its score.
+fn signals(
+    c: Candidate,
+    sem: Option<(&Arc<Semantic>, &[f32])>,
+    dates: &[crate::dates::NamedDate],
+    top_bm25: f32,
+    vector_rank: &HashMap<u64, usize>,
+) -> Scored {
+    let w = &WEIGHTS;
+    let (cosine, title_cosine) = match sem {
+        Some((s, v)) => (s.store.similarity(c.key, v), s.store.similarity(title_key(&c.source.title), v)),
+        None => (None, None),
+    };
+    let sentences: Vec<(std::ops::Range<usize>, Option<f32>)> = sentence_keys(&c.passage)
+        .into_iter()
+        .map(|(r, k)| {
+            let cos = sem.zip(k).and_then(|((s, v), k)| s.sentences.similarity(k, v));
+            (r, cos)
+        })
+        .collect();
+    let sentence_cosine = sentences.iter().filter_map(|(_, c)| *c).reduce(f32::max);
+    let date_match = c.source.published.is_some_and(|p| dates.iter().any(|d| d.matches(p.date())));
+    let bm25 = c.bm25 / top_bm25;
+    let score = w.cosine * cosine.unwrap_or(0.0)
+        + w.sentence * sentence_cosine.or(cosine).unwrap_or(0.0)
+        + w.coverage * c.coverage
+        + w.bm25 * bm25
+        + w.title * title_cosine.unwrap_or(0.0)
+        + if date_match { w.date } else { 0.0 };
+    Scored {
+        article_id: c.source.article_id.clone(),
+        ord: c.ord,
+        score,
+        cosine,
+        sentence_cosine,
+        title_cosine,
+        coverage: c.coverage,
+        bm25,
+        lexical_rank: c.lexical_rank,
+        vector_rank: vector_rank.get(&c.key).copied(),
+        date_match,
+        sentences,
+        candidate: c,
+    }
+}
+
 /// Of a passage's sentences, the one that best answers the question:
-/// closest in meaning when the sentences' and the question's vectors are
-/// given (matched words break near-ties), else the one with the most
-/// matched words. A lone sentence is the answer when anything matched or
-/// the hit was chosen by meaning (`by_meaning`).
+/// the closest in meaning among those with vectors (matched words break
+/// near-ties), else the one with the most matched words. A lone sentence
+/// is the answer when it is close in meaning or anything in it matched.
 fn answer_sentence(
-    sentences: &[std::ops::Range<usize>],
+    sentences: &[(std::ops::Range<usize>, Option<f32>)],
     highlights: &[std::ops::Range<usize>],
-    vectors: Option<(&[Vec<f32>], &[f32])>,
-    by_meaning: bool,
 ) -> Option<std::ops::Range<usize>> {
     let matched =
         |r: &std::ops::Range<usize>| highlights.iter().filter(|h| h.start >= r.start && h.end <= r.end).count() as f32;
+    let by_meaning = sentences.iter().any(|(_, c)| c.is_some());
     if sentences.len() <= 1 {
-        return sentences.first().filter(|r| matched(r) > 0.0 || by_meaning).cloned();
+        return sentences.first().filter(|(r, c)| matched(r) > 0.0 || c.is_some()).map(|(r, _)| r.clone());
     }
-    let most = sentences.iter().map(matched).fold(0.0f32, f32::max).max(1.0);
-    let score = |i: usize, r: &std::ops::Range<usize>| match vectors {
-        Some((v, q)) => v.get(i).map_or(0.0, |v| embed::cosine(v, q)) + 0.1 * matched(r) / most,
-        None => matched(r),
+    let most = sentences.iter().map(|(r, _)| matched(r)).fold(0.0f32, f32::max).max(1.0);
+    let score = |(r, c): &(std::ops::Range<usize>, Option<f32>)| match by_meaning {
+        true => c.map_or(f32::MIN, |c| c + 0.1 * matched(r) / most),
+        false => matched(r),
     };
     let best = sentences
         .iter()
         .enumerate()
-        .max_by(|(i, a), (j, b)| score(*i, a).total_cmp(&score(*j, b)).then(j.cmp(i)))
-        .map(|(_, r)| r.clone())?;
-    (vectors.is_some() || matched(&best) > 0.0).then_some(best)
+        .max_by(|(i, a), (j, b)| score(a).total_cmp(&score(b)).then(j.cmp(i)))
+        .map(|(_, s)| s)?;
+    (by_meaning || matched(&best.0) > 0.0).then(|| best.0.clone())
 }
 
 #[cfg(test)]
@@ -275,21 +282,24 @@ mod tests {
 
     #[test]
     fn the_answer_sentence_is_the_closest_or_the_best_matched() {
-        let text = "Talks opened. The envoys met in Vorn on Monday. Rain fell.";
+        let text = "Talks opened. The envoys met in Vorn on Monday. Rain fell on the long quay.";
         let ss = crate::text::sentences(text);
         assert_eq!(ss.len(), 3);
         let vorn = text.find("Vorn").unwrap();
+        let without: Vec<_> = ss.iter().map(|r| (r.clone(), None)).collect();
         // By words: the sentence holding the match.
-        let got = answer_sentence(&ss, std::slice::from_ref(&(vorn..vorn + 4)), None, false).map(|r| &text[r]);
+        let got = answer_sentence(&without, std::slice::from_ref(&(vorn..vorn + 4))).map(|r| &text[r]);
         assert_eq!(got, Some("The envoys met in Vorn on Monday."));
-        // By meaning: the sentence whose vector is closest to the question's.
-        let vecs = vec![vec![1.0, 0.0], vec![0.0, 1.0], vec![0.6, 0.8]];
-        let got = answer_sentence(&ss, &[], Some((&vecs, &[0.0, 1.0])), true).map(|r| &text[r]);
-        assert_eq!(got.map(str::trim), Some("The envoys met in Vorn on Monday."));
+        // By meaning: the sentence closest to the question, even against a match elsewhere.
+        let rain = text.find("Rain").unwrap();
+        let with = vec![(ss[0].clone(), None), (ss[1].clone(), Some(0.7)), (ss[2].clone(), Some(0.3))];
+        let got = answer_sentence(&with, std::slice::from_ref(&(rain..rain + 4))).map(|r| &text[r]);
+        assert_eq!(got, Some("The envoys met in Vorn on Monday."));
         // Nothing matched and no vectors: no sentence is claimed.
-        assert_eq!(answer_sentence(&ss, &[], None, false), None);
-        // A lone sentence found by meaning is its own answer.
-        let one = crate::text::sentences("Insurers refused to cover the voyages.");
-        assert!(answer_sentence(&one, &[], None, true).is_some());
+        assert_eq!(answer_sentence(&without, &[]), None);
+        // A lone sentence close in meaning is its own answer; unmatched without a vector it is not.
+        let one = "Insurers refused to cover the voyages.";
+        assert!(answer_sentence(&[(0..one.len(), Some(0.5))], &[]).is_some());
+        assert!(answer_sentence(&[(0..one.len(), None)], &[]).is_none());
     }
 }

@@ -31,7 +31,7 @@ mod who_said;
 
 pub use ask::{Scored, Weights, WEIGHTS};
 pub use ingest::{draft_from_extracted, read_document, read_document_file};
-pub use semantic::VectorStatus;
+pub use semantic::{store_files, VectorKeys, VectorStatus};
 
 /// Least share of a question's weight (IDF of its words) that a passage
 /// must cover to be shown: below it, "not covered" beats noise.

@@ -194,6 +194,13 @@ impl VectorStore {
         Some(dot(&t.codes[i * self.dim..(i + 1) * self.dim], query) * t.scales[i])
     }
 
+    /// The stored vector of `key` (as stored: within int8 precision).
+    pub fn get(&self, key: u64) -> Option<Vec<f32>> {
+        let t = self.table.read().ok()?;
+        let &i = t.slot.get(&key)?;
+        Some(t.codes[i * self.dim..(i + 1) * self.dim].iter().map(|c| f32::from(*c) * t.scales[i]).collect())
+    }
+
     /// The `k` stored keys closest to the unit vector `query`, best first.
     pub fn nearest(&self, query: &[f32], k: usize) -> Vec<(u64, f32)> {
         let Ok(t) = self.table.read() else { return Vec::new() };
@@ -385,5 +392,12 @@ mod tests {
         let exact: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
         let (scale, codes) = quantize(&a);
         assert!((dot(&codes, &b) * scale - exact).abs() < 0.01);
+        // What `get` gives back is the stored vector, within int8 precision.
+        let dir = tempfile::tempdir().unwrap();
+        let store = VectorStore::open(&dir.path().join("v.bin"), 384).unwrap();
+        store.insert(&[(9, a.clone())]).unwrap();
+        let back = store.get(9).unwrap();
+        assert!(a.iter().zip(&back).all(|(x, y)| (x - y).abs() <= scale / 2.0 + 1e-6));
+        assert_eq!(store.get(10), None);
     }
 }

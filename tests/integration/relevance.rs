@@ -256,13 +256,12 @@ fn parley_finds_the_answering_passage_far_more_often_than_fts5() {
 fn embed_with_cache(engine: &Engine, data: &Path) -> usize {
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("relevance-vectors");
     let live = data.join("vectors");
-    let Some(model) = engine.vector_status().expect("vector status").model else { return 0 };
-    let file = format!("{model}.bin");
-    if cache.join(&file).is_file() {
-        // Fill the engine's store with the cached vectors it lacks.
-        let n = engine.load_vectors_from(&cache.join(&file)).expect("load cached vectors");
-        eprintln!("relevance: {n} vectors taken from the cache");
+    if engine.vector_status().expect("vector status").model.is_none() {
+        return 0;
     }
+    // Fill the engine's stores with the cached vectors they lack.
+    let n = engine.load_vectors_from(&cache).expect("load cached vectors");
+    eprintln!("relevance: {n} vectors taken from the cache");
     let mut shown = 0;
     let n = engine.embed_pending(|done, total| {
         if done >= shown + 2048 || done == total {
@@ -272,8 +271,10 @@ fn embed_with_cache(engine: &Engine, data: &Path) -> usize {
     });
     let n = n.expect("embed passages");
     let _ = std::fs::create_dir_all(&cache);
-    if let Err(e) = std::fs::copy(live.join(&file), cache.join(&file)) {
-        eprintln!("relevance: could not cache vectors: {e}");
+    for file in std::fs::read_dir(&live).into_iter().flatten().flatten() {
+        if let Err(e) = std::fs::copy(file.path(), cache.join(file.file_name())) {
+            eprintln!("relevance: could not cache vectors: {e}");
+        }
     }
     n
 }
@@ -284,7 +285,6 @@ fn dev_features(engine: &Engine, q: &Question, docs: &Docs) -> String {
     let scored = engine.explain(&AskQuery::new(q.question.as_str())).expect("explain");
     let rows: Vec<serde_json::Value> = scored
         .iter()
-        .take(120)
         .map(|s| {
             let c = &s.candidate;
             let f = Found { url: c.source.url.clone(), title: c.source.title.clone(), passage: c.passage.clone() };

@@ -28,11 +28,13 @@ def load():
 
 
 def score(c, w):
-    return (w["cosine"] * (c["cosine"] or 0.0) + w["coverage"] * c["coverage"] + w["bm25"] * c["bm25"]
-            + w["title"] * (c["title_cosine"] or 0.0) + (w["date"] if c["date_match"] else 0.0))
+    sentence = c["sentence_cosine"] if c["sentence_cosine"] is not None else c["cosine"]
+    return (w["cosine"] * (c["cosine"] or 0.0) + w["sentence"] * (sentence or 0.0) + w["coverage"] * c["coverage"]
+            + w["bm25"] * c["bm25"] + w["title"] * (c["title_cosine"] or 0.0) + (w["date"] if c["date_match"] else 0.0))
 
 
 def ranked(cands, w):
+    """The top LIMIT as `ask` ranks them, two per article."""
     out, per = [], {}
     for c in sorted(cands, key=lambda c: -score(c, w)):
         n = per.get(c["article_id"], 0)
@@ -58,20 +60,28 @@ def metrics(questions, w):
     return r1 / n, r3 / n, mrr / n
 
 
-def relevance(q, wc):
-    """What the floor is compared with: the highest mix of cosine and
-    coverage among the candidates (`ask` uses wc = 0.5, the mean)."""
-    return max((((1 - wc) * (c["cosine"] or 0.0) + wc * c["coverage"]) for c in q["candidates"]), default=-1.0)
+def meaning(c, how):
+    cos, sent = c["cosine"] or 0.0, c["sentence_cosine"] if c["sentence_cosine"] is not None else (c["cosine"] or 0.0)
+    return {"passage": cos, "sentence": sent, "max": max(cos, sent), "mean": (cos + sent) / 2}[how]
+
+
+def relevance(q, wc, how):
+    """What the floor is compared with: the highest mix of closeness in
+    meaning and coverage among the candidates (`ask` uses wc = 0.5, the
+    mean, with the higher of the passage's and its best sentence's
+    cosine: "max")."""
+    return max((((1 - wc) * meaning(c, how) + wc * c["coverage"]) for c in q["candidates"]), default=-1.0)
 
 
 def main():
     answerable, unanswerable = load()
     grid = {
         "cosine": [1.0],
-        "coverage": [0.0, 0.25, 0.5, 0.75, 1.0],
-        "bm25": [0.0, 0.1, 0.2, 0.4],
-        "title": [0.0, 0.1, 0.2, 0.4],
-        "date": [0.0, 0.05, 0.1, 0.2],
+        "sentence": [0.0, 0.5, 1.0, 2.0],
+        "coverage": [0.0, 0.25, 0.5, 1.0],
+        "bm25": [0.0, 0.2],
+        "title": [0.0, 0.1, 0.2, 0.3],
+        "date": [0.0, 0.1, 0.2],
     }
     results = []
     for values in itertools.product(*grid.values()):
@@ -82,11 +92,12 @@ def main():
     for (r1, r3, mrr), w in results[:12]:
         print(f"R@1 {r1:.3f}  R@3 {r3:.3f}  MRR {mrr:.3f}  {w}")
     print("\nrelevance floor (answerable refused / unanswerable refused):")
-    for wc in (0.3, 0.5, 0.6):
-        for floor in (0.42, 0.45, 0.46, 0.47, 0.48, 0.49, 0.50, 0.52):
-            a = sum(relevance(q, wc) < floor for q in answerable) / max(len(answerable), 1)
-            u = sum(relevance(q, wc) < floor for q in unanswerable) / max(len(unanswerable), 1)
-            print(f"  coverage share {wc:.1f}, floor {floor:.2f}: {a:.3f} / {u:.3f}")
+    for how in ("passage", "sentence", "max", "mean"):
+        for wc in (0.3, 0.5, 0.6):
+            for floor in (0.42, 0.45, 0.46, 0.47, 0.48, 0.49, 0.50, 0.52, 0.55, 0.58):
+                a = sum(relevance(q, wc, how) < floor for q in answerable) / max(len(answerable), 1)
+                u = sum(relevance(q, wc, how) < floor for q in unanswerable) / max(len(unanswerable), 1)
+                print(f"  {how}, coverage share {wc:.1f}, floor {floor:.2f}: {a:.3f} / {u:.3f}")
 
 
 if __name__ == "__main__":
