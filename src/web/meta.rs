@@ -320,9 +320,11 @@ fn unescape(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // A reference is short: its `;` is among the next few bytes. Search
+        // bytes, not a byte slice, which could end inside a character.
+        let end = rest.bytes().take(12).position(|b| b == b';');
         let decoded = end.and_then(|e| {
-            let name = &rest[1..e];
+            let name = rest.get(1..e)?;
             let c = match name {
                 "amp" => Some('&'),
                 "lt" => Some('<'),
@@ -331,9 +333,9 @@ fn unescape(s: &str) -> String {
                 "apos" => Some('\''),
                 "nbsp" => Some(' '),
                 _ if name.starts_with("#x") || name.starts_with("#X") => {
-                    u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32)
+                    name.get(2..).and_then(|h| u32::from_str_radix(h, 16).ok()).and_then(char::from_u32)
                 }
-                _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
+                _ if name.starts_with('#') => name.get(1..).and_then(|d| d.parse().ok()).and_then(char::from_u32),
                 _ => None,
             };
             c.map(|c| (c, e))
@@ -493,7 +495,7 @@ fn date_in_url(url: &::url::Url) -> Option<Published> {
     segs.iter().find_map(|s| {
         let b = s.as_bytes();
         if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && (b.len() == 10 || !b[10].is_ascii_digit()) {
-            ymd(&s[0..4], &s[5..7], &s[8..10]).map(Published::Date)
+            ymd(s.get(0..4)?, s.get(5..7)?, s.get(8..10)?).map(Published::Date)
         } else {
             None
         }
@@ -577,8 +579,10 @@ pub(crate) fn split_names(raw: &str) -> Vec<String> {
     if s.contains("://") || s.starts_with('/') || s.len() > 200 {
         return Vec::new();
     }
-    let lower = s.to_lowercase();
-    let s = if lower.starts_with("by ") { &s[3..] } else { &s[..] };
+    let s = match s.get(..3) {
+        Some(by) if by.eq_ignore_ascii_case("by ") => &s[3..],
+        _ => &s[..],
+    };
     let s = s.trim().trim_end_matches(['.', ',', ';', '|']);
     let mut parts: Vec<String> = Vec::new();
     for chunk in s.split([';', '|', '&']).flat_map(|c| c.split(" and ")).flat_map(|c| c.split(" And ")) {
@@ -636,10 +640,12 @@ pub fn parse_date(s: &str) -> Option<Published> {
         let part = s.get(r)?;
         part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok()).flatten()
     };
+    // Every slice goes through `get`: the text is the page's, and an index
+    // may fall inside a multi-byte character.
     let (date, mut i) = if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' {
-        (ymd(&s[0..4], &s[5..7], &s[8..10])?, 10)
+        (ymd(s.get(0..4)?, s.get(5..7)?, s.get(8..10)?)?, 10)
     } else if b.len() >= 8 && b[..8].iter().all(u8::is_ascii_digit) && (b.len() == 8 || b[8] == b'T') {
-        (ymd(&s[0..4], &s[4..6], &s[6..8])?, 8)
+        (ymd(s.get(0..4)?, s.get(4..6)?, s.get(6..8)?)?, 8)
     } else {
         return None;
     };
@@ -668,21 +674,21 @@ pub fn parse_date(s: &str) -> Option<Published> {
         }
     }
     let time = Time::from_hms(hour as u8, minute as u8, second.min(59) as u8).ok()?;
-    let zone = s[i..].trim();
+    let zone = s.get(i..)?.trim();
     let offset = if zone.is_empty() {
         return Some(Published::Date(date));
     } else if zone.eq_ignore_ascii_case("z") || zone.eq_ignore_ascii_case("utc") || zone.eq_ignore_ascii_case("gmt") {
         UtcOffset::UTC
     } else {
         let (sign, rest) = match zone.as_bytes()[0] {
-            b'+' => (1i32, &zone[1..]),
-            b'-' => (-1i32, &zone[1..]),
+            b'+' => (1i32, zone.get(1..)?),
+            b'-' => (-1i32, zone.get(1..)?),
             _ => return Some(Published::Date(date)),
         };
         let rest = rest.replace(':', "");
         let (h, m) = match rest.len() {
             2 => (rest.parse::<i32>().ok()?, 0),
-            4 => (rest[..2].parse::<i32>().ok()?, rest[2..].parse::<i32>().ok()?),
+            4 => (rest.get(..2)?.parse::<i32>().ok()?, rest.get(2..)?.parse::<i32>().ok()?),
             _ => return Some(Published::Date(date)),
         };
         UtcOffset::from_whole_seconds(sign * (h * 3600 + m * 60)).ok()?
@@ -800,4 +806,51 @@ mod tests {
         let head = "<script type=\"application/ld+json\"><!-- {\"@type\":\"NewsArticle\",\"headline\":\"Line\none\"} --></script>";
         assert_eq!(read(&page(head, ""), None).title.as_deref(), Some("Line one"));
     }
+
+    #[test]
+    fn text_after_an_ampersand_is_never_cut_inside_a_character() {
+        let cases = [
+            ("Мир &Украина", "Мир &Украина"),
+            ("Мир &amp; Украина", "Мир & Украина"),
+            ("&Україна;", "&Україна;"),
+            ("a &#x41a; b &#1050;иев", "a К b Киев"),
+            ("&", "&"),
+            ("x&€€€€€;", "x&€€€€€;"),
+            ("&#xD800; &#99999999999;", "&#xD800; &#99999999999;"),
+            ("和平&和平", "和平&和平"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(unescape(raw), want, "{raw}");
+        }
+        // As `parley extract` met it: a Russian headline in JSON-LD.
+        let head = r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"Мир &Украина","author":"Иван &Пётр"}</script>"#;
+        let m = read(&page(head, ""), Some("https://vesti.example/a"));
+        assert_eq!(m.title.as_deref(), Some("Мир &Украина"));
+        assert_eq!(m.authors, ["Иван", "Пётр"]);
+    }
+
+    #[test]
+    fn odd_dates_are_refused_not_cut_inside_a_character() {
+        for bad in [
+            "2026-01-€5",
+            "2026-€1-05",
+            "2026€01-05",
+            "202€-01-05",
+            "20260221T14:3€",
+            "2026-02-21T1€:30",
+            "2026-02-21T14:30+€a",
+            "Бy Ivo Tamm",
+            "-0001-01-01",
+            "+10000-01-01",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        // A zone that is not one keeps the day only, as before.
+        for day_only in ["2026-02-21T14:30:00.5€", "2026-02-21T14:30:00+€€", "2026-02-21T14:30:00 Мск"] {
+            assert_eq!(parse_date(day_only).map(|p| p.to_string()).as_deref(), Some("2026-02-21"), "{day_only}");
+        }
+        assert!(split_names("Бy Иван Петров").iter().all(|n| !n.is_empty()));
+        assert_eq!(split_names("BY Ana Ruiz"), ["Ana Ruiz"]);
+    }
+
 }
