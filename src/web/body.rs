@@ -13,6 +13,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use scraper::{Html, Node};
 
+use super::shape::Parsed;
 use crate::corpus::clean::is_furniture;
 
 /// Elements whose text is never body text, even when the extractor keeps
@@ -50,13 +51,12 @@ const BLOCKS: &[&str] = &[
     "address",
 ];
 
-/// The article text of `html` (already decoded), paragraphs separated by
-/// `"\n\n"`; empty when no article text was found. `title`, when known, is
-/// dropped from the start of the body.
-pub fn main_text(html: &str, url: Option<&str>, title: Option<&str>) -> String {
-    if !shape(html).is_tractable() {
-        return String::new();
-    }
+/// The article text of a page parsed within the limits (see
+/// [`super::shape`]: nothing else may reach the extractor), paragraphs
+/// separated by `"\n\n"`; empty when no article text was found. `title`,
+/// when known, is dropped from the start of the body.
+pub fn main_text(page: &Parsed<'_>, url: Option<&str>, title: Option<&str>) -> String {
+    let html = page.html();
     let mut opts = trafilatura::Options::default()
         .with_fallback(true)
         .with_focus(trafilatura::ExtractionFocus::FavorPrecision)
@@ -74,100 +74,6 @@ pub fn main_text(html: &str, url: Option<&str>, title: Option<&str>) -> String {
     };
     let paragraphs = paragraphs(&content_html);
     clean(paragraphs, title).join("\n\n")
-}
-
-/// Deepest element nesting (as [`shape`] estimates it) a page may have.
-/// The 311 real pages of ../shared stay under 50; hostile pages nested
-/// thousands deep make HTML parsing quadratic, the extractor slow, and its
-/// recursion overflow the stack.
-pub const MAX_DEPTH: usize = 160;
-
-/// Most elements a page may have. The 311 real pages of ../shared have at
-/// most 9,900; the extractor's work grows with elements times depth.
-pub const MAX_ELEMENTS: usize = 30_000;
-
-/// Elements that need no end tag (void, or closed implicitly by their next
-/// sibling), so an open tag without its end tag adds no depth.
-const NO_DEPTH: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "p",
-    "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "caption", "rb",
-    "rt", "rtc", "rp", "html", "head", "body", "frame", "basefont", "bgsound", "keygen", "image",
-];
-
-/// A page's size as the extractor feels it, estimated from its tags alone
-/// (no parsing, linear time).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shape {
-    /// Upper estimate of element nesting: open tags minus end tags,
-    /// skipping comments, raw-text elements and tags that need no end tag.
-    pub depth: usize,
-    /// Start tags.
-    pub elements: usize,
-}
-
-impl Shape {
-    /// Whether the extractor may be run on the page.
-    pub fn is_tractable(&self) -> bool {
-        self.depth <= MAX_DEPTH && self.elements <= MAX_ELEMENTS
-    }
-}
-
-/// The [`Shape`] of a page.
-pub fn shape(html: &str) -> Shape {
-    let b = html.as_bytes();
-    let (mut i, mut depth, mut max, mut elements) = (0usize, 0usize, 0usize, 0usize);
-    let lower_name = |start: usize| -> (String, usize) {
-        let mut j = start;
-        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-' || b[j] == b':') {
-            j += 1;
-        }
-        (html[start..j].to_ascii_lowercase(), j)
-    };
-    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
-        i += off + 1;
-        if i >= b.len() {
-            break;
-        }
-        if html[i..].starts_with("!--") {
-            i = html[i..].find("-->").map_or(b.len(), |e| i + e + 3);
-            continue;
-        }
-        if b[i] == b'!' || b[i] == b'?' {
-            i = b[i..].iter().position(|&c| c == b'>').map_or(b.len(), |e| i + e + 1);
-            continue;
-        }
-        let closing = b[i] == b'/';
-        let (name, after) = lower_name(if closing { i + 1 } else { i });
-        let end = b[after..].iter().position(|&c| c == b'>').map_or(b.len(), |e| after + e);
-        i = (end + 1).min(b.len());
-        if name.is_empty() {
-            continue;
-        }
-        if !closing {
-            elements += 1;
-        }
-        if NO_DEPTH.contains(&name.as_str()) {
-            continue;
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else if end > 0 && b.get(end - 1) == Some(&b'/') {
-            // <x/>: no depth.
-        } else if matches!(name.as_str(), "script" | "style" | "textarea" | "title" | "xmp" | "plaintext") {
-            let close = format!("</{name}");
-            let close = close.as_bytes();
-            i = b[i..].windows(close.len()).position(|w| w.eq_ignore_ascii_case(close)).map_or(b.len(), |e| i + e);
-        } else {
-            depth += 1;
-            max = max.max(depth);
-        }
-    }
-    Shape { depth: max, elements }
-}
-
-/// [`shape`]'s depth alone.
-pub fn nesting_depth(html: &str) -> usize {
-    shape(html).depth
 }
 
 /// The paragraphs of an HTML fragment: block elements and `<br>` break,
@@ -283,7 +189,8 @@ mod tests {
             <aside><h3>Most read</h3><ul><li><a href="/a">Storm hits the coast</a></li><li><a href="/b">Cup final preview</a></li></ul></aside>
             <footer>© 2026 Example Media. All rights reserved.</footer>
             </body></html>"#;
-        let text = main_text(html, Some("https://news.example/vellmar"), Some("Vellmar talks resume"));
+        let page = super::super::shape::parse(html).expect("a small page");
+        let text = main_text(&page, Some("https://news.example/vellmar"), Some("Vellmar talks resume"));
         let paras: Vec<&str> = text.split("\n\n").collect();
         assert_eq!(paras.len(), 3, "{text}");
         assert!(paras[0].starts_with("Negotiators from Ostrava"));
@@ -295,27 +202,10 @@ mod tests {
     }
 
     #[test]
-    fn nesting_depth_is_estimated_from_tags() {
-        assert_eq!(nesting_depth("<html><body><div><p>a<p>b<br><img src=x></div></body></html>"), 1);
-        assert_eq!(nesting_depth("<div><div><span>x</span></div><div/></div>"), 3);
-        assert_eq!(nesting_depth("<!-- <div><div> --><script>if (a<b) { '<div>' }</script><ul><li>a<li>b</ul>"), 1);
-        assert_eq!(nesting_depth(&"<div>".repeat(2000)), 2000);
-        assert_eq!(nesting_depth("</div></div><div>"), 1);
-        assert_eq!(nesting_depth("<"), 0);
-        assert_eq!(nesting_depth("<div"), 1);
-        assert_eq!(nesting_depth("<SCRIPT>'<div><div>'</Script><DIV>"), 1);
-        assert_eq!(shape("<p>a<br><b>b</b></p><!-- <i> -->"), Shape { depth: 1, elements: 3 });
-        assert!(!shape(&"<p>x</p>".repeat(MAX_ELEMENTS + 1)).is_tractable());
-    }
-
-    #[test]
     fn hostile_or_empty_input_gives_no_text() {
-        assert_eq!(main_text("", None, None), "");
-        assert!(main_text("<<<>>>\u{0}", None, None).len() < 10);
-        assert_eq!(main_text(&"<div>".repeat(5000), Some("not a url"), None), "");
-        // Deep nesting is refused before it can make parsing quadratic or
-        // overflow the stack.
-        let deep = format!("{}<p>{}</p>", "<b>".repeat(100_000), "word ".repeat(100));
-        assert_eq!(main_text(&deep, None, None), "");
+        let text = |html: &str, url| main_text(&super::super::shape::parse(html).expect("within limits"), url, None);
+        assert_eq!(text("", None), "");
+        assert!(text("<<<>>>\u{0}", None).len() < 10);
+        assert_eq!(text(&"<div>".repeat(150), Some("not a url")), "");
     }
 }

@@ -22,7 +22,8 @@ use std::time::Duration;
 use ipnet::IpNet;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 
-use super::extract::{extract, extract_text, ExtractError, Extracted};
+use super::extract::{extract_in, extract_text, ExtractError, Extracted};
+use super::slots;
 
 /// Limits and the allow-list of a fetch.
 #[derive(Debug, Clone)]
@@ -148,15 +149,19 @@ pub async fn fetch_article(url: &str, cfg: &FetchConfig) -> Result<Extracted, Fe
     let page = fetch_page(url, cfg).await?;
     // Extraction is CPU work (up to a few seconds on a 5 MB page): keep it
     // off the async workers.
+    // An extraction waits for a slot (few run at once) no longer than the
+    // moderator waits for it.
+    let wait = cfg.extract_timeout;
     let job = tokio::task::spawn_blocking(move || {
         if page.is_html() {
-            extract(&page.body, Some(&page.url), page.charset.as_deref())
+            extract_in(slots::extractions(), wait, &page.body, Some(&page.url), page.charset.as_deref())
         } else {
             extract_text(&page.body, Some(&page.url), page.charset.as_deref())
         }
     });
-    // The page's size and shape are bounded, so the work is too; this
-    // deadline only stops the moderator from waiting for it.
+    // The page's size and shape are bounded, so the work is too, and few
+    // extractions run at once; this deadline only stops the moderator from
+    // waiting for one.
     let extracted = match tokio::time::timeout(cfg.extract_timeout, job).await {
         Ok(Ok(result)) => result,
         Ok(Err(e)) => {

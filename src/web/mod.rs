@@ -5,7 +5,9 @@
 //! - [`decode`] / [`decode_html`]: bytes to text (BOM, declared charset,
 //!   `<meta charset>`, detection).
 //! - [`extract()`]: HTML to an [`Extracted`] article (main text, title,
-//!   outlet, date, authors, language, canonical URL).
+//!   outlet, date, authors, language, canonical URL), bounded: the page is
+//!   parsed under depth and element limits ([`shape`]) and at most a few
+//!   extractions run at once ([`slots`]).
 //! - [`fetch_article`]: a guarded HTTP fetch (SSRF checks on every hop, time
 //!   and size limits) followed by [`extract()`].
 //! - [`url::normalize`] and [`dedup`]: keys and fingerprints for duplicates.
@@ -19,6 +21,8 @@ pub mod dedup;
 pub mod extract;
 pub mod fetch;
 pub mod meta;
+pub mod shape;
+pub mod slots;
 pub mod url;
 
 pub use charset::{decode, decode_html};

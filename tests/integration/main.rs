@@ -12,6 +12,7 @@ mod discord;
 mod fake_discord;
 mod fts5;
 mod harness;
+mod hostile;
 mod quotes_quality;
 mod real_corpus;
 mod relevance;
