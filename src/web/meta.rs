@@ -42,12 +42,32 @@ pub fn read(doc: &Html, page_url: Option<&str>) -> PageMeta {
         .map(|t| clean_line(&t))
         .filter(|t| !t.is_empty());
 
+    // A page may name any URL as its own. Only one on the site the page was
+    // read from is taken: a page on one site claiming another's article
+    // would otherwise be stored as that site's, and the real article then
+    // refused as its duplicate. A page read without a URL (a file someone
+    // brought) keeps what it says.
+    let claimed = link_href(doc, "canonical")
+        .or_else(|| metas.get(&["og:url"]))
+        .or_else(|| ld.article_url())
+        .and_then(|u| absolute(&u, base.as_ref()));
+    let off_site = matches!((&claimed, page_url), (Some(c), Some(p)) if !super::url::same_site(c, p));
+    let canonical_url = claimed.filter(|_| !off_site);
+
+    // The outlet a page names is not taken when it contradicts the site the
+    // page was read from (the engine then names the outlet by the host):
+    // when the page claims another site's URL as its own, its outlet is that
+    // site's too; and a name that is itself a domain must be this one. A
+    // name is not otherwise matched against the host, which would refuse
+    // real ones: "The New York Times" on nytimes.com, "Deutsche Welle" on
+    // dw.com share no word with their hosts.
     let outlet = ld
         .publisher_name()
         .or_else(|| metas.get(&["og:site_name"]))
         .or_else(|| ld.website_name())
         .map(|t| clean_line(&t))
-        .filter(|t| !t.is_empty() && t.len() <= 120);
+        .filter(|t| !t.is_empty() && t.len() <= 120)
+        .filter(|t| !off_site && !names_another_site(t, page_url));
     let title = title.map(|t| strip_site_suffix(&t, outlet.as_deref()));
 
     let published = ld
@@ -116,11 +136,6 @@ pub fn read(doc: &Html, page_url: Option<&str>) -> PageMeta {
                 .as_deref()
                 .and_then(primary_language)
         });
-
-    let canonical_url = link_href(doc, "canonical")
-        .or_else(|| metas.get(&["og:url"]))
-        .or_else(|| ld.article_url())
-        .and_then(|u| absolute(&u, base.as_ref()));
 
     PageMeta { title, outlet, published, authors, language, canonical_url }
 }
@@ -616,6 +631,18 @@ fn primary_language(tag: &str) -> Option<String> {
     ((2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase())).then_some(primary)
 }
 
+/// Whether an outlet name is a domain name (`herald.example`) of another
+/// site than `page_url`'s. Without a page URL nothing contradicts it.
+fn names_another_site(name: &str, page_url: Option<&str>) -> bool {
+    let Some(page) = page_url else { return false };
+    let tld = name.rsplit('.').next().unwrap_or("");
+    let domain_like = name.contains('.')
+        && tld.len() >= 2
+        && tld.chars().all(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
+    domain_like && !super::url::same_site(&format!("https://{name}/"), page)
+}
+
 fn absolute(href: &str, base: Option<&::url::Url>) -> Option<String> {
     let u = match base {
         Some(b) => b.join(href.trim()).ok()?,
@@ -853,4 +880,37 @@ mod tests {
         assert_eq!(split_names("BY Ana Ruiz"), ["Ana Ruiz"]);
     }
 
+    #[test]
+    fn a_page_cannot_claim_another_sites_article() {
+        let spoof = r#"<link rel="canonical" href="https://www.herald.example/world/brenn">
+            <meta property="og:site_name" content="Ostrava Herald">"#;
+        // Read from another site: neither the URL nor the outlet is taken.
+        let m = read(&page(spoof, ""), Some("https://copycat.example/brenn"));
+        assert_eq!((m.canonical_url, m.outlet), (None, None));
+        // Read from the site itself, or a variant of its host: both are.
+        for own in ["https://herald.example/world/brenn?utm_source=x", "https://m.herald.example/x"] {
+            let m = read(&page(spoof, ""), Some(own));
+            assert_eq!(m.canonical_url.as_deref(), Some("https://www.herald.example/world/brenn"), "{own}");
+            assert_eq!(m.outlet.as_deref(), Some("Ostrava Herald"), "{own}");
+        }
+        // A file read without a URL keeps what it says.
+        let m = read(&page(spoof, ""), None);
+        assert_eq!(m.canonical_url.as_deref(), Some("https://www.herald.example/world/brenn"));
+        // og:url and JSON-LD are held to the same rule.
+        for head in [
+            r#"<meta property="og:url" content="https://herald.example/a">"#,
+            r#"<script type="application/ld+json">{"@type":"NewsArticle","url":"https://herald.example/a"}</script>"#,
+        ] {
+            assert_eq!(read(&page(head, ""), Some("https://copycat.example/a")).canonical_url, None, "{head}");
+        }
+        // An outlet named by a domain must be the page's own.
+        let named = |site: &str, url: &str| {
+            let head = format!(r#"<meta property="og:site_name" content="{site}">"#);
+            read(&page(&head, ""), Some(url)).outlet
+        };
+        assert_eq!(named("herald.example", "https://copycat.example/a"), None);
+        assert_eq!(named("Herald.example", "https://www.herald.example/a").as_deref(), Some("Herald.example"));
+        assert_eq!(named("Ostrava Herald", "https://copycat.example/a").as_deref(), Some("Ostrava Herald"));
+        assert_eq!(named("Yahoo!News", "https://copycat.example/a").as_deref(), Some("Yahoo!News"));
+    }
 }

@@ -67,6 +67,38 @@ const TRACKING: &[&str] = &[
 /// Parameter name prefixes that only track the reader.
 const TRACKING_PREFIXES: &[&str] = &["utm_", "ns_", "pk_", "mtm_", "hsa_", "ga_", "itm_"];
 
+/// The site a host name belongs to, for comparing: lower case, without a
+/// final dot or the prefixes of the same site's variants (`www.`, `m.`,
+/// `amp.` …), so `www.Herald.example.` and `m.herald.example` are both
+/// `herald.example`.
+pub fn site(host: &str) -> String {
+    let mut host = host.trim_end_matches('.').to_ascii_lowercase();
+    while let Some(p) = HOST_PREFIXES.iter().find(|p| host.starts_with(**p) && host.len() > p.len() + 3) {
+        host.drain(..p.len());
+    }
+    host
+}
+
+/// Whether two http(s) URLs are on the same site: the same [`site`], or
+/// one a subdomain of the other (`edition.cnn.example` and
+/// `www.cnn.example`), as one owner's hosts are. Siblings are not
+/// (`a.blog.example`, `b.blog.example`: hosting sites give each customer
+/// one), and without the public-suffix list the parent must at least have
+/// two labels.
+pub fn same_site(a: &str, b: &str) -> bool {
+    let host = |u: &str| {
+        Url::parse(u.trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .and_then(|u| u.host_str().map(site))
+    };
+    let (Some(a), Some(b)) = (host(a), host(b)) else { return false };
+    let under = |child: &str, parent: &str| {
+        parent.contains('.') && child.strip_suffix(parent).is_some_and(|head| head.ends_with('.'))
+    };
+    !a.is_empty() && (a == b || under(&a, &b) || under(&b, &a))
+}
+
 /// The duplicate-check key of a web address, or `None` when it is not an
 /// http(s) URL with a host.
 ///
@@ -78,10 +110,7 @@ pub fn normalize(url: &str) -> Option<String> {
     if !matches!(u.scheme(), "http" | "https") {
         return None;
     }
-    let mut host = u.host_str()?.trim_end_matches('.').to_ascii_lowercase();
-    while let Some(p) = HOST_PREFIXES.iter().find(|p| host.starts_with(**p) && host.len() > p.len() + 3) {
-        host = host[p.len()..].to_owned();
-    }
+    let host = site(u.host_str()?);
     if host.is_empty() {
         return None;
     }
@@ -196,5 +225,32 @@ mod tests {
         }
         assert!(same_page("http://www.x.example/a/", "https://x.example/a?utm_source=y"));
         assert!(!same_page("https://x.example/a", "not a url"));
+    }
+
+    #[test]
+    fn sites_are_hosts_up_to_their_variants() {
+        let same = [
+            ("https://herald.example/a", "http://www.Herald.example./b"),
+            ("https://m.herald.example/a", "https://amp.herald.example/b"),
+            ("http://127.0.0.1:8080/a", "http://127.0.0.1:9090/b"),
+            ("https://edition.herald.example/a", "https://www.herald.example/b"),
+        ];
+        for (a, b) in same {
+            assert!(same_site(a, b), "{a} {b}");
+        }
+        let other = [
+            ("https://herald.example/a", "https://evil.example/a"),
+            ("https://herald.example/a", "https://herald.example.evil.example/a"),
+            ("https://a.blog.example/a", "https://b.blog.example/a"),
+            ("https://herald.example/a", "https://example/a"),
+            ("https://evilherald.example/a", "https://herald.example/a"),
+            ("https://1.127.0.0.1/a", "http://127.0.0.1/a"),
+            ("https://herald.example/a", "not a url"),
+            ("file:///a", "file:///a"),
+        ];
+        for (a, b) in other {
+            assert!(!same_site(a, b), "{a} {b}");
+        }
+        assert_eq!(site("WWW.M.Herald.Example."), "herald.example");
     }
 }

@@ -9,11 +9,15 @@ use serde_json::Value;
 use crate::harness::{fixture, DataDir};
 
 /// Serves the fictional Brenn article on every path, for `requests`
-/// connections, from a thread. Returns the base URL.
+/// connections, from a thread, as its own site would: its canonical URL on
+/// this server. Returns the base URL.
 fn serve_page(requests: usize) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let page = std::fs::read(fixture("web/brenn-talks.html")).expect("fixture");
+    let page = std::fs::read_to_string(fixture("web/brenn-talks.html"))
+        .expect("fixture")
+        .replace("https://www.ostrava-herald.example", &format!("http://{addr}"))
+        .into_bytes();
     std::thread::spawn(move || {
         for stream in listener.incoming().take(requests) {
             let Ok(mut s) = stream else { continue };
