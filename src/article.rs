@@ -45,7 +45,9 @@ impl ArticleId {
     /// words of its title, folded to ASCII. The result always parses.
     pub fn slug(published: Option<&Published>, title: &str) -> ArticleId {
         let mut out = String::new();
-        if let Some(p) = published {
+        // `parse` refuses other years, but the variants can be built by hand;
+        // a signed year would make the id unparseable.
+        if let Some(p) = published.filter(|p| p.has_plain_year()) {
             out.push_str(&p.date().to_string());
         }
         let folded = crate::text::fold(title);
@@ -106,8 +108,13 @@ pub enum Published {
 
 /// Why a string is not a date Parley understands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a date (use YYYY-MM-DD, or RFC 3339 such as 2025-08-19T14:30:00Z)")]
+#[error("{0:?} is not a date (use YYYY-MM-DD with a year from 1000 to 9999, or RFC 3339 such as 2025-08-19T14:30:00Z)")]
 pub struct BadDate(pub String);
+
+/// The years a date may have. A year outside them (`-0001`, `+10000`) would
+/// start an article id with a sign, which is not an id, so the article
+/// would be skipped the next time the corpus is read.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
 
 const DATE: &[time::format_description::FormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]");
@@ -121,19 +128,28 @@ impl Published {
     pub fn parse(s: &str) -> Result<Published, BadDate> {
         let t = s.trim();
         let bad = || BadDate(s.to_owned());
-        if t.is_empty() || t.len() > 64 {
+        // A year is four digits without a sign (see `YEARS`).
+        if t.is_empty() || t.len() > 64 || !t.starts_with(|c: char| c.is_ascii_digit()) {
             return Err(bad());
         }
-        if let Ok(d) = Date::parse(t, DATE) {
-            return Ok(Published::Date(d));
+        let parsed = if let Ok(d) = Date::parse(t, DATE) {
+            Published::Date(d)
+        } else if let Ok(dt) = OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339) {
+            Published::DateTime(dt)
+        } else if let Ok(dt) = PrimitiveDateTime::parse(t, NAIVE_DATETIME) {
+            Published::DateTime(dt.assume_utc())
+        } else {
+            return Err(bad());
+        };
+        if !parsed.has_plain_year() {
+            return Err(bad());
         }
-        if let Ok(dt) = OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339) {
-            return Ok(Published::DateTime(dt));
-        }
-        if let Ok(dt) = PrimitiveDateTime::parse(t, NAIVE_DATETIME) {
-            return Ok(Published::DateTime(dt.assume_utc()));
-        }
-        Err(bad())
+        Ok(parsed)
+    }
+
+    /// Whether the year is one of [`YEARS`]: four digits, no sign.
+    pub fn has_plain_year(&self) -> bool {
+        YEARS.contains(&self.date().year())
     }
 
     /// The calendar day (in the article's own offset).
@@ -308,5 +324,32 @@ mod tests {
         for bad in ["", "unknown", "2025-13-01", "19/08/2025", "2025-02-30", "yesterday"] {
             assert!(Published::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn years_are_four_digits_without_a_sign() {
+        for bad in [
+            "-0001-01-01",
+            "-2025-08-19",
+            "+2025-08-19",
+            "0999-12-31",
+            "0001-01-01T00:00:00Z",
+            "0500-01-01 10:00",
+            "+10000-01-01",
+            "10000-01-01",
+        ] {
+            let err = Published::parse(bad).unwrap_err();
+            assert!(err.to_string().contains("a year from 1000 to 9999"), "{bad}: {err}");
+        }
+        for good in ["1000-01-01", "9999-12-31", "9999-12-31T23:59:59Z"] {
+            assert!(Published::parse(good).is_ok(), "{good}");
+        }
+        // A date built by hand with a signed year never reaches an id.
+        let signed = Published::Date(Date::from_calendar_date(-1, time::Month::January, 1).unwrap());
+        let id = ArticleId::slug(Some(&signed), "Talks in Vorn");
+        assert_eq!(id.as_str(), "talks-in-vorn");
+        // Front matter goes through the same parse.
+        let header = "id = \"a\"\ntitle = \"t\"\noutlet = \"o\"\npublished = \"-0001-01-01\"\n";
+        assert!(toml::from_str::<ArticleMeta>(header).is_err());
     }
 }

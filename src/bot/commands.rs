@@ -275,7 +275,7 @@ pub enum ParseError {
     NoSubcommand(String),
     #[error("{0} is missing")]
     Missing(&'static str),
-    #[error("{option}: {value:?} is not a date (use YYYY-MM-DD)")]
+    #[error("{option}: {value:?} is not a date (use YYYY-MM-DD with a year from 1000 to 9999)")]
     BadDate { option: &'static str, value: String },
     #[error("since ({since}) is after until ({until})")]
     EmptyRange { since: Date, until: Date },

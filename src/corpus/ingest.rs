@@ -85,7 +85,7 @@ pub enum IngestError {
     EmptyBody { origin: String },
     #[error("{origin}: the text is not in a known encoding")]
     Encoding { origin: String },
-    #[error("{origin}: {field} {value:?} is not a date (use YYYY-MM-DD)")]
+    #[error("{origin}: {field} {value:?} is not a date (use YYYY-MM-DD with a year from 1000 to 9999)")]
     BadDate { origin: String, field: String, value: String },
     #[error("{origin}: {reason}")]
     Malformed { origin: String, reason: String },
@@ -412,5 +412,28 @@ mod tests {
         assert_eq!(m.body, ["article"]);
         assert!(FieldMap::default().with_overrides(&["nope=x".into()]).is_err());
         assert!(FieldMap::default().with_overrides(&["body".into()]).is_err());
+    }
+
+    #[test]
+    fn signed_and_out_of_range_years_are_refused_at_import() {
+        let md = "---\ntitle: x\ndate: -0001-01-01\n---\nBody.";
+        let err = draft_from_bytes(md.as_bytes(), "y.md", false).unwrap_err();
+        assert!(matches!(&err, IngestError::BadDate { value, .. } if value == "-0001-01-01"), "{err}");
+        assert!(err.to_string().contains("a year from 1000 to 9999"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("a.csv");
+        std::fs::write(
+            &csv,
+            "title,date,body\nA,-0001-01-01,Body one.\nB,10000-01-01,Body two.\nC,2031-01-02,Body three.\n",
+        )
+        .unwrap();
+        let jsonl = dir.path().join("a.jsonl");
+        std::fs::write(&jsonl, "{\"title\":\"A\",\"date\":\"0999-12-31\",\"body\":\"Body.\"}\n").unwrap();
+        let csv: Vec<Record> = read_bulk(&csv, &FieldMap::default()).unwrap().collect();
+        assert!(matches!(&csv[0], Err(IngestError::BadDate { .. })), "{:?}", csv[0]);
+        assert!(matches!(&csv[1], Err(IngestError::BadDate { .. })), "{:?}", csv[1]);
+        assert!(csv[2].is_ok());
+        let jsonl: Vec<Record> = read_bulk(&jsonl, &FieldMap::default()).unwrap().collect();
+        assert!(matches!(&jsonl[0], Err(IngestError::BadDate { .. })), "{:?}", jsonl[0]);
     }
 }

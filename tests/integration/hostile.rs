@@ -1,6 +1,6 @@
 //! Hostile pages and files through the real binary: metadata that once
-//! panicked the extractor, pages built to keep a core busy. Every article
-//! is fictional.
+//! panicked the extractor, pages built to keep a core busy, signed years.
+//! Every article is fictional.
 
 use crate::harness::DataDir;
 
@@ -41,4 +41,21 @@ fn deep_pages_are_refused_with_a_clear_error() {
         let err = d.fails(&["extract", &file]);
         assert!(err.contains("is too complex to read (elements nested more than 160 deep)"), "{name}: {err}");
     }
+}
+
+#[test]
+fn signed_and_five_digit_years_are_refused_not_lost() {
+    let d = DataDir::new();
+    let body = "Talks in Vorn\n\nDelegates from Ostrava and Vellmar met in Brenn on Tuesday to discuss the exchange.";
+    let txt = write(&d, "vorn.txt", body);
+    for date in ["-0001-01-01", "+10000-01-01", "0999-12-31"] {
+        let err = d.fails(&["add", &txt, &format!("--published={date}")]);
+        assert!(err.contains("a year from 1000 to 9999"), "{date}: {err}");
+    }
+    let md = write(&d, "vorn.md", &format!("---\ntitle: Talks in Vorn\ndate: -0001-01-01\n---\n{body}"));
+    let out = d.run(&["add", &md]);
+    assert!(!out.status.success());
+    let shown = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(shown.contains("a year from 1000 to 9999"), "{shown}");
+    assert!(d.ok(&["list"]).contains("The corpus is empty"));
 }
