@@ -1,5 +1,6 @@
 //! Text utilities shared by passages, quotes and names: folding to ASCII,
-//! paragraphs and sentences with byte offsets.
+//! paragraphs and sentences with byte offsets, and keeping control
+//! characters out of what is shown.
 //!
 //! Pure functions over `&str`: no I/O, no allocation beyond the result, no
 //! panics on any input, and time linear in the input.
@@ -12,6 +13,32 @@ use unicode_segmentation::UnicodeSegmentation;
 /// lower-cased. `"Zelenskyy’s Kyiv"` → `"zelenskyy's kyiv"`.
 pub fn fold(s: &str) -> String {
     deunicode::deunicode(s).to_ascii_lowercase()
+}
+
+/// One line of metadata (a title, an outlet, a name, a URL) without control
+/// characters: C0 and C1 controls and DEL (ESC would drive the terminal that
+/// shows it) are dropped, and those that are spaces (tab, line breaks)
+/// become one. Borrowed when there is none.
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return s.into();
+    }
+    s.chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// A body without control characters but its line breaks and tabs.
+pub fn body_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
+        return s.into();
+    }
+    s.chars().filter(|&c| !c.is_control() || matches!(c, '\n' | '\t')).collect::<String>().into()
 }
 
 /// The paragraphs of a body as byte ranges, trimmed, empty ones skipped.
@@ -245,5 +272,21 @@ mod tests {
             let _ = sentences(t);
             let _ = paragraphs(t);
         }
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let cases = [
+            ("Talks in Vorn", "Talks in Vorn", "Talks in Vorn"),
+            ("\u{1b}[2J\u{1b}]0;pwned\u{7}Vorn", "[2J]0;pwnedVorn", "[2J]0;pwnedVorn"),
+            ("a\tb\nc\r\nd", "a b c  d", "a\tb\nc\nd"),
+            ("C1\u{9b}31m red\u{85}\u{7f}", "C131m red ", "C131m red"),
+            ("Мир\u{0}", "Мир", "Мир"),
+        ];
+        for (raw, line, body) in cases {
+            assert_eq!(one_line(raw), line, "{raw:?}");
+            assert_eq!(body_text(raw), body, "{raw:?}");
+        }
+        assert!(matches!(one_line("plain"), std::borrow::Cow::Borrowed(_)));
     }
 }

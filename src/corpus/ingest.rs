@@ -54,6 +54,26 @@ impl ArticleDraft {
         }
     }
 
+    /// Drops control characters from every field (ESC and its kin would
+    /// reach the terminal that shows them): the body keeps its line breaks
+    /// and tabs, the other fields become single lines; fields left empty
+    /// are dropped.
+    pub fn strip_controls(&mut self) {
+        let line = |s: &str| crate::text::one_line(s).split_whitespace().collect::<Vec<_>>().join(" ");
+        let field = |f: &mut Option<String>| {
+            *f = f.as_deref().map(line).filter(|s| !s.is_empty());
+        };
+        field(&mut self.title);
+        field(&mut self.outlet);
+        field(&mut self.language);
+        // A URL has no spaces: a control character inside one is dropped, not spaced.
+        self.url = self.url.as_deref().map(|u| crate::text::one_line(u).replace(' ', "")).filter(|u| !u.is_empty());
+        for list in [&mut self.authors, &mut self.tags] {
+            *list = list.iter().map(|s| line(s)).filter(|s| !s.is_empty()).collect();
+        }
+        self.body = crate::text::body_text(&self.body).into_owned();
+    }
+
     /// The outlet to record: the one given, else the URL's host name, else
     /// "unknown".
     pub fn outlet_or_default(&self) -> String {
@@ -170,15 +190,10 @@ pub fn draft_from_bytes(bytes: &[u8], origin: &str, plain: bool) -> Result<Artic
     Ok(draft)
 }
 
-/// Normalises line endings and strips control characters from a body.
+/// Normalises line endings and strips control characters from a body
+/// (C0, DEL and C1; line breaks and tabs stay).
 pub fn clean_body(body: &str) -> String {
-    body.replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .collect::<String>()
-        .trim()
-        .to_owned()
+    crate::text::body_text(&body.replace("\r\n", "\n").replace('\r', "\n")).trim().to_owned()
 }
 
 fn fill_from_fields(draft: &mut ArticleDraft, f: &BTreeMap<String, String>, origin: &str) -> Result<(), IngestError> {
@@ -412,6 +427,31 @@ mod tests {
         assert_eq!(m.body, ["article"]);
         assert!(FieldMap::default().with_overrides(&["nope=x".into()]).is_err());
         assert!(FieldMap::default().with_overrides(&["body".into()]).is_err());
+    }
+
+    #[test]
+    fn control_characters_are_stripped_from_every_field() {
+        let mut d = ArticleDraft {
+            title: Some("Talks\u{1b}[31m in\tVorn\u{9b}".into()),
+            outlet: Some("\u{1b}]0;x\u{7}".into()),
+            url: Some("https://quill.example/a\u{1b}b\n".into()),
+            language: Some("en\u{0}".into()),
+            authors: vec!["Ada\u{1b} Quill".into(), "\u{7}".into()],
+            tags: vec!["talks\u{85}deal".into()],
+            body: "Line one\u{1b}[2J.\n\tLine two\u{7f}.".into(),
+            ..ArticleDraft::default()
+        };
+        d.strip_controls();
+        assert_eq!(d.title.as_deref(), Some("Talks[31m in Vorn"));
+        assert_eq!(d.outlet.as_deref(), Some("]0;x"));
+        assert_eq!(d.url.as_deref(), Some("https://quill.example/ab"));
+        assert_eq!(d.language.as_deref(), Some("en"));
+        assert_eq!(d.authors, ["Ada Quill"]);
+        assert_eq!(d.tags, ["talks deal"]);
+        assert_eq!(d.body, "Line one[2J.\n\tLine two.");
+        for field in [d.title, d.outlet, d.url, d.language].into_iter().flatten().chain(d.authors).chain(d.tags) {
+            assert!(!field.chars().any(char::is_control), "{field:?}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::corpus::store::{Durability, FileStamp};
 impl Engine {
     pub(super) fn prepare(&self, mut draft: ArticleDraft, aliases: &Aliases) -> Result<Prepared, Error> {
         let origin = draft.origin.clone();
+        draft.strip_controls();
         draft.body = corpus::ingest::clean_body(&draft.body);
         if draft.body.is_empty() {
             return Err(corpus::ingest::IngestError::EmptyBody { origin }.into());

@@ -80,7 +80,7 @@ pub fn extract_in(
     let (html, _encoding) = charset::decode_html(bytes, declared_charset);
     let page = shape::parse(&html).map_err(|limit| ExtractError::TooComplex { source_name: source_name(), limit })?;
     let m = meta::read(page.doc(), url);
-    let text = body::main_text(&page, url, m.title.as_deref());
+    let text = crate::text::body_text(&body::main_text(&page, url, m.title.as_deref())).into_owned();
     let words = text.split_whitespace().count();
     if words < MIN_WORDS {
         return Err(ExtractError::NoArticle { source_name: url.unwrap_or("the page").to_owned(), words });
@@ -106,7 +106,7 @@ pub fn extract_text(
     declared_charset: Option<&str>,
 ) -> Result<Extracted, ExtractError> {
     let (text, _encoding) = charset::decode(bytes, declared_charset);
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = crate::text::body_text(&text.replace("\r\n", "\n").replace('\r', "\n")).into_owned();
     let mut lines = text.lines().skip_while(|l| l.trim().is_empty()).peekable();
     let first = lines.peek().map(|l| l.trim().to_owned()).unwrap_or_default();
     let title = (!first.is_empty() && first.chars().count() <= 200 && !first.ends_with('.')).then_some(first);
@@ -240,6 +240,25 @@ mod tests {
         assert_eq!(a.text.split("\n\n").count(), 2);
         assert!(a.text.contains("prisoners. The talks went on late."));
         assert_eq!(a.outlet_or_host(), None);
+    }
+
+    #[test]
+    fn control_characters_in_a_page_are_dropped() {
+        let page = format!(
+            "<html><head><title>Brenn\u{1b}[2J talks</title><meta property=\"og:site_name\" content=\"Herald\u{9b}31m\">\
+             <meta name=\"author\" content=\"Jane\u{7} Roe\"></head><body><article><p>{}\u{1b}]0;owned\u{7}</p></article></body></html>",
+            "Delegates from Ostrava and Vellmar met in Brenn. ".repeat(6)
+        );
+        let a = extract(page.as_bytes(), Some("https://herald.example/a"), None).unwrap();
+        let fields = [a.title.clone().unwrap_or_default(), a.outlet.clone().unwrap_or_default(), a.text.clone()];
+        for f in fields.iter().chain(&a.authors) {
+            assert!(!f.chars().any(char::is_control), "{f:?}");
+        }
+        assert_eq!(a.title.as_deref(), Some("Brenn[2J talks"));
+        assert_eq!(a.authors, ["Jane Roe"]);
+        let t = extract_text("Title\u{1b}c\n\nBody \u{1b}[1mtext\u{85}".repeat(12).as_bytes(), None, None).unwrap();
+        assert!(!t.title.unwrap_or_default().chars().any(char::is_control));
+        assert!(!t.text.chars().any(|c| c.is_control() && c != '\n'), "{:?}", t.text);
     }
 
     /// A tiny deterministic generator (xorshift), so the odd pages below are

@@ -565,9 +565,9 @@ fn looks_like_name(s: &str) -> bool {
 // ---------------------------------------------------------------------------
 // Values
 
-/// Collapses whitespace.
+/// Collapses whitespace and drops control characters.
 fn clean_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::text::one_line(s).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Drops a trailing " | Outlet" or " - Outlet" from a title.

@@ -1,6 +1,6 @@
 //! Hostile pages and files through the real binary: metadata that once
-//! panicked the extractor, pages built to keep a core busy, signed years.
-//! Every article is fictional.
+//! panicked the extractor, pages built to keep a core busy, signed years
+//! and terminal control characters. Every article is fictional.
 
 use crate::harness::DataDir;
 
@@ -58,4 +58,26 @@ fn signed_and_five_digit_years_are_refused_not_lost() {
     let shown = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(shown.contains("a year from 1000 to 9999"), "{shown}");
     assert!(d.ok(&["list"]).contains("The corpus is empty"));
+}
+
+#[test]
+fn control_characters_never_reach_list_or_ask() {
+    let d = DataDir::new();
+    let md = write(
+        &d,
+        "esc.md",
+        "---\ntitle: \"Kessel \u{1b}[2Jcrossings\"\noutlet: \"Vellmar\u{1b}]0;owned\u{7} Post\"\n---\n\
+         Ferries across the Kessel stay closed\u{1b}[31m while delegates from Ostrava and Vellmar talk in Brenn.\n",
+    );
+    d.ok(&["add", &md]);
+    for args in [&["list"][..], &["ask", "Kessel ferries closed"][..], &["list", "--json"][..]] {
+        let out = d.ok(args);
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{args:?}: {out:?}");
+        assert!(out.contains("Kessel"), "{args:?}: {out}");
+    }
+    let file = std::fs::read_to_string(
+        d.corpus().join(std::fs::read_dir(d.corpus()).expect("corpus").flatten().next().expect("one file").file_name()),
+    )
+    .expect("read");
+    assert!(!file.contains('\u{1b}'), "{file}");
 }
