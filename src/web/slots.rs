@@ -4,8 +4,9 @@
 //! timeout only stops the waiting), so repeated `/corpus add` calls could
 //! otherwise keep every core busy. [`Slots`] is a counting semaphore for
 //! threads; [`extractions`] is the process's one set of extraction slots,
-//! shared by every way a page comes in (a URL, an attached file, a file on
-//! the command line). An extraction waits a bounded time for a slot, then
+//! shared by every way an HTML page comes in (a URL, an attached file, a
+//! file on the command line); plain text needs no slot, its reading is
+//! linear. An extraction waits a bounded time for a slot, then
 //! gives up with a "busy" error.
 //!
 //! It must not know what is extracted; `extract` takes a slot around its
