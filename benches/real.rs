@@ -7,12 +7,14 @@
 //! cargo bench --bench real                         # about 15 minutes cold on 2 cores, 3 with the cache
 //! PARLEY_BENCH_COLD=1 cargo bench --bench real     # ignore the vector cache: embed everything again
 //! PARLEY_BENCH_ROUNDS=N cargo bench --bench real   # rounds of the questions (default 5, after a warm-up)
+//! PARLEY_BENCH_VECTORS_FROM=DIR cargo bench --bench real  # take vectors from DIR; embedding is not measured
 //! ```
 //!
 //! 1. **lexical import**: the bundled `corpus/` copied in, the talks-news
 //!    files through `Engine::add` one by one, the CSVs through
 //!    `Engine::import_file` (words indexed, no vectors).
-//! 2. **embedding**: `Engine::embed_pending` over every passage and title.
+//! 2. **embedding**: `Engine::embed_pending` over every passage, sentence
+//!    and title.
 //!    The first (cold) run is the one reported: its figures are kept beside
 //!    a copy of the vectors under `target/tmp/parley-bench-real/`, and later
 //!    runs load that copy instead of embedding again and report the cold
@@ -44,8 +46,6 @@ const ROUNDS: usize = 5;
 const LIMIT: usize = 5;
 /// Candidates `ask` takes from the vector list (`engine::ask::VECTOR_CANDIDATES`).
 const VECTOR_CANDIDATES: usize = 50;
-/// Hits whose answer sentence `ask` chooses by meaning (`engine::ask::SENTENCE_HITS`).
-const SENTENCE_HITS: usize = 2;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -89,7 +89,16 @@ fn main() {
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("parley-bench-real");
     let (cached, cold_note) = (cache.join(format!("{model}.bin")), cache.join(format!("{model}.cold.txt")));
     let cold = std::env::var("PARLEY_BENCH_COLD").is_ok_and(|v| v == "1");
-    if !cold && cached.is_file() && cold_note.is_file() {
+    if let Some(from) = std::env::var_os("PARLEY_BENCH_VECTORS_FROM") {
+        // Vectors computed elsewhere (the relevance test's cache holds this
+        // very corpus): asking is measured, embedding is not.
+        let loaded = engine.load_vectors_from(Path::new(&from)).expect("load the given vectors");
+        let rest = engine.embed_pending(|_, _| {}).expect("embed the rest");
+        println!(
+            "Embedding: not measured in this run ({loaded} vectors taken from {}, {rest} computed).",
+            Path::new(&from).display()
+        );
+    } else if !cold && cached.is_file() && cold_note.is_file() {
         let t = Instant::now();
         let loaded = engine.load_vectors_from(&cache).expect("load cached vectors");
         let rest = engine.embed_pending(|_, _| {}).expect("embed the rest");
@@ -191,7 +200,7 @@ fn measure(data: &Path) -> Result<(), Box<dyn std::error::Error>> {
         &data.join("vectors").join(format!("{}.bin", status.model.as_deref().unwrap_or_default())),
         parley::embed::DIM,
     )?;
-    let (mut embed_q, mut scan, mut sentences) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut embed_q, mut scan) = (Vec::new(), Vec::new());
     for q in &questions {
         let t = Instant::now();
         let v = model.embed(&[q.as_str()])?.remove(0);
@@ -199,21 +208,6 @@ fn measure(data: &Path) -> Result<(), Box<dyn std::error::Error>> {
         let t = Instant::now();
         std::hint::black_box(store.nearest(&v, VECTOR_CANDIDATES));
         scan.push(t.elapsed());
-        // What `ask` does to mark the answer sentence by meaning: embed the
-        // sentences of the first hits, in one batch.
-        let answer = engine.ask(&ask(q))?;
-        let t = Instant::now();
-        let ranges: Vec<_> = answer.hits.iter().map(|h| parley::text::sentences(&h.passage)).collect();
-        let texts: Vec<&str> = answer
-            .hits
-            .iter()
-            .zip(&ranges)
-            .take(SENTENCE_HITS)
-            .filter(|(_, rs)| rs.len() > 1)
-            .flat_map(|(h, rs)| rs.iter().map(|r| &h.passage[r.clone()]))
-            .collect();
-        std::hint::black_box(model.embed(&texts)?);
-        sentences.push(t.elapsed());
     }
     drop(engine);
 
@@ -233,7 +227,6 @@ fn measure(data: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let mut parts: Vec<(&str, Vec<Duration>)> = vec![
         ("question embedding (`Model::embed`, one text)", embed_q),
         ("vector scan (`VectorStore::nearest`, 50 of all)", scan),
-        ("answer sentences (the first 2 hits' sentences embedded, one batch)", sentences),
         ("words-only ask (tantivy, re-ranking, highlighting, hits)", words),
     ];
     let mut accounted = 0.0;
@@ -246,7 +239,7 @@ fn measure(data: &Path) -> Result<(), Box<dyn std::error::Error>> {
     // Parts timed alone can add up to more than the whole (load varies).
     if total > accounted {
         println!(
-            "| the rest (vector candidates' documents, cosines, title vectors) | {:.2} ms | | {:.0} % |",
+            "| the rest (vector candidates' documents, passage, sentence and title cosines) | {:.2} ms | | {:.0} % |",
             total - accounted,
             100.0 * (total - accounted) / total
         );
