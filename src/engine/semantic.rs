@@ -296,7 +296,10 @@ mod tests {
             .collect();
         engine.add(draft("Harbour talks in Vorn", &paras.join("\n\n"))).unwrap();
         engine
-            .add(draft("A quiet week in Tarnholm", "Nothing was agreed.\n\nThe mayor said the ferries run."))
+            .add(draft(
+                "A quiet week in Tarnholm",
+                "Nothing was agreed. The mayor of Tarnholm said the ferries run on time. Talks resume in spring.",
+            ))
             .unwrap();
         let before = engine.vector_status().unwrap();
         assert!(before.passages >= 100, "{before:?}");
