@@ -105,52 +105,63 @@ pub struct Index {
 
 impl Index {
     /// Opens the index in `dir`, or creates it. An index of another schema
-    /// version, or one tantivy cannot open, is replaced by an empty one.
+    /// version, or one tantivy cannot open (a damaged `meta.json`, a
+    /// missing or cut segment file), is replaced by an empty one, which
+    /// the engine then fills from the corpus; the damage is logged once.
     pub fn open(dir: &Path) -> Result<(Index, Opened), Error> {
         let io = |source| Error::Io { path: dir.to_owned(), source };
         std::fs::create_dir_all(dir).map_err(io)?;
         let version = std::fs::read_to_string(dir.join(VERSION_FILE)).ok();
         let current = version.as_deref().map(str::trim) == Some(&SCHEMA_VERSION.to_string());
         let (f, schema) = Fields::build();
-        let existing = if current {
-            match tantivy::directory::MmapDirectory::open(dir)
-                .map_err(tantivy::TantivyError::from)
-                .and_then(TantivyIndex::open)
-            {
-                Ok(index) if index.schema() == schema => Some(index),
-                Ok(_) => None,
-                Err(e) => {
-                    tracing::warn!(error = %e, "the search index is damaged; rebuilding it from the corpus");
-                    None
+        if current {
+            match Index::open_existing(dir, &schema) {
+                Ok(Some((index, reader, writer))) => {
+                    return Ok((Index { index, reader, writer: Mutex::new(writer), f }, Opened::Existing))
                 }
-            }
-        } else {
-            None
-        };
-        let (index, opened) = match existing {
-            Some(index) => (index, Opened::Existing),
-            None => {
-                // Start over: remove what is there, then create.
-                for e in std::fs::read_dir(dir).map_err(io)?.flatten() {
-                    let p = e.path();
-                    let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
+                Ok(None) => {}
+                // Another process writing is not damage: say so, never rebuild.
+                Err(tantivy::TantivyError::LockFailure(e, why)) => {
+                    return Err(Error::Open {
+                        path: dir.to_owned(),
+                        source: tantivy::TantivyError::LockFailure(e, why),
+                    })
                 }
-                let index = TantivyIndex::create_in_dir(dir, schema)
-                    .map_err(|source| Error::Open { path: dir.to_owned(), source })?;
-                std::fs::write(dir.join(VERSION_FILE), format!("{SCHEMA_VERSION}\n")).map_err(io)?;
-                (index, Opened::Fresh)
+                Err(e) => tracing::warn!(error = %e, "the search index is damaged; rebuilding it from the corpus"),
             }
-        };
+        }
+        // Start over: remove what is there, then create.
+        for e in std::fs::read_dir(dir).map_err(io)?.flatten() {
+            let p = e.path();
+            let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
+        }
+        let index =
+            TantivyIndex::create_in_dir(dir, schema).map_err(|source| Error::Open { path: dir.to_owned(), source })?;
+        std::fs::write(dir.join(VERSION_FILE), format!("{SCHEMA_VERSION}\n")).map_err(io)?;
         schema::register_analyzers(&index);
-        let writer = index
-            .writer_with_num_threads(1, WRITER_MEMORY)
-            .map_err(|source| Error::Open { path: dir.to_owned(), source })?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|source| Error::Open { path: dir.to_owned(), source })?;
-        Ok((Index { index, reader, writer: Mutex::new(writer), f }, opened))
+        let open = |source| Error::Open { path: dir.to_owned(), source };
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(open)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(open)?;
+        Ok((Index { index, reader, writer: Mutex::new(writer), f }, Opened::Fresh))
+    }
+
+    /// The index in `dir` with its reader and writer, every segment opened
+    /// (so a missing or cut file is found now, not at the first question);
+    /// `None` when it has another schema.
+    fn open_existing(
+        dir: &Path,
+        schema: &tantivy::schema::Schema,
+    ) -> Result<Option<(TantivyIndex, IndexReader, IndexWriter)>, tantivy::TantivyError> {
+        let index = TantivyIndex::open(tantivy::directory::MmapDirectory::open(dir)?)?;
+        if index.schema() != *schema {
+            return Ok(None);
+        }
+        schema::register_analyzers(&index);
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        // Opening the reader opens every segment's files and checks their
+        // footers: a missing or cut file fails here.
+        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Some((index, reader, writer)))
     }
 
     /// Starts a write. Only one at a time; others wait. Nothing is visible

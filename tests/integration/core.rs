@@ -297,3 +297,46 @@ fn a_killed_import_loses_nothing_it_reported() {
     let added = v["added"].as_array().unwrap().len();
     assert_eq!(added + n, 6_000, "{added} + {n}");
 }
+
+/// Issue 10: a damaged index is found on open and rebuilt from the corpus,
+/// nothing in `corpus/` is lost, and the operator is told in one line.
+#[test]
+fn a_damaged_index_is_rebuilt_from_the_corpus() {
+    type Damage = fn(&std::path::Path);
+    let damages: [(&str, Damage); 3] = [
+        ("garbage meta.json", |index| std::fs::write(index.join("meta.json"), b"{ not json").unwrap()),
+        ("a deleted segment file", |index| {
+            let victim = std::fs::read_dir(index)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| p.extension().is_some_and(|x| x == "idx" || x == "store"))
+                .expect("a segment file");
+            std::fs::remove_file(victim).unwrap();
+        }),
+        ("a truncated segment file", |index| {
+            let victim = std::fs::read_dir(index)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| p.extension().is_some_and(|x| x == "store"))
+                .expect("a store file");
+            let len = std::fs::metadata(&victim).unwrap().len();
+            std::fs::OpenOptions::new().write(true).open(&victim).unwrap().set_len(len / 2).unwrap();
+        }),
+    ];
+    for (what, damage) in damages {
+        let d = DataDir::new();
+        add_fixtures(&d);
+        let before: Vec<_> = std::fs::read_dir(d.corpus()).unwrap().flatten().map(|e| e.file_name()).collect();
+        damage(&d.path().join("index"));
+        let out = d.run(&["ask", "prisoner exchange", "--json"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{what}: {stderr}");
+        assert!(!results(&json(&String::from_utf8_lossy(&out.stdout))).is_empty(), "{what}: nothing found");
+        assert_eq!(stderr.matches("rebuilding it from the corpus").count(), 1, "{what}: told once: {stderr}");
+        let after: Vec<_> = std::fs::read_dir(d.corpus()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(before, after, "{what}: the corpus is untouched");
+        assert_eq!(d.ok(&["list", "--json"]).matches("\"id\"").count(), 2, "{what}");
+    }
+}
