@@ -29,6 +29,8 @@ pub mod engine;
 pub mod index;
 pub mod names;
 pub mod quotes;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod vectors;
 pub mod web;

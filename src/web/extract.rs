@@ -261,21 +261,6 @@ mod tests {
         assert!(!t.text.chars().any(|c| c.is_control() && c != '\n'), "{:?}", t.text);
     }
 
-    /// A tiny deterministic generator (xorshift), so the odd pages below are
-    /// the same on every run.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-            xs[(self.next() % xs.len() as u64) as usize]
-        }
-    }
-
     #[test]
     fn odd_pages_give_an_article_or_a_reason_never_a_panic() {
         let pieces = [
@@ -327,7 +312,7 @@ mod tests {
             "<time datetime=\"",
             "<title>",
         ];
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut rng = crate::testing::Rng(0x9e37_79b9_7f4a_7c15);
         for round in 0..300 {
             let mut page = String::from("<html><head>");
             page.push_str(rng.pick(&heads));
