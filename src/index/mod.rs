@@ -39,6 +39,11 @@ const WRITER_MEMORY: usize = 120_000_000;
 /// What can go wrong in the index.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    #[error(
+        "the search index at {path} is being written by another Parley process (the bot, an import): \
+         stop it or let it finish, then try again"
+    )]
+    Busy { path: PathBuf },
     #[error("search index at {path}")]
     Open {
         path: PathBuf,
@@ -121,12 +126,7 @@ impl Index {
                 }
                 Ok(None) => {}
                 // Another process writing is not damage: say so, never rebuild.
-                Err(tantivy::TantivyError::LockFailure(e, why)) => {
-                    return Err(Error::Open {
-                        path: dir.to_owned(),
-                        source: tantivy::TantivyError::LockFailure(e, why),
-                    })
-                }
+                Err(tantivy::TantivyError::LockFailure(..)) => return Err(Error::Busy { path: dir.to_owned() }),
                 Err(e) => tracing::warn!(error = %e, "the search index is damaged; rebuilding it from the corpus"),
             }
         }
@@ -139,7 +139,10 @@ impl Index {
             TantivyIndex::create_in_dir(dir, schema).map_err(|source| Error::Open { path: dir.to_owned(), source })?;
         std::fs::write(dir.join(VERSION_FILE), format!("{SCHEMA_VERSION}\n")).map_err(io)?;
         schema::register_analyzers(&index);
-        let open = |source| Error::Open { path: dir.to_owned(), source };
+        let open = |source| match source {
+            tantivy::TantivyError::LockFailure(..) => Error::Busy { path: dir.to_owned() },
+            source => Error::Open { path: dir.to_owned(), source },
+        };
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(open)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(open)?;
         Ok((Index { index, reader, writer: Mutex::new(writer), f }, Opened::Fresh))

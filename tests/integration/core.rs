@@ -340,3 +340,36 @@ fn a_damaged_index_is_rebuilt_from_the_corpus() {
         assert_eq!(d.ok(&["list", "--json"]).matches("\"id\"").count(), 2, "{what}");
     }
 }
+
+/// Issue 10: while another process writes (here a console, as the bot
+/// would), a second command gets one clear line, not tantivy's lock error,
+/// and the corpus is unchanged.
+#[test]
+fn a_second_writer_is_told_plainly_and_changes_nothing() {
+    let d = DataDir::new();
+    add_fixtures(&d);
+    let mut holder = d
+        .parley()
+        .arg("console")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn parley console");
+    // The console answers once it holds the index.
+    let mut stdin = holder.stdin.take().expect("stdin");
+    stdin.write_all(b"/about\n").expect("type into the console");
+    let mut first = String::new();
+    BufReader::new(holder.stdout.take().expect("stdout")).read_line(&mut first).expect("console output");
+    let files = || std::fs::read_dir(d.corpus()).unwrap().flatten().count();
+    let before = files();
+    let err = d.fails(&["add", fixture("core/everyone.txt").to_str().unwrap()]);
+    assert!(err.contains("being written by another Parley process"), "{err}");
+    assert!(!err.contains("LockBusy"), "{err}");
+    assert_eq!(files(), before);
+    drop(stdin);
+    assert!(holder.wait().expect("console ends").success());
+    // Once it is gone, the same command works.
+    d.ok(&["add", fixture("core/everyone.txt").to_str().unwrap()]);
+    assert_eq!(files(), before + 1);
+}
