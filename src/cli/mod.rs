@@ -158,13 +158,31 @@ fn parse_published(s: &str) -> Result<Published, String> {
     Published::parse(s).map_err(|e| e.to_string())
 }
 
-fn open(cli: &Cli) -> anyhow::Result<Engine> {
+/// What a command does to the data directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Only reads: works read-only while another process writes.
+    Read,
+    Write,
+}
+
+fn open(cli: &Cli, access: Access) -> anyhow::Result<Engine> {
     let dir = &cli.data_dir;
     if !dir.is_dir() {
         bail!("the data directory {} does not exist (set --data-dir or PARLEY_DATA_DIR)", dir.display());
     }
-    let engine = Engine::open(EngineConfig::new(dir))
-        .with_context(|| format!("cannot open Parley's data in {}", dir.display()))?;
+    let engine = match Engine::open(EngineConfig::new(dir)) {
+        Err(crate::Error::Index(crate::index::Error::Busy { .. })) if access == Access::Read => {
+            let engine = Engine::open_read_only(EngineConfig::new(dir));
+            let engine = engine.with_context(|| format!("cannot open Parley's data in {}", dir.display()))?;
+            eprintln!(
+                "note: another Parley process is writing {}; answering from what it has committed",
+                dir.display()
+            );
+            return Ok(engine);
+        }
+        opened => opened.with_context(|| format!("cannot open Parley's data in {}", dir.display()))?,
+    };
     for broken in &engine.reconciled().broken {
         eprintln!("warning: {broken}");
     }
@@ -179,6 +197,9 @@ const ASK_CATCH_UP: usize = 2_000;
 /// Computes the passage vectors the store lacks (up to `at_most`
 /// missing), with a progress line on stderr when there are many.
 fn catch_up_vectors(engine: &Engine, at_most: usize) -> anyhow::Result<()> {
+    if engine.is_read_only() {
+        return Ok(());
+    }
     let status = engine.vector_status()?;
     if status.model.is_none() || status.missing == 0 {
         return Ok(());
@@ -211,7 +232,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     let style = output::Style::detect();
     match &cli.command {
         Command::Ask { question, limit, since, until, outlet, json } => {
-            let engine = open(&cli)?;
+            let engine = open(&cli, Access::Read)?;
             let q = AskQuery {
                 question: question.clone(),
                 limit: usize::from(*limit),
@@ -229,7 +250,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         Command::Add { files, title, outlet, url, published, defer_vectors, json } => {
-            let engine = open(&cli)?;
+            let engine = open(&cli, Access::Write)?;
             let overrides =
                 Overrides { title: title.clone(), outlet: outlet.clone(), url: url.clone(), published: *published };
             let mut report = ImportReport::default();
@@ -251,7 +272,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             return finish_report(&mut out, &report, *json, style);
         }
         Command::Import { file, maps, defer_vectors, json } => {
-            let engine = open(&cli)?;
+            let engine = open(&cli, Access::Write)?;
             let map = FieldMap::default().with_overrides(maps).map_err(anyhow::Error::msg)?;
             let report = engine.import_file(file, &map, |n| {
                 if !*json {
@@ -264,13 +285,13 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             return finish_report(&mut out, &report, *json, style);
         }
         Command::Remove { id } => {
-            let engine = open(&cli)?;
+            let engine = open(&cli, Access::Write)?;
             let id = ArticleId::parse(id)?;
             let meta = engine.remove(&id)?;
             writeln!(out, "removed {} ({})", meta.id, meta.title)?;
         }
         Command::List { json } => {
-            let engine = open(&cli)?;
+            let engine = open(&cli, Access::Read)?;
             let list = engine.list()?;
             if *json {
                 output::json(&mut out, &list)?;
@@ -293,7 +314,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         Command::Reindex => {
-            let engine = open(&cli)?;
+            let engine = open(&cli, Access::Write)?;
             let r = engine.reindex()?;
             writeln!(out, "reindexed {} articles", r.indexed)?;
             for b in &r.broken {
@@ -302,7 +323,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             catch_up_vectors(&engine, usize::MAX)?;
         }
         Command::Vectors => {
-            let engine = open(&cli)?;
+            let engine = open(&cli, Access::Write)?;
             catch_up_vectors(&engine, usize::MAX)?;
             let s = engine.vector_status()?;
             match &s.model {
@@ -311,7 +332,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         Command::WhoSaid { person, about, since, until, kind, limit, json } => {
-            let engine = open(&cli)?;
+            let engine = open(&cli, Access::Read)?;
             let q = WhoSaidQuery {
                 person: person.clone(),
                 about: about.clone(),
@@ -332,7 +353,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         Command::Speakers { prefix, json } => {
-            let engine = open(&cli)?;
+            let engine = open(&cli, Access::Read)?;
             let list = engine.speakers(prefix.as_deref().unwrap_or(""))?;
             if *json {
                 output::json(&mut out, &list)?;
@@ -368,12 +389,12 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         Command::Console => {
-            let engine = Arc::new(open(&cli)?);
+            let engine = Arc::new(open(&cli, Access::Write)?);
             catch_up_vectors(&engine, ASK_CATCH_UP)?;
             crate::bot::console::run(engine, std::io::stdin().lock(), &mut out)?;
         }
         Command::Serve { http } => {
-            let engine = Arc::new(open(&cli)?);
+            let engine = Arc::new(open(&cli, Access::Write)?);
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             runtime.block_on(crate::discord::serve(engine, crate::discord::ServeOptions { http: *http }))?;
         }

@@ -217,6 +217,30 @@ impl Engine {
         Ok(engine)
     }
 
+    /// Opens the data directory to read only, while another process (the
+    /// bot, an import) writes it: answers come from what that process has
+    /// committed; hand edits are not reconciled, no vector is computed, and
+    /// every write fails with [`crate::index::Error::Busy`].
+    pub fn open_read_only(config: EngineConfig) -> Result<Engine, Error> {
+        let corpus = Corpus::open(config.data_dir.join("corpus"))?;
+        let aliases = corpus.aliases()?;
+        let index = Index::open_read_only(&config.data_dir.join("index"))?;
+        Ok(Engine {
+            config,
+            corpus,
+            index,
+            aliases: RwLock::new(Arc::new(aliases)),
+            catalog: RwLock::new(None),
+            reconciled: Reconciled::default(),
+            semantic: OnceLock::new(),
+        })
+    }
+
+    /// Opened by [`Engine::open_read_only`].
+    pub fn is_read_only(&self) -> bool {
+        self.index.is_read_only()
+    }
+
     pub fn config(&self) -> &EngineConfig {
         &self.config
     }

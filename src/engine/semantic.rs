@@ -110,7 +110,15 @@ impl Engine {
                 let loaded = embed::Model::load(dir).map_err(|e| e.to_string()).and_then(|model| {
                     let dir = self.config.data_dir.join("vectors");
                     let [passages, sentences] = store_files(model.id());
-                    let open = |f: &str| VectorStore::open(&dir.join(f), embed::DIM).map_err(|e| e.to_string());
+                    let read_only = self.index.is_read_only();
+                    let open = |f: &str| {
+                        let path = dir.join(f);
+                        match read_only {
+                            true => VectorStore::open_read_only(&path, embed::DIM),
+                            false => VectorStore::open(&path, embed::DIM),
+                        }
+                        .map_err(|e| e.to_string())
+                    };
                     Ok(Semantic {
                         store: open(&passages)?,
                         sentences: open(&sentences)?,
@@ -151,7 +159,7 @@ impl Engine {
     /// stored chunk. Returns how many passages and titles were done; 0
     /// without a model.
     pub fn embed_pending(&self, mut progress: impl FnMut(usize, usize)) -> Result<usize, Error> {
-        let Some(s) = self.semantic() else { return Ok(0) };
+        let Some(s) = self.semantic().filter(|_| !self.index.is_read_only()) else { return Ok(0) };
         let _one_at_a_time = s.busy.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let keys = self.index.passage_keys()?;
         let missing = s.store.missing(keys.iter().copied());
@@ -241,7 +249,7 @@ impl Engine {
     /// of another data directory, or a cache) that this one lacks. Returns
     /// how many were added.
     pub fn load_vectors_from(&self, dir: &std::path::Path) -> Result<usize, Error> {
-        let Some(s) = self.semantic() else { return Ok(0) };
+        let Some(s) = self.semantic().filter(|_| !self.index.is_read_only()) else { return Ok(0) };
         let mut added = 0;
         for (file, ours) in store_files(s.model.id()).iter().zip([&s.store, &s.sentences]) {
             let path = dir.join(file);
@@ -254,7 +262,7 @@ impl Engine {
 
     /// Drops stored vectors no passage, sentence or title uses any more.
     pub(crate) fn prune_vectors(&self) -> Result<usize, Error> {
-        let Some(s) = self.semantic() else { return Ok(0) };
+        let Some(s) = self.semantic().filter(|_| !self.index.is_read_only()) else { return Ok(0) };
         let keys = self.vector_keys()?;
         let first: std::collections::HashSet<u64> = keys.passages.into_iter().chain(keys.titles).collect();
         let second: std::collections::HashSet<u64> = keys.sentences.into_iter().collect();

@@ -102,9 +102,11 @@ pub enum Opened {
 
 /// The search index.
 pub struct Index {
+    dir: PathBuf,
     index: TantivyIndex,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// `None` when opened read-only (another process holds the writer).
+    writer: Option<Mutex<IndexWriter>>,
     f: Fields,
 }
 
@@ -122,7 +124,8 @@ impl Index {
         if current {
             match Index::open_existing(dir, &schema) {
                 Ok(Some((index, reader, writer))) => {
-                    return Ok((Index { index, reader, writer: Mutex::new(writer), f }, Opened::Existing))
+                    let writer = Some(Mutex::new(writer));
+                    return Ok((Index { dir: dir.to_owned(), index, reader, writer, f }, Opened::Existing));
                 }
                 Ok(None) => {}
                 // Another process writing is not damage: say so, never rebuild.
@@ -145,7 +148,36 @@ impl Index {
         };
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(open)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(open)?;
-        Ok((Index { index, reader, writer: Mutex::new(writer), f }, Opened::Fresh))
+        Ok((Index { dir: dir.to_owned(), index, reader, writer: Some(Mutex::new(writer)), f }, Opened::Fresh))
+    }
+
+    /// Opens the index in `dir` to read only, while another process holds
+    /// its writer: what that process has committed is seen, nothing can be
+    /// written, and nothing is rebuilt (a missing or damaged index is an
+    /// error here).
+    pub fn open_read_only(dir: &Path) -> Result<Index, Error> {
+        let open = |source| Error::Open { path: dir.to_owned(), source };
+        let version = std::fs::read_to_string(dir.join(VERSION_FILE)).ok();
+        let (f, schema) = Fields::build();
+        if version.as_deref().map(str::trim) != Some(&SCHEMA_VERSION.to_string()) {
+            let why = "it has another schema version; it is rebuilt when the writing process restarts";
+            return Err(open(tantivy::TantivyError::SchemaError(why.to_owned())));
+        }
+        let index = tantivy::directory::MmapDirectory::open(dir)
+            .map_err(tantivy::TantivyError::from)
+            .and_then(TantivyIndex::open)
+            .map_err(open)?;
+        if index.schema() != schema {
+            return Err(open(tantivy::TantivyError::SchemaError("another schema".to_owned())));
+        }
+        schema::register_analyzers(&index);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(open)?;
+        Ok(Index { dir: dir.to_owned(), index, reader, writer: None, f })
+    }
+
+    /// Opened by [`Index::open_read_only`].
+    pub fn is_read_only(&self) -> bool {
+        self.writer.is_none()
     }
 
     /// The index in `dir` with its reader and writer, every segment opened
@@ -170,7 +202,8 @@ impl Index {
     /// Starts a write. Only one at a time; others wait. Nothing is visible
     /// until [`Batch::commit`]; dropping the batch rolls back.
     pub fn batch(&self) -> Result<Batch<'_>, Error> {
-        let writer = self.writer.lock().map_err(|_| Error::Poisoned)?;
+        let writer = self.writer.as_ref().ok_or_else(|| Error::Busy { path: self.dir.clone() })?;
+        let writer = writer.lock().map_err(|_| Error::Poisoned)?;
         Ok(Batch { index: self, writer, committed: false })
     }
 

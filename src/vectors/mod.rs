@@ -34,6 +34,8 @@ pub enum Error {
     Foreign { path: PathBuf, dim: usize },
     #[error("a vector of dimension {got} given to a store of dimension {want}")]
     Dimension { got: usize, want: usize },
+    #[error("vector file {path} is open to read only (another process writes it)")]
+    ReadOnly { path: PathBuf },
 }
 
 /// A stable 64-bit key of a text (FNV-1a over its UTF-8 bytes).
@@ -58,7 +60,8 @@ struct Table {
 pub struct VectorStore {
     path: PathBuf,
     dim: usize,
-    file: Mutex<File>,
+    /// `None` when opened to read only.
+    file: Mutex<Option<File>>,
     table: RwLock<Table>,
 }
 
@@ -104,35 +107,50 @@ impl VectorStore {
         let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path).map_err(io)?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io)?;
-        let record = 12 + dim;
-        let mut table = Table::default();
-        if bytes.len() < HEADER {
+        let table = if bytes.len() < HEADER {
             let mut header = MAGIC.to_vec();
             header.extend_from_slice(&(dim as u32).to_le_bytes());
             file.set_len(0).map_err(io)?;
             file.seek(SeekFrom::Start(0)).map_err(io)?;
             file.write_all(&header).map_err(io)?;
             file.sync_data().map_err(io)?;
+            Table::default()
         } else {
-            if &bytes[..8] != MAGIC || bytes[8..12] != (dim as u32).to_le_bytes() {
-                return Err(Error::Foreign { path: path.to_owned(), dim });
-            }
-            let whole = (bytes.len() - HEADER) / record;
-            for r in bytes[HEADER..HEADER + whole * record].chunks_exact(record) {
-                let mut k = [0u8; 8];
-                k.copy_from_slice(&r[..8]);
-                let mut s = [0u8; 4];
-                s.copy_from_slice(&r[8..12]);
-                table.put(u64::from_le_bytes(k), f32::from_le_bytes(s), r[12..].iter().map(|b| *b as i8));
-            }
-            let good = (HEADER + whole * record) as u64;
-            if good != bytes.len() as u64 {
+            let (table, good) = parse(path, dim, &bytes)?;
+            if good != bytes.len() {
                 tracing::warn!(path = %path.display(), "cutting a torn record off the vector file");
-                file.set_len(good).map_err(io)?;
+                file.set_len(good as u64).map_err(io)?;
             }
-        }
+            table
+        };
         file.seek(SeekFrom::End(0)).map_err(io)?;
-        Ok(VectorStore { path: path.to_owned(), dim, file: Mutex::new(file), table: RwLock::new(table) })
+        Ok(VectorStore { path: path.to_owned(), dim, file: Mutex::new(Some(file)), table: RwLock::new(table) })
+    }
+
+    /// Opens the vector file at `path` to read only, while another process
+    /// may append to it: its whole records are read, a record being written
+    /// is left alone, a missing file is an empty store, and every write
+    /// fails with [`Error::ReadOnly`].
+    pub fn open_read_only(path: &Path, dim: usize) -> Result<VectorStore, Error> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(source) => return Err(Error::Io { path: path.to_owned(), source }),
+        };
+        let table = if bytes.len() < HEADER { Table::default() } else { parse(path, dim, &bytes)?.0 };
+        Ok(VectorStore { path: path.to_owned(), dim, file: Mutex::new(None), table: RwLock::new(table) })
+    }
+
+    /// The file, to write; an error when the store is read-only.
+    fn writable(&self) -> Result<std::sync::MutexGuard<'_, Option<File>>, Error> {
+        let file = self
+            .file
+            .lock()
+            .map_err(|_| Error::Io { path: self.path.clone(), source: std::io::Error::other("a writer panicked") })?;
+        if file.is_none() {
+            return Err(Error::ReadOnly { path: self.path.clone() });
+        }
+        Ok(file)
     }
 
     pub fn dim(&self) -> usize {
@@ -175,7 +193,8 @@ impl VectorStore {
             quantized.push((*k, scale, codes));
         }
         {
-            let mut file = self.file.lock().map_err(|_| io(std::io::Error::other("a writer panicked")))?;
+            let mut file = self.writable()?;
+            let file = file.as_mut().ok_or_else(|| Error::ReadOnly { path: self.path.clone() })?;
             file.write_all(&buf).map_err(io)?;
             file.sync_data().map_err(io)?;
         }
@@ -248,7 +267,8 @@ impl VectorStore {
             }
         }
         {
-            let mut file = self.file.lock().map_err(|_| io(std::io::Error::other("a writer panicked")))?;
+            let mut file = self.writable()?;
+            let file = file.as_mut().ok_or_else(|| Error::ReadOnly { path: self.path.clone() })?;
             file.write_all(&buf).map_err(io)?;
             file.sync_data().map_err(io)?;
         }
@@ -265,7 +285,7 @@ impl VectorStore {
     /// atomically (temp file, sync, rename).
     pub fn retain(&self, keep: &HashSet<u64>) -> Result<usize, Error> {
         let io = |source| Error::Io { path: self.path.clone(), source };
-        let mut file = self.file.lock().map_err(|_| io(std::io::Error::other("a writer panicked")))?;
+        let mut file = self.writable()?;
         let Ok(mut t) = self.table.write() else { return Ok(0) };
         let mut kept = Table::default();
         let mut buf = MAGIC.to_vec();
@@ -289,10 +309,29 @@ impl VectorStore {
         std::fs::rename(&tmp, &self.path).map_err(io)?;
         let mut reopened = OpenOptions::new().read(true).append(true).open(&self.path).map_err(io)?;
         reopened.seek(SeekFrom::End(0)).map_err(io)?;
-        *file = reopened;
+        *file = Some(reopened);
         *t = kept;
         Ok(dropped)
     }
+}
+
+/// The table of a vector file's bytes (header included) and the length of
+/// its whole records; a torn last record is left out.
+fn parse(path: &Path, dim: usize, bytes: &[u8]) -> Result<(Table, usize), Error> {
+    if bytes.len() < HEADER || &bytes[..8] != MAGIC || bytes[8..12] != (dim as u32).to_le_bytes() {
+        return Err(Error::Foreign { path: path.to_owned(), dim });
+    }
+    let record = 12 + dim;
+    let whole = (bytes.len() - HEADER) / record;
+    let mut table = Table::default();
+    for r in bytes[HEADER..HEADER + whole * record].chunks_exact(record) {
+        let mut k = [0u8; 8];
+        k.copy_from_slice(&r[..8]);
+        let mut s = [0u8; 4];
+        s.copy_from_slice(&r[8..12]);
+        table.put(u64::from_le_bytes(k), f32::from_le_bytes(s), r[12..].iter().map(|b| *b as i8));
+    }
+    Ok((table, HEADER + whole * record))
 }
 
 impl Table {
@@ -340,6 +379,25 @@ mod tests {
     fn unit(v: &[f32]) -> Vec<f32> {
         let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
         v.iter().map(|x| x / n).collect()
+    }
+
+    #[test]
+    fn a_reader_sees_whole_records_leaves_a_torn_tail_and_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.bin");
+        assert!(VectorStore::open_read_only(&path, 4).unwrap().is_empty(), "no file: empty");
+        assert!(!path.exists(), "a reader creates nothing");
+        let writer = VectorStore::open(&path, 4).unwrap();
+        writer.insert(&[(1, unit(&[1.0, 0.0, 0.0, 0.0]))]).unwrap();
+        // A record being appended by the writer: half of it is on disk.
+        let len = std::fs::metadata(&path).unwrap().len();
+        std::fs::OpenOptions::new().append(true).open(&path).unwrap().write_all(&[7u8; 9]).unwrap();
+        let reader = VectorStore::open_read_only(&path, 4).unwrap();
+        assert!(reader.contains(1) && reader.len() == 1);
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), len + 9, "the reader cut nothing");
+        assert!(matches!(reader.insert(&[(2, unit(&[0.0, 1.0, 0.0, 0.0]))]), Err(Error::ReadOnly { .. })));
+        assert!(matches!(reader.retain(&HashSet::new()), Err(Error::ReadOnly { .. })));
+        assert!(reader.contains(1), "a refused write changes nothing");
     }
 
     #[test]

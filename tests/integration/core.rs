@@ -342,10 +342,11 @@ fn a_damaged_index_is_rebuilt_from_the_corpus() {
 }
 
 /// Issue 10: while another process writes (here a console, as the bot
-/// would), a second command gets one clear line, not tantivy's lock error,
-/// and the corpus is unchanged.
+/// would), reading commands answer from what it committed, and a second
+/// writer gets one clear line, not tantivy's lock error, and changes
+/// nothing.
 #[test]
-fn a_second_writer_is_told_plainly_and_changes_nothing() {
+fn while_another_process_writes_reads_work_and_a_second_writer_is_told_plainly() {
     let d = DataDir::new();
     add_fixtures(&d);
     let mut holder = d
@@ -356,13 +357,20 @@ fn a_second_writer_is_told_plainly_and_changes_nothing() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn parley console");
-    // The console answers once it holds the index.
+    // The console holds the index once it has answered /about.
     let mut stdin = holder.stdin.take().expect("stdin");
     stdin.write_all(b"/about\n").expect("type into the console");
-    let mut first = String::new();
-    BufReader::new(holder.stdout.take().expect("stdout")).read_line(&mut first).expect("console output");
+    let mut lines = BufReader::new(holder.stdout.take().expect("stdout")).lines();
+    assert!(lines.by_ref().map_while(Result::ok).any(|l| l.contains("Articles")), "the console answered /about");
     let files = || std::fs::read_dir(d.corpus()).unwrap().flatten().count();
     let before = files();
+    let out = d.run(&["ask", "prisoner exchange", "--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!results(&json(&String::from_utf8_lossy(&out.stdout))).is_empty());
+    assert_eq!(stderr.matches("answering from what it has committed").count(), 1, "stderr: {stderr}");
+    assert_eq!(d.ok(&["list", "--json"]).matches("\"id\"").count(), 2);
+    assert!(d.ok(&["who-said", "nobody at all", "--json"]).contains("quotes"));
     let err = d.fails(&["add", fixture("core/everyone.txt").to_str().unwrap()]);
     assert!(err.contains("being written by another Parley process"), "{err}");
     assert!(!err.contains("LockBusy"), "{err}");
