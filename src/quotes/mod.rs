@@ -852,6 +852,36 @@ mod tests {
         ),
         // A role noun for someone unnamed stands between: "he" is ambiguous.
         ("Ivo Tarn met the envoys. Then the Brell president spoke of the harbour. “We will open it,” he said.", &[]),
+        // A sentence opening with "But" carries the statement before it on.
+        (
+            "Ada Quill said the ferry would run all winter. But the harbour fees would rise in the spring.",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the ferry would run all winter"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "But the harbour fees would rise"),
+            ],
+        ),
+        // … but not one about the speaker.
+        (
+            "Ada Quill said the ferry would run all winter. But she left for Brell the next day.",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the ferry would run all winter")],
+        ),
+        // A denial or admission whose object is a gerund.
+        (
+            "Ivo Tarn met the envoys, although he denied having signed the harbour deal.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "having signed the harbour deal")],
+        ),
+        ("Ivo Tarn denied wrongdoing in the harbour affair.", &[]),
+        // An outlet's own remark ("noted"), not news it relays ("reported").
+        (
+            "The Vorn Times noted that the harbour had stayed closed for a week.",
+            &[("the Vorn Times", SpeakerKind::Institution, QuoteKind::Indirect, "the harbour had stayed closed")],
+        ),
+        (
+            "Trade with Brell, as the Vorn Journal noted, has doubled since the bridge reopened.",
+            &[("the Vorn Journal", SpeakerKind::Institution, QuoteKind::Indirect, "has doubled since the bridge")],
+        ),
+        ("The Vorn Times reported that the harbour had stayed closed for a week.", &[]),
+        ("The report noted by the harbour board was long.", &[]),
     ];
 
     #[test]

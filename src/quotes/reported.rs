@@ -9,6 +9,7 @@
 //! ("believes", "was pictured") are not statements.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use super::doc::{self, subject_before, words, Doc, Subject};
 use super::lexicon;
@@ -374,6 +375,9 @@ fn continuation(lw: &[String], toks: &[Tok]) -> bool {
     let comma = |i: usize| toks.get(i).is_some_and(|t| !t.word && lw[i] == ",");
     let rest = match w(0) {
         "moreover" | "furthermore" | "besides" | "additionally" | "however" if comma(1) => 2,
+        // "But that did not happen for …": carries the statement on.
+        "but" if comma(1) => 2,
+        "but" => 1,
         "in" if matches!(w(1), "addition" | "particular") && comma(2) => 3,
         "at" if w(1) == "the" && w(2) == "same" && w(3) == "time" && comma(4) => 5,
         _ => return false,
@@ -576,7 +580,10 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             })
         } else if let Some(bare) = lexicon::speech_verb(w).filter(|_| !toks[v].is_cap(body) || v == 0) {
             // ("States" in "the United States" is no verb.)
-            speech(body, toks, lw, v, bare).or_else(|| inverted(body, toks, lw, v)).or_else(|| relay(body, toks, lw, v))
+            speech(body, toks, lw, v, bare, None)
+                .or_else(|| outlet_remark(body, toks, lw, v).and_then(|sp| speech(body, toks, lw, v, bare, Some(sp))))
+                .or_else(|| inverted(body, toks, lw, v))
+                .or_else(|| relay(body, toks, lw, v))
         } else {
             None
         };
@@ -783,6 +790,16 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
             (v + 1, v + 1)
         }
         "warned" | "warns" if lw.get(v + 1).is_some_and(|n| n == "against") => (v + 2, v + 2),
+        // "denied having …", "admitted taking …": a gerund carries the claim.
+        "denied" | "denies" | "denying" | "admitted" | "admits" | "admitting"
+            if lw.get(v + 1).is_some_and(|n| {
+                n.len() > 5
+                    && n.ends_with("ing")
+                    && !matches!(n.as_str(), "nothing" | "anything" | "something" | "everything" | "wrongdoing")
+            }) =>
+        {
+            (v + 1, v + 1)
+        }
         // "mentioned the order to call off …", "mentioned, for example, the
         // large group of …" (readouts): the object is the statement.
         "mentioned" | "mentions" => {
@@ -979,11 +996,15 @@ const PREPOSITION_START: &[&str] = &[
 ];
 
 /// "X said …", "…, X told Reuters.", "A, he said, B".
-fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool) -> Option<Cue> {
+fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: Option<RawSpeaker>) -> Option<Cue> {
     if lw.get(v + 1).is_some_and(|n| n == "by") {
         return None;
     }
-    let (sp, elided) = match subject_before(body, toks, lw, v) {
+    let subject = match given {
+        Some(sp) => Some(Subject::Phrase(sp)),
+        None => subject_before(body, toks, lw, v),
+    };
+    let (sp, elided) = match subject {
         Some(Subject::Phrase(sp)) => (sp, false),
         Some(Subject::Elided) => (sentence_subject(body, &toks[..v])?, true),
         None => (doc::appositive_subject_before(body, toks, lw, v)?, false),
@@ -1310,6 +1331,57 @@ fn inverted(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
         relay: false,
         needs_quote: false,
     })
+}
+
+/// Verbs with which an outlet makes a remark of its own ("Reuters noted
+/// that …", "as the Wall Street Journal noted, …"), one a line.
+static OUTLET_REMARK_VERBS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| words_of(include_str!("outlet_remark_verbs.txt")));
+
+/// Outlet words that are no outlet's name ("the report", "media"): they
+/// never make a remark of their own.
+static GENERIC_OUTLET_WORDS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| words_of(include_str!("generic_outlet_words.txt")));
+
+/// The words of a data file: one a line, `#` starts a comment.
+fn words_of(text: &'static str) -> Vec<&'static str> {
+    text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty()).collect()
+}
+
+/// "Reuters noted that …", "…, as the Wall Street Journal noted, …": a news
+/// outlet's own remark (not news it relays, which "said" or "reported"
+/// give): the outlet's name, capitalised words ending in an outlet word,
+/// as the subject of a remark verb.
+fn outlet_remark(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<RawSpeaker> {
+    let remark = OUTLET_REMARK_VERBS.contains(&lw[v].as_str())
+        && (lw[v] != "pointed" || lw.get(v + 1).is_some_and(|n| n == "out"));
+    if !remark {
+        return None;
+    }
+    let mut j = v;
+    while j > 0 && toks[j - 1].word && matches!(lw[j - 1].as_str(), "also" | "has" | "had" | "have") {
+        j -= 1;
+    }
+    let mut b = j;
+    while b > 0 && j - b < 5 && toks[b - 1].word && toks[b - 1].is_cap(body) {
+        b -= 1;
+    }
+    if b == j {
+        return None;
+    }
+    let last = speakers_stem(&lw[j - 1]);
+    if !lexicon::outlet(last) || GENERIC_OUTLET_WORDS.contains(&last) {
+        return None;
+    }
+    let start = if b > 0 && lw[b - 1] == "the" { b - 1 } else { b };
+    // The phrase opens the sentence or a clause ("…, as the Journal noted").
+    let opens = start == 0
+        || (!toks[start - 1].word && matches!(lw[start - 1].as_str(), "," | ";" | "—" | "–"))
+        || (lw[start - 1] == "as" && (start == 1 || !toks[start - 2].word));
+    if !opens {
+        return None;
+    }
+    Some(RawSpeaker { written: toks[start].start..toks[j - 1].end, class: speakers::Class::Institution, role: None })
 }
 
 /// "…, Russia's state RIA news agency reported." — an outlet relaying the
