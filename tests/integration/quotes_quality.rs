@@ -27,7 +27,7 @@ const FLOOR_INDIRECT_R: f64 = 0.50;
 const FLOOR_SPEAKER: f64 = 0.90;
 /// Dev recall may exceed test recall by this much at most: a guard against
 /// fitting the rules to dev. Issue 9 asks for 0.05; the gap measured is
-/// 0.240 (docs/QUALITY.md), so this only keeps it from growing.
+/// 0.250 (docs/QUALITY.md), so this only keeps it from growing.
 const MAX_RECALL_GAP: Option<f64> = Some(0.26);
 
 fn repo() -> PathBuf {
