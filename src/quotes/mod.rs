@@ -914,20 +914,7 @@ mod tests {
         assert!(q.sentence.contains("Vorn Gazette"));
     }
 
-    /// A tiny deterministic generator (xorshift), so the test needs no crate.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-            items[(self.next() % items.len() as u64) as usize]
-        }
-    }
+    use crate::testing::Rng;
 
     fn check(body: &str, names: &Aliases) {
         for q in extract(body, names) {
