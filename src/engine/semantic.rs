@@ -155,9 +155,10 @@ impl Engine {
     /// Computes and stores the vectors the stores lack: every indexed
     /// passage's, its sentences' and every article title's. Passages come
     /// first (they make an article searchable by meaning), then sentences.
-    /// `progress` is told (done, total) in passages and titles after each
-    /// stored chunk. Returns how many passages and titles were done; 0
-    /// without a model.
+    /// `progress` is told (done, total) after each stored chunk, counting
+    /// a passage or title embedded as one step and a passage's sentences
+    /// as another. Returns the steps done; 0 without a model or when
+    /// opened read-only.
     pub fn embed_pending(&self, mut progress: impl FnMut(usize, usize)) -> Result<usize, Error> {
         let Some(s) = self.semantic().filter(|_| !self.index.is_read_only()) else { return Ok(0) };
         let _one_at_a_time = s.busy.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
