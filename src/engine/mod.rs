@@ -201,18 +201,8 @@ impl Engine {
     /// Opens the data directory, creating `corpus/` and `index/` as
     /// needed, and brings the index up to date with the corpus files.
     pub fn open(config: EngineConfig) -> Result<Engine, Error> {
-        let corpus = Corpus::open(config.data_dir.join("corpus"))?;
-        let aliases = corpus.aliases()?;
         let (index, opened) = Index::open(&config.data_dir.join("index"))?;
-        let mut engine = Engine {
-            config,
-            corpus,
-            index,
-            aliases: RwLock::new(Arc::new(aliases)),
-            catalog: RwLock::new(None),
-            reconciled: Reconciled::default(),
-            semantic: OnceLock::new(),
-        };
+        let mut engine = Engine::with_index(config, index)?;
         engine.reconciled = engine.reconcile(opened)?;
         Ok(engine)
     }
@@ -222,9 +212,14 @@ impl Engine {
     /// committed; hand edits are not reconciled, no vector is computed, and
     /// every write fails with [`crate::index::Error::Busy`].
     pub fn open_read_only(config: EngineConfig) -> Result<Engine, Error> {
+        let index = Index::open_read_only(&config.data_dir.join("index"))?;
+        Engine::with_index(config, index)
+    }
+
+    /// The engine over an opened index, before any reconcile.
+    fn with_index(config: EngineConfig, index: Index) -> Result<Engine, Error> {
         let corpus = Corpus::open(config.data_dir.join("corpus"))?;
         let aliases = corpus.aliases()?;
-        let index = Index::open_read_only(&config.data_dir.join("index"))?;
         Ok(Engine {
             config,
             corpus,

@@ -3,19 +3,11 @@
 //! `/corpus add-file` with a local path.
 
 use std::io::Write;
-use std::process::Stdio;
 
 use crate::harness::{fixture, DataDir};
 
 fn console(data: &DataDir, input: &str) -> String {
-    let mut child = data
-        .parley()
-        .arg("console")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn parley console");
+    let mut child = data.spawn(&["console"]);
     child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("type into the console");
     let out = child.wait_with_output().expect("console output");
     assert!(out.status.success(), "console failed: {}", String::from_utf8_lossy(&out.stderr));

@@ -349,14 +349,7 @@ fn a_damaged_index_is_rebuilt_from_the_corpus() {
 fn while_another_process_writes_reads_work_and_a_second_writer_is_told_plainly() {
     let d = DataDir::new();
     add_fixtures(&d);
-    let mut holder = d
-        .parley()
-        .arg("console")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn parley console");
+    let mut holder = d.spawn(&["console"]);
     // The console holds the index once it has answered /about.
     let mut stdin = holder.stdin.take().expect("stdin");
     stdin.write_all(b"/about\n").expect("type into the console");

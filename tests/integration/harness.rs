@@ -53,6 +53,18 @@ impl DataDir {
         cmd
     }
 
+    /// Starts `parley` with these arguments and every stream piped (for a
+    /// console or a server that runs while the test talks to it).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        self.parley()
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn parley")
+    }
+
     /// Runs `parley` with these arguments and returns its output.
     pub fn run(&self, args: &[&str]) -> Output {
         self.parley().args(args).output().expect("run parley")
