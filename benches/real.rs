@@ -123,11 +123,11 @@ fn main() {
             .expect("embed passages");
         let (secs, cpu) = (t.elapsed().as_secs_f64(), cpu_secs() - cpu);
         let note = format!(
-            "{} passages and {} titles ({n} texts) in {secs:.1} s: {:.1} passages/s ({:.1} texts/s) on {} cores, \
+            "{} passages with their sentences ({n} steps: each passage and title embedded, each passage's \
+             sentences embedded) in {secs:.1} s: {:.1} passages/s ({:.1} steps/s) on {} cores, \
              load average {load_before} before and {} after; {cpu:.0} CPU seconds, {:.1} passages per CPU second \
              (cold run of {}).",
             status.missing,
-            n - status.missing,
             status.missing as f64 / secs,
             n as f64 / secs,
             cores(),
