@@ -136,16 +136,7 @@ fn main() {
             now_utc()
         );
         println!("Embedding: {note}");
-        let _ = std::fs::create_dir_all(&cache);
-        let copied = std::fs::read_dir(data.join("vectors"))
-            .and_then(|files| {
-                for file in files {
-                    let file = file?;
-                    std::fs::copy(file.path(), cache.join(file.file_name()))?;
-                }
-                Ok(())
-            })
-            .and_then(|_| std::fs::write(&cold_note, &note));
+        let copied = real_corpus::cache_vectors(data, &cache).and_then(|_| std::fs::write(&cold_note, &note));
         if let Err(e) = copied {
             eprintln!("real: could not cache the vectors: {e}");
         }

@@ -113,11 +113,12 @@ impl Engine {
                     let read_only = self.index.is_read_only();
                     let open = |f: &str| {
                         let path = dir.join(f);
-                        match read_only {
-                            true => VectorStore::open_read_only(&path, embed::DIM),
-                            false => VectorStore::open(&path, embed::DIM),
-                        }
-                        .map_err(|e| e.to_string())
+                        let store = if read_only {
+                            VectorStore::open_read_only(&path, embed::DIM)
+                        } else {
+                            VectorStore::open(&path, embed::DIM)
+                        };
+                        store.map_err(|e| e.to_string())
                     };
                     Ok(Semantic {
                         store: open(&passages)?,

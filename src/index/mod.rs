@@ -118,12 +118,15 @@ impl Index {
     pub fn open(dir: &Path) -> Result<(Index, Opened), Error> {
         let io = |source| Error::Io { path: dir.to_owned(), source };
         std::fs::create_dir_all(dir).map_err(io)?;
-        let version = std::fs::read_to_string(dir.join(VERSION_FILE)).ok();
-        let current = version.as_deref().map(str::trim) == Some(&SCHEMA_VERSION.to_string());
         let (f, schema) = Fields::build();
-        if current {
-            match Index::open_existing(dir, &schema) {
-                Ok(Some((index, reader, writer))) => {
+        if current_version(dir) {
+            // Opening the reader opens every segment's files and checks
+            // their footers: a missing or cut file is found here, not at
+            // the first question.
+            let opened = open_tantivy(dir, &schema)
+                .and_then(|index| index.map(|i| writer_and_reader(&i).map(|wr| (i, wr))).transpose());
+            match opened {
+                Ok(Some((index, (writer, reader)))) => {
                     let writer = Some(Mutex::new(writer));
                     return Ok((Index { dir: dir.to_owned(), index, reader, writer, f }, Opened::Existing));
                 }
@@ -142,12 +145,10 @@ impl Index {
             TantivyIndex::create_in_dir(dir, schema).map_err(|source| Error::Open { path: dir.to_owned(), source })?;
         std::fs::write(dir.join(VERSION_FILE), format!("{SCHEMA_VERSION}\n")).map_err(io)?;
         schema::register_analyzers(&index);
-        let open = |source| match source {
+        let (writer, reader) = writer_and_reader(&index).map_err(|source| match source {
             tantivy::TantivyError::LockFailure(..) => Error::Busy { path: dir.to_owned() },
             source => Error::Open { path: dir.to_owned(), source },
-        };
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(open)?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(open)?;
+        })?;
         Ok((Index { dir: dir.to_owned(), index, reader, writer: Some(Mutex::new(writer)), f }, Opened::Fresh))
     }
 
@@ -157,20 +158,15 @@ impl Index {
     /// error here).
     pub fn open_read_only(dir: &Path) -> Result<Index, Error> {
         let open = |source| Error::Open { path: dir.to_owned(), source };
-        let version = std::fs::read_to_string(dir.join(VERSION_FILE)).ok();
         let (f, schema) = Fields::build();
-        if version.as_deref().map(str::trim) != Some(&SCHEMA_VERSION.to_string()) {
+        let another = || {
             let why = "it has another schema version; it is rebuilt when the writing process restarts";
-            return Err(open(tantivy::TantivyError::SchemaError(why.to_owned())));
+            open(tantivy::TantivyError::SchemaError(why.to_owned()))
+        };
+        if !current_version(dir) {
+            return Err(another());
         }
-        let index = tantivy::directory::MmapDirectory::open(dir)
-            .map_err(tantivy::TantivyError::from)
-            .and_then(TantivyIndex::open)
-            .map_err(open)?;
-        if index.schema() != schema {
-            return Err(open(tantivy::TantivyError::SchemaError("another schema".to_owned())));
-        }
-        schema::register_analyzers(&index);
+        let index = open_tantivy(dir, &schema).map_err(open)?.ok_or_else(another)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(open)?;
         Ok(Index { dir: dir.to_owned(), index, reader, writer: None, f })
     }
@@ -178,25 +174,6 @@ impl Index {
     /// Opened by [`Index::open_read_only`].
     pub fn is_read_only(&self) -> bool {
         self.writer.is_none()
-    }
-
-    /// The index in `dir` with its reader and writer, every segment opened
-    /// (so a missing or cut file is found now, not at the first question);
-    /// `None` when it has another schema.
-    fn open_existing(
-        dir: &Path,
-        schema: &tantivy::schema::Schema,
-    ) -> Result<Option<(TantivyIndex, IndexReader, IndexWriter)>, tantivy::TantivyError> {
-        let index = TantivyIndex::open(tantivy::directory::MmapDirectory::open(dir)?)?;
-        if index.schema() != *schema {
-            return Ok(None);
-        }
-        schema::register_analyzers(&index);
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
-        // Opening the reader opens every segment's files and checks their
-        // footers: a missing or cut file fails here.
-        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Some((index, reader, writer)))
     }
 
     /// Starts a write. Only one at a time; others wait. Nothing is visible
@@ -593,6 +570,31 @@ fn article_id_of(searcher: &tantivy::Searcher, addr: tantivy::DocAddress) -> Res
     let mut name = String::new();
     let found = ids.ord_to_str(ord, &mut name).map_err(|source| Error::Io { path: PathBuf::from("index"), source })?;
     Ok(found.then(|| ArticleId::parse(&name).ok()).flatten())
+}
+
+/// Whether the index in `dir` was written with this schema version.
+fn current_version(dir: &Path) -> bool {
+    let version = std::fs::read_to_string(dir.join(VERSION_FILE)).ok();
+    version.as_deref().map(str::trim) == Some(&SCHEMA_VERSION.to_string())
+}
+
+/// The tantivy index in `dir` with Parley's analyzers, or `None` when it
+/// has another schema.
+fn open_tantivy(dir: &Path, schema: &tantivy::schema::Schema) -> tantivy::Result<Option<TantivyIndex>> {
+    let index = TantivyIndex::open(tantivy::directory::MmapDirectory::open(dir)?)?;
+    if index.schema() != *schema {
+        return Ok(None);
+    }
+    schema::register_analyzers(&index);
+    Ok(Some(index))
+}
+
+/// The one writer (which takes the directory's lock) and a reader that
+/// reloads when told to.
+fn writer_and_reader(index: &TantivyIndex) -> tantivy::Result<(IndexWriter, IndexReader)> {
+    let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+    let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+    Ok((writer, reader))
 }
 
 /// A passage that may answer a question, with what ranking needs to know.

@@ -31,6 +31,17 @@ pub fn copy_bundled_corpus(data: &Path) -> bool {
     articles > 0
 }
 
+/// Copies the vector files of a data directory (`<data>/vectors/`) into a
+/// cache directory, so a later run embeds only what changed.
+pub fn cache_vectors(data: &Path, cache: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(cache)?;
+    for file in std::fs::read_dir(data.join("vectors"))? {
+        let file = file?;
+        std::fs::copy(file.path(), cache.join(file.file_name()))?;
+    }
+    Ok(())
+}
+
 /// Adds the talks-news files and imports both press-release CSVs. Returns
 /// how many articles were added and, for each one refused, its origin and
 /// the reason.

@@ -255,7 +255,6 @@ fn parley_holds_its_retrieval_floors_on_the_held_out_split() {
 /// passage, and only new ones are embedded.
 fn embed_with_cache(engine: &Engine, data: &Path) -> usize {
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("relevance-vectors");
-    let live = data.join("vectors");
     if engine.vector_status().expect("vector status").model.is_none() {
         return 0;
     }
@@ -270,11 +269,8 @@ fn embed_with_cache(engine: &Engine, data: &Path) -> usize {
         }
     });
     let n = n.expect("embed passages");
-    let _ = std::fs::create_dir_all(&cache);
-    for file in std::fs::read_dir(&live).into_iter().flatten().flatten() {
-        if let Err(e) = std::fs::copy(file.path(), cache.join(file.file_name())) {
-            eprintln!("relevance: could not cache vectors: {e}");
-        }
+    if let Err(e) = crate::real_corpus::cache_vectors(data, &cache) {
+        eprintln!("relevance: could not cache vectors: {e}");
     }
     n
 }
