@@ -317,8 +317,13 @@ fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(R
     };
     if !open_end {
         // "“….” Tarn said." is an attribution only when nothing but
-        // adverbials follow the verb.
+        // adverbials follow the verb, and not a colon: "“….” Tarn said:
+        // “…”" introduces the next quote (copy that runs paragraphs
+        // together puts one speaker's closing quote before the next's cue).
         let k = doc::skip_adverbials(body, toks, lw, v + 1);
+        if toks.get(k).is_some_and(|t| t.is_punct(body, ':')) {
+            return None;
+        }
         let rest = &toks[k.min(toks.len())..];
         if rest.iter().any(|t| t.word) && !matches!(lw[v].as_str(), "told" | "tells") {
             return None;

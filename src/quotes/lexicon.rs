@@ -1256,6 +1256,13 @@ const SINGULAR_PERSON: &[&str] = &[
     "economist",
 ];
 
+/// A noun for one person's job or standing that may stand right before
+/// their name like a title: "pensions officer Paul Doe", "Kyiv resident
+/// Olena Vash" ("man" and "woman" do not).
+pub fn person_noun(w: &str) -> bool {
+    SINGULAR_PERSON.contains(&w) && !matches!(w, "man" | "woman")
+}
+
 /// An unnamed source phrase for one person: "a spokesman for the ministry".
 pub fn singular_person(name: &str) -> bool {
     let lower = name.to_lowercase();

@@ -411,7 +411,12 @@ fn resolve_one(
     };
     match &sp.class {
         Class::Named(n) => {
-            let full = full_of(reg, n, pos);
+            let lower = as_written.to_lowercase();
+            let knighted = !n.contains(' ') && (lower.starts_with("sir ") || lower.starts_with("dame "));
+            let full = match knighted.then(|| reg.knight(n, pos)).flatten() {
+                Some(k) => k.to_owned(),
+                None => full_of(reg, n, pos),
+            };
             let conf = if full.contains(' ') || names.canonical(&full).is_some() { 1.0 } else { 0.85 };
             person(&full, conf)
         }
@@ -501,7 +506,11 @@ fn resolve_one(
                 !lk.is_empty() && quoted_key.split(' ').any(|w| w == lk)
             };
             let para_start = d.paras.get(f.para).map_or(0, |p| p.start);
-            let upto = timeline.partition_point(|(p, _)| *p < pos);
+            // "Mr Quill has “…” as before, he said.": after the statement,
+            // the subject of its own sentence is what was said, not who said it.
+            let after = f.pieces.first().is_some_and(|p| p.start < pos);
+            let own_sentence = if after { d.sentence_around(sp.written.clone()).start } else { usize::MAX };
+            let upto = timeline.partition_point(|(p, _)| *p < pos.min(own_sentence));
             let subject = timeline[..upto]
                 .iter()
                 .rev()
@@ -882,6 +891,42 @@ mod tests {
         ),
         ("The Vorn Times reported that the harbour had stayed closed for a week.", &[]),
         ("The report noted by the harbour board was long.", &[]),
+        // Paragraphs run together: a cue with a colon after a closed quote
+        // introduces the next quote, it does not attribute the one before.
+        (
+            "Harbour minister Ivo Tarn said: \"We will reopen the quay.\" Opposition leader Ada Quill said: \"This is the third delay in a year.\"",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We will reopen the quay."),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "This is the third delay"),
+            ],
+        ),
+        // "Sir Ivo" on second mention is Sir Ivo Tarn.
+        (
+            "Auditor General Sir Ivo Tarn said the quay was late. Sir Ivo said \"real progress\" had been made since.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the quay was late"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "had been made since"),
+            ],
+        ),
+        // A role given with the name in apposition does not make "he" ambiguous.
+        (
+            "The chief inspector of harbours, Ivo Tarn, said the quay should close. \"It is good for the town to see change,\" he said.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the quay should close"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "It is good for the town"),
+            ],
+        ),
+        // A job noun right before a name is a title.
+        (
+            "Pensions officer Ada Quill said: \"The pensions of the dockers are under threat.\"",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "The pensions of the dockers")],
+        ),
+        // A name in apposition is the subject "he" refers to; the subject of
+        // the statement's own sentence is what was said, not who said it.
+        (
+            "During the talks in Vorn, the head of the delegation, Ivo Tarn, pushed for terms. He also warned that \"Brell was ready for a long standoff over the quay\".",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "Brell was ready for a long standoff")],
+        ),
     ];
 
     #[test]

@@ -398,12 +398,14 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     // "Lib Dem home affairs spokesman Mark Oaten", "school inspection
     // chief David Bell": plain nouns may qualify a role word right before
     // the name.
-    let role_before_name = name_start > 0 && lexicon::title(stem(&lw[name_start - 1]));
+    let person_before_name = name_start > 0 && lexicon::person_noun(&lw[name_start - 1]);
+    let role_before_name = name_start > 0 && (lexicon::title(stem(&lw[name_start - 1])) || person_before_name);
     let prefix_ok = |end: usize| {
         (0..end).all(|i| {
             toks[i].is_cap(body)
                 || prefix_word(&lw[i])
                 || lexicon::role_head(stem(&lw[i]))
+                || (person_before_name && end == name_start && i + 1 == name_start)
                 || (role_before_name && end == name_start && lexicon::plain_noun(&lw[i]))
         })
     };
@@ -660,6 +662,9 @@ fn low<'a>(toks: &[Tok], lw: &'a [String], t: &Tok) -> &'a str {
 #[derive(Debug, Default)]
 pub struct Registry {
     by_last: HashMap<String, Vec<(usize, String)>>,
+    /// Full names written after "Sir" or "Dame", by first name: British
+    /// copy calls Sir John Bourn "Sir John" on second mention.
+    by_knight: HashMap<String, Vec<(usize, String)>>,
     roles: Vec<(usize, String, String)>,
     subjects: Vec<(usize, String)>,
     acronyms: HashMap<String, String>,
@@ -795,6 +800,13 @@ impl Registry {
                     if v.len() < 16 {
                         v.push((name_toks[0].start, full.clone()));
                     }
+                    let first = start + s;
+                    if first > 0 && matches!(low(toks, lw, &toks[first - 1]), "sir" | "dame") {
+                        let v = self.by_knight.entry(name_key(low(toks, lw, &name_toks[0]))).or_default();
+                        if v.len() < 16 {
+                            v.push((name_toks[0].start, full.clone()));
+                        }
+                    }
                     // Names of things, not people: "World War II", "Peace Summit".
                     let thing = name_toks.iter().any(|t| {
                         matches!(
@@ -886,14 +898,36 @@ impl Registry {
                         || (start > 1
                             && (toks[start - 1].is_punct(body, '”') || toks[start - 1].is_punct(body, '"'))
                             && toks[start - 2].is_punct(body, ',')));
-                let verb_next = toks.get(i).is_some_and(|t| {
+                let verb_like = |t: &Tok| {
                     t.word
                         && !t.is_cap(body)
                         && !matches!(
                             low(toks, lw, t).to_owned().as_str(),
                             "of" | "and" | "or" | "in" | "on" | "at" | "to" | "for" | "from" | "with"
                         )
-                });
+                };
+                // "…, the head of the delegation, Ivo Tarn, pushed …": a name
+                // in apposition, then the verb.
+                let appositive = toks.get(i).is_some_and(|t| t.is_punct(body, ','))
+                    && toks.get(i + 1).is_some_and(|t| {
+                        verb_like(t)
+                            && !matches!(
+                                low(toks, lw, t).to_owned().as_str(),
+                                "who"
+                                    | "which"
+                                    | "whose"
+                                    | "whom"
+                                    | "the"
+                                    | "a"
+                                    | "an"
+                                    | "but"
+                                    | "as"
+                                    | "its"
+                                    | "his"
+                                    | "her"
+                            )
+                    });
+                let verb_next = toks.get(i).is_some_and(verb_like) || appositive;
                 // "Lib Dem chairman Matthew Taylor": a name before a title
                 // word modifies it; "The Lib Dems are …": a group, not a
                 // person "he" could stand for; "Downing Street": a place.
@@ -1057,6 +1091,13 @@ impl Registry {
         nearest_distinct(v.iter().map(|(p, n)| (*p, n.as_str())), pos)
     }
 
+    /// The full name for "Sir John" / "Dame Ann": the one knight or dame
+    /// with that first name, or the nearest before `pos`.
+    pub fn knight(&self, first: &str, pos: usize) -> Option<&str> {
+        let v = self.by_knight.get(&name_key(first))?;
+        nearest_distinct(v.iter().map(|(p, n)| (*p, n.as_str())), pos)
+    }
+
     /// The person holding a role ("mayor" with qualifiers ["kremenchuk"]).
     pub fn role_holder(&self, head: &str, quals: &[String], pos: usize) -> Option<(&str, bool)> {
         let leader = |w: &str| matches!(w, "president" | "prime" | "chancellor" | "premier" | "leader");
@@ -1143,7 +1184,18 @@ impl Registry {
     pub fn other_role_between(&self, names: &Aliases, from: usize, to: usize, name: &str) -> bool {
         let key = name_key(name.split_whitespace().last().unwrap_or(name));
         let i = self.role_mentions.partition_point(|m| m.0 <= from);
+        // "The chief inspector of schools, David Bell, said": the role
+        // given with the name in apposition is the name's own.
+        let own = |p: usize| {
+            let j = self.mentions.partition_point(|m| m.0 <= p);
+            self.mentions
+                .get(j)
+                .is_some_and(|(q, n)| q - p <= 48 && name_key(n.split_whitespace().last().unwrap_or(n)) == key)
+        };
         self.role_mentions[i..].iter().take_while(|m| m.0 < to).take(16).any(|(p, head, quals, phrase)| {
+            if own(*p) {
+                return false;
+            }
             match self.role_mention_holder(names, head, quals, phrase, *p) {
                 Some(holder) => name_key(holder.split_whitespace().last().unwrap_or(&holder)) != key,
                 None => true,
