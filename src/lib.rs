@@ -26,6 +26,7 @@ pub mod dates;
 pub mod discord;
 pub mod embed;
 pub mod engine;
+pub mod feedback;
 pub mod index;
 pub mod names;
 pub mod quotes;

@@ -1,6 +1,7 @@
 //! The corpus on disk — the source of truth. One article per file,
 //! `corpus/<article-id>.md`: TOML front matter between `+++` lines, then the
-//! body. Also `corpus/aliases.toml`, the table of names.
+//! body. Also `corpus/aliases.toml`, the table of names, and
+//! `corpus/hidden.toml`, the statements moderators hid from answers.
 //!
 //! This module owns the file format ([`frontmatter`]), atomic writes
 //! ([`store`]), reading articles from the files people bring ([`ingest`]:
@@ -11,6 +12,7 @@
 
 pub mod clean;
 pub mod frontmatter;
+pub mod hidden;
 pub mod ingest;
 pub mod passages;
 pub mod store;
@@ -43,5 +45,11 @@ pub enum Error {
         path: PathBuf,
         #[source]
         source: crate::names::BadAliases,
+    },
+    #[error("{path}: the list of hidden statements is broken")]
+    Hidden {
+        path: PathBuf,
+        #[source]
+        source: toml::de::Error,
     },
 }

@@ -1,5 +1,5 @@
 //! The corpus directory: listing, reading, atomically writing and removing
-//! article files, and the alias table beside them.
+//! article files, and the alias table and hidden statements beside them.
 //!
 //! Every write is temp file + fsync + rename, so a reader (or a crash) sees
 //! the old file or the new one, never half of one. Left-over temp files
@@ -10,6 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use super::hidden::{Hidden, HIDDEN_FILE};
 use super::{frontmatter, Error};
 use crate::article::{Article, ArticleId};
 use crate::names::Aliases;
@@ -166,6 +167,20 @@ impl Corpus {
 
     pub fn write_aliases(&self, aliases: &Aliases) -> Result<(), Error> {
         write_atomic(&self.dir.join(ALIASES_FILE), aliases.to_toml().as_bytes(), Durability::Sync)
+    }
+
+    /// The statements hidden from answers, or none when the file is absent.
+    pub fn hidden(&self) -> Result<Hidden, Error> {
+        let path = self.dir.join(HIDDEN_FILE);
+        match fs::read_to_string(&path) {
+            Ok(text) => Hidden::parse(&text).map_err(|source| Error::Hidden { path, source }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Hidden::default()),
+            Err(source) => Err(Error::Read { path, source }),
+        }
+    }
+
+    pub fn write_hidden(&self, hidden: &Hidden) -> Result<(), Error> {
+        write_atomic(&self.dir.join(HIDDEN_FILE), hidden.to_toml().as_bytes(), Durability::Sync)
     }
 }
 

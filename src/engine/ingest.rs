@@ -43,7 +43,9 @@ impl Engine {
             tags: draft.tags.clone(),
             also_reported_by: Vec::new(),
         };
-        Ok(prepare_article(Article { meta, body: draft.body }, aliases, origin))
+        let mut p = prepare_article(Article { meta, body: draft.body }, aliases, origin);
+        p.drop_hidden(&self.hidden());
+        Ok(p)
     }
 
     /// Adds one article: refused with the id already there when its URL or
@@ -276,7 +278,8 @@ impl Engine {
         if !article.meta.also_reported_by.contains(&entry) {
             article.meta.also_reported_by.push(entry);
             let written = self.corpus.write(&article, durability)?;
-            let again = prepare_article(article, &self.aliases(), written.0.path.display().to_string());
+            let mut again = prepare_article(article, &self.aliases(), written.0.path.display().to_string());
+            again.drop_hidden(&self.hidden());
             let stamp = stamp_of(&written);
             batch.put(&again.docs(stamp))?;
             self.catalog_insert(std::slice::from_ref(&again.article.meta));
@@ -368,6 +371,14 @@ pub(super) fn prepare_article(article: Article, aliases: &Aliases, origin: Strin
 }
 
 impl Prepared {
+    /// Leaves out the statements moderators hid (`corpus/hidden.toml`).
+    pub(super) fn drop_hidden(&mut self, hidden: &corpus::hidden::Hidden) {
+        if !hidden.is_empty() {
+            let id = self.article.meta.id.as_str();
+            self.quotes.retain(|q| !hidden.hides(id, &q.text));
+        }
+    }
+
     pub(super) fn docs(&self, stamp: Stamp) -> ArticleDocs<'_> {
         ArticleDocs {
             article: &self.article,

@@ -24,12 +24,14 @@ use crate::quotes::{self, Quote};
 use crate::web::dedup::{self, Fingerprint};
 
 mod ask;
+mod find_sources;
 mod ingest;
 mod reconcile;
 mod semantic;
 mod who_said;
 
 pub use ask::{Scored, Weights, WEIGHTS};
+pub use find_sources::{key_sentences, FoundSources, KEY_SENTENCES};
 pub use ingest::{draft_from_extracted, read_document, read_document_file};
 pub use semantic::{store_files, VectorKeys, VectorStatus};
 
@@ -96,6 +98,8 @@ pub enum Error {
     AliasTaken(String),
     #[error("a name and a variant are both needed")]
     EmptyAlias,
+    #[error("article {id} has no statement {text:?} (it was edited?)")]
+    NoStatement { id: ArticleId, text: String },
 }
 
 /// An article the engine added.
@@ -157,6 +161,8 @@ pub struct Engine {
     corpus: Corpus,
     index: Index,
     aliases: RwLock<Arc<Aliases>>,
+    /// Statements moderators hid (`corpus/hidden.toml`): never indexed.
+    hidden: RwLock<Arc<corpus::hidden::Hidden>>,
     catalog: RwLock<Option<Arc<BTreeMap<ArticleId, ArticleMeta>>>>,
     reconciled: Reconciled,
     /// The model and its vectors, loaded on first use (`None`: words only).
@@ -183,6 +189,11 @@ fn fnv1a(bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+/// Whether two texts have the same words (whitespace runs folded).
+fn same_words(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
 }
 
 /// The duplicate key of a body: its words, folded, hashed.
@@ -220,11 +231,13 @@ impl Engine {
     fn with_index(config: EngineConfig, index: Index) -> Result<Engine, Error> {
         let corpus = Corpus::open(config.data_dir.join("corpus"))?;
         let aliases = corpus.aliases()?;
+        let hidden = corpus.hidden()?;
         Ok(Engine {
             config,
             corpus,
             index,
             aliases: RwLock::new(Arc::new(aliases)),
+            hidden: RwLock::new(Arc::new(hidden)),
             catalog: RwLock::new(None),
             reconciled: Reconciled::default(),
             semantic: OnceLock::new(),
@@ -251,6 +264,42 @@ impl Engine {
 
     pub fn aliases(&self) -> Arc<Aliases> {
         self.aliases.read().map(|a| Arc::clone(&a)).unwrap_or_default()
+    }
+
+    /// The statements hidden from answers.
+    pub fn hidden(&self) -> Arc<corpus::hidden::Hidden> {
+        self.hidden.read().map(|h| Arc::clone(&h)).unwrap_or_default()
+    }
+
+    /// Hides a statement of an article from every answer: it is recorded in
+    /// `corpus/hidden.toml` (the article keeps its words), then the
+    /// article is indexed again without it. False when it was hidden
+    /// already. Every later index of the article (a reconcile, `parley
+    /// reindex`) leaves it out too.
+    pub fn hide_statement(&self, statement: corpus::hidden::HiddenStatement) -> Result<bool, Error> {
+        let id = ArticleId::parse(&statement.article)?;
+        let article = self.article(&id)?;
+        if !quotes::extract(&article.body, &self.aliases()).iter().any(|q| same_words(&q.text, &statement.text)) {
+            return Err(Error::NoStatement { id, text: statement.text });
+        }
+        let mut batch = self.index.batch()?;
+        {
+            let mut guard = self.hidden.write().map_err(|_| index::Error::Poisoned)?;
+            let mut table = (**guard).clone();
+            if !table.add(statement) {
+                return Ok(false);
+            }
+            self.corpus.write_hidden(&table)?;
+            *guard = Arc::new(table);
+        }
+        let bytes = self.corpus.read_bytes(&id)?;
+        let file = self.corpus.stat(&id)?;
+        let article = self.corpus.parse(&id, &bytes)?;
+        let mut p = ingest::prepare_article(article, &self.aliases(), file.path.display().to_string());
+        p.drop_hidden(&self.hidden());
+        batch.put(&p.docs(Stamp { hash: fnv1a(&bytes), len: file.len, mtime_ns: file.mtime_ns }))?;
+        batch.commit()?;
+        Ok(true)
     }
 
     /// Removes an article from the corpus and the index.

@@ -11,6 +11,7 @@ impl Engine {
         let mut indexed = if opened == Opened::Fresh { Default::default() } else { self.index.stamps()? };
         let files = self.corpus.list()?;
         let aliases = self.aliases();
+        let hidden = self.hidden();
         let mut report = Reconciled::default();
         let mut batch = self.index.batch()?;
         let mut pending = 0;
@@ -36,7 +37,8 @@ impl Engine {
                     continue;
                 }
             };
-            let p = prepare_article(article, &aliases, file.path.display().to_string());
+            let mut p = prepare_article(article, &aliases, file.path.display().to_string());
+            p.drop_hidden(&hidden);
             batch.put(&p.docs(Stamp { hash, len: file.len, mtime_ns: file.mtime_ns }))?;
             report.indexed += 1;
             pending += 1;

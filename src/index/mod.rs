@@ -251,6 +251,17 @@ impl Index {
         Ok(None)
     }
 
+    /// The id of an indexed article with this normalised URL.
+    pub fn find_by_url(&self, url_key: &str) -> Result<Option<ArticleId>, Error> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(Term::from_field_text(self.f.url_key, url_key), IndexRecordOption::Basic);
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score()).map_err(tv("looking up a URL"))?;
+        match top.first() {
+            Some((_, addr)) => article_id_of(&searcher, *addr),
+            None => Ok(None),
+        }
+    }
+
     /// Articles sharing at least one near-duplicate band with these, most
     /// shared bands first (at most `limit`).
     pub fn near_candidates(&self, bands: &[u64], limit: usize) -> Result<Vec<ArticleId>, Error> {
