@@ -552,7 +552,8 @@ mod tests {
     fn export_keeps_answers_voted_up_once_per_question() {
         let dir = tempfile::tempdir().unwrap();
         let log = FeedbackLog::new(dir.path().join(FILE));
-        let up = log.record_answer(Source::Ask, "Where is the truce?", vec![hit(2, "second"), hit(1, "first")]).unwrap();
+        let up =
+            log.record_answer(Source::Ask, "Where is the truce?", vec![hit(2, "second"), hit(1, "first")]).unwrap();
         let again = log.record_answer(Source::Ask, "where is the truce?", vec![hit(1, "first")]).unwrap();
         let down = log.record_answer(Source::Ask, "who won", vec![hit(1, "nothing")]).unwrap();
         let who = log.record_answer(Source::WhoSaid, "Marden", vec![hit(1, "said")]).unwrap();

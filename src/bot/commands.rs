@@ -9,6 +9,7 @@ use time::Date;
 use crate::answer::{AskQuery, WhoSaidQuery};
 use crate::article::Published;
 use crate::corpus::ArticleDraft;
+use crate::feedback::Vote;
 
 use super::{Attachment, Invocation, Kind, OptionValue};
 
@@ -149,9 +150,66 @@ pub const COMMANDS: &[CommandSpec] = &[
                     text("variant", "Another spelling of it", true, 100),
                 ],
             },
+            SubcommandSpec { name: "reports", description: "Open reports of wrong attributions", options: &[] },
+            SubcommandSpec {
+                name: "resolve",
+                description: "Resolve a report: hide the statement, fix an alias, or dismiss",
+                options: &[
+                    completed("report", "The report (see /corpus reports)", true, 20),
+                    completed("action", "hide, alias or dismiss", true, 10),
+                    text("name", "alias: the right name for the speaker as written", false, 100),
+                    text("variant", "alias: the spelling to map (default: the speaker as written)", false, 100),
+                ],
+            },
         ],
     },
 ];
+
+/// A message command (Discord application command type 3): listed in a
+/// message's Apps menu, it takes that message's text. In the console it
+/// is typed as `/<console> text:…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageCommandSpec {
+    /// The name Discord shows (spaces and capitals allowed).
+    pub name: &'static str,
+    /// The console's slash-command spelling.
+    pub console: &'static str,
+    /// For `/help` (Discord shows no description for message commands).
+    pub description: &'static str,
+}
+
+/// Every message command the bot answers.
+pub const MESSAGE_COMMANDS: &[MessageCommandSpec] = &[MessageCommandSpec {
+    name: "Find sources",
+    console: "find-sources",
+    description: "What the corpus holds on a message's claim, with sources (only you see the answer)",
+}];
+
+/// The spec of a message command by its name or console spelling.
+pub fn message_spec(name: &str) -> Option<&'static MessageCommandSpec> {
+    MESSAGE_COMMANDS.iter().find(|c| c.name == name || c.console == name)
+}
+
+/// What a moderator does with a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Hide the statement from answers (the article keeps it).
+    Hide,
+    /// Record `variant` as a spelling of `name`.
+    Alias { name: String, variant: Option<String> },
+    /// Nothing is wrong.
+    Dismiss,
+}
+
+impl Resolution {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Resolution::Hide => "hide",
+            Resolution::Alias { .. } => "alias",
+            Resolution::Dismiss => "dismiss",
+        }
+    }
+}
 
 /// The spec of a command by name.
 pub fn spec(name: &str) -> Option<&'static CommandSpec> {
@@ -170,6 +228,10 @@ pub mod ids {
     pub const CONTEXT: &str = "ctx";
     /// The add-text form.
     pub const ADD_TEXT: &str = "add-text";
+    /// Feedback on an answer: `fb:<answer id>:up|down|wrong`.
+    pub const FEEDBACK: &str = "fb";
+    /// The wrong-attribution form: `fbw:<answer id>`.
+    pub const WRONG_FORM: &str = "fbw";
 }
 
 /// A request the bot understands.
@@ -215,6 +277,28 @@ pub enum Command {
         id: String,
         ord: u32,
     },
+    /// "Find sources" on a message's text.
+    FindSources(String),
+    /// 👍 or 👎 on an answer.
+    Vote {
+        answer: String,
+        vote: Vote,
+    },
+    /// "Wrong attribution" was pressed: ask which statement.
+    WrongForm {
+        answer: String,
+    },
+    /// The wrong-attribution form came back.
+    Wrong {
+        answer: String,
+        rank: u32,
+        note: String,
+    },
+    Reports,
+    Resolve {
+        report: String,
+        resolution: Resolution,
+    },
 }
 
 impl Command {
@@ -228,6 +312,8 @@ impl Command {
                 | Command::AddText(_)
                 | Command::Remove(_)
                 | Command::Alias { .. }
+                | Command::Reports
+                | Command::Resolve { .. }
         ) || matches!(self, Command::Complete { command, .. } if command.starts_with("corpus"))
     }
 
@@ -240,6 +326,9 @@ impl Command {
                 | Command::AskPage { .. }
                 | Command::WhoSaidPage { .. }
                 | Command::Context { .. }
+                | Command::FindSources(_)
+                | Command::Vote { .. }
+                | Command::Wrong { .. }
         )
     }
 
@@ -251,6 +340,8 @@ impl Command {
             Command::AddTextForm | Command::AddText(_) => "add-text",
             Command::Remove(_) => "remove",
             Command::Alias { .. } => "alias",
+            Command::Reports => "reports",
+            Command::Resolve { .. } => "resolve",
             _ => "other",
         }
     }
@@ -262,7 +353,7 @@ pub fn for_moderators(inv: &Invocation) -> bool {
     match inv.kind {
         Kind::Command | Kind::Autocomplete { .. } => spec(&inv.name).is_some_and(|c| c.moderator),
         Kind::ModalSubmit => inv.name == ids::ADD_TEXT,
-        Kind::Button => false,
+        Kind::Button | Kind::MessageCommand => false,
     }
 }
 
@@ -281,6 +372,14 @@ pub enum ParseError {
     EmptyRange { since: Date, until: Date },
     #[error("this button has expired: run the command again")]
     Expired,
+    #[error("{0:?} is not an action: use hide, alias or dismiss")]
+    BadAction(String),
+    #[error("alias needs the right name (name:…)")]
+    AliasName,
+    #[error("{0:?} is not a statement number: give the number shown before its title")]
+    BadRank(String),
+    #[error("that message has no text to look up")]
+    NoText,
 }
 
 fn string(inv: &Invocation, name: &str) -> Option<String> {
@@ -331,6 +430,10 @@ pub fn parse(inv: &Invocation) -> Result<Command, ParseError> {
         Kind::Button => parse_button(&inv.name),
         Kind::ModalSubmit => parse_modal(inv),
         Kind::Command => parse_command(inv),
+        Kind::MessageCommand => match message_spec(&inv.name) {
+            Some(_) => string(inv, "text").map(Command::FindSources).ok_or(ParseError::NoText),
+            None => Err(ParseError::UnknownCommand(inv.name.clone())),
+        },
     }
 }
 
@@ -363,6 +466,21 @@ fn parse_command(inv: &Invocation) -> Result<Command, ParseError> {
             Some("add-text") => Ok(Command::AddTextForm),
             Some("remove") => Ok(Command::Remove(required(inv, "id")?)),
             Some("alias") => Ok(Command::Alias { name: required(inv, "name")?, variant: required(inv, "variant")? }),
+            Some("reports") => Ok(Command::Reports),
+            Some("resolve") => {
+                let report = required(inv, "report")?;
+                let action = required(inv, "action")?;
+                let resolution = match action.to_ascii_lowercase().as_str() {
+                    "hide" => Resolution::Hide,
+                    "dismiss" => Resolution::Dismiss,
+                    "alias" => Resolution::Alias {
+                        name: string(inv, "name").ok_or(ParseError::AliasName)?,
+                        variant: string(inv, "variant"),
+                    },
+                    _ => return Err(ParseError::BadAction(action.chars().take(20).collect())),
+                };
+                Ok(Command::Resolve { report, resolution })
+            }
             Some(other) => Err(ParseError::UnknownCommand(format!("corpus {other}"))),
             None => Err(ParseError::NoSubcommand("corpus".into())),
         },
@@ -388,11 +506,32 @@ fn parse_button(custom_id: &str) -> Result<Command, ParseError> {
         (ids::CONTEXT, Some(ord), Some(id)) => {
             Ok(Command::Context { id: id.to_owned(), ord: ord.parse().map_err(|_| ParseError::Expired)? })
         }
+        (ids::FEEDBACK, Some(answer), Some(what)) if crate::feedback::is_id(answer) => {
+            let answer = answer.to_owned();
+            match what {
+                "up" => Ok(Command::Vote { answer, vote: Vote::Up }),
+                "down" => Ok(Command::Vote { answer, vote: Vote::Down }),
+                "wrong" => Ok(Command::WrongForm { answer }),
+                _ => Err(ParseError::Expired),
+            }
+        }
         _ => Err(ParseError::Expired),
     }
 }
 
 fn parse_modal(inv: &Invocation) -> Result<Command, ParseError> {
+    if let Some(answer) = inv.name.strip_prefix(ids::WRONG_FORM).and_then(|r| r.strip_prefix(':')) {
+        if !crate::feedback::is_id(answer) {
+            return Err(ParseError::Expired);
+        }
+        let n = required(inv, "number")?;
+        let rank = n.trim_start_matches('#').trim_end_matches('.').parse::<u32>().ok().filter(|r| *r > 0);
+        return Ok(Command::Wrong {
+            answer: answer.to_owned(),
+            rank: rank.ok_or_else(|| ParseError::BadRank(n.chars().take(20).collect()))?,
+            note: string(inv, "note").unwrap_or_default(),
+        });
+    }
     if inv.name != ids::ADD_TEXT {
         return Err(ParseError::Expired);
     }
@@ -425,6 +564,12 @@ pub fn help() -> String {
                 out.push_str(&format!("/{} {}{} — {}{who}\n", c.name, s.name, usage(s.options), s.description));
             }
         }
+    }
+    for m in MESSAGE_COMMANDS {
+        out.push_str(&format!(
+            "/{} <text> — {} (in Discord: a message's Apps → {})\n",
+            m.console, m.description, m.name
+        ));
     }
     out
 }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::engine::Engine;
 
-use super::commands::{spec, OptionKind, OptionSpec, COMMANDS};
+use super::commands::{message_spec, spec, OptionKind, OptionSpec, COMMANDS};
 use super::reply::{Message, Modal, Reply};
 use super::work::{Fetched, Work};
 use super::{Attachment, Bot, BotConfig, Invocation, Kind, OptionValue, User};
@@ -288,6 +288,20 @@ fn tokenize(s: &str) -> Result<Vec<Token>, String> {
 /// Parses a typed slash command into an invocation by `user`.
 pub fn parse_line(line: &str, user: &User) -> Result<Invocation, String> {
     let rest = line.trim().strip_prefix('/').ok_or("commands start with / (try /help)")?;
+    let first = rest.split_whitespace().next().unwrap_or("");
+    if let Some(m) = message_spec(first).filter(|m| m.console == first) {
+        // A message command: the rest of the line is the message.
+        let text = rest[first.len()..].trim();
+        let text = text.strip_prefix("text:").unwrap_or(text).trim();
+        let text = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(text);
+        return Ok(Invocation {
+            kind: Kind::MessageCommand,
+            name: m.name.to_owned(),
+            subcommand: None,
+            options: vec![("text".to_owned(), OptionValue::String(text.to_owned()))],
+            user: user.clone(),
+        });
+    }
     let mut tokens = tokenize(rest)?.into_iter();
     let name = tokens.next().map(|t| t.text).unwrap_or_default();
     let command = spec(&name).ok_or_else(|| format!("unknown command /{name} (try /help)"))?;

@@ -32,6 +32,7 @@ pub use rate::RateLimit;
 pub use reply::{Button, ButtonStyle, Choice, Embed, Field, Message, Modal, Reply, TextInput};
 pub use work::{Fetched, FileKind, Work, MAX_ATTACHMENT_BYTES};
 
+use crate::feedback::{FeedbackLog, Shown, Source as Asked, Vote, Voted};
 use markdown::{cut, escape};
 use recent::{Recent, RecentQueries};
 
@@ -87,6 +88,9 @@ pub enum Kind {
     Button,
     /// A submitted form; `name` is its custom id, options its inputs.
     ModalSubmit,
+    /// A message command (`name` as registered, e.g. "Find sources");
+    /// the target message's text is the option `text`.
+    MessageCommand,
 }
 
 /// One interaction in Parley's terms.
@@ -112,6 +116,8 @@ pub struct BotConfig {
     pub url_ingestion: bool,
     /// Recent queries kept for page buttons.
     pub recent_queries: usize,
+    /// Where votes and reports go (`<data_dir>/feedback.jsonl`).
+    pub feedback_path: PathBuf,
 }
 
 impl BotConfig {
@@ -122,6 +128,7 @@ impl BotConfig {
             audit_path: engine.data_dir().join("audit.jsonl"),
             url_ingestion: true,
             recent_queries: 2_000,
+            feedback_path: engine.data_dir().join(crate::feedback::FILE),
         }
     }
 }
@@ -133,6 +140,7 @@ pub struct Bot {
     rate: rate::RateLimiter,
     recent: RecentQueries,
     audit: AuditLog,
+    feedback: FeedbackLog,
 }
 
 const INTERNAL: &str =
@@ -143,6 +151,7 @@ impl Bot {
     pub fn new(engine: Arc<Engine>, config: BotConfig) -> Bot {
         let audit = AuditLog::new(config.audit_path.clone());
         Bot {
+            feedback: FeedbackLog::new(config.feedback_path.clone()),
             rate: rate::RateLimiter::new(config.rate),
             recent: RecentQueries::new(config.recent_queries),
             audit,
@@ -229,6 +238,33 @@ impl Bot {
                 _ => Reply::notice("This button has expired: run /who-said again."),
             },
             Command::Context { id, ord } => self.context(&id, ord),
+            Command::FindSources(text) => match self.engine.find_sources(&text) {
+                Ok(found) => Reply::Message(render::found_sources(&found)),
+                Err(e) => engine_error(&e),
+            },
+            Command::Vote { answer, vote } => self.vote(&answer, vote, &user),
+            Command::WrongForm { answer } => Reply::Modal(wrong_form(&answer)),
+            Command::Wrong { answer, rank, note } => match self.feedback.report(&answer, rank, &user.id, &note) {
+                Ok(id) => Reply::notice(&format!(
+                    "Thank you: statement {rank} is reported (`{id}`). A moderator will look at it."
+                )),
+                Err(crate::feedback::Error::NoRank { rank, .. }) => {
+                    Reply::notice(&format!("This answer has no statement {rank}: give the number before its title."))
+                }
+                Err(crate::feedback::Error::UnknownAnswer(_)) => Reply::notice("This button has expired."),
+                Err(e) => {
+                    tracing::error!("{e}");
+                    Reply::notice(INTERNAL)
+                }
+            },
+            Command::Reports => match self.feedback.open_reports() {
+                Ok(list) => Reply::Message(render::reports(&list)),
+                Err(e) => {
+                    tracing::error!("{e}");
+                    Reply::notice(INTERNAL)
+                }
+            },
+            Command::Resolve { report, resolution } => self.resolve(&report, resolution, &user),
             Command::Article(id) => self.article(&id),
             Command::Sources { outlet, page, button } => match self.engine.list() {
                 Ok(all) => {
@@ -315,7 +351,23 @@ impl Bot {
                     None if answer.more => Some(self.recent.insert(Recent::Ask { query: query.clone(), private })),
                     None => None,
                 };
-                let m = render::answer(&answer, &query, key.as_deref(), private);
+                let mut m = render::answer(&answer, &query, key.as_deref(), private);
+                if !answer.hits.is_empty() {
+                    let shown = answer
+                        .hits
+                        .iter()
+                        .take(10)
+                        .enumerate()
+                        .map(|(i, h)| Shown {
+                            rank: (query.offset + i + 1) as u32,
+                            article: h.source.article_id.as_str().to_owned(),
+                            ord: Some(h.ord),
+                            text: render::shown_words(h),
+                            speaker: None,
+                        })
+                        .collect();
+                    m = self.with_feedback(m, Asked::Ask, &query.question, shown);
+                }
                 if update {
                     Reply::Update(m)
                 } else {
@@ -336,7 +388,28 @@ impl Bot {
                     None if more => Some(self.recent.insert(Recent::WhoSaid(query.clone()))),
                     None => None,
                 };
-                let m = render::who_said(&ws, &query, key.as_deref());
+                let mut m = render::who_said(&ws, &query, key.as_deref());
+                if let crate::answer::WhoSaid::Found { person, quotes, .. } = &ws {
+                    if !quotes.is_empty() {
+                        let shown = quotes
+                            .iter()
+                            .take(10)
+                            .enumerate()
+                            .map(|(i, q)| Shown {
+                                rank: (query.offset + i + 1) as u32,
+                                article: q.source.article_id.as_str().to_owned(),
+                                ord: None,
+                                text: q.quote.text.clone(),
+                                speaker: Some(q.quote.speaker.as_written.clone()),
+                            })
+                            .collect();
+                        let asked = match &query.about {
+                            Some(a) => format!("{person} about {a}"),
+                            None => person.clone(),
+                        };
+                        m = self.with_feedback(m, Asked::WhoSaid, &asked, shown);
+                    }
+                }
                 if update {
                     Reply::Update(m)
                 } else {
@@ -344,6 +417,98 @@ impl Bot {
                 }
             }
             Err(e) => engine_error(&e),
+        }
+    }
+
+    /// Records an answer as shown and adds its feedback buttons; without
+    /// them when the log cannot be written (the answer still goes out).
+    fn with_feedback(&self, m: Message, asked: Asked, question: &str, shown: Vec<Shown>) -> Message {
+        match self.feedback.record_answer(asked, question, shown) {
+            Ok(id) => m.row(render::feedback_buttons(&id, asked == Asked::WhoSaid)),
+            Err(e) => {
+                tracing::error!("feedback: {e}");
+                m
+            }
+        }
+    }
+
+    fn vote(&self, answer: &str, vote: Vote, user: &User) -> Reply {
+        let other = match vote {
+            Vote::Up => Vote::Down,
+            Vote::Down => Vote::Up,
+        };
+        match self.feedback.vote(answer, &user.id, vote) {
+            Ok(Voted::New) => Reply::notice(&format!(
+                "Thank you: your {} is recorded. Press {} to change it.",
+                vote.emoji(),
+                other.emoji()
+            )),
+            Ok(Voted::Changed) => Reply::notice(&format!("Your vote is now {}.", vote.emoji())),
+            Ok(Voted::Same) => Reply::notice(&format!("Your {} was already recorded.", vote.emoji())),
+            Err(crate::feedback::Error::UnknownAnswer(_)) => Reply::notice("This button has expired."),
+            Err(e) => {
+                tracing::error!("{e}");
+                Reply::notice(INTERNAL)
+            }
+        }
+    }
+
+    /// A moderator resolves a report: hides the statement, records an
+    /// alias, or dismisses it; audited like every /corpus action.
+    fn resolve(&self, report: &str, resolution: commands::Resolution, user: &User) -> Reply {
+        use commands::Resolution;
+        let action = resolution.as_str();
+        let open = match self.feedback.open_report(report) {
+            Ok(r) => r,
+            Err(e) => {
+                self.audit(user, "resolve", report, "refused", None, &e.to_string());
+                return Reply::notice(&escape(&cut(&e.to_string(), 300)));
+            }
+        };
+        let done = match &resolution {
+            Resolution::Dismiss => Ok("Dismissed.".to_owned()),
+            Resolution::Hide => {
+                let statement = crate::corpus::hidden::HiddenStatement {
+                    article: open.hit.article.clone(),
+                    text: open.hit.text.clone(),
+                    speaker: open.hit.speaker.clone().unwrap_or_default(),
+                    reason: cut(&format!("report {}: {}", open.id, open.note), 300),
+                    hidden_by: user.added_by(),
+                    at: now_rfc3339(),
+                };
+                self.engine.hide_statement(statement).map(|fresh| {
+                    if fresh {
+                        "The statement is hidden from answers (the article keeps it; listed in corpus/hidden.toml)."
+                            .to_owned()
+                    } else {
+                        "The statement was hidden already.".to_owned()
+                    }
+                })
+            }
+            Resolution::Alias { name, variant } => {
+                let variant = variant.clone().or_else(|| open.hit.speaker.clone()).unwrap_or_default();
+                self.engine.add_alias(name, &variant).map(|()| {
+                    format!(
+                        "“{}” is now read as **{}** (for articles added from now on; `parley reindex` applies it to the rest).",
+                        escape(&variant),
+                        escape(name)
+                    )
+                })
+            }
+        };
+        match done {
+            Ok(text) => {
+                if let Err(e) = self.feedback.resolve(report, &user.added_by(), action, &open.hit.article) {
+                    tracing::error!("{e}");
+                    return Reply::notice(INTERNAL);
+                }
+                self.audit(user, "resolve", report, "ok", Some(&open.hit.article), action);
+                Reply::notice(&format!("Report `{}`: {text}", open.id))
+            }
+            Err(e) => {
+                self.audit(user, "resolve", report, "refused", Some(&open.hit.article), &e.to_string());
+                engine_error(&e)
+            }
         }
     }
 
@@ -409,6 +574,24 @@ impl Bot {
                     Choice::new(&format!("{} · {} · {}", m.title, m.outlet, render::day(m.published)), m.id.as_str())
                 }))
             }
+            ("corpus resolve", "report") => {
+                let Ok(open) = self.feedback.open_reports() else { return Reply::choices([]) };
+                let p = prefix.trim().to_lowercase();
+                Reply::choices(open.iter().filter(|r| r.id.starts_with(&p)).filter_map(|r| {
+                    let who = r.hit.speaker.as_deref().unwrap_or("");
+                    Choice::new(&format!("{} · {who}: {}", r.id, r.hit.text), &r.id)
+                }))
+            }
+            ("corpus resolve", "action") => Reply::choices(
+                [
+                    ("hide — hide the statement from answers", "hide"),
+                    ("alias — record the right name", "alias"),
+                    ("dismiss — nothing is wrong", "dismiss"),
+                ]
+                .into_iter()
+                .filter(|(_, v)| v.starts_with(prefix.trim()))
+                .filter_map(|(n, v)| Choice::new(n, v)),
+            ),
             (_, "outlet") => {
                 let Ok(stats) = self.engine.stats() else { return Reply::choices([]) };
                 let p = prefix.trim().to_lowercase();
@@ -539,6 +722,7 @@ fn target_of(cmd: &Command) -> String {
         Command::AddText(d) => d.title.clone().unwrap_or_default(),
         Command::Remove(id) => id.clone(),
         Command::Alias { name, variant } => format!("{name} / {variant}"),
+        Command::Resolve { report, .. } => report.clone(),
         _ => String::new(),
     }
 }
@@ -558,6 +742,21 @@ pub fn add_text_form() -> Modal {
             reply::INPUT_VALUE_MAX,
             Some("The article's text, paragraphs separated by blank lines"),
         )
+}
+
+/// The wrong-attribution form of an answer.
+pub fn wrong_form(answer: &str) -> Modal {
+    Modal::new(&format!("{}:{answer}", commands::ids::WRONG_FORM), "Wrong attribution")
+        .input("number", "Which statement? (its number)", false, true, 3, Some("1"))
+        .input("note", "What is wrong? (optional)", true, false, crate::feedback::NOTE_MAX as u16, None)
+}
+
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
 }
 
 fn internal(e: &EngineError) -> Reply {
@@ -580,3 +779,5 @@ fn engine_error(e: &EngineError) -> Reply {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_feedback;

@@ -11,6 +11,8 @@ use std::ops::Range;
 use crate::answer::{Answer, AskQuery, CorpusStats, Hit, WhoSaid, WhoSaidQuery};
 use crate::article::{Article, ArticleMeta, Published};
 use crate::engine::Added;
+use crate::engine::FoundSources;
+use crate::feedback::OpenReport;
 use crate::quotes::QuoteKind;
 
 use super::commands::ids;
@@ -241,6 +243,101 @@ pub fn who_said(ws: &WhoSaid, query: &WhoSaidQuery, page_key: Option<&str>) -> M
             msg
         }
     }
+}
+
+/// The words of a hit the feedback log keeps: its answering sentence, or
+/// else its first sentence (at most 400 characters) — always an exact
+/// piece of the article's body.
+pub fn shown_words(hit: &Hit) -> String {
+    if let Some(s) = hit.answer_sentence() {
+        return s.to_owned();
+    }
+    let first = crate::text::sentences(&hit.passage).into_iter().next().and_then(|r| hit.passage.get(r));
+    let text = first.unwrap_or(&hit.passage);
+    match text.char_indices().nth(400) {
+        Some((i, _)) => text[..i].to_owned(),
+        None => text.to_owned(),
+    }
+}
+
+/// 👍 / 👎 (and "Wrong attribution" for statements) on an answer
+/// recorded in the feedback log as `answer`.
+pub fn feedback_buttons(answer: &str, statements: bool) -> Vec<Button> {
+    let mut row = Vec::new();
+    row.extend(Button::new(format!("{}:{answer}:up", ids::FEEDBACK), "👍", ButtonStyle::Secondary));
+    row.extend(Button::new(format!("{}:{answer}:down", ids::FEEDBACK), "👎", ButtonStyle::Secondary));
+    if statements {
+        row.extend(Button::new(
+            format!("{}:{answer}:wrong", ids::FEEDBACK),
+            "Wrong attribution",
+            ButtonStyle::Secondary,
+        ));
+    }
+    row
+}
+
+/// "Find sources": the linked articles of the corpus, then the passages
+/// on the message's words; only the member who asked sees it.
+pub fn found_sources(found: &FoundSources) -> Message {
+    if found.is_empty() {
+        return Message::notice("The corpus has nothing on it.");
+    }
+    let mut head = "**Sources in the corpus for this message**".to_owned();
+    if found.condensed && !found.answer.hits.is_empty() {
+        head.push_str(&format!("\nAsked with its key sentences: “{}”", escape(&cut(&found.asked, 400))));
+    }
+    let mut msg = Message::text(&head).ephemeral(true);
+    for m in found.linked.iter().take(3) {
+        msg = msg.embed(
+            Embed::new()
+                .title(&escape(&m.title))
+                .url(m.url.as_deref())
+                .description("Linked in the message: this article is in the corpus.")
+                .footer(&with_also(source_footer(&m.outlet, m.published, m.id.as_str()), &m.also_reported_by)),
+        );
+    }
+    let n = found.answer.hits.len().min(10 - found.linked.len().min(3));
+    let per = (EMBEDS_TOTAL_MAX.saturating_sub(1500) / n.max(1)).clamp(200, 900);
+    let mut context = Vec::new();
+    for (i, hit) in found.answer.hits.iter().take(n).enumerate() {
+        let s = &hit.source;
+        msg = msg.embed(
+            Embed::new()
+                .title(&format!("{}. {}", i + 1, escape(&s.title)))
+                .url(s.url.as_deref())
+                .description(&cut_markdown(&excerpt(&hit.passage, hit.emphasis(), per.saturating_sub(20)), per))
+                .footer(&with_also(source_footer(&s.outlet, s.published, s.article_id.as_str()), &s.also_reported_by)),
+        );
+        context.extend(Button::new(context_id(hit), &format!("Context {}", i + 1), ButtonStyle::Secondary));
+    }
+    msg.row(context.into_iter().take(5))
+}
+
+/// `/corpus reports`: the open reports, oldest first (at most ten shown).
+pub fn reports(list: &[OpenReport]) -> Message {
+    if list.is_empty() {
+        return Message::notice("No open reports.");
+    }
+    let more = list.len().saturating_sub(10);
+    let mut head = format!("**{} open report{}**", list.len(), if list.len() == 1 { "" } else { "s" });
+    if more > 0 {
+        head.push_str(&format!(" (the oldest 10 shown; resolve them to see the next {more})"));
+    }
+    head.push_str("\nResolve one with `/corpus resolve report:<id> action:hide|alias|dismiss`.");
+    let mut msg = Message::text(&head).ephemeral(true);
+    for r in list.iter().take(10) {
+        let who = r.hit.speaker.as_deref().map(|s| format!("\n— {}", escape(&cut(s, 80)))).unwrap_or_default();
+        let mut e = Embed::new()
+            .title(&format!("Report `{}` · statement {}", r.id, r.hit.rank))
+            .description(&format!("“{}”{who}", escape(&cut(&r.hit.text, 400))))
+            .field("Asked", &escape(&cut(&r.question, 200)), true)
+            .field("Article", &format!("`{}`", r.hit.article), true);
+        if !r.note.is_empty() {
+            e = e.field("Note", &escape(&cut(&r.note, 300)), false);
+        }
+        msg = msg.embed(e.footer(&format!("reported by {} · {}", r.user, r.at)));
+    }
+    msg
 }
 
 /// `/article`: metadata, first paragraph, link.

@@ -10,10 +10,10 @@ use crate::article::Published;
 use crate::corpus::ArticleDraft;
 use crate::engine::EngineConfig;
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    bot: Bot,
-    events: Arc<std::sync::Mutex<Vec<AuditEvent>>>,
+pub(super) struct Fixture {
+    pub(super) _dir: tempfile::TempDir,
+    pub(super) bot: Bot,
+    pub(super) events: Arc<std::sync::Mutex<Vec<AuditEvent>>>,
 }
 
 fn draft(title: &str, outlet: &str, date: &str, body: &str) -> ArticleDraft {
@@ -32,7 +32,7 @@ fn draft(title: &str, outlet: &str, date: &str, body: &str) -> ArticleDraft {
     }
 }
 
-fn fixture() -> Fixture {
+pub(super) fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(EngineConfig::new(dir.path())).unwrap();
     engine
@@ -69,11 +69,11 @@ fn fixture() -> Fixture {
     Fixture { _dir: dir, bot, events }
 }
 
-fn user(moderator: bool) -> User {
+pub(super) fn user(moderator: bool) -> User {
     User::new(if moderator { "100" } else { "200" }, if moderator { "mod" } else { "member" }, moderator)
 }
 
-fn cmd(name: &str, sub: Option<&str>, opts: &[(&str, &str)], moderator: bool) -> Invocation {
+pub(super) fn cmd(name: &str, sub: Option<&str>, opts: &[(&str, &str)], moderator: bool) -> Invocation {
     Invocation {
         kind: Kind::Command,
         name: name.into(),
@@ -83,7 +83,7 @@ fn cmd(name: &str, sub: Option<&str>, opts: &[(&str, &str)], moderator: bool) ->
     }
 }
 
-fn message(r: Reply) -> Message {
+pub(super) fn message(r: Reply) -> Message {
     match r {
         Reply::Message(m) | Reply::Update(m) => m,
         other => panic!("not a message: {other:?}"),

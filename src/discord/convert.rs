@@ -5,13 +5,13 @@
 
 use serenity::all::{
     ActionRowComponent, ButtonStyle as SButtonStyle, CommandDataOption, CommandDataOptionValue, CommandInteraction,
-    CommandOptionType, ComponentInteraction, CreateActionRow, CreateAllowedMentions, CreateAutocompleteResponse,
-    CreateButton, CreateCommand, CreateCommandOption, CreateEmbed, CreateEmbedFooter, CreateInputText,
-    CreateInteractionResponse, CreateInteractionResponseMessage, CreateModal, EditInteractionResponse, InputTextStyle,
-    Interaction, Member, ModalInteraction, Permissions, RoleId, User as SUser,
+    CommandOptionType, CommandType, ComponentInteraction, CreateActionRow, CreateAllowedMentions,
+    CreateAutocompleteResponse, CreateButton, CreateCommand, CreateCommandOption, CreateEmbed, CreateEmbedFooter,
+    CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateModal, EditInteractionResponse,
+    InputTextStyle, Interaction, Member, ModalInteraction, Permissions, RoleId, User as SUser,
 };
 
-use crate::bot::commands::{OptionKind, OptionSpec, COMMANDS};
+use crate::bot::commands::{OptionKind, OptionSpec, COMMANDS, MESSAGE_COMMANDS};
 use crate::bot::{
     Attachment, Button, ButtonStyle, Choice, Embed, Invocation, Kind, Message, Modal, OptionValue, Reply, User,
 };
@@ -49,6 +49,7 @@ fn user(u: &SUser, guild: Option<serenity::model::id::GuildId>, member: Option<&
 /// bot does not handle.
 pub fn invocation(interaction: &Interaction, rule: &ModeratorRule) -> Option<Invocation> {
     match interaction {
+        Interaction::Command(c) if c.data.kind == CommandType::Message => Some(message_command(c, rule)),
         Interaction::Command(c) => Some(command(c, Kind::Command, rule)),
         Interaction::Autocomplete(c) => {
             let focused = c.data.autocomplete().map(|a| a.name.to_owned()).unwrap_or_default();
@@ -69,6 +70,23 @@ fn command(c: &CommandInteraction, kind: Kind, rule: &ModeratorRule) -> Invocati
         name: c.data.name.clone(),
         subcommand,
         options,
+        user: user(&c.user, c.guild_id, c.member.as_deref(), rule),
+    }
+}
+
+/// A message command: its name as registered and the target message's
+/// text (Discord sends the content of the message a command targets, with
+/// no privileged intent) as the option `text`.
+fn message_command(c: &CommandInteraction, rule: &ModeratorRule) -> Invocation {
+    let text = match c.data.target() {
+        Some(serenity::all::ResolvedTarget::Message(m)) => m.content.clone(),
+        _ => String::new(),
+    };
+    Invocation {
+        kind: Kind::MessageCommand,
+        name: c.data.name.clone(),
+        subcommand: None,
+        options: vec![("text".to_owned(), OptionValue::String(text))],
         user: user(&c.user, c.guild_id, c.member.as_deref(), rule),
     }
 }
@@ -272,8 +290,10 @@ fn option(o: &OptionSpec) -> CreateCommandOption {
 }
 
 /// The registration payload: every command of the bot's list, moderator
-/// commands with `default_member_permissions` = Manage Server.
+/// commands with `default_member_permissions` = Manage Server, then the
+/// message commands (type 3, no description, no options).
 pub fn commands() -> Vec<CreateCommand> {
+    let messages = MESSAGE_COMMANDS.iter().map(|m| CreateCommand::new(m.name).kind(CommandType::Message));
     COMMANDS
         .iter()
         .map(|c| {
@@ -294,6 +314,7 @@ pub fn commands() -> Vec<CreateCommand> {
             }
             b
         })
+        .chain(messages)
         .collect()
 }
 
@@ -380,8 +401,31 @@ mod tests {
         let v = serde_json::to_value(commands()).unwrap();
         let corpus = v.as_array().unwrap().iter().find(|c| c["name"] == "corpus").unwrap();
         assert_eq!(corpus["default_member_permissions"], "32");
-        assert_eq!(corpus["options"].as_array().unwrap().len(), 5);
+        assert_eq!(corpus["options"].as_array().unwrap().len(), 7);
         let ask = v.as_array().unwrap().iter().find(|c| c["name"] == "ask").unwrap();
         assert!(ask.get("default_member_permissions").is_none_or(Value::is_null));
+        let find = v.as_array().unwrap().iter().find(|c| c["name"] == "Find sources").unwrap();
+        assert_eq!(find["type"], 3);
+        assert!(find.get("description").is_none() && find.get("options").is_none_or(|o| o == &json!([])), "{find}");
+    }
+
+    #[test]
+    fn message_commands_carry_the_target_text() {
+        let data = json!({
+            "id": "1600", "name": "Find sources", "type": 3, "target_id": "1900",
+            "resolved": {"messages": {"1900": {
+                "id": "1900", "channel_id": "1300", "content": "Did Marden sign the truce? <@1500>",
+                "author": {"id": "1501", "username": "bo", "discriminator": "0", "global_name": null, "avatar": null},
+                "timestamp": "2031-01-01T00:00:00Z", "edited_timestamp": null, "tts": false,
+                "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
+                "pinned": false, "type": 0
+            }}}
+        });
+        let inv = invocation(&interaction(base(2, data, "0", &[])), &ModeratorRule::default()).unwrap();
+        assert_eq!((inv.kind.clone(), inv.name.as_str()), (Kind::MessageCommand, "Find sources"));
+        assert_eq!(
+            inv.options,
+            vec![("text".to_owned(), OptionValue::String("Did Marden sign the truce? <@1500>".into()))]
+        );
     }
 }

@@ -177,6 +177,7 @@ fn describe(inv: &crate::bot::Invocation) -> String {
         crate::bot::Kind::Autocomplete { .. } => "autocomplete",
         crate::bot::Kind::Button => "button",
         crate::bot::Kind::ModalSubmit => "form",
+        crate::bot::Kind::MessageCommand => "message command",
     };
     let sub = inv.subcommand.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
     let name: String = inv.name.split(':').next().unwrap_or("").chars().take(32).collect();
