@@ -323,7 +323,7 @@ pub fn reports(list: &[OpenReport]) -> Message {
     if more > 0 {
         head.push_str(&format!(" (the oldest 10 shown; resolve them to see the next {more})"));
     }
-    head.push_str("\nResolve one with `/corpus resolve report:<id> action:hide|alias|dismiss`.");
+    head.push_str("\nResolve one with /corpus resolve: its report id, then hide, alias or dismiss.");
     let mut msg = Message::text(&head).ephemeral(true);
     for r in list.iter().take(10) {
         let who = r.hit.speaker.as_deref().map(|s| format!("\n— {}", escape(&cut(s, 80)))).unwrap_or_default();

@@ -1,5 +1,5 @@
 //! The command line: `parley ask | add | import | remove | list | reindex |
-//! who-said | speakers | quotes | extract | console | serve`.
+//! who-said | speakers | quotes | extract | feedback | console | serve`.
 //!
 //! A thin adapter: it parses arguments (clap), calls the engine, and prints
 //! either text for a person or `--json` for scripts. It must not hold
@@ -134,6 +134,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What members said about answers (feedback.jsonl): export votes as evaluation questions, list them.
+    Feedback {
+        #[command(subcommand)]
+        action: FeedbackAction,
+    },
     /// Try the bot's slash commands in the terminal.
     Console,
     /// Run the Discord bot (gateway, or HTTP interactions endpoint with --http).
@@ -141,6 +146,22 @@ pub enum Command {
         /// Serve the HTTP interactions endpoint on this address instead of the gateway.
         #[arg(long, value_name = "ADDR")]
         http: Option<SocketAddr>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedbackAction {
+    /// The /ask answers voted up, as evaluation questions (JSON Lines, the
+    /// format of tests/eval/questions/*.jsonl; see docs/QUALITY.md).
+    Export {
+        /// One JSON object per line (the default form is text).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answers with their votes, and the open reports.
+    List {
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -386,6 +407,43 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 output::json(&mut out, &page)?;
             } else {
                 output::extract_text(&mut out, &page)?;
+            }
+        }
+        Command::Feedback { action } => {
+            let dir = &cli.data_dir;
+            if !dir.is_dir() {
+                bail!("the data directory {} does not exist (set --data-dir or PARLEY_DATA_DIR)", dir.display());
+            }
+            let log = crate::feedback::Log::read(&dir.join(crate::feedback::FILE))?;
+            if log.skipped > 0 {
+                eprintln!(
+                    "note: {} line(s) of {} could not be read and were skipped",
+                    log.skipped,
+                    crate::feedback::FILE
+                );
+            }
+            match action {
+                FeedbackAction::Export { json } => {
+                    let questions = log.export();
+                    for q in &questions {
+                        if *json {
+                            writeln!(out, "{}", serde_json::to_string(q)?)?;
+                        } else {
+                            writeln!(out, "{}\n  → {} ({})", q.question, q.answer, q.article)?;
+                        }
+                    }
+                    if !*json {
+                        writeln!(out, "{} question(s) voted up", questions.len())?;
+                    }
+                }
+                FeedbackAction::List { json } => {
+                    let summary = output::feedback_summary(&log);
+                    if *json {
+                        output::json(&mut out, &summary)?;
+                    } else {
+                        output::feedback_text(&mut out, &summary)?;
+                    }
+                }
             }
         }
         Command::Console => {

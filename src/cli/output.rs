@@ -265,3 +265,65 @@ pub fn extract_text(out: &mut impl Write, p: &crate::web::Extracted) -> io::Resu
     writeln!(out)?;
     writeln!(out, "{}", p.text)
 }
+
+/// One answer and its current votes, for `parley feedback list`.
+#[derive(Debug, Serialize)]
+pub struct VotedAnswer {
+    pub id: String,
+    pub at: String,
+    pub command: crate::feedback::Source,
+    pub question: String,
+    pub up: usize,
+    pub down: usize,
+}
+
+/// `parley feedback list`: answers that got votes, and the open reports.
+#[derive(Debug, Serialize)]
+pub struct FeedbackSummary {
+    pub answers: Vec<VotedAnswer>,
+    pub open_reports: Vec<crate::feedback::OpenReport>,
+}
+
+pub fn feedback_summary(log: &crate::feedback::Log) -> FeedbackSummary {
+    let votes = log.votes();
+    let mut answers = Vec::new();
+    for e in &log.events {
+        let crate::feedback::Event::Answer(a) = e else { continue };
+        let count = |v: crate::feedback::Vote| votes.iter().filter(|((id, _), x)| *id == a.id && **x == v).count();
+        let (up, down) = (count(crate::feedback::Vote::Up), count(crate::feedback::Vote::Down));
+        if up + down > 0 {
+            answers.push(VotedAnswer {
+                id: a.id.clone(),
+                at: a.at.clone(),
+                command: a.command,
+                question: a.question.clone(),
+                up,
+                down,
+            });
+        }
+    }
+    FeedbackSummary { answers, open_reports: log.open_reports() }
+}
+
+pub fn feedback_text(out: &mut impl Write, s: &FeedbackSummary) -> io::Result<()> {
+    if s.answers.is_empty() {
+        writeln!(out, "No votes yet.")?;
+    }
+    for a in &s.answers {
+        writeln!(out, "{:>3} 👍 {:>3} 👎  {}  {}", a.up, a.down, a.id, crate::text::one_line(&a.question))?;
+    }
+    writeln!(out, "{} open report(s)", s.open_reports.len())?;
+    for r in &s.open_reports {
+        writeln!(
+            out,
+            "  {}  statement {} of {}: “{}” ({}) — {}",
+            r.id,
+            r.hit.rank,
+            r.answer,
+            crate::text::one_line(&r.hit.text),
+            r.hit.article,
+            crate::text::one_line(&r.note)
+        )?;
+    }
+    Ok(())
+}

@@ -401,7 +401,7 @@ impl FakeDiscord {
         let token = format!("itok{id}");
         let mut state = self.shared.lock();
         let command_id = match action {
-            Action::Command { name, .. } | Action::Autocomplete { name, .. } => {
+            Action::Command { name, .. } | Action::Autocomplete { name, .. } | Action::MessageCommand { name, .. } => {
                 state.command_ids.get(name).copied().unwrap_or(1_000_000_000_000_000_000 + name.len() as u64)
             }
             _ => 0,

@@ -187,6 +187,8 @@ pub enum Action {
     Command { name: String, options: Vec<Value>, attachments: Vec<Value> },
     /// Typing in an autocomplete option (one of `options` is focused).
     Autocomplete { name: String, options: Vec<Value> },
+    /// A message command (type 3) on a message (as built by [`user_message`]).
+    MessageCommand { name: String, message: Value },
     /// A button press on a message (the message as Discord has it).
     Button { custom_id: String, message: Value },
     /// A submitted modal: text inputs `(custom_id, value)`.
@@ -204,6 +206,10 @@ impl Action {
         Action::Autocomplete { name: name.to_owned(), options }
     }
 
+    pub fn message_command(name: &str, message: Value) -> Action {
+        Action::MessageCommand { name: name.to_owned(), message }
+    }
+
     pub fn button(custom_id: &str, message: Value) -> Action {
         Action::Button { custom_id: custom_id.to_owned(), message }
     }
@@ -219,7 +225,7 @@ impl Action {
     pub fn type_number(&self) -> u64 {
         match self {
             Action::Ping => 1,
-            Action::Command { .. } => 2,
+            Action::Command { .. } | Action::MessageCommand { .. } => 2,
             Action::Button { .. } => 3,
             Action::Autocomplete { .. } => 4,
             Action::ModalSubmit { .. } => 5,
@@ -242,6 +248,14 @@ pub fn interaction(world: &World, id: u64, token: &str, command_id: u64, action:
         }
         Action::Autocomplete { name, options } => {
             json!({ "id": command_id.to_string(), "name": name, "type": 1, "options": options, "guild_id": world.guild_id.to_string() })
+        }
+        Action::MessageCommand { name, message } => {
+            let target = message["id"].as_str().unwrap_or("0").to_owned();
+            json!({
+                "id": command_id.to_string(), "name": name, "type": 3, "target_id": target,
+                "resolved": { "messages": { target.clone(): message } },
+                "guild_id": world.guild_id.to_string(),
+            })
         }
         Action::Button { custom_id, .. } => json!({ "custom_id": custom_id, "component_type": 2 }),
         Action::ModalSubmit { custom_id, fields } => json!({
@@ -342,6 +356,29 @@ pub fn message(world: &World, id: u64, body: &Value, interaction: Option<(u64, &
         });
     }
     m
+}
+
+/// A message a member posted in the channel (the target of a message
+/// command): its text, and the users it mentions.
+pub fn user_message(world: &World, id: u64, author: &Member, content: &str) -> Value {
+    json!({
+        "id": id.to_string(),
+        "channel_id": world.channel_id.to_string(),
+        "author": user(author.user_id, &author.name, false),
+        "content": content,
+        "timestamp": "2026-01-02T03:04:05.000000+00:00",
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": content.contains("@everyone"),
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": false,
+        "type": 0,
+        "flags": 0,
+        "components": [],
+    })
 }
 
 /// READY for a new session.
@@ -633,6 +670,16 @@ mod tests {
 
         let ping = parse(&interaction(&w, 15, "tok", 0, &Action::Ping, &Member::reader(1)));
         assert!(matches!(ping, Interaction::Ping(_)));
+
+        let target = user_message(&w, 77, &Member::reader(2), "Did the truce hold? <@1>");
+        let mc =
+            parse(&interaction(&w, 17, "tok", 5, &Action::message_command("Find sources", target), &Member::reader(3)));
+        let Interaction::Command(mc) = mc else { panic!("not a command") };
+        assert_eq!(mc.data.kind, serenity::model::application::CommandType::Message);
+        let Some(serenity::model::application::ResolvedTarget::Message(m)) = mc.data.target() else {
+            panic!("no target message")
+        };
+        assert_eq!(m.content, "Did the truce hold? <@1>");
     }
 
     #[test]

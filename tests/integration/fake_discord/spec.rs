@@ -604,6 +604,18 @@ pub fn check_commands(commands: &Value) -> Problems {
         let kind = cmd.get("type").and_then(Value::as_u64).unwrap_or(1);
         if kind == 1 {
             check_command_name(name, &at, &mut out);
+        } else {
+            // User and message commands: a 1–32 character name (spaces and
+            // capitals allowed), no description, no options.
+            if name.trim().is_empty() || name.chars().count() > 32 {
+                out.push(format!("{at}/name: {name:?} is not a valid name for a user or message command"));
+            }
+            if chars(cmd.get("description")) > 0 {
+                out.push(format!("{at}/description: user and message commands take no description"));
+            }
+            if cmd.get("options").and_then(Value::as_array).is_some_and(|o| !o.is_empty()) {
+                out.push(format!("{at}/options: user and message commands take no options"));
+            }
         }
         if names.contains(&(name, kind)) {
             out.push(format!("{at}/name: {name:?} registered twice"));
