@@ -74,7 +74,11 @@ impl Handler {
         }
         let inv = convert::invocation(interaction, &self.rule)?;
         let component = matches!(interaction, Interaction::Component(_));
-        let private = inv.options.iter().any(|(n, v)| n == "private" && *v == crate::bot::OptionValue::Bool(true));
+        // A slow answer is deferred: privately when the answer will be
+        // private (`private:True`, and message commands, answered to the
+        // member who used them only).
+        let private = inv.kind == crate::bot::Kind::MessageCommand
+            || inv.options.iter().any(|(n, v)| n == "private" && *v == crate::bot::OptionValue::Bool(true));
         let (what, started) = (describe(&inv), std::time::Instant::now());
         let bot = Arc::clone(&self.bot);
         let mut task = tokio::task::spawn_blocking(move || bot.execute(inv));

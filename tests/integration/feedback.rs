@@ -103,7 +103,8 @@ fn feedback_find_sources_buttons_and_votes() {
     let votes: Vec<Value> =
         events(&data).into_iter().filter(|e| e["kind"] == "vote" && e["answer"] == answer_id).collect();
     assert_eq!(votes.len(), 3, "every change is appended: {votes:?}");
-    assert!(votes.iter().all(|v| v["user"] == voter.user_id.to_string()));
+    let voter_id = voter.user_id.to_string();
+    assert!(votes.iter().all(|v| v["user"].as_str() == Some(voter_id.as_str())), "{votes:?}");
     assert_eq!(votes.last().map(|v| v["vote"].clone()), Some(json!("up")), "the last vote wins");
     let shown = events(&data).into_iter().find(|e| e["kind"] == "answer" && e["id"] == answer_id).expect("recorded");
     assert_eq!(shown["question"], "truce around Saltmere");
