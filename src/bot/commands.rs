@@ -615,6 +615,11 @@ mod tests {
             let req: Vec<bool> = c.options.iter().map(|o| o.required).collect();
             assert!(req.windows(2).all(|w| w[0] || !w[1]), "{}", c.name);
         }
+        for m in MESSAGE_COMMANDS {
+            assert!((1..=32).contains(&m.name.chars().count()) && m.name.trim() == m.name, "{}", m.name);
+            assert!(valid(m.console) && spec(m.console).is_none(), "{}", m.console);
+            assert_eq!(message_spec(m.name), message_spec(m.console));
+        }
     }
 
     #[test]

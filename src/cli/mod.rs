@@ -429,7 +429,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                         if *json {
                             writeln!(out, "{}", serde_json::to_string(q)?)?;
                         } else {
-                            writeln!(out, "{}\n  → {} ({})", q.question, q.answer, q.article)?;
+                            let line = |s: &str| crate::text::one_line(s).into_owned();
+                            writeln!(out, "{}\n  → {} ({})", line(&q.question), line(&q.answer), line(&q.article))?;
                         }
                     }
                     if !*json {

@@ -309,20 +309,22 @@ pub fn feedback_text(out: &mut impl Write, s: &FeedbackSummary) -> io::Result<()
     if s.answers.is_empty() {
         writeln!(out, "No votes yet.")?;
     }
+    // The file may have been edited by hand: every piece is one clean line.
+    let line = |s: &str| crate::text::one_line(s).into_owned();
     for a in &s.answers {
-        writeln!(out, "{:>3} 👍 {:>3} 👎  {}  {}", a.up, a.down, a.id, crate::text::one_line(&a.question))?;
+        writeln!(out, "{:>3} 👍 {:>3} 👎  {}  {}", a.up, a.down, line(&a.id), line(&a.question))?;
     }
     writeln!(out, "{} open report(s)", s.open_reports.len())?;
     for r in &s.open_reports {
         writeln!(
             out,
             "  {}  statement {} of {}: “{}” ({}) — {}",
-            r.id,
+            line(&r.id),
             r.hit.rank,
-            r.answer,
-            crate::text::one_line(&r.hit.text),
-            r.hit.article,
-            crate::text::one_line(&r.note)
+            line(&r.answer),
+            line(&r.hit.text),
+            line(&r.hit.article),
+            line(&r.note)
         )?;
     }
     Ok(())
