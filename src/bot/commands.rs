@@ -232,6 +232,8 @@ pub mod ids {
     pub const FEEDBACK: &str = "fb";
     /// The wrong-attribution form: `fbw:<answer id>`.
     pub const WRONG_FORM: &str = "fbw";
+    /// A moderator's quick resolution on `/corpus reports`: `rr:<report id>:hide|dismiss`.
+    pub const RESOLVE: &str = "rr";
 }
 
 /// A request the bot understands.
@@ -514,6 +516,14 @@ fn parse_button(custom_id: &str) -> Result<Command, ParseError> {
                 "wrong" => Ok(Command::WrongForm { answer }),
                 _ => Err(ParseError::Expired),
             }
+        }
+        (ids::RESOLVE, Some(report), Some(what)) if crate::feedback::is_id(report) => {
+            let resolution = match what {
+                "hide" => Resolution::Hide,
+                "dismiss" => Resolution::Dismiss,
+                _ => return Err(ParseError::Expired),
+            };
+            Ok(Command::Resolve { report: report.to_owned(), resolution })
         }
         _ => Err(ParseError::Expired),
     }

@@ -337,6 +337,16 @@ pub fn reports(list: &[OpenReport]) -> Message {
         }
         msg = msg.embed(e.footer(&format!("reported by {} · {}", r.user, r.at)));
     }
+    // Quick resolutions for the first five (an alias needs its name: /corpus resolve).
+    for r in list.iter().take(5) {
+        msg = msg.row([("hide", "Hide"), ("dismiss", "Dismiss")].into_iter().filter_map(|(what, label)| {
+            Button::new(
+                format!("{}:{}:{what}", ids::RESOLVE, r.id),
+                &format!("{label} {}", r.id),
+                ButtonStyle::Secondary,
+            )
+        }));
+    }
     msg
 }
 

@@ -94,6 +94,12 @@ fn a_wrong_attribution_is_reported_listed_and_hidden_for_good() {
     };
     assert_eq!(choices.iter().map(Choice::value).collect::<Vec<_>>(), vec![report.as_str()]);
 
+    let quick: Vec<&str> = list.buttons().map(Button::custom_id).collect();
+    assert_eq!(quick, vec![format!("rr:{report}:hide"), format!("rr:{report}:dismiss")]);
+    let by_button = message(press(&f.bot, &format!("rr:{report}:dismiss"), false));
+    assert!(by_button.content().contains("Only moderators"), "buttons are checked too: {by_button:?}");
+    let junk = message(press(&f.bot, &format!("rr:{report}:burn"), true));
+    assert!(junk.content().contains("expired"), "{junk:?}");
     let bad = message(f.bot.execute(cmd("corpus", Some("resolve"), &[("report", &report), ("action", "burn")], true)));
     assert!(bad.content().contains("not an action"));
     let member =

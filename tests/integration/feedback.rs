@@ -167,6 +167,7 @@ fn feedback_reports_are_for_moderators_and_hidden_statements_stay_hidden() {
         .collect();
     assert_eq!(titles.len(), 1, "{titles:?}");
     let report = titles[0].split('`').nth(1).expect("a report id").to_owned();
+    assert!(list.buttons().contains(&format!("rr:{report}:hide")), "quick buttons: {:?}", list.buttons());
     let resolve = |action: &str| {
         Action::command("corpus", vec![sub("resolve", vec![opt_str("report", &report), opt_str("action", action)])])
     };
