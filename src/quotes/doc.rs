@@ -315,7 +315,50 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
             }
         }
     }
-    speakers::parse(body, phrase).map(Subject::Phrase)
+    let parsed = speakers::parse(body, phrase);
+    if !matches!(parsed.as_ref().map(|sp| &sp.class), Some(Class::Named(_) | Class::Pronoun(_))) {
+        if let Some(sp) = name_then_role(body, toks, b, phrase) {
+            return Some(Subject::Phrase(sp));
+        }
+    }
+    parsed.map(Subject::Phrase)
+}
+
+/// "…, Alan Tarn, Labour's election strategist told …": a name, then its
+/// role with no closing comma. Only a role written as someone's (a
+/// possessive) or a bare title counts: "…, Ivo Tarn, the minister said"
+/// may be the minister speaking about Tarn.
+fn name_then_role(body: &str, toks: &[Tok], b: usize, role: &[Tok]) -> Option<speakers::RawSpeaker> {
+    if b < 2 || !toks[b - 1].is_punct(body, ',') || role.is_empty() || role.len() > 6 {
+        return None;
+    }
+    let first = lower(body, &role[0]);
+    let possessive = first.ends_with("'s") || first.ends_with("’s");
+    if !(possessive || lexicon::title(&first)) || !role.iter().all(|t| t.word) {
+        return None;
+    }
+    // The role's head: a known role, or (after a possessive) an agent noun
+    // ("Labour's election strategist", "the union's pensions officer").
+    let head_ok = |t: &Tok| {
+        let w = lower(body, t);
+        lexicon::role_head(&w)
+            || lexicon::title(&w)
+            || lexicon::person_noun(&w)
+            || (possessive && ["ist", "er", "or", "man", "woman", "person"].iter().any(|e| w.ends_with(e)))
+    };
+    if !role.last().is_some_and(head_ok) {
+        return None;
+    }
+    let start = toks[..b - 1].iter().rposition(|t| !t.word).map_or(0, |i| i + 1);
+    if !(start == 0 || toks[start - 1].is_punct(body, ',')) {
+        return None;
+    }
+    let name = speakers::parse(body, &toks[start..b - 1])?;
+    if !matches!(name.class, Class::Named(_)) {
+        return None;
+    }
+    let role_text = body.get(role[0].start..role[role.len() - 1].end).map(str::to_owned);
+    Some(speakers::RawSpeaker { written: name.written.start..role[role.len() - 1].end, role: role_text, ..name })
 }
 
 /// Subject with an apposition: "The Kremlin spokesperson, Dmitry Peskov,

@@ -927,6 +927,24 @@ mod tests {
             "During the talks in Vorn, the head of the delegation, Ivo Tarn, pushed for terms. He also warned that \"Brell was ready for a long standoff over the quay\".",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "Brell was ready for a long standoff")],
         ),
+        // A name, then its role written as someone's, with no closing comma;
+        // "he" after the next statement is that speaker, not the subject of
+        // the statement's own sentence.
+        (
+            "The premier's zeal remains undimmed, Alan Brisk, Labour's election strategist told Radio Vorn. Mr Quill has \"the same passion for the job\" as in 1997, he said.",
+            &[
+                ("Alan Brisk", SpeakerKind::Person, QuoteKind::Indirect, "The premier's zeal remains undimmed"),
+                ("Alan Brisk", SpeakerKind::Person, QuoteKind::Direct, "the same passion for the job"),
+            ],
+        ),
+        // "…, even though X said …" is X's statement, not more of the first.
+        (
+            "Varko said that the deal was dead, even though Tarnish officials stated that an agreement was near.",
+            &[
+                ("Varko", SpeakerKind::Person, QuoteKind::Indirect, "the deal was dead"),
+                ("Tarnish officials", SpeakerKind::Anonymous, QuoteKind::Indirect, "an agreement was near"),
+            ],
+        ),
     ];
 
     #[test]

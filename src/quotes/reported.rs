@@ -135,7 +135,10 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 }
                 while to > from
                     && (!toks[to - 1].word
-                        || matches!(lw[to - 1].as_str(), "and" | "but" | "though" | "although" | "while" | "as"))
+                        || matches!(
+                            lw[to - 1].as_str(),
+                            "and" | "but" | "though" | "although" | "while" | "as" | "even"
+                        ))
                 {
                     if toks[to - 1].word || !matches!(lw[to - 1].as_str(), "”" | "\"" | "’" | "»" | ")") {
                         to -= 1;
@@ -603,7 +606,13 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                         || (toks[b].word
                             && matches!(lw[b].as_str(), "and" | "but" | "while" | "though" | "although" | "whereas")
                             && b > 0
-                            && !toks[b - 1].word);
+                            && !toks[b - 1].word)
+                        // "…, even though US officials have said that …"
+                        || (toks[b].word
+                            && matches!(lw[b].as_str(), "though" | "as")
+                            && b > 1
+                            && lw[b - 1] == "even"
+                            && !toks[b - 2].word);
                     if !ok {
                         v += 1;
                         continue;
