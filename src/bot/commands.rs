@@ -9,6 +9,7 @@ use time::Date;
 use crate::answer::{AskQuery, WhoSaidQuery};
 use crate::article::Published;
 use crate::corpus::ArticleDraft;
+use crate::engine::WatchTarget;
 
 use super::{Attachment, Invocation, Kind, OptionValue};
 
@@ -116,6 +117,28 @@ pub const COMMANDS: &[CommandSpec] = &[
         subcommands: &[],
     },
     CommandSpec {
+        name: "watch",
+        description: "Be told in this channel when new articles quote a person or answer a question",
+        moderator: false,
+        options: &[],
+        subcommands: &[
+            SubcommandSpec {
+                name: "add",
+                description: "Watch for a person's statements or a question (moderators; anyone in DMs)",
+                options: &[
+                    completed("person", "Post when this person is quoted (start typing a name)", false, 100),
+                    text("query", "Post when a new passage answers this", false, 200),
+                ],
+            },
+            SubcommandSpec { name: "list", description: "The watches of this channel", options: &[] },
+            SubcommandSpec {
+                name: "remove",
+                description: "Stop a watch (moderators; anyone in DMs)",
+                options: &[text("id", "The watch's number (see /watch list)", true, 20)],
+            },
+        ],
+    },
+    CommandSpec {
         name: "corpus",
         description: "Curate the corpus (moderators)",
         moderator: true,
@@ -197,6 +220,10 @@ pub enum Command {
         name: String,
         variant: String,
     },
+    /// A watch on a person or a question, posting in this channel.
+    WatchAdd(WatchTarget),
+    WatchList,
+    WatchRemove(String),
     /// Autocomplete for `option` of `command` (`corpus remove` for subcommands).
     Complete {
         command: String,
@@ -251,6 +278,8 @@ impl Command {
             Command::AddTextForm | Command::AddText(_) => "add-text",
             Command::Remove(_) => "remove",
             Command::Alias { .. } => "alias",
+            Command::WatchAdd(_) => "watch-add",
+            Command::WatchRemove(_) => "watch-remove",
             _ => "other",
         }
     }
@@ -279,6 +308,8 @@ pub enum ParseError {
     BadDate { option: &'static str, value: String },
     #[error("since ({since}) is after until ({until})")]
     EmptyRange { since: Date, until: Date },
+    #[error("give either person or query (one of them)")]
+    WatchTarget,
     #[error("this button has expired: run the command again")]
     Expired,
 }
@@ -366,6 +397,17 @@ fn parse_command(inv: &Invocation) -> Result<Command, ParseError> {
             Some(other) => Err(ParseError::UnknownCommand(format!("corpus {other}"))),
             None => Err(ParseError::NoSubcommand("corpus".into())),
         },
+        "watch" => match inv.subcommand.as_deref() {
+            Some("add") => match (string(inv, "person"), string(inv, "query")) {
+                (Some(p), None) => Ok(Command::WatchAdd(WatchTarget::Person(p))),
+                (None, Some(q)) => Ok(Command::WatchAdd(WatchTarget::Query(q))),
+                _ => Err(ParseError::WatchTarget),
+            },
+            Some("list") => Ok(Command::WatchList),
+            Some("remove") => Ok(Command::WatchRemove(required(inv, "id")?)),
+            Some(other) => Err(ParseError::UnknownCommand(format!("watch {other}"))),
+            None => Err(ParseError::NoSubcommand("watch".into())),
+        },
         other => Err(ParseError::UnknownCommand(other.to_owned())),
     }
 }
@@ -445,6 +487,7 @@ mod tests {
             subcommand: sub.map(str::to_owned),
             options: opts.iter().map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string()))).collect(),
             user: User::new("1", "ana", false),
+            place: crate::bot::Place::default(),
         }
     }
 

@@ -15,7 +15,7 @@ use crate::engine::Engine;
 use super::commands::{spec, OptionKind, OptionSpec, COMMANDS};
 use super::reply::{Message, Modal, Reply};
 use super::work::{Fetched, Work};
-use super::{Attachment, Bot, BotConfig, Invocation, Kind, OptionValue, User};
+use super::{Attachment, Bot, BotConfig, Invocation, Kind, OptionValue, Place, User};
 
 const EXTRA_HELP: &str = "/next — the next page of the last answer\n/context N — the context of passage N of the last answer\n/help — this list\n/quit — leave\n\
 Options: `/who-said Lavrov about talks`, `/who-said person:\"Sergei Lavrov\" since:2025-08-01`, `/ask private:true where will they meet`.\n";
@@ -185,6 +185,7 @@ fn fill_form(
         subcommand: None,
         options,
         user: user.clone(),
+        place: Place::console(),
     }))
 }
 
@@ -200,6 +201,7 @@ fn button(custom_id: &str, user: &User) -> Invocation {
         subcommand: None,
         options: Vec::new(),
         user: user.clone(),
+        place: Place::console(),
     }
 }
 
@@ -308,14 +310,16 @@ pub fn parse_line(line: &str, user: &User) -> Result<Invocation, String> {
     let mut values: Vec<(String, String)> = Vec::new();
     let mut current: Option<&str> = None;
     let mut next_pos = 0;
-    let free_text = |o: Option<&str>| o == Some("question");
+    let free_text = |o: Option<&str>| matches!(o, Some("question" | "query"));
     for tok in tokens {
         // name:value
         if !tok.quoted || tok.text.contains(':') {
             if let Some((k, v)) = tok.text.split_once(':') {
                 if let Some(o) = specs.iter().find(|o| o.name == k) {
                     set(&mut values, o.name, v, false);
-                    current = None;
+                    // A free-text option takes the words after it too
+                    // (`/watch add query:grain corridor`).
+                    current = free_text(Some(o.name)).then_some(o.name);
                     continue;
                 }
             }
@@ -362,7 +366,7 @@ pub fn parse_line(line: &str, user: &User) -> Result<Invocation, String> {
         };
         options.push((k, value));
     }
-    Ok(Invocation { kind: Kind::Command, name, subcommand, options, user: user.clone() })
+    Ok(Invocation { kind: Kind::Command, name, subcommand, options, user: user.clone(), place: Place::console() })
 }
 
 fn next_positional<'a>(positional: &[&'a OptionSpec], next: &mut usize) -> Option<&'a str> {

@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use crate::answer::{Answer, AskQuery, CorpusStats, Hit, WhoSaid, WhoSaidQuery};
 use crate::article::{Article, ArticleMeta, Published};
-use crate::engine::Added;
+use crate::engine::{Added, Found, Watch, WatchMatch};
 use crate::quotes::QuoteKind;
 
 use super::commands::ids;
@@ -378,6 +378,99 @@ pub fn added(a: &Added) -> Message {
         .field("Passages", &a.passages.to_string(), true)
         .field("Quotes found", &a.quotes.to_string(), true);
     Message::text(&format!("Added `{}`: searchable now.", a.id)).embed(e).ephemeral(true)
+}
+
+/// Most alerts in one watch message (Discord allows 10 embeds).
+const ALERTS_PER_MESSAGE: usize = 10;
+
+/// One alert: what the watch found (the statement, or the passage), the
+/// article's title linked, outlet and date, and which watch it was.
+fn alert(m: &WatchMatch) -> Embed {
+    let a = &m.article;
+    let description = match &m.found {
+        Found::Statement { hit, .. } => {
+            let q = &hit.quote;
+            let tail = format!("\n— {}, {}", escape(&cut(&q.speaker.as_written, 80)), escape(&cut(&q.cue, 40)));
+            let words = match q.kind {
+                QuoteKind::Direct => format!("“{}”", escape(&cut(&q.text, 300))),
+                QuoteKind::Indirect => escape(&cut(&q.text, 300)),
+            };
+            format!("{words}{tail}")
+        }
+        Found::Passage { hit } => excerpt(&hit.passage, hit.emphasis(), 320),
+    };
+    let why = match &m.found {
+        Found::Statement { person, .. } => format!("person:{person}"),
+        Found::Passage { .. } => m.watch.target.label(),
+    };
+    Embed::new().title(&escape(&cut(&a.title, 200))).url(a.url.as_deref()).description(&description).footer(&format!(
+        "{} · watch w{} · {}",
+        source_footer(&a.outlet, a.published, a.id.as_str()),
+        m.watch.id,
+        cut(&why, 120)
+    ))
+}
+
+/// A channel's watch alerts: one message while they fit (at most ten
+/// alerts, 6,000 characters), more only when they do not; every alert in
+/// exactly one message.
+pub fn watch_posts(matches: &[WatchMatch]) -> Vec<Message> {
+    let alerts: Vec<Embed> = matches.iter().map(alert).collect();
+    let mut groups: Vec<Vec<Embed>> = Vec::new();
+    let mut size = 0;
+    for e in alerts {
+        let fits = groups.last().is_some_and(|g| g.len() < ALERTS_PER_MESSAGE && size + e.size() <= EMBEDS_TOTAL_MAX);
+        if !fits {
+            groups.push(Vec::new());
+            size = 0;
+        }
+        size += e.size();
+        if let Some(g) = groups.last_mut() {
+            g.push(e);
+        }
+    }
+    let n = groups.len();
+    let articles: std::collections::HashSet<&str> = matches.iter().map(|m| m.article.id.as_str()).collect();
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let mut head = if articles.len() == 1 {
+                "**New in the corpus** for this channel's watches".to_owned()
+            } else {
+                format!("**New in the corpus** for this channel's watches ({} articles)", articles.len())
+            };
+            if n > 1 {
+                head.push_str(&format!(" — {}/{n}", i + 1));
+            }
+            g.into_iter().fold(Message::text(&head), Message::embed)
+        })
+        .collect()
+}
+
+/// `/watch list`: the channel's watches, with who made them.
+pub fn watch_list(watches: &[Watch]) -> Message {
+    if watches.is_empty() {
+        return Message::notice(
+            "No watches in this channel. Add one with `/watch add person:…` or `/watch add query:…`.",
+        );
+    }
+    let lines: Vec<String> = watches
+        .iter()
+        .map(|w| {
+            let state = match &w.disabled {
+                None => String::new(),
+                Some(why) => format!(" — **disabled**: {}", escape(&cut(why, 120))),
+            };
+            format!(
+                "**w{}** · {} · by {}{state}",
+                w.id,
+                escape(&cut(&w.target.label(), 200)),
+                escape(&cut(&w.owner, 60))
+            )
+        })
+        .collect();
+    Message::notice(&format!("Watches in this channel:\n{}", lines.join("\n")))
 }
 
 #[cfg(test)]

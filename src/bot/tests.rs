@@ -80,6 +80,7 @@ fn cmd(name: &str, sub: Option<&str>, opts: &[(&str, &str)], moderator: bool) ->
         subcommand: sub.map(str::to_owned),
         options: opts.iter().map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string()))).collect(),
         user: user(moderator),
+        place: crate::bot::Place::default(),
     }
 }
 
@@ -193,6 +194,7 @@ fn members_cannot_change_the_corpus_and_are_audited() {
                 .map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string())))
                 .collect(),
             user: user(false),
+            place: crate::bot::Place::default(),
         },
     ];
     for inv in attempts {
@@ -237,6 +239,7 @@ fn moderators_add_text_and_it_is_searchable_at_once() {
         .map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string())))
         .collect(),
         user: user(true),
+        place: crate::bot::Place::default(),
     };
     let Reply::Defer { ephemeral: true, work } = f.bot.execute(submit) else { panic!("adds are deferred") };
     let work = *work;
