@@ -1,16 +1,19 @@
 //! `parley console`: the bot's slash commands typed in a terminal, answered
 //! with what the bot would post (embeds drawn as text). The console user is
 //! a moderator; `/corpus add-file` takes a local path; the add-text form is
-//! asked field by field.
+//! asked field by field. `/watch` works here too: the console is its own
+//! channel, and alerts for articles added in the session are printed after
+//! the command that added them.
 //!
 //! It parses lines against the same command list as Discord and goes
 //! through the same [`Bot::execute`]; it must not answer anything itself
 //! beyond `/help`, `/next`, `/context N` and `/quit`.
 
 use std::io::{self, BufRead, Read, Write};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::engine::Engine;
+use crate::article::ArticleId;
+use crate::engine::{Cursor, Engine};
 
 use super::commands::{spec, OptionKind, OptionSpec, COMMANDS};
 use super::reply::{Message, Modal, Reply};
@@ -23,6 +26,12 @@ Options: `/who-said Lavrov about talks`, `/who-said person:\"Sergei Lavrov\" sin
 /// Runs the console until `/quit` or the end of the input.
 pub fn run(engine: Arc<Engine>, input: impl BufRead, mut output: impl Write) -> io::Result<()> {
     let config = BotConfig::new(&engine);
+    // Watches made here post here: articles added in this session are
+    // tried on them after each command.
+    let arrived: Arc<Mutex<Vec<ArticleId>>> = Arc::default();
+    let sink = Arc::clone(&arrived);
+    engine.on_arrival(Box::new(move |ids| sink.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(ids)));
+    let cursor = Cursor::in_memory(engine.article_ids().unwrap_or_default());
     let bot = Bot::new(engine, config);
     let name = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "console".to_owned());
     let user = User::new("console", &name, true);
@@ -72,6 +81,16 @@ pub fn run(engine: Arc<Engine>, input: impl BufRead, mut output: impl Write) -> 
         let reply = bot.execute(inv);
         if let Some(m) = answer(&bot, reply, &user, &mut lines, &mut output)? {
             last = Some(m);
+        }
+        let ids = std::mem::take(&mut *arrived.lock().unwrap_or_else(PoisonError::into_inner));
+        if !ids.is_empty() {
+            let batch = bot.watch_batch(&ids, &cursor);
+            for d in batch.deliveries.iter().filter(|d| d.channel == Place::CONSOLE) {
+                for m in &d.messages {
+                    write!(output, "(watch alert)\n{}", render_text(m))?;
+                }
+            }
+            bot.watch_done(&batch, &cursor);
         }
     }
     writeln!(output)?;
