@@ -444,7 +444,10 @@ fn watch(cli: &Cli, command: &WatchCommand, out: &mut impl Write) -> anyhow::Res
     match command {
         WatchCommand::List { json } => {
             if !cli.data_dir.is_dir() {
-                bail!("the data directory {} does not exist (set --data-dir or PARLEY_DATA_DIR)", cli.data_dir.display());
+                bail!(
+                    "the data directory {} does not exist (set --data-dir or PARLEY_DATA_DIR)",
+                    cli.data_dir.display()
+                );
             }
             let list = Watches::open(&cli.data_dir)?.list();
             if *json {
@@ -478,9 +481,12 @@ fn watch(cli: &Cli, command: &WatchCommand, out: &mut impl Write) -> anyhow::Res
                     engine.article(&id)?;
                     vec![id]
                 }
-                (None, Some(day)) => {
-                    engine.list()?.into_iter().filter(|m| m.published.is_some_and(|p| p.date() >= *day)).map(|m| m.id).collect()
-                }
+                (None, Some(day)) => engine
+                    .list()?
+                    .into_iter()
+                    .filter(|m| m.published.is_some_and(|p| p.date() >= *day))
+                    .map(|m| m.id)
+                    .collect(),
                 (None, None) => {
                     let mut all = engine.list()?;
                     all.sort_by_key(|m| std::cmp::Reverse((m.added_at.map(|a| a.timestamp()), m.id.clone())));
@@ -501,7 +507,12 @@ fn watch(cli: &Cli, command: &WatchCommand, out: &mut impl Write) -> anyhow::Res
             if *json {
                 output::json(out, &matches)?;
             } else if matches.is_empty() {
-                writeln!(out, "Nothing to post: {} would match none of the {} articles tried.", watch.target.label(), ids.len())?;
+                writeln!(
+                    out,
+                    "Nothing to post: {} would match none of the {} articles tried.",
+                    watch.target.label(),
+                    ids.len()
+                )?;
             } else {
                 writeln!(out, "{} of the {} articles tried would be posted:", matches.len(), ids.len())?;
                 for m in crate::bot::render::watch_posts(&matches) {

@@ -226,9 +226,11 @@ fn start_watches(bot: &Arc<Bot>, http: &Arc<Http>, config: &Config) {
         return;
     }
     let engine = bot.engine();
-    let cursor = match engine.article_ids().map_err(|e| e.to_string()).and_then(|ids| {
-        crate::engine::Cursor::open(engine.data_dir(), ids).map_err(|e| e.to_string())
-    }) {
+    let cursor = match engine
+        .article_ids()
+        .map_err(|e| e.to_string())
+        .and_then(|ids| crate::engine::Cursor::open(engine.data_dir(), ids).map_err(|e| e.to_string()))
+    {
         Ok(c) => Arc::new(c),
         Err(e) => {
             tracing::error!("watch alerts are off: {e}");

@@ -51,7 +51,9 @@ pub async fn run(bot: Arc<Bot>, http: Arc<Http>, cursor: Arc<Cursor>, mut arriva
     let engine = Arc::clone(bot.engine());
     let everything = tokio::task::spawn_blocking(move || {
         let mut all = engine.list().unwrap_or_default();
-        all.sort_by(|a, b| a.added_at.map(|t| t.timestamp()).cmp(&b.added_at.map(|t| t.timestamp())).then(a.id.cmp(&b.id)));
+        all.sort_by(|a, b| {
+            a.added_at.map(|t| t.timestamp()).cmp(&b.added_at.map(|t| t.timestamp())).then(a.id.cmp(&b.id))
+        });
         all.into_iter().map(|m| m.id).collect::<Vec<_>>()
     })
     .await
