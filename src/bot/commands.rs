@@ -565,6 +565,28 @@ mod tests {
     }
 
     #[test]
+    fn watch_takes_a_person_or_a_query() {
+        let add = |opts: &[(&str, &str)]| parse(&inv("watch", Some("add"), opts));
+        assert_eq!(
+            add(&[("person", " Ilsa Marden ")]),
+            Ok(Command::WatchAdd(WatchTarget::Person("Ilsa Marden".into())))
+        );
+        assert_eq!(
+            add(&[("query", "grain corridor")]),
+            Ok(Command::WatchAdd(WatchTarget::Query("grain corridor".into())))
+        );
+        assert_eq!(add(&[]), Err(ParseError::WatchTarget));
+        assert_eq!(add(&[("person", "A"), ("query", "b")]), Err(ParseError::WatchTarget));
+        assert_eq!(parse(&inv("watch", Some("list"), &[])), Ok(Command::WatchList));
+        assert_eq!(parse(&inv("watch", Some("remove"), &[("id", "w2")])), Ok(Command::WatchRemove("w2".into())));
+        assert_eq!(parse(&inv("watch", None, &[])), Err(ParseError::NoSubcommand("watch".into())));
+        // Typed in the console, a query takes the words after it.
+        let typed = crate::bot::console::parse_line("/watch add query:grain corridor deal", &User::new("1", "a", true));
+        let typed = parse(&typed.unwrap());
+        assert_eq!(typed, Ok(Command::WatchAdd(WatchTarget::Query("grain corridor deal".into()))));
+    }
+
+    #[test]
     fn moderator_commands_are_marked() {
         assert!(parse(&inv("corpus", Some("remove"), &[("id", "a")])).unwrap().needs_moderator());
         assert!(!parse(&inv("about", None, &[])).unwrap().needs_moderator());

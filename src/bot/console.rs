@@ -84,8 +84,8 @@ pub fn run(engine: Arc<Engine>, input: impl BufRead, mut output: impl Write) -> 
         }
         let ids = std::mem::take(&mut *arrived.lock().unwrap_or_else(PoisonError::into_inner));
         if !ids.is_empty() {
-            let batch = bot.watch_batch(&ids, &cursor);
-            for d in batch.deliveries.iter().filter(|d| d.channel == Place::CONSOLE) {
+            let batch = bot.watch_batch(&ids, &cursor, &|channel| channel == Place::CONSOLE);
+            for d in &batch.deliveries {
                 for m in &d.messages {
                     write!(output, "(watch alert)\n{}", render_text(m))?;
                 }

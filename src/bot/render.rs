@@ -514,6 +514,50 @@ mod tests {
         assert!(m.buttons().any(|b| b.custom_id() == "ask:k:10"));
     }
 
+    fn watch_match(n: usize, title: &str, passage: &str) -> WatchMatch {
+        let id = format!("2031-01-{:02}-article-{n}", n % 28 + 1);
+        let mut s = source();
+        s.article_id = crate::article::ArticleId::parse(&id).unwrap();
+        s.title = title.to_owned();
+        let article: ArticleMeta = serde_json::from_value(serde_json::json!({
+            "id": id, "title": title, "outlet": "Quill Daily", "url": "https://quill.example/x", "published": "2031-01-02",
+        }))
+        .unwrap();
+        let watch: Watch = serde_json::from_value(serde_json::json!({
+            "id": 3, "channel": "1", "target": {"kind": "query", "text": "vorn talks"},
+            "owner_id": "1", "owner": "ana", "created_at": "",
+        }))
+        .unwrap();
+        let hit = Hit { source: s, ord: 0, passage: passage.to_owned(), highlights: vec![], answer: None, score: 1.0 };
+        WatchMatch { watch, article, found: Found::Passage { hit: Box::new(hit) } }
+    }
+
+    #[test]
+    fn watch_alerts_share_messages_within_limits() {
+        // A few alerts: one message, one embed each.
+        let few: Vec<WatchMatch> = (0..3).map(|n| watch_match(n, "Talks in Vorn", "The envoys met in Vorn.")).collect();
+        let posts = watch_posts(&few);
+        assert_eq!(posts.len(), 1);
+        assert_eq!(posts[0].embeds().len(), 3);
+        assert!(posts[0].content().contains("3 articles"));
+        // A burst of hostile, huge ones: split, every alert exactly once, limits kept.
+        let title = format!("@everyone <@1> **{}**", "long title ".repeat(60));
+        let passage = format!("@everyone {}", "word ".repeat(3000));
+        let many: Vec<WatchMatch> = (0..23).map(|n| watch_match(n, &title, &passage)).collect();
+        let posts = watch_posts(&many);
+        assert!(posts.len() >= 3, "{}", posts.len());
+        assert_eq!(posts.iter().map(|m| m.embeds().len()).sum::<usize>(), 23);
+        for (i, m) in posts.iter().enumerate() {
+            crate::bot::tests::assert_within_limits(m);
+            assert!(m.content().ends_with(&format!("{}/{}", i + 1, posts.len())), "{}", m.content());
+            for e in m.embeds() {
+                assert!(!e.get_title().unwrap_or("").contains("@everyone"));
+                assert!(e.get_footer().unwrap_or("").contains("watch w3"));
+            }
+        }
+        assert!(watch_posts(&[]).is_empty());
+    }
+
     #[test]
     fn nothing_found_is_plain() {
         let q = AskQuery::new("unicorns");

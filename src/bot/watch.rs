@@ -132,10 +132,12 @@ impl Bot {
     /// not seen, and renders each channel's posts. Vectors still missing
     /// are computed first, so a question is judged as `ask` would judge it.
     /// Call [`Bot::watch_done`] once the posts are sent.
-    pub fn watch_batch(&self, arrived: &[ArticleId], cursor: &Cursor) -> WatchBatch {
+    /// Only the watches whose channel `reachable` accepts are tried (the
+    /// Discord adapter cannot post in the console, nor the console in Discord).
+    pub fn watch_batch(&self, arrived: &[ArticleId], cursor: &Cursor, reachable: &dyn Fn(&str) -> bool) -> WatchBatch {
         let articles = cursor.unseen(arrived);
         let Some(watches) = self.watches() else { return WatchBatch { articles, deliveries: Vec::new() } };
-        let active = watches.active();
+        let active: Vec<_> = watches.active().into_iter().filter(|w| reachable(&w.channel)).collect();
         if articles.is_empty() || active.is_empty() {
             return WatchBatch { articles, deliveries: Vec::new() };
         }

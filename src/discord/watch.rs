@@ -70,7 +70,11 @@ pub async fn run(bot: Arc<Bot>, http: Arc<Http>, cursor: Arc<Cursor>, mut arriva
 
 async fn deliver(bot: &Arc<Bot>, http: &Http, cursor: &Arc<Cursor>, ids: Vec<ArticleId>) {
     let (b, c) = (Arc::clone(bot), Arc::clone(cursor));
-    let batch: WatchBatch = match tokio::task::spawn_blocking(move || b.watch_batch(&ids, &c)).await {
+    let batch: WatchBatch = match tokio::task::spawn_blocking(move || {
+        b.watch_batch(&ids, &c, &|channel| discord_channel(channel).is_some())
+    })
+    .await
+    {
         Ok(batch) => batch,
         Err(e) => {
             tracing::error!("watches: trying the new articles failed: {e}");
@@ -81,10 +85,7 @@ async fn deliver(bot: &Arc<Bot>, http: &Http, cursor: &Arc<Cursor>, ids: Vec<Art
         return;
     }
     for d in &batch.deliveries {
-        let Some(channel) = d.channel.parse::<u64>().ok().filter(|n| *n > 0).map(ChannelId::new) else {
-            tracing::debug!(channel = %d.channel, "watches: not a Discord channel; skipped");
-            continue;
-        };
+        let Some(channel) = discord_channel(&d.channel) else { continue };
         for m in &d.messages {
             match post_with_retries(http, channel, m).await {
                 Ok(()) => tracing::info!(%channel, embeds = m.embeds().len(), "watch alert posted"),
@@ -101,6 +102,11 @@ async fn deliver(bot: &Arc<Bot>, http: &Http, cursor: &Arc<Cursor>, ids: Vec<Art
     }
     let (b, c) = (Arc::clone(bot), Arc::clone(cursor));
     let _ = tokio::task::spawn_blocking(move || b.watch_done(&batch, &c)).await;
+}
+
+/// A watch's channel as a Discord channel id (the console's is not one).
+fn discord_channel(channel: &str) -> Option<ChannelId> {
+    channel.parse::<u64>().ok().filter(|n| *n > 0).map(ChannelId::new)
 }
 
 async fn post_with_retries(http: &Http, channel: ChannelId, m: &Message) -> Result<(), PostError> {

@@ -504,6 +504,64 @@ mod tests {
         }
     }
 
+    fn draft(title: &str, body: &str) -> corpus::ArticleDraft {
+        corpus::ArticleDraft {
+            title: Some(title.into()),
+            outlet: Some("Quill Daily".into()),
+            published: Some(Published::parse("2031-03-02").unwrap()),
+            body: body.into(),
+            origin: title.into(),
+            ..corpus::ArticleDraft::default()
+        }
+    }
+
+    #[test]
+    fn arrivals_and_matching_follow_who_said_and_ask() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = EngineConfig { model_dir: None, ..EngineConfig::new(dir.path()) };
+        let engine = Engine::open(config).unwrap();
+        let told: Arc<Mutex<Vec<ArticleId>>> = Arc::default();
+        let sink = Arc::clone(&told);
+        engine.on_arrival(Box::new(move |ids| sink.lock().unwrap().extend_from_slice(ids)));
+        engine.add_alias("Mira Kestrel", "Kestrelova").unwrap();
+        let vorn = engine
+            .add(draft(
+                "Envoys agree to meet in Vorn",
+                "Envoys from Tarnia and Osgard agreed to meet in the lakeside town of Vorn.\n\n\
+                 \"We will talk in Vorn until there is a ceasefire,\" said Mira Kestrel, the Tarnian foreign minister.",
+            ))
+            .unwrap();
+        let records = vec![
+            Ok(draft(
+                "Ferry timetables published",
+                "The harbour office published the new ferry timetables for Pellmouth.",
+            )),
+            Ok(draft(
+                "Envoys agree to meet in Vorn",
+                "The envoys met again in Vorn on Tuesday to draft the ceasefire text.",
+            )),
+        ];
+        let report = engine.import(records.into_iter(), "test", |_| {}).unwrap();
+        // Every committed addition is told, once, and nothing refused is.
+        let mut expected = vec![vorn.id.clone()];
+        expected.extend(report.added.iter().map(|a| a.id.clone()));
+        assert_eq!(*told.lock().unwrap(), expected);
+        // A person through the alias table; a surname; nobody is never guessed.
+        for name in ["Kestrelova", "Kestrel", "mira  kestrel"] {
+            let found = engine.watch_find(&WatchTarget::Person(name.into()), &vorn.id).unwrap();
+            let Some(Found::Statement { person, hit }) = found else { panic!("{name}: {found:?}") };
+            assert_eq!(person, "Mira Kestrel");
+            assert!(hit.quote.confidence >= quotes::MIN_CONFIDENCE && hit.quote.text.contains("ceasefire"));
+        }
+        assert_eq!(engine.watch_find(&WatchTarget::Person("Davit Orlen".into()), &vorn.id).unwrap(), None);
+        // A question: the passage of that article only, above ask's floor.
+        let ferry = &report.added[0].id;
+        let q = WatchTarget::Query("ferry timetables Pellmouth".into());
+        assert!(matches!(engine.watch_find(&q, ferry).unwrap(), Some(Found::Passage { .. })));
+        assert_eq!(engine.watch_find(&q, &vorn.id).unwrap(), None, "another article's passage is not this one's");
+        assert_eq!(engine.watch_find(&WatchTarget::Query("penguin physics".into()), ferry).unwrap(), None);
+    }
+
     #[test]
     fn targets_are_cleaned_and_bounded() {
         let l = WATCH_LIMITS;
@@ -571,7 +629,7 @@ mod tests {
         assert_eq!(reopened.unseen(&[a.clone(), b.clone(), c.clone()]), vec![c.clone()]);
         // Ids of removed articles are forgotten.
         reopened.mark(&[], &[b.clone()].into()).unwrap();
-        assert_eq!(Cursor::open(dir.path(), []).unwrap().unseen(&[a.clone()]), vec![a]);
+        assert_eq!(Cursor::open(dir.path(), []).unwrap().unseen(std::slice::from_ref(&a)), vec![a]);
     }
 
     #[test]
