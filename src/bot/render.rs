@@ -382,6 +382,9 @@ pub fn added(a: &Added) -> Message {
 
 /// Most alerts in one watch message (Discord allows 10 embeds).
 const ALERTS_PER_MESSAGE: usize = 10;
+/// Most messages one channel gets for one batch of arrivals (a big import
+/// or catch-up must not flood it); the last says how many were left out.
+pub const WATCH_MESSAGES_MAX: usize = 5;
 
 /// One alert: what the watch found (the statement, or the passage), the
 /// article's title linked, outlet and date, and which watch it was.
@@ -412,8 +415,9 @@ fn alert(m: &WatchMatch) -> Embed {
 }
 
 /// A channel's watch alerts: one message while they fit (at most ten
-/// alerts, 6,000 characters), more only when they do not; every alert in
-/// exactly one message.
+/// alerts, 6,000 characters), more only when they do not, at most
+/// [`WATCH_MESSAGES_MAX`]; every alert in exactly one message, or counted
+/// in the last one's "more" line.
 pub fn watch_posts(matches: &[WatchMatch]) -> Vec<Message> {
     let alerts: Vec<Embed> = matches.iter().map(alert).collect();
     let mut groups: Vec<Vec<Embed>> = Vec::new();
@@ -429,6 +433,8 @@ pub fn watch_posts(matches: &[WatchMatch]) -> Vec<Message> {
             g.push(e);
         }
     }
+    let left_out: usize = groups.iter().skip(WATCH_MESSAGES_MAX).map(Vec::len).sum();
+    groups.truncate(WATCH_MESSAGES_MAX);
     let n = groups.len();
     let articles: std::collections::HashSet<&str> = matches.iter().map(|m| m.article.id.as_str()).collect();
     groups
@@ -442,6 +448,11 @@ pub fn watch_posts(matches: &[WatchMatch]) -> Vec<Message> {
             };
             if n > 1 {
                 head.push_str(&format!(" — {}/{n}", i + 1));
+            }
+            if i + 1 == n && left_out > 0 {
+                head.push_str(&format!(
+                    "\n…and {left_out} more alerts not posted here (too many at once): see /sources."
+                ));
             }
             g.into_iter().fold(Message::text(&head), Message::embed)
         })
@@ -549,13 +560,19 @@ mod tests {
         assert_eq!(posts.iter().map(|m| m.embeds().len()).sum::<usize>(), 23);
         for (i, m) in posts.iter().enumerate() {
             crate::bot::tests::assert_within_limits(m);
-            assert!(m.content().ends_with(&format!("{}/{}", i + 1, posts.len())), "{}", m.content());
+            assert!(m.content().contains(&format!("{}/{}", i + 1, posts.len())), "{}", m.content());
             for e in m.embeds() {
                 assert!(!e.get_title().unwrap_or("").contains("@everyone"));
                 assert!(e.get_footer().unwrap_or("").contains("watch w3"));
             }
         }
         assert!(watch_posts(&[]).is_empty());
+        // A flood is capped, and says so.
+        let flood: Vec<WatchMatch> = (0..80).map(|n| watch_match(n, "Talks in Vorn", "The envoys met.")).collect();
+        let posts = watch_posts(&flood);
+        assert_eq!(posts.len(), WATCH_MESSAGES_MAX);
+        let shown: usize = posts.iter().map(|m| m.embeds().len()).sum();
+        assert!(posts[WATCH_MESSAGES_MAX - 1].content().contains(&format!("and {} more alerts", 80 - shown)));
     }
 
     #[test]

@@ -103,9 +103,11 @@ impl Engine {
     /// as [`Engine::ask`] judges the whole corpus (same signals, same
     /// not-covered floor, same per-hit floor): what a watch on a question
     /// posts when that article arrives. Empty when it is not covered.
-    pub fn ask_in(&self, q: &AskQuery, article: &ArticleId) -> Result<Answer, Error> {
-        let ranked = self.rank(q, Some(article))?;
-        self.answer_from(ranked, q)
+    /// One answer per article, in the order given; the question is
+    /// analysed and embedded once.
+    pub fn ask_in(&self, q: &AskQuery, articles: &[ArticleId]) -> Result<Vec<Answer>, Error> {
+        let asked = self.question(q)?;
+        articles.iter().map(|id| self.answer_from(self.rank_asked(&asked, q, Some(id))?, q)).collect()
     }
 
     fn answer_from(&self, ranked: Ranked, q: &AskQuery) -> Result<Answer, Error> {
@@ -165,11 +167,26 @@ impl Engine {
     /// Ranks the candidates for a question: from the whole corpus, or
     /// (`article`) every passage of one article.
     fn rank(&self, q: &AskQuery, article: Option<&ArticleId>) -> Result<Ranked, Error> {
+        let asked = self.question(q)?;
+        self.rank_asked(&asked, q, article)
+    }
+
+    /// The question as read, analysed and embedded.
+    fn question(&self, q: &AskQuery) -> Result<Asked, Error> {
         let question: String = q.question.chars().take(crate::answer::MAX_QUESTION_CHARS).collect();
         if !question.chars().any(char::is_alphanumeric) {
             return Err(Error::EmptyQuestion);
         }
         let analyzed = self.index.analyze(&question, &self.aliases());
+        let qvec = match self.semantic() {
+            Some(s) => Some(s.model.embed(&[question.as_str()])?.remove(0)),
+            None => None,
+        };
+        Ok(Asked { question, analyzed, qvec })
+    }
+
+    fn rank_asked(&self, asked: &Asked, q: &AskQuery, article: Option<&ArticleId>) -> Result<Ranked, Error> {
+        let Asked { question, analyzed, qvec } = asked.clone();
         let pq = PassageQuery {
             analyzed,
             since: q.since,
@@ -185,10 +202,6 @@ impl Engine {
             self.index.lexical_candidates(&pq, LEXICAL_CANDIDATES)?
         };
         let semantic = self.semantic();
-        let qvec = match semantic {
-            Some(s) => Some(s.model.embed(&[question.as_str()])?.remove(0)),
-            None => None,
-        };
         let mut vector_rank: HashMap<u64, usize> = HashMap::new();
         if let (Some(s), Some(v), None) = (semantic, qvec.as_deref(), article) {
             let near = s.store.nearest(v, VECTOR_CANDIDATES);
@@ -217,6 +230,14 @@ impl Engine {
         });
         Ok(Ranked { question, scored, qvec, analyzed: pq.analyzed })
     }
+}
+
+/// A question as read, analysed and (with the model) embedded.
+#[derive(Clone)]
+struct Asked {
+    question: String,
+    analyzed: crate::index::Analyzed,
+    qvec: Option<Vec<f32>>,
 }
 
 /// A question's candidates, ranked, with what `ask` reuses to build hits.

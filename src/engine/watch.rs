@@ -452,37 +452,79 @@ impl Engine {
     /// passage answering the question (`ask` restricted to the article);
     /// `None` when nothing there is above the floors.
     pub fn watch_find(&self, target: &WatchTarget, article: &ArticleId) -> Result<Option<Found>, Error> {
+        let articles = std::slice::from_ref(article);
+        Ok(self.target_finds(target, articles, &self.index.speakers()?)?.pop().flatten())
+    }
+
+    /// What a target finds in each article, in order: the person resolved
+    /// once (as `who-said` resolves it: never a guess between two), the
+    /// question read and embedded once.
+    fn target_finds(
+        &self,
+        target: &WatchTarget,
+        articles: &[ArticleId],
+        speakers: &[crate::answer::SpeakerCount],
+    ) -> Result<Vec<Option<Found>>, Error> {
         match target {
             WatchTarget::Person(p) => {
-                let mut q = WhoSaidQuery::new(p.clone());
-                q.limit = 1;
-                Ok(match self.who_said_in(&q, article)? {
-                    WhoSaid::Found { person, mut quotes, .. } if !quotes.is_empty() => {
-                        Some(Found::Statement { person, hit: Box::new(quotes.remove(0)) })
-                    }
-                    _ => None,
-                })
+                let Ok(person) = super::who_said::resolve_speaker(p, speakers, &self.aliases()) else {
+                    return Ok(vec![None; articles.len()]);
+                };
+                let mut out = Vec::with_capacity(articles.len());
+                for id in articles {
+                    // The index holds statements at or above quotes::MIN_CONFIDENCE only.
+                    let qq = QuoteQuery {
+                        speaker_key: name_key(&person),
+                        topic: None,
+                        since: None,
+                        until: None,
+                        kind: None,
+                        article: Some(id.clone()),
+                        limit: 1,
+                        offset: 0,
+                    };
+                    let (mut quotes, _) = self.index.search_quotes(&qq)?;
+                    out.push(
+                        (!quotes.is_empty())
+                            .then(|| Found::Statement { person: person.clone(), hit: Box::new(quotes.remove(0)) }),
+                    );
+                }
+                Ok(out)
             }
             WatchTarget::Query(words) => {
                 let mut q = AskQuery::new(words.clone());
                 q.limit = 1;
-                Ok(self.ask_in(&q, article)?.hits.into_iter().next().map(|h| Found::Passage { hit: Box::new(h) }))
+                Ok(self
+                    .ask_in(&q, articles)?
+                    .into_iter()
+                    .map(|a| a.hits.into_iter().next().map(|h| Found::Passage { hit: Box::new(h) }))
+                    .collect())
             }
         }
     }
 
-    /// Tries every watch on every article (unknown or removed articles are
-    /// skipped): the matches, article by article in the order given.
+    /// Tries every active watch on every article (unknown or removed
+    /// articles are skipped): the matches, article by article in the order
+    /// given, watch by watch.
     pub fn watch_matches(&self, watches: &[Watch], articles: &[ArticleId]) -> Result<Vec<WatchMatch>, Error> {
         let catalog = self.catalog()?;
+        let articles: Vec<ArticleId> = articles.iter().filter(|id| catalog.contains_key(*id)).cloned().collect();
+        let speakers = self.index.speakers()?;
+        let mut found: Vec<Vec<Option<Found>>> = Vec::new();
+        let active: Vec<&Watch> = watches.iter().filter(|w| w.is_active()).collect();
+        for w in &active {
+            found.push(match self.target_finds(&w.target, &articles, &speakers) {
+                Ok(f) => f,
+                Err(Error::EmptyQuestion) => vec![None; articles.len()],
+                Err(e) => return Err(e),
+            });
+        }
         let mut out = Vec::new();
-        for id in articles {
+        for (i, id) in articles.iter().enumerate() {
             let Some(meta) = catalog.get(id) else { continue };
-            for w in watches.iter().filter(|w| w.is_active()) {
-                match self.watch_find(&w.target, id) {
-                    Ok(Some(found)) => out.push(WatchMatch { watch: w.clone(), article: meta.clone(), found }),
-                    Ok(None) | Err(Error::EmptyQuestion) => {}
-                    Err(e) => return Err(e),
+            for (w, f) in active.iter().zip(&mut found) {
+                if let Some(found) = f.get_mut(i).and_then(Option::take) {
+                    out.push(WatchMatch { watch: (*w).clone(), article: meta.clone(), found });
                 }
             }
         }

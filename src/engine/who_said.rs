@@ -8,19 +8,6 @@ use super::*;
 impl Engine {
     /// Statements attributed to a person.
     pub fn who_said(&self, q: &WhoSaidQuery) -> Result<WhoSaid, Error> {
-        self.who_said_filtered(q, None)
-    }
-
-    /// What `who-said` finds for a person in one article only: the person
-    /// resolved through the alias table against every speaker, exactly as
-    /// [`Engine::who_said`] does (never a guess between two), and only
-    /// statements at or above [`quotes::MIN_CONFIDENCE`] (the index holds
-    /// no others). What a watch on a person posts when that article arrives.
-    pub fn who_said_in(&self, q: &WhoSaidQuery, article: &ArticleId) -> Result<WhoSaid, Error> {
-        self.who_said_filtered(q, Some(article))
-    }
-
-    fn who_said_filtered(&self, q: &WhoSaidQuery, article: Option<&ArticleId>) -> Result<WhoSaid, Error> {
         let person = q.person.trim();
         if name_key(person).is_empty() {
             return Err(Error::EmptyQuestion);
@@ -41,7 +28,7 @@ impl Engine {
             since: q.since,
             until: q.until,
             kind: q.kind,
-            article: article.cloned(),
+            article: None,
             limit: q.limit.clamp(1, 50),
             offset: q.offset.min(1_000),
         };
@@ -77,7 +64,7 @@ impl Engine {
 }
 
 /// Finds the one speaker a name means, or says why not.
-fn resolve_speaker(person: &str, speakers: &[SpeakerCount], aliases: &Aliases) -> Result<String, WhoSaid> {
+pub(super) fn resolve_speaker(person: &str, speakers: &[SpeakerCount], aliases: &Aliases) -> Result<String, WhoSaid> {
     let key = name_key(person);
     let canonical_key = aliases.canonical(person).map(name_key);
     if let Some(s) = speakers.iter().find(|s| {
