@@ -258,7 +258,8 @@ impl Command {
         ) || matches!(self, Command::Complete { command, .. } if command.starts_with("corpus"))
     }
 
-    /// Whether it counts towards the per-user question limit.
+    /// Whether it counts towards the per-user question limit (watch
+    /// changes count too: each one rewrites the watch list).
     pub fn is_question(&self) -> bool {
         matches!(
             self,
@@ -267,6 +268,8 @@ impl Command {
                 | Command::AskPage { .. }
                 | Command::WhoSaidPage { .. }
                 | Command::Context { .. }
+                | Command::WatchAdd(_)
+                | Command::WatchRemove(_)
         )
     }
 
