@@ -18,11 +18,13 @@ pub struct AuditEvent {
     pub at: String,
     pub user_id: String,
     pub user: String,
-    /// `add-file`, `add-text`, `add-url`, `remove`, `alias`.
+    /// `add-file`, `add-text`, `add-url`, `remove`, `alias`, `watch-add`,
+    /// `watch-remove`, `watch-disabled` (a channel refused the bot).
     pub action: String,
     /// What it was about: a file name, a URL, an article id, a name.
     pub target: String,
-    /// `ok`, `refused` (the engine said no) or `denied` (not a moderator).
+    /// `ok`, `refused` (the engine said no), `denied` (not a moderator) or
+    /// `disabled` (watches stopped).
     pub outcome: String,
     /// The article added or removed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -35,10 +37,13 @@ impl AuditEvent {
     /// A one-line summary for a channel (escaped markdown).
     pub fn summary(&self) -> String {
         let article = self.article.as_deref().map(|a| format!(" `{a}`")).unwrap_or_default();
+        let command = match self.action.strip_prefix("watch-") {
+            Some(rest) => format!("/watch {rest}"),
+            None => format!("/corpus {}", self.action),
+        };
         format!(
-            "**{}** · /corpus {} · {}{} — {} {}",
+            "**{}** · {command} · {}{} — {} {}",
             escape(&self.user),
-            self.action,
             self.outcome,
             article,
             escape(&self.target),

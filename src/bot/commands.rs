@@ -10,6 +10,7 @@ use crate::answer::{AskQuery, WhoSaidQuery};
 use crate::article::Published;
 use crate::corpus::ArticleDraft;
 use crate::feedback::Vote;
+use crate::engine::WatchTarget;
 
 use super::{Attachment, Invocation, Kind, OptionValue};
 
@@ -115,6 +116,28 @@ pub const COMMANDS: &[CommandSpec] = &[
         moderator: false,
         options: &[],
         subcommands: &[],
+    },
+    CommandSpec {
+        name: "watch",
+        description: "Be told in this channel when new articles quote a person or answer a question",
+        moderator: false,
+        options: &[],
+        subcommands: &[
+            SubcommandSpec {
+                name: "add",
+                description: "Watch for a person's statements or a question (moderators; anyone in DMs)",
+                options: &[
+                    completed("person", "Post when this person is quoted (start typing a name)", false, 100),
+                    text("query", "Post when a new passage answers this", false, 200),
+                ],
+            },
+            SubcommandSpec { name: "list", description: "The watches of this channel", options: &[] },
+            SubcommandSpec {
+                name: "remove",
+                description: "Stop a watch (moderators; anyone in DMs)",
+                options: &[text("id", "The watch's number (see /watch list)", true, 20)],
+            },
+        ],
     },
     CommandSpec {
         name: "corpus",
@@ -261,6 +284,10 @@ pub enum Command {
         name: String,
         variant: String,
     },
+    /// A watch on a person or a question, posting in this channel.
+    WatchAdd(WatchTarget),
+    WatchList,
+    WatchRemove(String),
     /// Autocomplete for `option` of `command` (`corpus remove` for subcommands).
     Complete {
         command: String,
@@ -319,7 +346,8 @@ impl Command {
         ) || matches!(self, Command::Complete { command, .. } if command.starts_with("corpus"))
     }
 
-    /// Whether it counts towards the per-user question limit.
+    /// Whether it counts towards the per-user question limit (watch
+    /// changes count too: each one rewrites the watch list).
     pub fn is_question(&self) -> bool {
         matches!(
             self,
@@ -331,6 +359,8 @@ impl Command {
                 | Command::FindSources(_)
                 | Command::Vote { .. }
                 | Command::Wrong { .. }
+                | Command::WatchAdd(_)
+                | Command::WatchRemove(_)
         )
     }
 
@@ -344,6 +374,8 @@ impl Command {
             Command::Alias { .. } => "alias",
             Command::Reports => "reports",
             Command::Resolve { .. } => "resolve",
+            Command::WatchAdd(_) => "watch-add",
+            Command::WatchRemove(_) => "watch-remove",
             _ => "other",
         }
     }
@@ -372,6 +404,8 @@ pub enum ParseError {
     BadDate { option: &'static str, value: String },
     #[error("since ({since}) is after until ({until})")]
     EmptyRange { since: Date, until: Date },
+    #[error("give either person or query (one of them)")]
+    WatchTarget,
     #[error("this button has expired: run the command again")]
     Expired,
     #[error("{0:?} is not an action: use hide, alias or dismiss")]
@@ -485,6 +519,17 @@ fn parse_command(inv: &Invocation) -> Result<Command, ParseError> {
             }
             Some(other) => Err(ParseError::UnknownCommand(format!("corpus {other}"))),
             None => Err(ParseError::NoSubcommand("corpus".into())),
+        },
+        "watch" => match inv.subcommand.as_deref() {
+            Some("add") => match (string(inv, "person"), string(inv, "query")) {
+                (Some(p), None) => Ok(Command::WatchAdd(WatchTarget::Person(p))),
+                (None, Some(q)) => Ok(Command::WatchAdd(WatchTarget::Query(q))),
+                _ => Err(ParseError::WatchTarget),
+            },
+            Some("list") => Ok(Command::WatchList),
+            Some("remove") => Ok(Command::WatchRemove(required(inv, "id")?)),
+            Some(other) => Err(ParseError::UnknownCommand(format!("watch {other}"))),
+            None => Err(ParseError::NoSubcommand("watch".into())),
         },
         other => Err(ParseError::UnknownCommand(other.to_owned())),
     }
@@ -600,6 +645,7 @@ mod tests {
             subcommand: sub.map(str::to_owned),
             options: opts.iter().map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string()))).collect(),
             user: User::new("1", "ana", false),
+            place: crate::bot::Place::default(),
         }
     }
 
@@ -679,6 +725,28 @@ mod tests {
         for junk in ["", "ask", "ask:k", "ask:k:x", "ctx:-1:a", "zzz:1:2"] {
             assert_eq!(b(junk), Err(ParseError::Expired), "{junk}");
         }
+    }
+
+    #[test]
+    fn watch_takes_a_person_or_a_query() {
+        let add = |opts: &[(&str, &str)]| parse(&inv("watch", Some("add"), opts));
+        assert_eq!(
+            add(&[("person", " Ilsa Marden ")]),
+            Ok(Command::WatchAdd(WatchTarget::Person("Ilsa Marden".into())))
+        );
+        assert_eq!(
+            add(&[("query", "grain corridor")]),
+            Ok(Command::WatchAdd(WatchTarget::Query("grain corridor".into())))
+        );
+        assert_eq!(add(&[]), Err(ParseError::WatchTarget));
+        assert_eq!(add(&[("person", "A"), ("query", "b")]), Err(ParseError::WatchTarget));
+        assert_eq!(parse(&inv("watch", Some("list"), &[])), Ok(Command::WatchList));
+        assert_eq!(parse(&inv("watch", Some("remove"), &[("id", "w2")])), Ok(Command::WatchRemove("w2".into())));
+        assert_eq!(parse(&inv("watch", None, &[])), Err(ParseError::NoSubcommand("watch".into())));
+        // Typed in the console, a query takes the words after it.
+        let typed = crate::bot::console::parse_line("/watch add query:grain corridor deal", &User::new("1", "a", true));
+        let typed = parse(&typed.unwrap());
+        assert_eq!(typed, Ok(Command::WatchAdd(WatchTarget::Query("grain corridor deal".into()))));
     }
 
     #[test]

@@ -1,21 +1,24 @@
 //! `parley console`: the bot's slash commands typed in a terminal, answered
 //! with what the bot would post (embeds drawn as text). The console user is
 //! a moderator; `/corpus add-file` takes a local path; the add-text form is
-//! asked field by field.
+//! asked field by field. `/watch` works here too: the console is its own
+//! channel, and alerts for articles added in the session are printed after
+//! the command that added them.
 //!
 //! It parses lines against the same command list as Discord and goes
 //! through the same [`Bot::execute`]; it must not answer anything itself
 //! beyond `/help`, `/next`, `/context N` and `/quit`.
 
 use std::io::{self, BufRead, Read, Write};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::engine::Engine;
+use crate::article::ArticleId;
+use crate::engine::{Cursor, Engine};
 
 use super::commands::{message_spec, spec, OptionKind, OptionSpec, COMMANDS};
 use super::reply::{Message, Modal, Reply};
 use super::work::{Fetched, Work};
-use super::{Attachment, Bot, BotConfig, Invocation, Kind, OptionValue, User};
+use super::{Attachment, Bot, BotConfig, Invocation, Kind, OptionValue, Place, User};
 
 const EXTRA_HELP: &str = "/next — the next page of the last answer\n/context N — the context of passage N of the last answer\n/help — this list\n/quit — leave\n\
 Options: `/who-said Lavrov about talks`, `/who-said person:\"Sergei Lavrov\" since:2025-08-01`, `/ask private:true where will they meet`.\n";
@@ -23,6 +26,12 @@ Options: `/who-said Lavrov about talks`, `/who-said person:\"Sergei Lavrov\" sin
 /// Runs the console until `/quit` or the end of the input.
 pub fn run(engine: Arc<Engine>, input: impl BufRead, mut output: impl Write) -> io::Result<()> {
     let config = BotConfig::new(&engine);
+    // Watches made here post here: articles added in this session are
+    // tried on them after each command.
+    let arrived: Arc<Mutex<Vec<ArticleId>>> = Arc::default();
+    let sink = Arc::clone(&arrived);
+    engine.on_arrival(Box::new(move |ids| sink.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(ids)));
+    let cursor = Cursor::in_memory(engine.article_ids().unwrap_or_default());
     let bot = Bot::new(engine, config);
     let name = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "console".to_owned());
     let user = User::new("console", &name, true);
@@ -72,6 +81,16 @@ pub fn run(engine: Arc<Engine>, input: impl BufRead, mut output: impl Write) -> 
         let reply = bot.execute(inv);
         if let Some(m) = answer(&bot, reply, &user, &mut lines, &mut output)? {
             last = Some(m);
+        }
+        let ids = std::mem::take(&mut *arrived.lock().unwrap_or_else(PoisonError::into_inner));
+        if !ids.is_empty() {
+            let batch = bot.watch_batch(&ids, &cursor, &|channel| channel == Place::CONSOLE);
+            for d in &batch.deliveries {
+                for m in &d.messages {
+                    write!(output, "(watch alert)\n{}", render_text(m))?;
+                }
+            }
+            bot.watch_done(&batch, &cursor);
         }
     }
     writeln!(output)?;
@@ -185,6 +204,7 @@ fn fill_form(
         subcommand: None,
         options,
         user: user.clone(),
+        place: Place::console(),
     }))
 }
 
@@ -200,6 +220,7 @@ fn button(custom_id: &str, user: &User) -> Invocation {
         subcommand: None,
         options: Vec::new(),
         user: user.clone(),
+        place: Place::console(),
     }
 }
 
@@ -300,6 +321,7 @@ pub fn parse_line(line: &str, user: &User) -> Result<Invocation, String> {
             subcommand: None,
             options: vec![("text".to_owned(), OptionValue::String(text.to_owned()))],
             user: user.clone(),
+            place: Place::console(),
         });
     }
     let mut tokens = tokenize(rest)?.into_iter();
@@ -322,14 +344,16 @@ pub fn parse_line(line: &str, user: &User) -> Result<Invocation, String> {
     let mut values: Vec<(String, String)> = Vec::new();
     let mut current: Option<&str> = None;
     let mut next_pos = 0;
-    let free_text = |o: Option<&str>| o == Some("question");
+    let free_text = |o: Option<&str>| matches!(o, Some("question" | "query"));
     for tok in tokens {
         // name:value
         if !tok.quoted || tok.text.contains(':') {
             if let Some((k, v)) = tok.text.split_once(':') {
                 if let Some(o) = specs.iter().find(|o| o.name == k) {
                     set(&mut values, o.name, v, false);
-                    current = None;
+                    // A free-text option takes the words after it too
+                    // (`/watch add query:grain corridor`).
+                    current = free_text(Some(o.name)).then_some(o.name);
                     continue;
                 }
             }
@@ -376,7 +400,7 @@ pub fn parse_line(line: &str, user: &User) -> Result<Invocation, String> {
         };
         options.push((k, value));
     }
-    Ok(Invocation { kind: Kind::Command, name, subcommand, options, user: user.clone() })
+    Ok(Invocation { kind: Kind::Command, name, subcommand, options, user: user.clone(), place: Place::console() })
 }
 
 fn next_positional<'a>(positional: &[&'a OptionSpec], next: &mut usize) -> Option<&'a str> {

@@ -17,6 +17,7 @@ pub mod rate;
 pub mod recent;
 pub mod render;
 pub mod reply;
+pub mod watch;
 pub mod work;
 
 use std::path::PathBuf;
@@ -30,6 +31,7 @@ pub use audit::{AuditEvent, AuditLog};
 pub use commands::{Command, COMMANDS};
 pub use rate::RateLimit;
 pub use reply::{Button, ButtonStyle, Choice, Embed, Field, Message, Modal, Reply, TextInput};
+pub use watch::{Delivery, WatchBatch};
 pub use work::{Fetched, FileKind, Work, MAX_ATTACHMENT_BYTES};
 
 use crate::feedback::{FeedbackLog, Shown, Source as Asked, Vote, Voted};
@@ -54,6 +56,29 @@ impl User {
     /// What an article records as `added_by`.
     pub fn added_by(&self) -> String {
         format!("{} ({})", self.name, self.id)
+    }
+}
+
+/// Where an invocation happened: the channel (a `/watch` posts there) and
+/// its server, `None` in a direct message (or the console).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    /// The channel id; empty when the platform did not say.
+    pub channel: String,
+    pub guild: Option<String>,
+}
+
+impl Place {
+    /// The console's own channel: watches made there post in the console.
+    pub const CONSOLE: &'static str = "console";
+
+    pub fn console() -> Place {
+        Place { channel: Place::CONSOLE.to_owned(), guild: None }
+    }
+
+    /// A direct message (or the console): the person's own channel.
+    pub fn is_private(&self) -> bool {
+        self.guild.is_none()
     }
 }
 
@@ -102,6 +127,7 @@ pub struct Invocation {
     pub subcommand: Option<String>,
     pub options: Vec<(String, OptionValue)>,
     pub user: User,
+    pub place: Place,
 }
 
 /// How the bot behaves.
@@ -141,6 +167,9 @@ pub struct Bot {
     recent: RecentQueries,
     audit: AuditLog,
     feedback: FeedbackLog,
+    /// The watch list; the reason when its file cannot be read (then
+    /// `/watch` says so and nothing is posted, rather than overwriting it).
+    watches: Result<Arc<crate::engine::Watches>, String>,
 }
 
 const INTERNAL: &str =
@@ -150,8 +179,13 @@ const NOT_MODERATOR: &str = "Only moderators (Manage Server, or the moderator ro
 impl Bot {
     pub fn new(engine: Arc<Engine>, config: BotConfig) -> Bot {
         let audit = AuditLog::new(config.audit_path.clone());
+        let watches = crate::engine::Watches::open(engine.data_dir()).map(Arc::new).map_err(|e| e.to_string());
+        if let Err(e) = &watches {
+            tracing::error!("{e}; /watch is unavailable until it is fixed");
+        }
         Bot {
             feedback: FeedbackLog::new(config.feedback_path.clone()),
+            watches,
             rate: rate::RateLimiter::new(config.rate),
             recent: RecentQueries::new(config.recent_queries),
             audit,
@@ -216,11 +250,14 @@ impl Bot {
                 ));
             }
         }
-        self.run(cmd, inv.user)
+        self.run(cmd, inv.user, &inv.place)
     }
 
-    fn run(&self, cmd: Command, user: User) -> Reply {
+    fn run(&self, cmd: Command, user: User, place: &Place) -> Reply {
         match cmd {
+            Command::WatchAdd(target) => self.watch_add(target, &user, place),
+            Command::WatchList => self.watch_list(place),
+            Command::WatchRemove(id) => self.watch_remove(&id, &user, place),
             Command::Ask { query, private } => self.ask(query, private, None),
             Command::AskPage { key, offset } => match self.recent.get(&key) {
                 Some(Recent::Ask { mut query, private }) => {
@@ -541,7 +578,7 @@ impl Bot {
     /// `outlet`.
     fn complete(&self, command: &str, option: &str, prefix: &str) -> Reply {
         match (command, option) {
-            ("who-said", "person") => match self.engine.speakers(prefix) {
+            ("who-said" | "watch add", "person") => match self.engine.speakers(prefix) {
                 Ok(list) => Reply::choices(
                     list.iter().filter_map(|s| Choice::new(&format!("{} ({} statements)", s.name, s.quotes), &s.name)),
                 ),

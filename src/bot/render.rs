@@ -10,8 +10,7 @@ use std::ops::Range;
 
 use crate::answer::{Answer, AskQuery, CorpusStats, Hit, WhoSaid, WhoSaidQuery};
 use crate::article::{Article, ArticleMeta, Published};
-use crate::engine::Added;
-use crate::engine::FoundSources;
+use crate::engine::{Added, Found, FoundSources, Watch, WatchMatch};
 use crate::feedback::OpenReport;
 use crate::quotes::QuoteKind;
 
@@ -487,6 +486,110 @@ pub fn added(a: &Added) -> Message {
     Message::text(&format!("Added `{}`: searchable now.", a.id)).embed(e).ephemeral(true)
 }
 
+/// Most alerts in one watch message (Discord allows 10 embeds).
+const ALERTS_PER_MESSAGE: usize = 10;
+/// Most messages one channel gets for one batch of arrivals (a big import
+/// or catch-up must not flood it); the last says how many were left out.
+pub const WATCH_MESSAGES_MAX: usize = 5;
+
+/// One alert: what the watch found (the statement, or the passage), the
+/// article's title linked, outlet and date, and which watch it was.
+fn alert(m: &WatchMatch) -> Embed {
+    let a = &m.article;
+    let description = match &m.found {
+        Found::Statement { hit, .. } => {
+            let q = &hit.quote;
+            let tail = format!("\n— {}, {}", escape(&cut(&q.speaker.as_written, 80)), escape(&cut(&q.cue, 40)));
+            let words = match q.kind {
+                QuoteKind::Direct => format!("“{}”", escape(&cut(&q.text, 300))),
+                QuoteKind::Indirect => escape(&cut(&q.text, 300)),
+            };
+            format!("{words}{tail}")
+        }
+        Found::Passage { hit } => excerpt(&hit.passage, hit.emphasis(), 320),
+    };
+    let why = match &m.found {
+        Found::Statement { person, .. } => format!("person:{person}"),
+        Found::Passage { .. } => m.watch.target.label(),
+    };
+    Embed::new().title(&escape(&cut(&a.title, 200))).url(a.url.as_deref()).description(&description).footer(&format!(
+        "{} · watch w{} · {}",
+        source_footer(&a.outlet, a.published, a.id.as_str()),
+        m.watch.id,
+        cut(&why, 120)
+    ))
+}
+
+/// A channel's watch alerts: one message while they fit (at most ten
+/// alerts, 6,000 characters), more only when they do not, at most
+/// [`WATCH_MESSAGES_MAX`]; every alert in exactly one message, or counted
+/// in the last one's "more" line.
+pub fn watch_posts(matches: &[WatchMatch]) -> Vec<Message> {
+    let alerts: Vec<Embed> = matches.iter().map(alert).collect();
+    let mut groups: Vec<Vec<Embed>> = Vec::new();
+    let mut size = 0;
+    for e in alerts {
+        let fits = groups.last().is_some_and(|g| g.len() < ALERTS_PER_MESSAGE && size + e.size() <= EMBEDS_TOTAL_MAX);
+        if !fits {
+            groups.push(Vec::new());
+            size = 0;
+        }
+        size += e.size();
+        if let Some(g) = groups.last_mut() {
+            g.push(e);
+        }
+    }
+    let left_out: usize = groups.iter().skip(WATCH_MESSAGES_MAX).map(Vec::len).sum();
+    groups.truncate(WATCH_MESSAGES_MAX);
+    let n = groups.len();
+    let articles: std::collections::HashSet<&str> = matches.iter().map(|m| m.article.id.as_str()).collect();
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let mut head = if articles.len() == 1 {
+                "**New in the corpus** for this channel's watches".to_owned()
+            } else {
+                format!("**New in the corpus** for this channel's watches ({} articles)", articles.len())
+            };
+            if n > 1 {
+                head.push_str(&format!(" — {}/{n}", i + 1));
+            }
+            if i + 1 == n && left_out > 0 {
+                head.push_str(&format!(
+                    "\n…and {left_out} more alerts not posted here (too many at once): see /sources."
+                ));
+            }
+            g.into_iter().fold(Message::text(&head), Message::embed)
+        })
+        .collect()
+}
+
+/// `/watch list`: the channel's watches, with who made them.
+pub fn watch_list(watches: &[Watch]) -> Message {
+    if watches.is_empty() {
+        return Message::notice(
+            "No watches in this channel. Add one with `/watch add person:…` or `/watch add query:…`.",
+        );
+    }
+    let lines: Vec<String> = watches
+        .iter()
+        .map(|w| {
+            let state = match &w.disabled {
+                None => String::new(),
+                Some(why) => format!(" — **disabled**: {}", escape(&cut(why, 120))),
+            };
+            format!(
+                "**w{}** · {} · by {}{state}",
+                w.id,
+                escape(&cut(&w.target.label(), 200)),
+                escape(&cut(&w.owner, 60))
+            )
+        })
+        .collect();
+    Message::notice(&format!("Watches in this channel:\n{}", lines.join("\n")))
+}
+
 #[cfg(test)]
 #[allow(clippy::single_range_in_vec_init)]
 mod tests {
@@ -526,6 +629,56 @@ mod tests {
         assert_eq!(m.embeds().len(), 10);
         assert!(m.embeds()[0].get_description().unwrap().contains("**Vorn**"));
         assert!(m.buttons().any(|b| b.custom_id() == "ask:k:10"));
+    }
+
+    fn watch_match(n: usize, title: &str, passage: &str) -> WatchMatch {
+        let id = format!("2031-01-{:02}-article-{n}", n % 28 + 1);
+        let mut s = source();
+        s.article_id = crate::article::ArticleId::parse(&id).unwrap();
+        s.title = title.to_owned();
+        let article: ArticleMeta = serde_json::from_value(serde_json::json!({
+            "id": id, "title": title, "outlet": "Quill Daily", "url": "https://quill.example/x", "published": "2031-01-02",
+        }))
+        .unwrap();
+        let watch: Watch = serde_json::from_value(serde_json::json!({
+            "id": 3, "channel": "1", "target": {"kind": "query", "text": "vorn talks"},
+            "owner_id": "1", "owner": "ana", "created_at": "",
+        }))
+        .unwrap();
+        let hit = Hit { source: s, ord: 0, passage: passage.to_owned(), highlights: vec![], answer: None, score: 1.0 };
+        WatchMatch { watch, article, found: Found::Passage { hit: Box::new(hit) } }
+    }
+
+    #[test]
+    fn watch_alerts_share_messages_within_limits() {
+        // A few alerts: one message, one embed each.
+        let few: Vec<WatchMatch> = (0..3).map(|n| watch_match(n, "Talks in Vorn", "The envoys met in Vorn.")).collect();
+        let posts = watch_posts(&few);
+        assert_eq!(posts.len(), 1);
+        assert_eq!(posts[0].embeds().len(), 3);
+        assert!(posts[0].content().contains("3 articles"));
+        // A burst of hostile, huge ones: split, every alert exactly once, limits kept.
+        let title = format!("@everyone <@1> **{}**", "long title ".repeat(60));
+        let passage = format!("@everyone {}", "word ".repeat(3000));
+        let many: Vec<WatchMatch> = (0..23).map(|n| watch_match(n, &title, &passage)).collect();
+        let posts = watch_posts(&many);
+        assert!(posts.len() >= 3, "{}", posts.len());
+        assert_eq!(posts.iter().map(|m| m.embeds().len()).sum::<usize>(), 23);
+        for (i, m) in posts.iter().enumerate() {
+            crate::bot::tests::assert_within_limits(m);
+            assert!(m.content().contains(&format!("{}/{}", i + 1, posts.len())), "{}", m.content());
+            for e in m.embeds() {
+                assert!(!e.get_title().unwrap_or("").contains("@everyone"));
+                assert!(e.get_footer().unwrap_or("").contains("watch w3"));
+            }
+        }
+        assert!(watch_posts(&[]).is_empty());
+        // A flood is capped, and says so.
+        let flood: Vec<WatchMatch> = (0..80).map(|n| watch_match(n, "Talks in Vorn", "The envoys met.")).collect();
+        let posts = watch_posts(&flood);
+        assert_eq!(posts.len(), WATCH_MESSAGES_MAX);
+        let shown: usize = posts.iter().map(|m| m.embeds().len()).sum();
+        assert!(posts[WATCH_MESSAGES_MAX - 1].content().contains(&format!("and {} more alerts", 80 - shown)));
     }
 
     #[test]

@@ -80,6 +80,7 @@ pub(super) fn cmd(name: &str, sub: Option<&str>, opts: &[(&str, &str)], moderato
         subcommand: sub.map(str::to_owned),
         options: opts.iter().map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string()))).collect(),
         user: user(moderator),
+        place: crate::bot::Place::default(),
     }
 }
 
@@ -193,6 +194,7 @@ fn members_cannot_change_the_corpus_and_are_audited() {
                 .map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string())))
                 .collect(),
             user: user(false),
+            place: crate::bot::Place::default(),
         },
     ];
     for inv in attempts {
@@ -237,6 +239,7 @@ fn moderators_add_text_and_it_is_searchable_at_once() {
         .map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string())))
         .collect(),
         user: user(true),
+        place: crate::bot::Place::default(),
     };
     let Reply::Defer { ephemeral: true, work } = f.bot.execute(submit) else { panic!("adds are deferred") };
     let work = *work;
@@ -450,4 +453,63 @@ fn console_lines_parse_like_slash_commands() {
     for bad in ["ask x", "/nope", "/corpus", "/corpus frob", "/ask \"open"] {
         assert!(console::parse_line(bad, &u).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn watches_follow_the_place_and_the_rights() {
+    let f = fixture();
+    let at = |inv: Invocation, channel: &str, guild: Option<&str>| Invocation {
+        place: Place { channel: channel.into(), guild: guild.map(str::to_owned) },
+        ..inv
+    };
+    let text = |r: Reply| message(r).content().to_owned();
+    // In a server channel: members are refused (and audited), moderators add.
+    let add = |moderator: bool| cmd("watch", Some("add"), &[("person", "Mira Kestrel")], moderator);
+    let denied = text(f.bot.execute(at(add(false), "10", Some("1"))));
+    assert!(denied.contains("moderators"), "{denied}");
+    let ok = text(f.bot.execute(at(add(true), "10", Some("1"))));
+    assert!(ok.contains("Watch **w1** added"), "{ok}");
+    // In a DM anyone adds, for that DM only.
+    let dm = text(f.bot.execute(at(cmd("watch", Some("add"), &[("query", "grain corridor")], false), "20", None)));
+    assert!(dm.contains("Watch **w2** added"), "{dm}");
+    let list = text(f.bot.execute(at(cmd("watch", Some("list"), &[], false), "10", Some("1"))));
+    assert!(list.contains("w1") && list.contains("person:Mira Kestrel") && !list.contains("w2"), "{list}");
+    // Nowhere known: refused.
+    let nowhere = text(f.bot.execute(cmd("watch", Some("add"), &[("query", "ferries")], true)));
+    assert!(nowhere.contains("cannot tell which channel"), "{nowhere}");
+    // Removing: moderators in a server; another channel's watch is unknown here.
+    let remove = |id: &str, moderator: bool| cmd("watch", Some("remove"), &[("id", id)], moderator);
+    assert!(text(f.bot.execute(at(remove("w1", false), "10", Some("1")))).contains("moderators"));
+    assert!(text(f.bot.execute(at(remove("w2", true), "10", Some("1")))).contains("no watch"));
+    assert!(text(f.bot.execute(at(remove("w2", false), "20", None))).contains("removed"));
+    let audited: Vec<String> = f.events.lock().unwrap().iter().map(|e| format!("{} {}", e.action, e.outcome)).collect();
+    assert_eq!(audited, vec!["watch-add denied", "watch-add ok", "watch-remove denied"], "DM watches are not audited");
+    // What the watch posts when an article arrives, and only once.
+    let cursor = crate::engine::Cursor::in_memory(f.bot.engine().article_ids().unwrap());
+    let added = f
+        .bot
+        .engine()
+        .add(draft(
+            "Kestrel speaks in Vorn",
+            "Quill Daily",
+            "2031-03-12",
+            "\"The ceasefire will hold in Vorn,\" said Mira Kestrel on Thursday.",
+        ))
+        .unwrap();
+    let ids = [added.id.clone()];
+    let batch = f.bot.watch_batch(&ids, &cursor, &|_| true);
+    assert_eq!(batch.deliveries.len(), 1, "{batch:?}");
+    assert_eq!(batch.deliveries[0].channel, "10");
+    let m = &batch.deliveries[0].messages[0];
+    assert_within_limits(m);
+    assert!(m.embeds()[0].get_description().unwrap_or("").contains("The ceasefire will hold in Vorn"));
+    f.bot.watch_done(&batch, &cursor);
+    assert!(f.bot.watch_batch(&ids, &cursor, &|_| true).deliveries.is_empty(), "posted twice");
+    // A channel that refuses the bot: its watches stop, with one audit line.
+    f.bot.watch_channel_refused("10", "Discord answered HTTP 403");
+    f.bot.watch_channel_refused("10", "Discord answered HTTP 403");
+    let disabled = f.events.lock().unwrap().iter().filter(|e| e.action == "watch-disabled").count();
+    assert_eq!(disabled, 1);
+    let list = text(f.bot.execute(at(cmd("watch", Some("list"), &[], false), "10", Some("1"))));
+    assert!(list.contains("disabled"), "{list}");
 }

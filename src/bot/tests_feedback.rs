@@ -16,6 +16,7 @@ fn find_sources(bot: &Bot, text: &str) -> Message {
         subcommand: None,
         options: vec![("text".into(), OptionValue::String(text.into()))],
         user: user(false),
+        place: Place::default(),
     }))
 }
 
@@ -70,6 +71,7 @@ fn a_wrong_attribution_is_reported_listed_and_hidden_for_good() {
                 ("note".into(), OptionValue::String("That was Davit Orlen @everyone".into())),
             ],
             user: user(false),
+            place: Place::default(),
         })
     };
     assert!(message(submit("7")).content().contains("no statement 7"));

@@ -1,5 +1,5 @@
 //! The command line: `parley ask | add | import | remove | list | reindex |
-//! who-said | speakers | quotes | extract | feedback | console | serve`.
+//! who-said | speakers | quotes | extract | feedback | watch | console | serve`.
 //!
 //! A thin adapter: it parses arguments (clap), calls the engine, and prints
 //! either text for a person or `--json` for scripts. It must not hold
@@ -139,6 +139,11 @@ pub enum Command {
         #[command(subcommand)]
         action: FeedbackAction,
     },
+    /// Watches (`/watch`): list them, or see what one would post.
+    Watch {
+        #[command(subcommand)]
+        command: WatchCommand,
+    },
     /// Try the bot's slash commands in the terminal.
     Console,
     /// Run the Discord bot (gateway, or HTTP interactions endpoint with --http).
@@ -164,6 +169,36 @@ pub enum FeedbackAction {
         json: bool,
     },
 }
+
+#[derive(Debug, Subcommand)]
+pub enum WatchCommand {
+    /// Every watch: its number, channel, target, author and state.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// What a watch would post, without Discord: tried on one article, on
+    /// those published since a day, or on the 20 most recently added.
+    Test {
+        /// Watch for statements by this person.
+        #[arg(long, conflicts_with = "query", required_unless_present = "query")]
+        person: Option<String>,
+        /// Watch for passages answering this question.
+        #[arg(long)]
+        query: Option<String>,
+        /// Try this article only.
+        #[arg(long, conflicts_with = "since")]
+        article: Option<String>,
+        /// Try the articles published on or after this day (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_day)]
+        since: Option<Date>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Articles `watch test` tries when neither `--article` nor `--since` is given.
+const WATCH_TEST_RECENT: usize = 20;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum KindArg {
@@ -447,6 +482,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 }
             }
         }
+        Command::Watch { command } => return watch(&cli, command, &mut out),
         Command::Console => {
             let engine = Arc::new(open(&cli, Access::Write)?);
             catch_up_vectors(&engine, ASK_CATCH_UP)?;
@@ -459,6 +495,92 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// `parley watch list | test`.
+fn watch(cli: &Cli, command: &WatchCommand, out: &mut impl Write) -> anyhow::Result<i32> {
+    use crate::engine::{Watch, WatchTarget, Watches};
+    match command {
+        WatchCommand::List { json } => {
+            if !cli.data_dir.is_dir() {
+                bail!(
+                    "the data directory {} does not exist (set --data-dir or PARLEY_DATA_DIR)",
+                    cli.data_dir.display()
+                );
+            }
+            let list = Watches::open(&cli.data_dir)?.list();
+            if *json {
+                output::json(out, &list)?;
+            } else if list.is_empty() {
+                writeln!(out, "No watches.")?;
+            } else {
+                for w in &list {
+                    let place = match &w.guild {
+                        Some(g) => format!("channel {} (server {g})", w.channel),
+                        None => format!("channel {} (direct message)", w.channel),
+                    };
+                    let state = w.disabled.as_deref().map(|d| format!("  [disabled: {d}]")).unwrap_or_default();
+                    writeln!(out, "w{:<4} {}  {place}  by {}{state}", w.id, w.target.label(), w.owner)?;
+                }
+            }
+            Ok(0)
+        }
+        WatchCommand::Test { person, query, article, since, json } => {
+            let target = match (person, query) {
+                (Some(p), _) => WatchTarget::Person(p.clone()),
+                (None, Some(q)) => WatchTarget::Query(q.clone()),
+                (None, None) => bail!("give --person or --query"),
+            };
+            let target = target.sanitized(&crate::engine::WATCH_LIMITS)?;
+            let engine = open(cli, Access::Read)?;
+            catch_up_vectors(&engine, ASK_CATCH_UP)?;
+            let ids: Vec<ArticleId> = match (article, since) {
+                (Some(a), _) => {
+                    let id = ArticleId::parse(a.trim())?;
+                    engine.article(&id)?;
+                    vec![id]
+                }
+                (None, Some(day)) => engine
+                    .list()?
+                    .into_iter()
+                    .filter(|m| m.published.is_some_and(|p| p.date() >= *day))
+                    .map(|m| m.id)
+                    .collect(),
+                (None, None) => {
+                    let mut all = engine.list()?;
+                    all.sort_by_key(|m| std::cmp::Reverse((m.added_at.map(|a| a.timestamp()), m.id.clone())));
+                    all.into_iter().take(WATCH_TEST_RECENT).map(|m| m.id).collect()
+                }
+            };
+            let watch = Watch {
+                id: 0,
+                channel: "test".into(),
+                guild: None,
+                target,
+                owner_id: "cli".into(),
+                owner: "cli".into(),
+                created_at: String::new(),
+                disabled: None,
+            };
+            let matches = engine.watch_matches(std::slice::from_ref(&watch), &ids)?;
+            if *json {
+                output::json(out, &matches)?;
+            } else if matches.is_empty() {
+                writeln!(
+                    out,
+                    "Nothing to post: {} would match none of the {} articles tried.",
+                    watch.target.label(),
+                    ids.len()
+                )?;
+            } else {
+                writeln!(out, "{} of the {} articles tried would be posted:", matches.len(), ids.len())?;
+                for m in crate::bot::render::watch_posts(&matches) {
+                    write!(out, "{}", crate::bot::console::render_text(&m))?;
+                }
+            }
+            Ok(0)
+        }
+    }
 }
 
 fn finish_report(out: &mut impl Write, report: &ImportReport, json: bool, style: output::Style) -> anyhow::Result<i32> {

@@ -4,16 +4,16 @@
 //! builders.
 
 use serenity::all::{
-    ActionRowComponent, ButtonStyle as SButtonStyle, CommandDataOption, CommandDataOptionValue, CommandInteraction,
-    CommandOptionType, CommandType, ComponentInteraction, CreateActionRow, CreateAllowedMentions,
+    ActionRowComponent, ButtonStyle as SButtonStyle, ChannelId, CommandDataOption, CommandDataOptionValue,
+    CommandInteraction, CommandOptionType, CommandType, ComponentInteraction, CreateActionRow, CreateAllowedMentions,
     CreateAutocompleteResponse, CreateButton, CreateCommand, CreateCommandOption, CreateEmbed, CreateEmbedFooter,
-    CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateModal, EditInteractionResponse,
-    InputTextStyle, Interaction, Member, ModalInteraction, Permissions, RoleId, User as SUser,
+    CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateModal,
+    EditInteractionResponse, InputTextStyle, Interaction, Member, ModalInteraction, Permissions, RoleId, User as SUser,
 };
 
 use crate::bot::commands::{OptionKind, OptionSpec, COMMANDS, MESSAGE_COMMANDS};
 use crate::bot::{
-    Attachment, Button, ButtonStyle, Choice, Embed, Invocation, Kind, Message, Modal, OptionValue, Reply, User,
+    Attachment, Button, ButtonStyle, Choice, Embed, Invocation, Kind, Message, Modal, OptionValue, Place, Reply, User,
 };
 
 /// What decides who is a moderator.
@@ -45,6 +45,12 @@ fn user(u: &SUser, guild: Option<serenity::model::id::GuildId>, member: Option<&
     User { id: u.id.get().to_string(), name: u.name.clone(), is_moderator: rule.is_moderator(guild, member) }
 }
 
+/// Where an interaction happened: its channel, and its server (none in a
+/// direct message).
+fn place(channel: ChannelId, guild: Option<serenity::model::id::GuildId>) -> Place {
+    Place { channel: channel.get().to_string(), guild: guild.map(|g| g.get().to_string()) }
+}
+
 /// An interaction as the bot's invocation; None for pings and kinds the
 /// bot does not handle.
 pub fn invocation(interaction: &Interaction, rule: &ModeratorRule) -> Option<Invocation> {
@@ -71,6 +77,7 @@ fn command(c: &CommandInteraction, kind: Kind, rule: &ModeratorRule) -> Invocati
         subcommand,
         options,
         user: user(&c.user, c.guild_id, c.member.as_deref(), rule),
+        place: place(c.channel_id, c.guild_id),
     }
 }
 
@@ -88,6 +95,7 @@ fn message_command(c: &CommandInteraction, rule: &ModeratorRule) -> Invocation {
         subcommand: None,
         options: vec![("text".to_owned(), OptionValue::String(text))],
         user: user(&c.user, c.guild_id, c.member.as_deref(), rule),
+        place: place(c.channel_id, c.guild_id),
     }
 }
 
@@ -130,6 +138,7 @@ fn component(c: &ComponentInteraction, rule: &ModeratorRule) -> Invocation {
         subcommand: None,
         options: Vec::new(),
         user: user(&c.user, c.guild_id, c.member.as_ref(), rule),
+        place: place(c.channel_id, c.guild_id),
     }
 }
 
@@ -152,6 +161,7 @@ fn modal_submit(m: &ModalInteraction, rule: &ModeratorRule) -> Invocation {
         subcommand: None,
         options,
         user: user(&m.user, m.guild_id, m.member.as_ref(), rule),
+        place: place(m.channel_id, m.guild_id),
     }
 }
 
@@ -220,6 +230,22 @@ pub fn message(m: &Message, update: bool) -> CreateInteractionResponseMessage {
     }
     if m.is_ephemeral() && !update {
         b = b.ephemeral(true);
+    }
+    b
+}
+
+/// A message posted to a channel (a watch's alert): the same content,
+/// embeds and buttons, never a mention.
+pub fn channel_message(m: &Message) -> CreateMessage {
+    let mut b = CreateMessage::new().allowed_mentions(no_mentions());
+    if let Some(c) = content(m) {
+        b = b.content(c);
+    }
+    if !m.embeds().is_empty() {
+        b = b.embeds(m.embeds().iter().map(embed).collect());
+    }
+    if !m.rows().is_empty() {
+        b = b.components(rows(m));
     }
     b
 }

@@ -15,6 +15,7 @@ pub mod convert;
 pub mod endpoint;
 pub mod gateway;
 pub mod handler;
+pub mod watch;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -204,11 +205,43 @@ pub async fn serve(engine: Arc<Engine>, opts: ServeOptions) -> Result<(), Error>
     } else if config.audit_channel.is_some() {
         tracing::warn!("PARLEY_AUDIT_CHANNEL is set but DISCORD_TOKEN is not: audit events go to the audit file only");
     }
-    let handler = Arc::new(handler::Handler::new(Arc::new(bot), Arc::clone(&config)));
+    let bot = Arc::new(bot);
+    start_watches(&bot, &http, &config);
+    let handler = Arc::new(handler::Handler::new(bot, Arc::clone(&config)));
     match opts.http {
         Some(addr) => endpoint::serve(handler, http, addr).await,
         None => gateway::serve(handler, config.http()).await,
     }
+}
+
+/// Starts posting watch alerts: the engine's arrivals feed [`watch::run`],
+/// which first catches up on what the cursor has not seen. Needs the token
+/// (alerts are posted over REST).
+fn start_watches(bot: &Arc<Bot>, http: &Arc<Http>, config: &Config) {
+    if config.token.is_none() {
+        tracing::warn!("DISCORD_TOKEN is not set: watch alerts cannot be posted by this process");
+        return;
+    }
+    if bot.watches().is_none() {
+        return;
+    }
+    let engine = bot.engine();
+    let cursor = match engine
+        .article_ids()
+        .map_err(|e| e.to_string())
+        .and_then(|ids| crate::engine::Cursor::open(engine.data_dir(), ids).map_err(|e| e.to_string()))
+    {
+        Ok(c) => Arc::new(c),
+        Err(e) => {
+            tracing::error!("watch alerts are off: {e}");
+            return;
+        }
+    };
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    engine.on_arrival(Box::new(move |ids| {
+        let _ = tx.send(ids.to_vec());
+    }));
+    tokio::spawn(watch::run(Arc::clone(bot), Arc::clone(http), cursor, rx));
 }
 
 #[cfg(test)]

@@ -95,7 +95,23 @@ pub struct Scored {
 impl Engine {
     /// The passages that best answer a question, with their sources.
     pub fn ask(&self, q: &AskQuery) -> Result<Answer, Error> {
-        let Ranked { question, scored, qvec, analyzed } = self.rank(q)?;
+        let ranked = self.rank(q, None)?;
+        self.answer_from(ranked, q)
+    }
+
+    /// The passages of one article that answer a question, judged exactly
+    /// as [`Engine::ask`] judges the whole corpus (same signals, same
+    /// not-covered floor, same per-hit floor): what a watch on a question
+    /// posts when that article arrives. Empty when it is not covered.
+    /// One answer per article, in the order given; the question is
+    /// analysed and embedded once.
+    pub fn ask_in(&self, q: &AskQuery, articles: &[ArticleId]) -> Result<Vec<Answer>, Error> {
+        let asked = self.question(q)?;
+        articles.iter().map(|id| self.answer_from(self.rank_asked(&asked, q, Some(id))?, q)).collect()
+    }
+
+    fn answer_from(&self, ranked: Ranked, q: &AskQuery) -> Result<Answer, Error> {
+        let Ranked { question, scored, qvec, analyzed } = ranked;
         let w = &WEIGHTS;
         let passes = |s: &Scored, floor: f32| match s.cosine {
             Some(c) if qvec.is_some() => {
@@ -145,25 +161,49 @@ impl Engine {
     /// Every candidate for a question with its signals, best first (what
     /// `ask` ranks before it keeps two per article and cuts a page).
     pub fn explain(&self, q: &AskQuery) -> Result<Vec<Scored>, Error> {
-        Ok(self.rank(q)?.scored)
+        Ok(self.rank(q, None)?.scored)
     }
 
-    fn rank(&self, q: &AskQuery) -> Result<Ranked, Error> {
+    /// Ranks the candidates for a question: from the whole corpus, or
+    /// (`article`) every passage of one article.
+    fn rank(&self, q: &AskQuery, article: Option<&ArticleId>) -> Result<Ranked, Error> {
+        let asked = self.question(q)?;
+        self.rank_asked(&asked, q, article)
+    }
+
+    /// The question as read, analysed and embedded.
+    fn question(&self, q: &AskQuery) -> Result<Asked, Error> {
         let question: String = q.question.chars().take(crate::answer::MAX_QUESTION_CHARS).collect();
         if !question.chars().any(char::is_alphanumeric) {
             return Err(Error::EmptyQuestion);
         }
         let analyzed = self.index.analyze(&question, &self.aliases());
-        let pq = PassageQuery { analyzed, since: q.since, until: q.until, outlet: q.outlet.clone() };
-        let mut candidates =
-            if pq.analyzed.is_empty() { Vec::new() } else { self.index.lexical_candidates(&pq, LEXICAL_CANDIDATES)? };
-        let semantic = self.semantic();
-        let qvec = match semantic {
+        let qvec = match self.semantic() {
             Some(s) => Some(s.model.embed(&[question.as_str()])?.remove(0)),
             None => None,
         };
+        Ok(Asked { question, analyzed, qvec })
+    }
+
+    fn rank_asked(&self, asked: &Asked, q: &AskQuery, article: Option<&ArticleId>) -> Result<Ranked, Error> {
+        let Asked { question, analyzed, qvec } = asked.clone();
+        let pq = PassageQuery {
+            analyzed,
+            since: q.since,
+            until: q.until,
+            outlet: q.outlet.clone(),
+            article: article.cloned(),
+        };
+        let mut candidates = if article.is_some() {
+            self.index.article_candidates(&pq)?
+        } else if pq.analyzed.is_empty() {
+            Vec::new()
+        } else {
+            self.index.lexical_candidates(&pq, LEXICAL_CANDIDATES)?
+        };
+        let semantic = self.semantic();
         let mut vector_rank: HashMap<u64, usize> = HashMap::new();
-        if let (Some(s), Some(v)) = (semantic, qvec.as_deref()) {
+        if let (Some(s), Some(v), None) = (semantic, qvec.as_deref(), article) {
             let near = s.store.nearest(v, VECTOR_CANDIDATES);
             for (rank, (key, _)) in near.iter().enumerate() {
                 vector_rank.entry(*key).or_insert(rank);
@@ -190,6 +230,14 @@ impl Engine {
         });
         Ok(Ranked { question, scored, qvec, analyzed: pq.analyzed })
     }
+}
+
+/// A question as read, analysed and (with the model) embedded.
+#[derive(Clone)]
+struct Asked {
+    question: String,
+    analyzed: crate::index::Analyzed,
+    qvec: Option<Vec<f32>>,
 }
 
 /// A question's candidates, ranked, with what `ask` reuses to build hits.

@@ -71,6 +71,7 @@ impl Engine {
             return Err(e.into());
         }
         self.catalog_insert(&[p.article.meta.clone()]);
+        self.arrived(std::slice::from_ref(&p.article.meta.id));
         Ok(p.added())
     }
 
@@ -228,6 +229,7 @@ impl Engine {
             return Err(e.into());
         }
         self.catalog_insert(&pending.iter().map(|p| p.article.meta.clone()).collect::<Vec<_>>());
+        self.arrived(&ids);
         report.added.extend(pending.drain(..).map(|p| p.added()));
         Ok(())
     }

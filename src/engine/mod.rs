@@ -28,12 +28,17 @@ mod find_sources;
 mod ingest;
 mod reconcile;
 mod semantic;
+mod watch;
 mod who_said;
 
 pub use ask::{Scored, Weights, WEIGHTS};
 pub use find_sources::{key_sentences, FoundSources, KEY_SENTENCES};
 pub use ingest::{draft_from_extracted, read_document, read_document_file};
 pub use semantic::{store_files, VectorKeys, VectorStatus};
+pub use watch::{
+    by_channel, ArrivalHook, Cursor, Found, NewWatch, Watch, WatchError, WatchLimits, WatchMatch, WatchTarget, Watches,
+    WATCHES_FILE, WATCH_LIMITS,
+};
 
 /// Least share of a question's weight (IDF of its words) that a passage
 /// must cover to be shown: below it, "not covered" beats noise.
@@ -167,6 +172,8 @@ pub struct Engine {
     reconciled: Reconciled,
     /// The model and its vectors, loaded on first use (`None`: words only).
     semantic: OnceLock<Option<Arc<semantic::Semantic>>>,
+    /// Told about every committed addition (see [`Engine::on_arrival`]).
+    arrivals: RwLock<Vec<ArrivalHook>>,
 }
 
 /// An article ready to enter the corpus.
@@ -241,6 +248,7 @@ impl Engine {
             catalog: RwLock::new(None),
             reconciled: Reconciled::default(),
             semantic: OnceLock::new(),
+            arrivals: RwLock::new(Vec::new()),
         })
     }
 

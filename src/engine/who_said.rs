@@ -28,6 +28,7 @@ impl Engine {
             since: q.since,
             until: q.until,
             kind: q.kind,
+            article: None,
             limit: q.limit.clamp(1, 50),
             offset: q.offset.min(1_000),
         };
@@ -63,7 +64,7 @@ impl Engine {
 }
 
 /// Finds the one speaker a name means, or says why not.
-fn resolve_speaker(person: &str, speakers: &[SpeakerCount], aliases: &Aliases) -> Result<String, WhoSaid> {
+pub(super) fn resolve_speaker(person: &str, speakers: &[SpeakerCount], aliases: &Aliases) -> Result<String, WhoSaid> {
     let key = name_key(person);
     let canonical_key = aliases.canonical(person).map(name_key);
     if let Some(s) = speakers.iter().find(|s| {

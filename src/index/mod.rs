@@ -347,6 +347,27 @@ impl Index {
         Ok(out)
     }
 
+    /// Every passage of the query's article (see [`PassageQuery::article`])
+    /// within its other filters, with its coverage; nothing without an
+    /// article.
+    pub fn article_candidates(&self, q: &PassageQuery) -> Result<Vec<Candidate>, Error> {
+        if q.article.is_none() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let weights = query::weights(&searcher, self.f.body, &q.analyzed);
+        let query = query::with_filters(&self.f, Box::new(tantivy::query::AllQuery), q);
+        let top =
+            searcher.search(&query, &TopDocs::with_limit(10_000).order_by_score()).map_err(tv("reading passages"))?;
+        let mut out = Vec::new();
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(tv("reading a passage"))?;
+            out.extend(self.candidate(&doc, q, &weights));
+        }
+        out.sort_by_key(|c| c.ord);
+        Ok(out)
+    }
+
     fn candidate(&self, doc: &TantivyDocument, q: &PassageQuery, weights: &query::Weights) -> Option<Candidate> {
         let passage = self.f.text(doc, self.f.body)?.to_owned();
         let source = self.source(doc)?;

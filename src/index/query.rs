@@ -16,6 +16,7 @@ use time::Date;
 
 use super::schema::{self, Fields};
 use crate::answer::MAX_QUESTION_CHARS;
+use crate::article::ArticleId;
 use crate::names::Aliases;
 use crate::quotes::QuoteKind;
 
@@ -248,6 +249,8 @@ pub struct PassageQuery {
     pub since: Option<Date>,
     pub until: Option<Date>,
     pub outlet: Option<String>,
+    /// Only this article's passages (a watch trying a new article).
+    pub article: Option<ArticleId>,
 }
 
 /// A statement search.
@@ -259,6 +262,8 @@ pub struct QuoteQuery {
     pub since: Option<Date>,
     pub until: Option<Date>,
     pub kind: Option<QuoteKind>,
+    /// Only this article's statements (a watch trying a new article).
+    pub article: Option<ArticleId>,
     pub limit: usize,
     pub offset: usize,
 }
@@ -274,6 +279,11 @@ fn term_q(field: Field, text: &str) -> Box<dyn Query> {
 
 fn filter(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
     (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
+}
+
+/// Only the documents of one article.
+fn article_filter(f: &Fields, id: &ArticleId) -> (Occur, Box<dyn Query>) {
+    filter(Box::new(TermQuery::new(Term::from_field_text(f.article_id, id.as_str()), IndexRecordOption::Basic)))
 }
 
 fn date_filters(f: &Fields, since: Option<Date>, until: Option<Date>) -> Option<(Occur, Box<dyn Query>)> {
@@ -352,6 +362,9 @@ pub fn with_filters(f: &Fields, query: Box<dyn Query>, q: &PassageQuery) -> Box<
     if let Some(o) = q.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
         filters.push(filter(term_q(f.outlet_key, &crate::text::fold(o))));
     }
+    if let Some(id) = &q.article {
+        filters.push(article_filter(f, id));
+    }
     if filters.is_empty() {
         return query;
     }
@@ -370,6 +383,9 @@ pub fn quote_query(f: &Fields, searcher: &Searcher, q: &QuoteQuery) -> BooleanQu
     clauses.extend(date_filters(f, q.since, q.until));
     if let Some(k) = q.kind {
         clauses.push(filter(term_q(f.quote_kind, k.as_str())));
+    }
+    if let Some(id) = &q.article {
+        clauses.push(article_filter(f, id));
     }
     BooleanQuery::new(clauses)
 }

@@ -24,7 +24,7 @@ pub(crate) const ANSWER: Duration = Duration::from_secs(10);
 /// Startup: open the corpus, index it, connect, register.
 pub(crate) const STARTUP: Duration = Duration::from_secs(60);
 /// The audit channel the bot is told about.
-const AUDIT_CHANNEL: u64 = 1_310_000_000_000_000_031;
+pub(crate) const AUDIT_CHANNEL: u64 = 1_310_000_000_000_000_031;
 
 /// A running `parley serve`; killed on drop.
 pub(crate) struct Bot {
@@ -194,7 +194,7 @@ pub(crate) fn start(env: &[(&str, String)]) -> (FakeDiscord, DataDir, Bot) {
     start_with(Config::default(), env)
 }
 
-fn start_with(config: Config, env: &[(&str, String)]) -> (FakeDiscord, DataDir, Bot) {
+pub(crate) fn start_with(config: Config, env: &[(&str, String)]) -> (FakeDiscord, DataDir, Bot) {
     let fake = FakeDiscord::start_with(config);
     let data = seeded();
     let mut bot = spawn_bot(&fake, &data, &[], env);

@@ -17,5 +17,6 @@ mod hostile;
 mod quotes_quality;
 mod real_corpus;
 mod relevance;
+mod watch;
 mod web;
 mod who_said;

@@ -153,6 +153,10 @@ pub(crate) struct State {
     pub registration: Option<Registration>,
     pub command_ids: HashMap<String, u64>,
     pub channel_messages: Vec<(u64, Value)>,
+    /// Channels the bot may no longer post in (answered 403).
+    pub forbidden_channels: std::collections::HashSet<u64>,
+    /// Posts refused that way: `(channel, body)`.
+    pub refused_posts: Vec<(u64, Value)>,
     pub attachments: HashMap<String, (String, Arc<Vec<u8>>)>,
     pub downloads: Vec<String>,
     pub gateway: GatewayLog,
@@ -530,6 +534,33 @@ impl FakeDiscord {
     /// Messages posted to channels (the audit channel): `(channel, body)`.
     pub fn channel_messages(&self) -> Vec<(u64, Value)> {
         self.shared.lock().channel_messages.clone()
+    }
+
+    /// From now on, posts to `channel` get 403 Missing Access (the bot was
+    /// removed from it, or lost Send Messages).
+    pub fn forbid_channel(&self, channel: u64) {
+        self.shared.lock().forbidden_channels.insert(channel);
+    }
+
+    /// Posts the fake refused with 403: `(channel, body)`.
+    pub fn refused_posts(&self) -> Vec<(u64, Value)> {
+        self.shared.lock().refused_posts.clone()
+    }
+
+    /// Messages posted to one channel.
+    pub fn messages_in(&self, channel: u64) -> Vec<Value> {
+        self.channel_messages().into_iter().filter(|(c, _)| *c == channel).map(|(_, m)| m).collect()
+    }
+
+    /// Waits until `ready` holds for the channel messages and refused posts.
+    pub fn wait_for_posts(
+        &self,
+        timeout: Duration,
+        ready: impl Fn(&[(u64, Value)], &[(u64, Value)]) -> bool,
+    ) -> Result<(), String> {
+        self.shared
+            .wait_until(timeout, |s| ready(&s.channel_messages, &s.refused_posts).then_some(()))
+            .ok_or_else(|| format!("posts not as expected within {timeout:?}: {:?}", self.channel_messages()))
     }
 
     pub fn gateway_log(&self) -> GatewayLog {

@@ -254,6 +254,11 @@ fn route(shared: &Arc<Shared>, method: &str, path: &str, headers: &HeaderMap, bo
                 return invalid_form(&problems);
             }
             let channel: u64 = channel.parse().unwrap_or(0);
+            if shared.lock().forbidden_channels.contains(&channel) {
+                shared.lock().refused_posts.push((channel, body.clone()));
+                shared.notify();
+                return error(403, 50001, "Missing Access");
+            }
             let id = shared.next_id();
             let mut msg = payloads::message(world, id, body, None);
             msg["channel_id"] = json!(channel.to_string());
