@@ -26,6 +26,7 @@ pub mod dates;
 pub mod discord;
 pub mod embed;
 pub mod engine;
+pub mod feeds;
 pub mod index;
 pub mod names;
 pub mod quotes;
