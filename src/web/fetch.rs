@@ -98,6 +98,37 @@ impl FetchConfig {
     /// set to an allow-list: see [`FetchConfig::with_allow_list`].
     pub const ALLOW_ENV: &'static str = "PARLEY_FETCH_ALLOW";
 
+    /// The environment variable naming the operator's contact (a URL or an
+    /// e-mail address) that the `User-Agent` carries.
+    pub const CONTACT_ENV: &'static str = "PARLEY_CONTACT";
+    /// The environment variable setting the time limit of one fetch, in
+    /// seconds (1–120; tests use a short one for a slow server).
+    pub const TIMEOUT_ENV: &'static str = "PARLEY_FETCH_TIMEOUT";
+
+    /// The default limits with what the environment sets: the allow-list
+    /// ([`FetchConfig::ALLOW_ENV`]), the contact ([`FetchConfig::CONTACT_ENV`])
+    /// and the time limit ([`FetchConfig::TIMEOUT_ENV`]). The error names
+    /// the variable.
+    pub fn from_env() -> Result<FetchConfig, String> {
+        let var = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let mut cfg = FetchConfig::default();
+        if let Some(spec) = var(Self::ALLOW_ENV) {
+            cfg = cfg.with_allow_list(&spec).map_err(|e| format!("{}: {e}", Self::ALLOW_ENV))?;
+        }
+        if let Some(contact) = var(Self::CONTACT_ENV) {
+            cfg.user_agent = user_agent(Some(&contact));
+        }
+        if let Some(t) = var(Self::TIMEOUT_ENV) {
+            let secs: u64 = t
+                .parse()
+                .ok()
+                .filter(|s| (1..=120).contains(s))
+                .ok_or_else(|| format!("{}: {t:?} is not a number of seconds from 1 to 120", Self::TIMEOUT_ENV))?;
+            cfg.timeout = Duration::from_secs(secs);
+        }
+        Ok(cfg)
+    }
+
     /// Adds an allow-list setting: entries separated by commas or spaces,
     /// each an address range (`127.0.0.1/32`), a bare address (`::1`) or a
     /// host name (`intranet.example`).
