@@ -10,6 +10,7 @@ mod console;
 mod core;
 mod discord;
 mod fake_discord;
+mod feeds;
 mod fts5;
 mod harness;
 mod hostile;
