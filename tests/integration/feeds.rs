@@ -20,7 +20,7 @@ use crate::harness::DataDir;
 
 /// One request the site saw.
 #[derive(Debug, Clone)]
-struct Seen {
+pub(crate) struct Seen {
     /// Which poll (the phase the test had set).
     phase: usize,
     path: String,
@@ -30,26 +30,26 @@ struct Seen {
 }
 
 /// The site: its phase (the test moves it between polls) and what it saw.
-struct Site {
+pub(crate) struct Site {
     phase: AtomicUsize,
     log: Mutex<Vec<Seen>>,
     addr: Mutex<Option<SocketAddr>>,
 }
 
 impl Site {
-    fn requests(&self, phase: usize, path: &str) -> Vec<Seen> {
+    pub(crate) fn requests(&self, phase: usize, path: &str) -> Vec<Seen> {
         self.log.lock().unwrap().iter().filter(|s| s.phase == phase && s.path == path).cloned().collect()
     }
 
-    fn base(&self) -> String {
+    pub(crate) fn base(&self) -> String {
         format!("http://{}", self.addr.lock().unwrap().expect("started"))
     }
 }
 
 /// A fictional article: slug, title, outlet, date, paragraphs.
-struct Story {
+pub(crate) struct Story {
     slug: &'static str,
-    title: &'static str,
+    pub(crate) title: &'static str,
     date: &'static str,
     paragraphs: &'static [&'static str],
 }
@@ -123,7 +123,7 @@ const TRUCE: Story = Story {
     ],
 };
 
-const OBSERVERS: Story = Story {
+pub(crate) const OBSERVERS: Story = Story {
     slug: "dunmere-observers",
     title: "Dunmere observers double their patrols along the river",
     date: "2026-03-10T11:00:00Z",
@@ -145,7 +145,7 @@ const MINES: Story = Story {
     ],
 };
 
-const VOTE: Story = Story {
+pub(crate) const VOTE: Story = Story {
     slug: "parliament-vote",
     title: "Ostmark parliament schedules its vote on the grain corridor",
     date: "2026-03-10T16:00:00Z",
@@ -384,7 +384,7 @@ async fn handle(State(site): State<Arc<Site>>, req: Request) -> Response {
 }
 
 /// Starts the site on a thread of its own; it lives as long as the test.
-fn start_site() -> Arc<Site> {
+pub(crate) fn start_site() -> Arc<Site> {
     let site = Arc::new(Site { phase: AtomicUsize::new(0), log: Mutex::new(Vec::new()), addr: Mutex::new(None) });
     let (tx, rx) = std::sync::mpsc::channel();
     let shared = Arc::clone(&site);
