@@ -140,8 +140,8 @@ impl Drop for Running<'_> {
 /// An item handled: what to record, and whether polling must stop.
 enum Handled {
     Outcome {
-        outcome: ItemOutcome,
-        added: Option<Added>,
+        outcome: Box<ItemOutcome>,
+        added: Option<Box<Added>>,
         refused: Option<Refusal>,
     },
     /// The corpus or the index failed: stop this feed, mark nothing.
@@ -311,9 +311,9 @@ impl Poller {
             match self.handle_item(feed, item).await {
                 Handled::Fatal(error) => return self.fail(feed, state, report, error),
                 Handled::Outcome { outcome, added, refused } => {
-                    state.record(outcome);
+                    state.record(*outcome);
                     state.mark_seen(&item.key);
-                    report.added.extend(added);
+                    report.added.extend(added.map(|a| *a));
                     report.refused.extend(refused);
                     self.save(feed, &state);
                 }
@@ -394,13 +394,13 @@ impl Poller {
         let refuse = |reason: String| {
             let refusal = Refusal { origin: shown.clone(), reason: reason.clone(), existing: None };
             Handled::Outcome {
-                outcome: ItemOutcome {
+                outcome: Box::new(ItemOutcome {
                     at,
                     item: shown.clone(),
                     outcome: "refused".into(),
                     article: None,
                     detail: reason,
-                },
+                }),
                 added: None,
                 refused: Some(refusal),
             }
@@ -453,14 +453,14 @@ impl Poller {
         };
         match result {
             Ok(added) => Handled::Outcome {
-                outcome: ItemOutcome {
+                outcome: Box::new(ItemOutcome {
                     at,
                     item: link,
                     outcome: if from_feed { "added from the feed's text".into() } else { "added".into() },
                     article: Some(added.id.to_string()),
                     detail: String::new(),
-                },
-                added: Some(added),
+                }),
+                added: Some(Box::new(added)),
                 refused: None,
             },
             Err(e @ (EngineError::Corpus(_) | EngineError::Index(_))) => Handled::Fatal(format!("{e:#}")),
@@ -468,13 +468,13 @@ impl Poller {
                 let refusal = Refusal::from_error(&link, &e);
                 let duplicate = refusal.existing.is_some();
                 Handled::Outcome {
-                    outcome: ItemOutcome {
+                    outcome: Box::new(ItemOutcome {
                         at,
                         item: link,
                         outcome: if duplicate { "duplicate".into() } else { "refused".into() },
                         article: refusal.existing.as_ref().map(|a| a.to_string()),
                         detail: refusal.reason.clone(),
-                    },
+                    }),
                     added: None,
                     refused: Some(refusal),
                 }
