@@ -407,7 +407,7 @@ pub fn feed_list(list: &[crate::feeds::FeedStatus]) -> Message {
     if list.is_empty() {
         return Message::notice("No feeds yet: `/corpus feed add` subscribes to one.");
     }
-    let mut e = Embed::new().title(&format!("{} feeds", list.len()));
+    let mut e = Embed::new().title(&format!("{} feed{}", list.len(), if list.len() == 1 { "" } else { "s" }));
     // 25 fields of at most ~220 characters stay under the 6,000 total.
     for f in list.iter().take(25) {
         let mut v = format!("<{}>", escape(&cut(f.resolved_url.as_deref().unwrap_or(&f.url), 120)));
@@ -456,9 +456,14 @@ pub fn poll_report(r: &crate::feeds::PollReport) -> Message {
         lines.push(line);
     }
     let desc = cut_markdown(&lines.join("\n"), 3500);
-    Message::text(&format!("Polled {} feeds: {} articles added.", r.feeds.len(), r.added()))
-        .embed(Embed::new().description(&desc))
-        .ephemeral(true)
+    let (n, added) = (r.feeds.len(), r.added());
+    Message::text(&format!(
+        "Polled {n} feed{}: {added} article{} added.",
+        if n == 1 { "" } else { "s" },
+        if added == 1 { "" } else { "s" }
+    ))
+    .embed(Embed::new().description(&desc))
+    .ephemeral(true)
 }
 
 #[cfg(test)]

@@ -144,8 +144,26 @@ enum Handled {
         added: Option<Box<Added>>,
         refused: Option<Refusal>,
     },
+    /// The page could not be read for a reason that may pass (a timeout, a
+    /// server error): not marked seen, tried again at the next poll.
+    Retry(String),
     /// The corpus or the index failed: stop this feed, mark nothing.
     Fatal(String),
+}
+
+/// Polls an item whose page failed for a passing reason is tried in.
+pub const MAX_TRIES: u32 = 3;
+
+/// Whether a fetch error may pass by itself.
+fn is_transient(e: &crate::web::FetchError) -> bool {
+    use crate::web::FetchError as F;
+    match e {
+        F::TimedOut { .. } | F::Network { .. } => true,
+        F::Status { status, .. } => *status >= 500 || *status == 429,
+        F::NotFound { reason, .. } => reason == "could not connect",
+        F::NotAnArticle(crate::web::ExtractError::Busy { .. }) => true,
+        _ => false,
+    }
 }
 
 impl Poller {
@@ -301,6 +319,7 @@ impl Poller {
         // Oldest first, so the corpus grows in the order things happened.
         let new: Vec<&Item> = parsed.items.iter().rev().filter(|i| !seen.contains(&i.key)).collect();
         report.new = new.len();
+        let mut retrying = false;
         for item in new {
             if self.is_stopping() {
                 // Validators untouched: the next poll reads the feed whole again.
@@ -308,9 +327,18 @@ impl Poller {
                 report.outcome = PollOutcome::Skipped { reason: "Parley is stopping".into() };
                 return report;
             }
-            match self.handle_item(feed, item).await {
+            let tries = state.retries.get(&item.key).copied().unwrap_or(0);
+            match self.handle_item(feed, item, tries).await {
                 Handled::Fatal(error) => return self.fail(feed, state, report, error),
+                Handled::Retry(reason) => {
+                    state.retries.insert(item.key.clone(), tries + 1);
+                    retrying = true;
+                    let origin = item.link.clone().unwrap_or_else(|| item.key.clone());
+                    report.refused.push(Refusal { origin, reason, existing: None });
+                    self.save(feed, &state);
+                }
                 Handled::Outcome { outcome, added, refused } => {
+                    state.retries.remove(&item.key);
                     state.record(*outcome);
                     state.mark_seen(&item.key);
                     report.added.extend(added.map(|a| *a));
@@ -319,9 +347,12 @@ impl Poller {
                 }
             }
         }
+        // Keys to retry that the feed no longer lists are forgotten.
+        let listed: HashSet<&str> = parsed.items.iter().map(|i| i.key.as_str()).collect();
+        state.retries.retain(|k, _| listed.contains(k.as_str()));
         state.notes = report.notes.clone();
-        state.etag = page.etag;
-        state.last_modified = page.last_modified;
+        // An item to try again needs the feed read whole next time, not a 304.
+        (state.etag, state.last_modified) = if retrying { (None, None) } else { (page.etag, page.last_modified) };
         state.succeeded(OffsetDateTime::now_utc(), every, random_jitter());
         self.save(feed, &state);
         report
@@ -388,7 +419,7 @@ impl Poller {
 
     /// One new item: its page fetched (if `robots.txt` allows) and
     /// extracted, or else the feed's own text; then added.
-    async fn handle_item(&self, feed: &Feed, item: &Item) -> Handled {
+    async fn handle_item(&self, feed: &Feed, item: &Item, tries: u32) -> Handled {
         let at = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
         let shown = item.link.clone().unwrap_or_else(|| item.key.clone());
         let refuse = |reason: String| {
@@ -409,12 +440,16 @@ impl Poller {
             return refuse("the item has no link".into());
         };
         let fetch = &self.config.fetch;
+        // The error, and whether it may pass (worth another try later).
         let page = match self.robots.check(&link, fetch, &self.pacer).await {
             Verdict::Allowed => {
                 self.pacer.wait_for(&link, fetch).await;
-                crate::web::fetch_article(&link, fetch).await.map_err(|e| e.to_string())
+                crate::web::fetch_article(&link, fetch).await.map_err(|e| (e.to_string(), is_transient(&e)))
             }
-            Verdict::Refused(why) => Err(why),
+            Verdict::Refused(why) => {
+                let transient = why.starts_with("robots.txt could not be read");
+                Err((why, transient))
+            }
         };
         let (mut draft, from_feed) = match page {
             Ok(extracted) => {
@@ -427,8 +462,11 @@ impl Poller {
                 }
                 (d, false)
             }
-            Err(why) => match feed_text_draft(item, &link) {
+            Err((why, transient)) => match feed_text_draft(item, &link) {
                 Some(d) => (d, true),
+                None if transient && tries < MAX_TRIES => {
+                    return Handled::Retry(format!("{why}; tried {} of {MAX_TRIES} times, will try again", tries + 1))
+                }
                 None => return refuse(format!("{why}; the feed carries no full text")),
             },
         };

@@ -71,6 +71,9 @@ pub struct FeedState {
     /// Keys of the items already handled, oldest first.
     #[serde(default)]
     pub seen: VecDeque<String>,
+    /// Items whose page failed for a passing reason, with the polls tried.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub retries: std::collections::BTreeMap<String, u32>,
     /// Articles added from this feed, in all.
     #[serde(default)]
     pub added: u64,

@@ -1051,7 +1051,7 @@ fn discord_moderators_manage_feeds_and_the_bot_polls_them() {
         &curator,
     );
     assert!(has(crate::feeds::VOTE.title), "bot log:\n{}", bot.tail());
-    assert!(poll.text().contains("Polled 1 feeds"), "{}", poll.text());
+    assert!(poll.text().contains("Polled 1 feed:"), "{}", poll.text());
 
     let removed = send(
         &fake,

@@ -145,6 +145,17 @@ const MINES: Story = Story {
     ],
 };
 
+const RAILWAY: Story = Story {
+    slug: "railway-reopens",
+    title: "Railway line to Lower Fenning reopens for passengers",
+    date: "2026-03-10T12:00:00Z",
+    paragraphs: &[
+        "The single-track railway between Halder and Lower Fenning carried its first passenger train in three years on Monday, after engineers replaced the bridge the floods had undermined.",
+        "Conductors checked tickets and travel permits together, a compromise reached in Pellmouth that lets residents of the river villages cross without waiting at the road checkpoint.",
+        "The timetable offers two trains a day in each direction for now; the operator says a third will be added once the signalling is repaired.",
+    ],
+};
+
 pub(crate) const VOTE: Story = Story {
     slug: "parliament-vote",
     title: "Ostmark parliament schedules its vote on the grain corridor",
@@ -285,10 +296,14 @@ fn rdf_feed(base: &str) -> String {
     format!(
         r#"<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel rdf:about="{base}/site/"><title>Dunmere Mission</title><link>{base}/site/</link><description>Mission news</description></channel>
-<item rdf:about="{base}/site/news/{s}"><title>{t}</title><link>{base}/site/news/{s}</link><dc:date>{d}</dc:date></item></rdf:RDF>"#,
+<item rdf:about="{base}/site/news/{s}"><title>{t}</title><link>{base}/site/news/{s}</link><dc:date>{d}</dc:date></item>
+<item rdf:about="{base}/site/flaky/{s2}"><title>{t2}</title><link>{base}/site/flaky/{s2}</link><dc:date>{d2}</dc:date></item></rdf:RDF>"#,
         s = OBSERVERS.slug,
         t = OBSERVERS.title,
-        d = OBSERVERS.date
+        d = OBSERVERS.date,
+        s2 = RAILWAY.slug,
+        t2 = RAILWAY.title,
+        d2 = RAILWAY.date
     )
 }
 
@@ -379,6 +394,9 @@ async fn handle(State(site): State<Arc<Site>>, req: Request) -> Response {
         ),
         p if p == format!("/harbour/{}", MINES.slug) => page(&MINES, "Harbour Bulletin"),
         p if p == format!("/site/news/{}", OBSERVERS.slug) => page(&OBSERVERS, "Dunmere Mission"),
+        // Down for the first poll, back for the second.
+        p if p.starts_with("/site/flaky/") && phase == 0 => respond(503, html, &[], "<h1>Busy</h1>"),
+        p if p.starts_with("/site/flaky/") => page(&RAILWAY, "Dunmere Mission"),
         _ => respond(404, html, &[], "<h1>Not found</h1>"),
     }
 }
@@ -509,6 +527,13 @@ fn feeds_are_polled_politely_and_nothing_is_added_twice() {
     }
     assert_eq!(titles(&feed(&r, &moved)["added"]), [MINES.title]);
     assert_eq!(titles(&feed(&r, &page)["added"]), [OBSERVERS.title]);
+    // A page that failed for a passing reason, with no text in the feed: tried again later.
+    let retry = &feed(&r, &page)["refused"][0];
+    assert!(
+        retry["reason"].as_str().unwrap().contains("HTTP 503")
+            && retry["reason"].as_str().unwrap().contains("will try again"),
+        "{r}"
+    );
 
     // What the corpus holds: the feed's outlet and tag, the feed's text
     // marked as such, the syndicated copy recorded.
@@ -573,11 +598,12 @@ fn feeds_are_polled_politely_and_nothing_is_added_twice() {
     assert!(site.requests(1, "/moved/feed.json").is_empty(), "the moved feed is read at its new address");
     assert_eq!(site.requests(1, "/new/feed.json")[0].if_none_match.as_deref(), Some("\"j1\""));
     assert_eq!(feed(&r, &page)["status"], "fetched");
-    assert_eq!(feed(&r, &page)["new"], 0);
+    assert_eq!(feed(&r, &page)["new"], 1);
+    assert_eq!(titles(&feed(&r, &page)["added"]), [RAILWAY.title], "the failed page is tried again: {r}");
     assert!(site.requests(1, "/site/").is_empty(), "the page is not read again once its feed is known");
     let l = run_json(&d, &["feed", "list", "--json"]);
     assert_eq!(listed(&l, &down)["errors"], 2);
-    assert_eq!(run_json(&d, &["list", "--json"]).as_array().unwrap().len(), 9);
+    assert_eq!(run_json(&d, &["list", "--json"]).as_array().unwrap().len(), 10);
 
     // Third poll: nothing changed; every feed that sent validators got a 304.
     site.phase.store(2, Ordering::SeqCst);
@@ -598,13 +624,13 @@ fn feeds_are_polled_politely_and_nothing_is_added_twice() {
     let v = feed(&r, &vell);
     assert_eq!((v["new"].as_u64(), v["added"].as_array().unwrap().len()), (Some(1), 0), "{v}");
     assert!(v["refused"][0]["existing"].is_string(), "{v}");
-    assert_eq!(run_json(&d, &["list", "--json"]).as_array().unwrap().len(), 9);
+    assert_eq!(run_json(&d, &["list", "--json"]).as_array().unwrap().len(), 10);
 
     // Unsubscribing keeps the articles.
     let out = parley_env(&d).args(["feed", "remove", &vell]).output().unwrap();
     assert!(out.status.success());
     assert!(!run_json(&d, &["feed", "list", "--json"]).to_string().contains("/vell/rss.xml"));
-    assert_eq!(run_json(&d, &["list", "--json"]).as_array().unwrap().len(), 9);
+    assert_eq!(run_json(&d, &["list", "--json"]).as_array().unwrap().len(), 10);
     let out = parley_env(&d).args(["feed", "remove", &vell]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("no feed with id"));
 }
@@ -648,8 +674,8 @@ fn a_running_writer_leaves_feed_files_editable_and_polls_itself() {
     std::io::Read::read_to_end(&mut stdout, &mut bytes).unwrap();
     let text = String::from_utf8_lossy(&bytes);
     assert!(console.wait().unwrap().success());
-    assert!(text.contains("1 feeds") && text.contains("/ost/atom.xml>"), "{text}");
-    assert!(text.contains("Polled 1 feeds: 2 articles added."), "{text}");
+    assert!(text.contains("1 feed\n") && text.contains("/ost/atom.xml>"), "{text}");
+    assert!(text.contains("Polled 1 feed: 2 articles added."), "{text}");
     assert!(text.contains("no feed with id \"nope\""), "{text}");
     let audit = std::fs::read_to_string(d.path().join("audit.jsonl")).unwrap();
     assert!(audit.contains("\"action\":\"feed-poll\"") && audit.contains("2 added"), "{audit}");
