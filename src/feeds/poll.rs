@@ -293,10 +293,10 @@ impl Poller {
             Ok(None) => {
                 report.outcome = PollOutcome::NotModified;
                 state.succeeded(OffsetDateTime::now_utc(), every, random_jitter());
-                self.save(feed, &state);
+                self.save(feed, &state).await;
                 return report;
             }
-            Err(error) => return self.fail(feed, state, report, error),
+            Err(error) => return self.fail(feed, state, report, error).await,
         };
         report.url = state.resolved_url.clone().unwrap_or(url);
         let base = page.url.clone();
@@ -308,9 +308,9 @@ impl Poller {
             Ok(Ok(p)) => p,
             Ok(Err(e)) => {
                 let error = format!("{e} ({})", report.url);
-                return self.fail(feed, state, report, error);
+                return self.fail(feed, state, report, error).await;
             }
-            Err(e) => return self.fail(feed, state, report, e),
+            Err(e) => return self.fail(feed, state, report, e).await,
         };
         state.title = parsed.title.clone();
         report.items = parsed.items.len();
@@ -323,19 +323,19 @@ impl Poller {
         for item in new {
             if self.is_stopping() {
                 // Validators untouched: the next poll reads the feed whole again.
-                self.save(feed, &state);
+                self.save(feed, &state).await;
                 report.outcome = PollOutcome::Skipped { reason: "Parley is stopping".into() };
                 return report;
             }
             let tries = state.retries.get(&item.key).copied().unwrap_or(0);
             match self.handle_item(feed, item, tries).await {
-                Handled::Fatal(error) => return self.fail(feed, state, report, error),
+                Handled::Fatal(error) => return self.fail(feed, state, report, error).await,
                 Handled::Retry(reason) => {
                     state.retries.insert(item.key.clone(), tries + 1);
                     retrying = true;
                     let origin = item.link.clone().unwrap_or_else(|| item.key.clone());
                     report.refused.push(Refusal { origin, reason, existing: None });
-                    self.save(feed, &state);
+                    self.save(feed, &state).await;
                 }
                 Handled::Outcome { outcome, added, refused } => {
                     state.retries.remove(&item.key);
@@ -343,7 +343,7 @@ impl Poller {
                     state.mark_seen(&item.key);
                     report.added.extend(added.map(|a| *a));
                     report.refused.extend(refused);
-                    self.save(feed, &state);
+                    self.save(feed, &state).await;
                 }
             }
         }
@@ -354,23 +354,28 @@ impl Poller {
         // An item to try again needs the feed read whole next time, not a 304.
         (state.etag, state.last_modified) = if retrying { (None, None) } else { (page.etag, page.last_modified) };
         state.succeeded(OffsetDateTime::now_utc(), every, random_jitter());
-        self.save(feed, &state);
+        self.save(feed, &state).await;
         report
     }
 
-    fn fail(&self, feed: &Feed, mut state: FeedState, mut report: FeedPoll, error: String) -> FeedPoll {
+    async fn fail(&self, feed: &Feed, mut state: FeedState, mut report: FeedPoll, error: String) -> FeedPoll {
         state.failed(OffsetDateTime::now_utc(), feed.interval(), &error, random_jitter());
         // A feed that failed is read whole next time.
         state.etag = None;
         state.last_modified = None;
-        self.save(feed, &state);
+        self.save(feed, &state).await;
         report.outcome = PollOutcome::Failed { error };
         report
     }
 
-    fn save(&self, feed: &Feed, state: &FeedState) {
-        if let Err(e) = self.store.save_state(&feed.id, state) {
-            tracing::error!("feeds: cannot save the state of {}: {e}", feed.id);
+    /// Writes the state (temp file, fsync, rename) off the async workers.
+    async fn save(&self, feed: &Feed, state: &FeedState) {
+        let (store, id, state) = (self.store.clone(), feed.id.clone(), state.clone());
+        let saved = tokio::task::spawn_blocking(move || store.save_state(&id, &state)).await;
+        match saved {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!("feeds: cannot save the state of {}: {e}", feed.id),
+            Err(e) => tracing::error!("feeds: saving the state of {} failed: {e}", feed.id),
         }
     }
 
