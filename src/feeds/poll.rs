@@ -581,4 +581,5 @@ pub async fn run_scheduler(poller: Arc<Poller>, mut stop: tokio::sync::watch::Re
         }
     }
     poller.stop();
+    tracing::info!("the feed scheduler stopped");
 }

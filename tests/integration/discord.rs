@@ -1065,4 +1065,18 @@ fn discord_moderators_manage_feeds_and_the_bot_polls_them() {
         assert!(audit.contains(want), "{want} not audited: {audit}");
     }
     finish(&fake, &bot);
+
+    // SIGTERM stops the bot and its scheduler cleanly.
+    let pid = bot.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = bot.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "parley serve did not stop; log:\n{}", bot.tail());
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status}; log:\n{}", bot.tail());
+    assert!(bot.log().contains("the feed scheduler stopped"), "{}", bot.tail());
 }
