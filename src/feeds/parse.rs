@@ -386,6 +386,27 @@ mod tests {
     }
 
     #[test]
+    fn hostile_nesting_neither_overflows_nor_hangs() {
+        let deep = |open: &str, close: &str, n: usize| format!("{}{}", open.repeat(n), close.repeat(n));
+        for body in [
+            format!("<rss version=\"2.0\"><channel><title>T</title>{}</channel></rss>", deep("<x>", "</x>", 200_000)),
+            format!(
+                "<rss version=\"2.0\"><channel><item><link>https://x.example/1</link><description>{}</description></item></channel></rss>",
+                deep("<b>", "</b>", 200_000)
+            ),
+            format!(
+                "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>e</id><content type=\"xhtml\">{}</content></entry></feed>",
+                deep("<div>", "</div>", 200_000)
+            ),
+            format!("{{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":{}}}", deep("[", "]", 200_000)),
+        ] {
+            // Either a feed or a clear refusal: never a crash.
+            let _ = parse(body.as_bytes(), "https://x.example/", NOW);
+        }
+        assert_eq!(html_to_text(&deep("<div>", "</div>", 100_000)), "", "over the shape limits: no text");
+    }
+
+    #[test]
     fn pages_name_their_feeds() {
         let page = r#"<html><head><link rel="stylesheet" href="/s.css"><link rel="alternate" type="application/atom+xml" href="/atom"><link rel="Alternate" type="application/rss+xml" href="rss.xml"></head><body>Hi</body></html>"#;
         assert_eq!(discover(page, "https://v.example/news/").as_deref(), Some("https://v.example/news/rss.xml"));
