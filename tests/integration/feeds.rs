@@ -579,6 +579,11 @@ fn feeds_are_polled_politely_and_nothing_is_added_twice() {
     assert_eq!(listed(&l, &vell)["title"], "Vell Gazette");
     assert!(listed(&l, &vell)["next_due"].is_string());
     assert!(listed(&l, &vell)["recent"].to_string().contains("added from the feed's text"), "{l}");
+    // The same for a person.
+    let text = String::from_utf8(parley_env(&d).args(["feed", "list"]).output().unwrap().stdout).unwrap();
+    assert!(text.contains(&format!("{down}\n")) && text.contains("error (1 in a row): not fetched"), "{text}");
+    assert!(text.contains("read from ") && text.contains("/site/feed.rdf"), "{text}");
+    assert!(text.contains("note: 2 items without a link"), "{text}");
 
     // Second poll: one new item, one edited item (same guid) not added
     // again; conditional requests answered 304; the moved feed read at its
