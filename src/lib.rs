@@ -27,6 +27,7 @@ pub mod discord;
 pub mod embed;
 pub mod engine;
 pub mod feedback;
+pub mod feeds;
 pub mod index;
 pub mod names;
 pub mod quotes;

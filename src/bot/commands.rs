@@ -42,6 +42,15 @@ pub struct SubcommandSpec {
     pub options: &'static [OptionSpec],
 }
 
+/// A group of subcommands (`/corpus feed add`): Discord shows the group's
+/// name between the command's and the subcommand's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupSpec {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub subcommands: &'static [SubcommandSpec],
+}
+
 /// A slash command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommandSpec {
@@ -52,6 +61,31 @@ pub struct CommandSpec {
     pub moderator: bool,
     pub options: &'static [OptionSpec],
     pub subcommands: &'static [SubcommandSpec],
+    /// Subcommand groups; an invocation of one names its subcommand as
+    /// `"<group> <subcommand>"`.
+    pub groups: &'static [GroupSpec],
+}
+
+impl CommandSpec {
+    /// A subcommand by its invocation name (`add`, or `feed add` in a group).
+    pub fn subcommand(&self, name: &str) -> Option<&'static SubcommandSpec> {
+        match name.split_once(' ') {
+            None => self.subcommands.iter().find(|s| s.name == name),
+            Some((group, sub)) => {
+                self.groups.iter().find(|g| g.name == group)?.subcommands.iter().find(|s| s.name == sub)
+            }
+        }
+    }
+
+    /// Every subcommand with its invocation name, groups' included.
+    pub fn all_subcommands(&self) -> Vec<(String, &'static SubcommandSpec)> {
+        let mut all: Vec<(String, &'static SubcommandSpec)> =
+            self.subcommands.iter().map(|s| (s.name.to_owned(), s)).collect();
+        for g in self.groups {
+            all.extend(g.subcommands.iter().map(|s| (format!("{} {}", g.name, s.name), s)));
+        }
+        all
+    }
 }
 
 const fn opt(name: &'static str, description: &'static str, kind: OptionKind, required: bool) -> OptionSpec {
@@ -83,6 +117,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             opt("private", "Show the answer to you only", OptionKind::Boolean, false),
         ],
         subcommands: &[],
+        groups: &[],
     },
     CommandSpec {
         name: "who-said",
@@ -95,6 +130,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             UNTIL,
         ],
         subcommands: &[],
+        groups: &[],
     },
     CommandSpec {
         name: "article",
@@ -102,6 +138,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         moderator: false,
         options: &[completed("id", "The article (start typing its title)", true, 120)],
         subcommands: &[],
+        groups: &[],
     },
     CommandSpec {
         name: "sources",
@@ -109,6 +146,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         moderator: false,
         options: &[completed("outlet", "Only this outlet", false, 100)],
         subcommands: &[],
+        groups: &[],
     },
     CommandSpec {
         name: "about",
@@ -116,6 +154,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         moderator: false,
         options: &[],
         subcommands: &[],
+        groups: &[],
     },
     CommandSpec {
         name: "watch",
@@ -138,6 +177,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 options: &[text("id", "The watch's number (see /watch list)", true, 20)],
             },
         ],
+        groups: &[],
     },
     CommandSpec {
         name: "corpus",
@@ -185,6 +225,37 @@ pub const COMMANDS: &[CommandSpec] = &[
                 ],
             },
         ],
+        groups: &[GroupSpec {
+            name: "feed",
+            description: "News feeds Parley follows and adds articles from",
+            subcommands: &[
+                SubcommandSpec {
+                    name: "add",
+                    description: "Subscribe to a news feed (RSS, Atom, JSON Feed) or a page that links one",
+                    options: &[
+                        text("url", "The feed's address, or a page that links its feed", true, 1000),
+                        text("outlet", "The outlet recorded on its articles", false, 100),
+                        text("every", "How often to poll it: 30m, 2h, 1d (default 30m)", false, 16),
+                        text("tag", "A tag for every article from it", false, 40),
+                    ],
+                },
+                SubcommandSpec {
+                    name: "list",
+                    description: "The feeds, when they were polled and their last error",
+                    options: &[],
+                },
+                SubcommandSpec {
+                    name: "remove",
+                    description: "Unsubscribe from a feed (its articles stay)",
+                    options: &[completed("feed", "The feed (start typing its id)", true, 60)],
+                },
+                SubcommandSpec {
+                    name: "poll",
+                    description: "Poll the feeds now, or one of them",
+                    options: &[completed("feed", "Only this feed", false, 60)],
+                },
+            ],
+        }],
     },
 ];
 
@@ -288,6 +359,11 @@ pub enum Command {
     WatchAdd(WatchTarget),
     WatchList,
     WatchRemove(String),
+    FeedAdd(crate::feeds::Subscription),
+    FeedList,
+    FeedRemove(String),
+    /// `None`: every feed.
+    FeedPoll(Option<String>),
     /// Autocomplete for `option` of `command` (`corpus remove` for subcommands).
     Complete {
         command: String,
@@ -343,6 +419,10 @@ impl Command {
                 | Command::Alias { .. }
                 | Command::Reports
                 | Command::Resolve { .. }
+                | Command::FeedAdd(_)
+                | Command::FeedList
+                | Command::FeedRemove(_)
+                | Command::FeedPoll(_)
         ) || matches!(self, Command::Complete { command, .. } if command.starts_with("corpus"))
     }
 
@@ -376,6 +456,10 @@ impl Command {
             Command::Resolve { .. } => "resolve",
             Command::WatchAdd(_) => "watch-add",
             Command::WatchRemove(_) => "watch-remove",
+            Command::FeedAdd(_) => "feed-add",
+            Command::FeedList => "feed-list",
+            Command::FeedRemove(_) => "feed-remove",
+            Command::FeedPoll(_) => "feed-poll",
             _ => "other",
         }
     }
@@ -517,6 +601,16 @@ fn parse_command(inv: &Invocation) -> Result<Command, ParseError> {
                 };
                 Ok(Command::Resolve { report, resolution })
             }
+            Some("feed add") => Ok(Command::FeedAdd(crate::feeds::Subscription {
+                url: required(inv, "url")?,
+                outlet: string(inv, "outlet"),
+                every: string(inv, "every"),
+                tags: string(inv, "tag").into_iter().collect(),
+                added_by: inv.user.added_by(),
+            })),
+            Some("feed list") => Ok(Command::FeedList),
+            Some("feed remove") => Ok(Command::FeedRemove(required(inv, "feed")?)),
+            Some("feed poll") => Ok(Command::FeedPoll(string(inv, "feed"))),
             Some(other) => Err(ParseError::UnknownCommand(format!("corpus {other}"))),
             None => Err(ParseError::NoSubcommand("corpus".into())),
         },
@@ -612,11 +706,11 @@ pub fn help() -> String {
     let mut out = String::new();
     for c in COMMANDS {
         let who = if c.moderator { " (moderators)" } else { "" };
-        if c.subcommands.is_empty() {
+        if c.subcommands.is_empty() && c.groups.is_empty() {
             out.push_str(&format!("/{}{} — {}{who}\n", c.name, usage(c.options), c.description));
         } else {
-            for s in c.subcommands {
-                out.push_str(&format!("/{} {}{} — {}{who}\n", c.name, s.name, usage(s.options), s.description));
+            for (name, s) in c.all_subcommands() {
+                out.push_str(&format!("/{} {name}{} — {}{who}\n", c.name, usage(s.options), s.description));
             }
         }
     }
@@ -660,9 +754,15 @@ mod tests {
             assert!(valid(c.name), "{}", c.name);
             assert!((1..=100).contains(&c.description.chars().count()), "{}", c.name);
             let mut all: Vec<&OptionSpec> = c.options.iter().collect();
-            for s in c.subcommands {
+            for g in c.groups {
+                assert!(valid(g.name) && (1..=100).contains(&g.description.chars().count()), "{}", g.name);
+                assert!(!c.subcommands.iter().any(|s| s.name == g.name), "{} is both", g.name);
+            }
+            for (_, s) in c.all_subcommands() {
                 assert!(valid(s.name) && (1..=100).contains(&s.description.chars().count()), "{}", s.name);
                 all.extend(s.options);
+                let req: Vec<bool> = s.options.iter().map(|o| o.required).collect();
+                assert!(req.windows(2).all(|w| w[0] || !w[1]), "{}", s.name);
             }
             for o in all {
                 assert!(valid(o.name) && (1..=100).contains(&o.description.chars().count()), "{}", o.name);
@@ -695,6 +795,25 @@ mod tests {
             matches!(parse(&inv("corpus", Some("remove"), &[("id", "a-b")])), Ok(Command::Remove(id)) if id == "a-b")
         );
         assert!(matches!(parse(&inv("corpus", Some("add-text"), &[])), Ok(Command::AddTextForm)));
+        let add = parse(&inv(
+            "corpus",
+            Some("feed add"),
+            &[("url", "https://v.example/rss"), ("every", "2h"), ("tag", "vell")],
+        ));
+        let Ok(Command::FeedAdd(sub)) = add else { panic!("{add:?}") };
+        assert_eq!(
+            (sub.url.as_str(), sub.every.as_deref(), sub.tags.clone()),
+            ("https://v.example/rss", Some("2h"), vec!["vell".to_owned()])
+        );
+        assert_eq!(sub.added_by, "ana (1)");
+        assert_eq!(parse(&inv("corpus", Some("feed poll"), &[])), Ok(Command::FeedPoll(None)));
+        assert_eq!(
+            parse(&inv("corpus", Some("feed remove"), &[("feed", "v-example")])),
+            Ok(Command::FeedRemove("v-example".into()))
+        );
+        assert!(parse(&inv("corpus", Some("feed list"), &[])).unwrap().needs_moderator());
+        assert_eq!(spec("corpus").unwrap().subcommand("feed poll").map(|s| s.name), Some("poll"));
+        assert!(help().contains("/corpus feed add <url> [outlet] [every] [tag]"), "{}", help());
     }
 
     #[test]

@@ -131,6 +131,7 @@ fn answer(
                 Work::AddFile { attachment, max_bytes, .. } => read_local(&attachment.url, *max_bytes),
                 Work::AddUrl { url, .. } => fetch_url(url),
                 Work::AddText { .. } => Fetched::Nothing,
+                Work::PollFeeds { feed, .. } => poll_feeds(bot, feed.clone()),
             };
             let m = bot.finish(*work, fetched);
             write!(output, "{}", render_text(&m))?;
@@ -144,13 +145,33 @@ fn fetch_url(url: &str) -> Fetched {
         Ok(rt) => rt,
         Err(e) => return Fetched::Failed(e.to_string()),
     };
-    let allow = std::env::var(crate::web::FetchConfig::ALLOW_ENV).unwrap_or_default();
-    let config = match crate::web::FetchConfig::default().with_allow_list(&allow) {
+    let config = match crate::web::FetchConfig::from_env() {
         Ok(c) => c,
-        Err(e) => return Fetched::Failed(format!("{}: {e}", crate::web::FetchConfig::ALLOW_ENV)),
+        Err(e) => return Fetched::Failed(e),
     };
     match rt.block_on(crate::web::fetch_article(url, &config)) {
         Ok(page) => Fetched::Page(Box::new(crate::engine::draft_from_extracted(page, url))),
+        Err(e) => Fetched::Failed(e.to_string()),
+    }
+}
+
+/// Polls the feeds now, as the bot's scheduler would.
+fn poll_feeds(bot: &Bot, feed: Option<String>) -> Fetched {
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return Fetched::Failed(e.to_string()),
+    };
+    let fetch = match crate::web::FetchConfig::from_env() {
+        Ok(c) => c,
+        Err(e) => return Fetched::Failed(e),
+    };
+    let poller = Arc::new(crate::feeds::Poller::new(Arc::clone(bot.engine()), crate::feeds::PollConfig::new(fetch)));
+    let which = match feed {
+        Some(id) => crate::feeds::poll::Which::One(id),
+        None => crate::feeds::poll::Which::All,
+    };
+    match rt.block_on(poller.poll(which)) {
+        Ok(report) => Fetched::Polled(Box::new(report)),
         Err(e) => Fetched::Failed(e.to_string()),
     }
 }
@@ -327,16 +348,21 @@ pub fn parse_line(line: &str, user: &User) -> Result<Invocation, String> {
     let mut tokens = tokenize(rest)?.into_iter();
     let name = tokens.next().map(|t| t.text).unwrap_or_default();
     let command = spec(&name).ok_or_else(|| format!("unknown command /{name} (try /help)"))?;
-    let (subcommand, specs): (Option<String>, &[OptionSpec]) = if command.subcommands.is_empty() {
-        (None, command.options)
-    } else {
-        let sub = tokens.next().map(|t| t.text).unwrap_or_default();
-        let s = command.subcommands.iter().find(|s| s.name == sub).ok_or_else(|| {
-            let names: Vec<&str> = command.subcommands.iter().map(|s| s.name).collect();
-            format!("/{name} needs one of: {}", names.join(", "))
-        })?;
-        (Some(sub), s.options)
-    };
+    let (subcommand, specs): (Option<String>, &[OptionSpec]) =
+        if command.subcommands.is_empty() && command.groups.is_empty() {
+            (None, command.options)
+        } else {
+            let mut sub = tokens.next().map(|t| t.text).unwrap_or_default();
+            // A group takes the next word as its subcommand: `/corpus feed add URL`.
+            if command.groups.iter().any(|g| g.name == sub) {
+                sub = format!("{sub} {}", tokens.next().map(|t| t.text).unwrap_or_default());
+            }
+            let s = command.subcommand(&sub).ok_or_else(|| {
+                let names: Vec<String> = command.all_subcommands().into_iter().map(|(n, _)| n).collect();
+                format!("/{name} needs one of: {}", names.join(", "))
+            })?;
+            (Some(sub), s.options)
+        };
     let mut positional: Vec<&OptionSpec> = specs.iter().filter(|o| o.required).collect();
     if positional.is_empty() {
         positional.extend(specs.first());

@@ -144,6 +144,8 @@ pub struct BotConfig {
     pub recent_queries: usize,
     /// Where votes and reports go (`<data_dir>/feedback.jsonl`).
     pub feedback_path: PathBuf,
+    /// Whether `/corpus feed poll` is served (the adapter has a poller).
+    pub feed_polling: bool,
 }
 
 impl BotConfig {
@@ -155,6 +157,7 @@ impl BotConfig {
             url_ingestion: true,
             recent_queries: 2_000,
             feedback_path: engine.data_dir().join(crate::feedback::FILE),
+            feed_polling: true,
         }
     }
 }
@@ -223,9 +226,14 @@ impl Bot {
             if autocomplete {
                 return Reply::choices([]);
             }
-            let action =
-                inv.subcommand.as_deref().map_or(inv.name.as_str(), |s| if s == "add" { "add-url" } else { s });
-            self.audit(&inv.user, action, &raw_target(&inv), "denied", None, "not a moderator");
+            let action = inv.subcommand.as_deref().map_or(inv.name.clone(), |s| {
+                if s == "add" {
+                    "add-url".to_owned()
+                } else {
+                    s.replace(' ', "-")
+                }
+            });
+            self.audit(&inv.user, &action, &raw_target(&inv), "denied", None, "not a moderator");
             return Reply::notice(NOT_MODERATOR);
         }
         let cmd = match commands::parse(&inv) {
@@ -361,6 +369,56 @@ impl Bot {
                         engine_error(&e)
                     }
                 }
+            }
+            Command::FeedAdd(mut sub) => {
+                sub.added_by = user.added_by();
+                let target = sub.url.clone();
+                match self.feeds().add(&sub) {
+                    Ok(feed) => {
+                        self.audit(&user, "feed-add", &target, "ok", None, &format!("subscribed as {}", feed.id));
+                        Reply::Message(render::feed_added(&feed))
+                    }
+                    Err(e) => {
+                        self.audit(&user, "feed-add", &target, "refused", None, &e.to_string());
+                        feeds_error(&e)
+                    }
+                }
+            }
+            Command::FeedList => match crate::feeds::statuses(&self.feeds()) {
+                Ok((list, problems)) => {
+                    for p in problems {
+                        tracing::warn!("feeds: {p}");
+                    }
+                    Reply::Message(render::feed_list(&list))
+                }
+                Err(e) => feeds_error(&e),
+            },
+            Command::FeedRemove(id) => match self.feeds().remove(&id) {
+                Ok(feed) => {
+                    self.audit(&user, "feed-remove", &id, "ok", None, &feed.url);
+                    Reply::notice(&format!(
+                        "Unsubscribed `{}` ({}); the articles it added stay.",
+                        feed.id,
+                        escape(&cut(&feed.url, 300))
+                    ))
+                }
+                Err(e) => {
+                    self.audit(&user, "feed-remove", &id, "refused", None, &e.to_string());
+                    feeds_error(&e)
+                }
+            },
+            Command::FeedPoll(feed) => {
+                if !self.config.feed_polling {
+                    return Reply::notice(
+                        "Polling is not available here: the bot polls the feeds on its own schedule.",
+                    );
+                }
+                if let Some(id) = &feed {
+                    if let Err(e) = self.feeds().get(id) {
+                        return feeds_error(&e);
+                    }
+                }
+                Reply::Defer { ephemeral: true, work: Box::new(Work::PollFeeds { feed, user }) }
             }
             Command::Alias { name, variant } => match self.engine.add_alias(&name, &variant) {
                 Ok(()) => {
@@ -587,6 +645,16 @@ impl Bot {
                     Reply::choices([])
                 }
             },
+            (_, "feed") => {
+                let Ok((feeds, _)) = self.feeds().list() else { return Reply::choices([]) };
+                let p = prefix.trim().to_lowercase();
+                Reply::choices(
+                    feeds
+                        .iter()
+                        .filter(|f| f.id.contains(&p) || f.url.to_lowercase().contains(&p))
+                        .filter_map(|f| Choice::new(&format!("{} · {}", f.id, f.url), &f.id)),
+                )
+            }
             (_, "id") => {
                 let Ok(all) = self.engine.list() else { return Reply::choices([]) };
                 let p = crate::text::fold(prefix.trim());
@@ -644,9 +712,44 @@ impl Bot {
         }
     }
 
+    /// The feed files of this data directory.
+    fn feeds(&self) -> crate::feeds::FeedStore {
+        crate::feeds::FeedStore::new(self.engine.data_dir())
+    }
+
+    /// Finishes a poll the adapter ran: one audit line, the report.
+    fn finish_poll(&self, feed: Option<String>, user: &User, fetched: Fetched) -> Message {
+        let target = feed.unwrap_or_else(|| "all feeds".to_owned());
+        match fetched {
+            Fetched::Polled(report) => {
+                let detail = format!(
+                    "{} feeds, {} added, {} refused, {} failed",
+                    report.feeds.len(),
+                    report.added(),
+                    report.refused(),
+                    report.failed()
+                );
+                self.audit(user, "feed-poll", &target, "ok", None, &detail);
+                if report.added() > 0 {
+                    self.engine.embed_in_background();
+                }
+                render::poll_report(&report)
+            }
+            Fetched::Failed(reason) => {
+                self.audit(user, "feed-poll", &target, "refused", None, &reason);
+                Message::notice(&format!("Not polled: {}", escape(&cut(&reason, 1500))))
+            }
+            _ => Message::notice(INTERNAL),
+        }
+    }
+
     /// Finishes deferred work once the adapter has done its I/O; the
     /// returned message replaces the "thinking…" acknowledgement.
     pub fn finish(&self, work: Work, fetched: Fetched) -> Message {
+        let (work, fetched) = match (work, fetched) {
+            (Work::PollFeeds { feed, user }, fetched) => return self.finish_poll(feed, &user, fetched),
+            other => other,
+        };
         let (user, action, target, draft) = match (work, fetched) {
             (Work::AddText { draft, user }, _) => {
                 let target = draft.title.clone().unwrap_or_default();
@@ -669,6 +772,7 @@ impl Bot {
                 (user, "add-file", attachment.filename, Err("nothing was downloaded".into()))
             }
             (Work::AddUrl { url, user }, _) => (user, "add-url", url, Err("nothing was fetched".into())),
+            (Work::PollFeeds { user, .. }, _) => (user, "feed-poll", String::new(), Err("nothing was polled".into())),
         };
         let draft = match draft {
             Ok(d) => d,
@@ -760,6 +864,9 @@ fn target_of(cmd: &Command) -> String {
         Command::Remove(id) => id.clone(),
         Command::Alias { name, variant } => format!("{name} / {variant}"),
         Command::Resolve { report, .. } => report.clone(),
+        Command::FeedAdd(sub) => sub.url.clone(),
+        Command::FeedRemove(id) => id.clone(),
+        Command::FeedPoll(feed) => feed.clone().unwrap_or_default(),
         _ => String::new(),
     }
 }
@@ -794,6 +901,19 @@ fn now_rfc3339() -> String {
         .ok()
         .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
         .unwrap_or_default()
+}
+
+/// A feed error as a short ephemeral answer (file trouble is logged).
+fn feeds_error(e: &crate::feeds::Error) -> Reply {
+    match e {
+        crate::feeds::Error::Read { .. } | crate::feeds::Error::Write(_) => {
+            tracing::error!("feeds: {e}");
+            Reply::notice(INTERNAL)
+        }
+        other => {
+            Reply::notice(&escape(&cut(&other.to_string(), 1500)).replace("parley feed list", "/corpus feed list"))
+        }
+    }
 }
 
 fn internal(e: &EngineError) -> Reply {

@@ -590,6 +590,92 @@ pub fn watch_list(watches: &[Watch]) -> Message {
     Message::notice(&format!("Watches in this channel:\n{}", lines.join("\n")))
 }
 
+/// A stamp as shown: `2031-03-01 12:00 UTC`, or `never`.
+fn stamp(t: Option<time::OffsetDateTime>) -> String {
+    t.map_or_else(|| "never".to_owned(), |t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
+}
+
+/// A new subscription.
+pub fn feed_added(f: &crate::feeds::Feed) -> Message {
+    let mut e = Embed::new()
+        .title(&format!("Feed `{}`", f.id))
+        .description(&format!("<{}>", escape(&cut(&f.url, 500))))
+        .field("Every", &escape(&f.every), true);
+    if let Some(o) = &f.outlet {
+        e = e.field("Outlet", &escape(o), true);
+    }
+    if !f.tags.is_empty() {
+        e = e.field("Tags", &escape(&f.tags.join(", ")), true);
+    }
+    Message::text(&format!("Subscribed `{}`: Parley polls it within a minute, then every {}.", f.id, escape(&f.every)))
+        .embed(e)
+        .ephemeral(true)
+}
+
+/// `/corpus feed list`: one field per feed (the first 25).
+pub fn feed_list(list: &[crate::feeds::FeedStatus]) -> Message {
+    if list.is_empty() {
+        return Message::notice("No feeds yet: `/corpus feed add` subscribes to one.");
+    }
+    let mut e = Embed::new().title(&format!("{} feed{}", list.len(), if list.len() == 1 { "" } else { "s" }));
+    // 25 fields of at most ~220 characters stay under the 6,000 total.
+    for f in list.iter().take(25) {
+        let mut v = format!("<{}>", escape(&cut(f.resolved_url.as_deref().unwrap_or(&f.url), 120)));
+        v.push_str(&format!(
+            "\nevery {} · last poll {} · {} added, {} refused",
+            escape(&f.every),
+            stamp(f.last_poll),
+            f.added,
+            f.refused
+        ));
+        if let Some(err) = &f.last_error {
+            v.push_str(&format!("\n⚠ {} ({} in a row)", escape(&cut(err, 80)), f.errors));
+        }
+        let name = match &f.title {
+            Some(t) => format!("{} — {}", f.id, cut(t, 60)),
+            None => f.id.clone(),
+        };
+        e = e.field(&escape(&name), &v, false);
+    }
+    if list.len() > 25 {
+        e = e.footer(&format!("and {} more: `parley feed list` shows them all", list.len() - 25));
+    }
+    Message::text("").embed(e).ephemeral(true)
+}
+
+/// What a poll did, per feed (the first 20).
+pub fn poll_report(r: &crate::feeds::PollReport) -> Message {
+    use crate::feeds::PollOutcome;
+    if r.feeds.is_empty() {
+        return Message::notice("No feeds yet: `/corpus feed add` subscribes to one.");
+    }
+    let mut lines = Vec::new();
+    for f in r.feeds.iter().take(20) {
+        let line = match &f.outcome {
+            PollOutcome::NotModified => format!("`{}`: not modified", f.id),
+            PollOutcome::Failed { error } => format!("`{}`: failed: {}", f.id, escape(&cut(error, 150))),
+            PollOutcome::Skipped { reason } => format!("`{}`: skipped: {}", f.id, escape(reason)),
+            PollOutcome::Fetched => {
+                let mut l = format!("`{}`: {} new, {} added, {} refused", f.id, f.new, f.added.len(), f.refused.len());
+                for a in f.added.iter().take(3) {
+                    l.push_str(&format!("\n  + `{}` {}", a.id, escape(&cut(&a.title, 80))));
+                }
+                l
+            }
+        };
+        lines.push(line);
+    }
+    let desc = cut_markdown(&lines.join("\n"), 3500);
+    let (n, added) = (r.feeds.len(), r.added());
+    Message::text(&format!(
+        "Polled {n} feed{}: {added} article{} added.",
+        if n == 1 { "" } else { "s" },
+        if added == 1 { "" } else { "s" }
+    ))
+    .embed(Embed::new().description(&desc))
+    .ephemeral(true)
+}
+
 #[cfg(test)]
 #[allow(clippy::single_range_in_vec_init)]
 mod tests {

@@ -513,3 +513,59 @@ fn watches_follow_the_place_and_the_rights() {
     let list = text(f.bot.execute(at(cmd("watch", Some("list"), &[], false), "10", Some("1"))));
     assert!(list.contains("disabled"), "{list}");
 }
+
+#[test]
+fn feeds_are_managed_by_moderators_within_limits_and_audited() {
+    let f = fixture();
+    let add = |url: &str, moderator: bool| {
+        cmd(
+            "corpus",
+            Some("feed add"),
+            &[("url", url), ("outlet", "@everyone Vell **Gazette**"), ("every", "2h"), ("tag", "vell")],
+            moderator,
+        )
+    };
+    let denied = message(f.bot.execute(add("https://vell.example/rss.xml", false)));
+    assert!(denied.content().starts_with("Only moderators"), "{denied:?}");
+    let m = message(f.bot.execute(add("https://vell.example/rss.xml", true)));
+    assert_within_limits(&m);
+    assert!(m.content().starts_with("Subscribed `vell-example`"), "{m:?}");
+    let again = message(f.bot.execute(add("https://vell.example/rss.xml", true)));
+    assert!(again.content().contains("already subscribed as vell-example"), "{again:?}");
+    let bad = message(f.bot.execute(cmd(
+        "corpus",
+        Some("feed add"),
+        &[("url", "https://x.example/"), ("every", "1s")],
+        true,
+    )));
+    assert!(bad.content().contains("is not an interval"), "{bad:?}");
+    for i in 0..30 {
+        f.bot.execute(add(&format!("https://f{i}.example/feed?{}", "x".repeat(900)), true));
+    }
+    let list = message(f.bot.execute(cmd("corpus", Some("feed list"), &[], true)));
+    assert_within_limits(&list);
+    assert!(list.embeds()[0].get_title().unwrap().starts_with("31 feeds"), "{list:?}");
+    assert!(list.embeds()[0].get_footer().unwrap().contains("6 more"), "{list:?}");
+    // Autocomplete names the feeds.
+    let Reply::Choices(choices) = f.bot.execute(Invocation {
+        kind: Kind::Autocomplete { focused: "feed".into() },
+        ..cmd("corpus", Some("feed remove"), &[("feed", "vell")], true)
+    }) else {
+        panic!("choices")
+    };
+    assert_eq!(choices.first().map(|c| c.value()), Some("vell-example"));
+    // Polling is deferred work for the adapter; an unknown feed is refused first.
+    let unknown = message(f.bot.execute(cmd("corpus", Some("feed poll"), &[("feed", "nope")], true)));
+    assert!(unknown.content().contains("no feed with id") && unknown.content().contains("/corpus feed list"));
+    assert!(matches!(
+        f.bot.execute(cmd("corpus", Some("feed poll"), &[("feed", "vell-example")], true)),
+        Reply::Defer { work, .. } if matches!(*work, Work::PollFeeds { ref feed, .. } if feed.as_deref() == Some("vell-example"))
+    ));
+    let removed = message(f.bot.execute(cmd("corpus", Some("feed remove"), &[("feed", "vell-example")], true)));
+    assert!(removed.content().starts_with("Unsubscribed `vell-example`"), "{removed:?}");
+    let events = f.events.lock().unwrap();
+    let actions: Vec<(&str, &str)> = events.iter().map(|e| (e.action.as_str(), e.outcome.as_str())).collect();
+    for want in [("feed-add", "denied"), ("feed-add", "ok"), ("feed-add", "refused"), ("feed-remove", "ok")] {
+        assert!(actions.contains(&want), "{want:?} not in {actions:?}");
+    }
+}

@@ -1,6 +1,7 @@
 //! Work that cannot answer within Discord's three seconds: adding an
 //! attached file (downloaded by the adapter), a web page (fetched by the
-//! adapter) or a typed-in text. The bot checks everything it can before the
+//! adapter), a typed-in text, or polling the feeds (by the adapter's
+//! poller). The bot checks everything it can before the
 //! work starts; the adapter does the I/O and hands the result back to
 //! [`crate::bot::Bot::finish`].
 
@@ -24,6 +25,8 @@ pub enum Work {
     AddUrl { url: String, user: User },
     /// Add this article (from the add-text form).
     AddText { draft: ArticleDraft, user: User },
+    /// Poll the feeds now (`None`: all of them).
+    PollFeeds { feed: Option<String>, user: User },
 }
 
 /// What the adapter got when it did the I/O of a [`Work`].
@@ -37,6 +40,8 @@ pub enum Fetched {
     Page(Box<ArticleDraft>),
     /// The fetch failed; the reason is shown to the moderator.
     Failed(String),
+    /// What a poll of the feeds did.
+    Polled(Box<crate::feeds::PollReport>),
 }
 
 /// The kind of an attachment, from its name and declared type.

@@ -1,5 +1,5 @@
 //! The command line: `parley ask | add | import | remove | list | reindex |
-//! who-said | speakers | quotes | extract | feedback | watch | console | serve`.
+//! who-said | speakers | quotes | extract | feedback | watch | feed | console | serve`.
 //!
 //! A thin adapter: it parses arguments (clap), calls the engine, and prints
 //! either text for a person or `--json` for scripts. It must not hold
@@ -144,6 +144,11 @@ pub enum Command {
         #[command(subcommand)]
         command: WatchCommand,
     },
+    /// Subscribe Parley to news feeds (RSS, Atom, JSON Feed) and poll them.
+    Feed {
+        #[command(subcommand)]
+        command: FeedCommand,
+    },
     /// Try the bot's slash commands in the terminal.
     Console,
     /// Run the Discord bot (gateway, or HTTP interactions endpoint with --http).
@@ -199,6 +204,38 @@ pub enum WatchCommand {
 
 /// Articles `watch test` tries when neither `--article` nor `--since` is given.
 const WATCH_TEST_RECENT: usize = 20;
+
+#[derive(Debug, Subcommand)]
+pub enum FeedCommand {
+    /// Subscribe to a feed, or to a page that links its feed.
+    Add {
+        url: String,
+        /// The outlet recorded on its articles (instead of the one each page names).
+        #[arg(long)]
+        outlet: Option<String>,
+        /// How often to poll it: 30m, 2h, 1d (from 5m to 7d).
+        #[arg(long, default_value = "30m")]
+        every: String,
+        /// A tag for every article from it (repeat for more).
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The feeds, when they were polled, what they gave and their last error.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Unsubscribe (the articles already added stay).
+    Remove { id: String },
+    /// Poll now: every feed, or the one named.
+    Poll {
+        id: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum KindArg {
@@ -483,6 +520,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         Command::Watch { command } => return watch(&cli, command, &mut out),
+        Command::Feed { command } => return feed(&cli, command, &mut out, style),
         Command::Console => {
             let engine = Arc::new(open(&cli, Access::Write)?);
             catch_up_vectors(&engine, ASK_CATCH_UP)?;
@@ -583,6 +621,91 @@ fn watch(cli: &Cli, command: &WatchCommand, out: &mut impl Write) -> anyhow::Res
     }
 }
 
+/// `parley feed …`. Subscribing, listing and unsubscribing touch only the
+/// feed files (they work while the bot runs); polling needs the writer.
+fn feed(cli: &Cli, command: &FeedCommand, out: &mut impl Write, style: output::Style) -> anyhow::Result<i32> {
+    let dir = &cli.data_dir;
+    if !dir.is_dir() {
+        bail!("the data directory {} does not exist (set --data-dir or PARLEY_DATA_DIR)", dir.display());
+    }
+    let store = crate::feeds::FeedStore::new(dir);
+    match command {
+        FeedCommand::Add { url, outlet, every, tags, json } => {
+            let feed = store.add(&crate::feeds::Subscription {
+                url: url.clone(),
+                outlet: outlet.clone(),
+                every: Some(every.clone()),
+                tags: tags.clone(),
+                added_by: std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "cli".into()),
+            })?;
+            if *json {
+                output::json(out, &crate::feeds::FeedStatus::new(&feed, &crate::feeds::FeedState::default()))?;
+            } else {
+                writeln!(out, "subscribed {} to {} (every {})", feed.id, feed.url, feed.every)?;
+                writeln!(
+                    out,
+                    "`parley feed poll {}` reads it now; a running `parley serve` polls it within a minute.",
+                    feed.id
+                )?;
+            }
+        }
+        FeedCommand::List { json } => {
+            let (list, problems) = crate::feeds::statuses(&store)?;
+            for p in &problems {
+                eprintln!("warning: {p}");
+            }
+            if *json {
+                output::json(out, &list)?;
+            } else {
+                output::feeds_text(out, &list)?;
+            }
+        }
+        FeedCommand::Remove { id } => {
+            let feed = store.remove(id)?;
+            writeln!(out, "unsubscribed {} ({}); the articles it added stay", feed.id, feed.url)?;
+        }
+        FeedCommand::Poll { id, json } => {
+            let engine = match Engine::open(EngineConfig::new(dir)) {
+                Err(crate::Error::Index(crate::index::Error::Busy { .. })) => {
+                    eprintln!(
+                        "another Parley process (the bot, an import) is writing {}: nothing was polled. \
+                         A running `parley serve` polls the feeds itself when they are due; `parley feed list` shows how it went.",
+                        dir.display()
+                    );
+                    return Ok(1);
+                }
+                opened => opened.with_context(|| format!("cannot open Parley's data in {}", dir.display()))?,
+            };
+            let engine = Arc::new(engine);
+            let poller = Arc::new(crate::feeds::Poller::new(
+                Arc::clone(&engine),
+                crate::feeds::PollConfig::new(fetch_config()?),
+            ));
+            let which = match id {
+                Some(id) => crate::feeds::poll::Which::One(id.clone()),
+                None => crate::feeds::poll::Which::All,
+            };
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .context("cannot start the async runtime")?;
+            let report = runtime.block_on(poller.poll(which))?;
+            if report.added() > 0 {
+                catch_up_vectors(&engine, usize::MAX)?;
+            }
+            if *json {
+                output::json(out, &report)?;
+            } else {
+                output::poll_text(out, &report, style)?;
+            }
+            // Partial success is success; every feed failing is not.
+            return Ok(if !report.feeds.is_empty() && report.failed() == report.feeds.len() { 1 } else { 0 });
+        }
+    }
+    Ok(0)
+}
+
 fn finish_report(out: &mut impl Write, report: &ImportReport, json: bool, style: output::Style) -> anyhow::Result<i32> {
     if json {
         output::json(out, &output::report_json(report))?;
@@ -597,11 +720,7 @@ fn finish_report(out: &mut impl Write, report: &ImportReport, json: bool, style:
 /// (comma-separated networks such as `127.0.0.1/32`, or host names) for
 /// tests and private deployments. Empty in production.
 pub fn fetch_config() -> anyhow::Result<crate::web::FetchConfig> {
-    let cfg = crate::web::FetchConfig::default();
-    match std::env::var(crate::web::FetchConfig::ALLOW_ENV) {
-        Ok(spec) => Ok(cfg.with_allow_list(&spec).context("PARLEY_FETCH_ALLOW")?),
-        Err(_) => Ok(cfg),
-    }
+    crate::web::FetchConfig::from_env().map_err(anyhow::Error::msg)
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -329,3 +329,80 @@ pub fn feedback_text(out: &mut impl Write, s: &FeedbackSummary) -> io::Result<()
     }
     Ok(())
 }
+
+fn when(t: Option<time::OffsetDateTime>) -> String {
+    t.and_then(|t| t.replace_nanosecond(0).ok())
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_else(|| "never".into())
+}
+
+/// `feed list` for a person: one block per feed.
+pub fn feeds_text(out: &mut impl Write, list: &[crate::feeds::FeedStatus]) -> io::Result<()> {
+    if list.is_empty() {
+        return writeln!(out, "No feeds yet: `parley feed add URL` subscribes to one.");
+    }
+    for f in list {
+        let title = f.title.as_deref().map(|t| format!(" — {t}")).unwrap_or_default();
+        writeln!(out, "{}{title}", f.id)?;
+        writeln!(out, "  {}", f.url)?;
+        if let Some(r) = &f.resolved_url {
+            writeln!(out, "  read from {r}")?;
+        }
+        let outlet = f.outlet.as_deref().map(|o| format!(" · outlet {o}")).unwrap_or_default();
+        let tags = if f.tags.is_empty() { String::new() } else { format!(" · tags {}", f.tags.join(", ")) };
+        writeln!(out, "  every {}{outlet}{tags}", f.every)?;
+        let due = match f.next_due {
+            None => "due now".to_owned(),
+            Some(_) => format!("next {}", when(f.next_due)),
+        };
+        writeln!(
+            out,
+            "  last poll {} · {due} · {} added, {} refused, {} items seen",
+            when(f.last_poll),
+            f.added,
+            f.refused,
+            f.seen
+        )?;
+        if let Some(e) = &f.last_error {
+            writeln!(out, "  error ({} in a row): {e}", f.errors)?;
+        }
+        for n in &f.notes {
+            writeln!(out, "  note: {n}")?;
+        }
+    }
+    Ok(())
+}
+
+/// `feed poll` for a person: each feed, what was added and refused.
+pub fn poll_text(out: &mut impl Write, report: &crate::feeds::PollReport, style: Style) -> io::Result<()> {
+    use crate::feeds::PollOutcome;
+    if report.feeds.is_empty() {
+        return writeln!(out, "No feeds yet: `parley feed add URL` subscribes to one.");
+    }
+    for f in &report.feeds {
+        match &f.outcome {
+            PollOutcome::NotModified => writeln!(out, "{}: not modified", f.id)?,
+            PollOutcome::Failed { error } => writeln!(out, "{}: failed: {error}", f.id)?,
+            PollOutcome::Skipped { reason } => writeln!(out, "{}: skipped: {reason}", f.id)?,
+            PollOutcome::Fetched => writeln!(
+                out,
+                "{}: {} items, {} new, {} added, {} refused",
+                f.id,
+                f.items,
+                f.new,
+                f.added.len(),
+                f.refused.len()
+            )?,
+        }
+        for a in &f.added {
+            writeln!(out, "  + {} {}", a.id, style.dim(&format!("“{}” · {}", a.title, a.outlet)))?;
+        }
+        for r in &f.refused {
+            writeln!(out, "  - {}: {}", r.origin, r.reason)?;
+        }
+        for n in &f.notes {
+            writeln!(out, "  note: {n}")?;
+        }
+    }
+    Ok(())
+}

@@ -11,7 +11,7 @@ use serenity::all::{
     EditInteractionResponse, InputTextStyle, Interaction, Member, ModalInteraction, Permissions, RoleId, User as SUser,
 };
 
-use crate::bot::commands::{OptionKind, OptionSpec, COMMANDS, MESSAGE_COMMANDS};
+use crate::bot::commands::{OptionKind, OptionSpec, SubcommandSpec, COMMANDS, MESSAGE_COMMANDS};
 use crate::bot::{
     Attachment, Button, ButtonStyle, Choice, Embed, Invocation, Kind, Message, Modal, OptionValue, Place, Reply, User,
 };
@@ -107,8 +107,17 @@ fn flatten(
 ) {
     for o in opts {
         let value = match &o.value {
-            CommandDataOptionValue::SubCommand(inner) | CommandDataOptionValue::SubCommandGroup(inner) => {
+            CommandDataOptionValue::SubCommandGroup(inner) => {
+                // `/corpus feed add`: the subcommand is named "feed add".
                 *subcommand = Some(o.name.clone());
+                flatten(inner, c, subcommand, out);
+                continue;
+            }
+            CommandDataOptionValue::SubCommand(inner) => {
+                *subcommand = Some(match subcommand.take() {
+                    Some(group) => format!("{group} {}", o.name),
+                    None => o.name.clone(),
+                });
                 flatten(inner, c, subcommand, out);
                 continue;
             }
@@ -315,6 +324,12 @@ fn option(o: &OptionSpec) -> CreateCommandOption {
     b
 }
 
+fn subcommand(s: &SubcommandSpec) -> CreateCommandOption {
+    s.options.iter().fold(CreateCommandOption::new(CommandOptionType::SubCommand, s.name, s.description), |sub, o| {
+        sub.add_sub_option(option(o))
+    })
+}
+
 /// The registration payload: every command of the bot's list, moderator
 /// commands with `default_member_permissions` = Manage Server, then the
 /// message commands (type 3, no description, no options).
@@ -331,12 +346,14 @@ pub fn commands() -> Vec<CreateCommand> {
                 b = b.add_option(option(o));
             }
             for s in c.subcommands {
-                let sub =
-                    s.options.iter().fold(
-                        CreateCommandOption::new(CommandOptionType::SubCommand, s.name, s.description),
-                        |sub, o| sub.add_sub_option(option(o)),
-                    );
-                b = b.add_option(sub);
+                b = b.add_option(subcommand(s));
+            }
+            for g in c.groups {
+                let group = g.subcommands.iter().fold(
+                    CreateCommandOption::new(CommandOptionType::SubCommandGroup, g.name, g.description),
+                    |group, s| group.add_sub_option(subcommand(s)),
+                );
+                b = b.add_option(group);
             }
             b
         })
@@ -392,6 +409,17 @@ mod tests {
     }
 
     #[test]
+    fn subcommands_in_a_group_are_named_with_it() {
+        let data = json!({"id": "1", "name": "corpus", "type": 1, "options": [
+            {"name": "feed", "type": 2, "options": [{"name": "add", "type": 1, "options": [
+                {"name": "url", "type": 3, "value": "https://vell.example/rss"}]}]}]});
+        let inv = invocation(&interaction(base(2, data, "32", &[])), &ModeratorRule::default()).unwrap();
+        assert_eq!(inv.subcommand.as_deref(), Some("feed add"));
+        assert_eq!(inv.options, vec![("url".to_owned(), OptionValue::String("https://vell.example/rss".into()))]);
+        assert!(inv.user.is_moderator);
+    }
+
+    #[test]
     fn autocomplete_buttons_and_modals_convert() {
         let ac = json!({"id": "1", "name": "who-said", "type": 1,
             "options": [{"name": "person", "type": 3, "value": "Kes", "focused": true}]});
@@ -427,7 +455,13 @@ mod tests {
         let v = serde_json::to_value(commands()).unwrap();
         let corpus = v.as_array().unwrap().iter().find(|c| c["name"] == "corpus").unwrap();
         assert_eq!(corpus["default_member_permissions"], "32");
-        assert_eq!(corpus["options"].as_array().unwrap().len(), 7);
+        let options = corpus["options"].as_array().unwrap();
+        assert_eq!(options.len(), 8);
+        let feed = options.iter().find(|o| o["name"] == "feed").unwrap();
+        assert_eq!(feed["type"], 2, "a subcommand group");
+        let subs: Vec<&str> = feed["options"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+        assert_eq!(subs, ["add", "list", "remove", "poll"]);
+        assert!(feed["options"].as_array().unwrap().iter().all(|s| s["type"] == 1));
         let ask = v.as_array().unwrap().iter().find(|c| c["name"] == "ask").unwrap();
         assert!(ask.get("default_member_permissions").is_none_or(Value::is_null));
         let find = v.as_array().unwrap().iter().find(|c| c["name"] == "Find sources").unwrap();

@@ -43,6 +43,9 @@ pub struct Handler {
     rule: ModeratorRule,
     client: reqwest::Client,
     fetch: FetchConfig,
+    /// Runs `/corpus feed poll` (the scheduler's poller, so one feed is
+    /// never polled twice at once).
+    poller: Option<Arc<crate::feeds::Poller>>,
 }
 
 impl Handler {
@@ -59,7 +62,14 @@ impl Handler {
             config,
             client,
             fetch,
+            poller: None,
         }
+    }
+
+    /// Serves `/corpus feed poll` with this poller.
+    pub fn with_poller(mut self, poller: Arc<crate::feeds::Poller>) -> Handler {
+        self.poller = Some(poller);
+        self
     }
 
     pub fn config(&self) -> &Config {
@@ -118,6 +128,19 @@ impl Handler {
                 Err(e) => Fetched::Failed(e.to_string()),
             },
             Work::AddText { .. } => Fetched::Nothing,
+            Work::PollFeeds { feed, .. } => match &self.poller {
+                Some(p) => {
+                    let which = match feed {
+                        Some(id) => crate::feeds::poll::Which::One(id.clone()),
+                        None => crate::feeds::poll::Which::All,
+                    };
+                    match p.poll(which).await {
+                        Ok(report) => Fetched::Polled(Box::new(report)),
+                        Err(e) => Fetched::Failed(e.to_string()),
+                    }
+                }
+                None => Fetched::Failed("this bot runs no feed poller".into()),
+            },
         };
         let bot = Arc::clone(&self.bot);
         tokio::task::spawn_blocking(move || bot.finish(work, fetched)).await.unwrap_or_else(|e| {

@@ -142,9 +142,7 @@ impl Config {
                 return Err(Error::BadEnv { name: "DISCORD_API_BASE", reason: format!("{b:?} is not an http(s) URL") })
             }
         };
-        let fetch = FetchConfig::default()
-            .with_allow_list(&env(FetchConfig::ALLOW_ENV).unwrap_or_default())
-            .map_err(|e| Error::BadEnv { name: FetchConfig::ALLOW_ENV, reason: e.to_string() })?;
+        let fetch = FetchConfig::from_env().map_err(|reason| Error::BadEnv { name: "the fetch settings", reason })?;
         Ok(Config {
             token: env("DISCORD_TOKEN").map(Token),
             application_id: id("DISCORD_APPLICATION_ID")?,
@@ -207,11 +205,26 @@ pub async fn serve(engine: Arc<Engine>, opts: ServeOptions) -> Result<(), Error>
     }
     let bot = Arc::new(bot);
     start_watches(&bot, &http, &config);
-    let handler = Arc::new(handler::Handler::new(bot, Arc::clone(&config)));
-    match opts.http {
+    // The feed scheduler: polls due feeds until the bot stops, then ends
+    // after the item at hand. Articles it adds reach the watches through
+    // the engine's arrival hooks, like any other.
+    let poller = Arc::new(crate::feeds::Poller::new(
+        Arc::clone(bot.engine()),
+        crate::feeds::PollConfig::new(config.fetch.clone()),
+    ));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let scheduler = tokio::spawn(crate::feeds::poll::run_scheduler(Arc::clone(&poller), stopped));
+    let handler = Arc::new(handler::Handler::new(bot, Arc::clone(&config)).with_poller(Arc::clone(&poller)));
+    let served = match opts.http {
         Some(addr) => endpoint::serve(handler, http, addr).await,
         None => gateway::serve(handler, config.http()).await,
+    };
+    poller.stop();
+    let _ = stop.send(true);
+    if tokio::time::timeout(std::time::Duration::from_secs(15), scheduler).await.is_err() {
+        tracing::warn!("the feed scheduler did not stop in time; a poll was cut short (it resumes next time)");
     }
+    served
 }
 
 /// Starts posting watch alerts: the engine's arrivals feed [`watch::run`],

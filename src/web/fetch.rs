@@ -10,7 +10,9 @@
 //! redirects are followed by hand, at most [`FetchConfig::max_redirects`],
 //! with the same checks on every hop; one time limit for the whole fetch; the
 //! body is streamed and cut off at [`FetchConfig::max_bytes`]; only HTML and
-//! plain text are read.
+//! plain text are read ([`Accept::Pages`]), or for news feeds XML, JSON and
+//! HTML ([`Accept::Feeds`]), with a conditional GET ([`fetch_conditional`]:
+//! `If-None-Match`/`If-Modified-Since`, a 304 reads no body).
 //!
 //! It must not know the corpus or the index: it returns bytes ([`Page`]) or
 //! an [`Extracted`] article.
@@ -20,7 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ipnet::IpNet;
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION};
 
 use super::extract::{extract_in, extract_text, ExtractError, Extracted};
 use super::slots;
@@ -55,9 +57,27 @@ impl Default for FetchConfig {
             allow_networks: Vec::new(),
             allow_hosts: Vec::new(),
             extract_timeout: Duration::from_secs(20),
-            user_agent: format!("Parley/{} (+news corpus bot)", env!("CARGO_PKG_VERSION")),
+            user_agent: user_agent(None),
         }
     }
+}
+
+/// The `User-Agent`: Parley, its version, and where to read about it (the
+/// package's repository when it names one), plus the operator's contact
+/// (`PARLEY_CONTACT`, a URL or e-mail) when a deployment gives one, so a
+/// site can tell who is fetching and reach them.
+pub fn user_agent(contact: Option<&str>) -> String {
+    let mut about = vec!["+news corpus bot".to_owned()];
+    let repo = env!("CARGO_PKG_REPOSITORY");
+    if !repo.is_empty() {
+        about.push(repo.to_owned());
+    }
+    if let Some(c) = contact.map(str::trim).filter(|c| !c.is_empty()) {
+        // One header line: printable ASCII only, bounded.
+        let c: String = c.chars().filter(|ch| ch.is_ascii_graphic() || *ch == ' ').take(200).collect();
+        about.push(format!("contact {c}"));
+    }
+    format!("Parley/{} ({})", env!("CARGO_PKG_VERSION"), about.join("; "))
 }
 
 impl FetchConfig {
@@ -77,6 +97,37 @@ impl FetchConfig {
     /// The environment variable a deployment (or a test of the binary) may
     /// set to an allow-list: see [`FetchConfig::with_allow_list`].
     pub const ALLOW_ENV: &'static str = "PARLEY_FETCH_ALLOW";
+
+    /// The environment variable naming the operator's contact (a URL or an
+    /// e-mail address) that the `User-Agent` carries.
+    pub const CONTACT_ENV: &'static str = "PARLEY_CONTACT";
+    /// The environment variable setting the time limit of one fetch, in
+    /// seconds (1–120; tests use a short one for a slow server).
+    pub const TIMEOUT_ENV: &'static str = "PARLEY_FETCH_TIMEOUT";
+
+    /// The default limits with what the environment sets: the allow-list
+    /// ([`FetchConfig::ALLOW_ENV`]), the contact ([`FetchConfig::CONTACT_ENV`])
+    /// and the time limit ([`FetchConfig::TIMEOUT_ENV`]). The error names
+    /// the variable.
+    pub fn from_env() -> Result<FetchConfig, String> {
+        let var = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let mut cfg = FetchConfig::default();
+        if let Some(spec) = var(Self::ALLOW_ENV) {
+            cfg = cfg.with_allow_list(&spec).map_err(|e| format!("{}: {e}", Self::ALLOW_ENV))?;
+        }
+        if let Some(contact) = var(Self::CONTACT_ENV) {
+            cfg.user_agent = user_agent(Some(&contact));
+        }
+        if let Some(t) = var(Self::TIMEOUT_ENV) {
+            let secs: u64 = t
+                .parse()
+                .ok()
+                .filter(|s| (1..=120).contains(s))
+                .ok_or_else(|| format!("{}: {t:?} is not a number of seconds from 1 to 120", Self::TIMEOUT_ENV))?;
+            cfg.timeout = Duration::from_secs(secs);
+        }
+        Ok(cfg)
+    }
 
     /// Adds an allow-list setting: entries separated by commas or spaces,
     /// each an address range (`127.0.0.1/32`), a bare address (`::1`) or a
@@ -136,6 +187,63 @@ pub struct Page {
     /// The charset the server declared, if any.
     pub charset: Option<String>,
     pub body: Vec<u8>,
+    /// The validators the server sent, for the next conditional request.
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// Every redirect on the way was permanent (301, 308) and there was at
+    /// least one: the address has moved for good.
+    pub moved_permanently: bool,
+}
+
+/// Which media types a fetch reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Accept {
+    /// HTML and plain text (articles).
+    #[default]
+    Pages,
+    /// News feeds: any XML or JSON type, plus HTML (a page that links its
+    /// feed) and plain text (feeds served carelessly).
+    Feeds,
+}
+
+impl Accept {
+    fn header(self) -> &'static str {
+        match self {
+            Accept::Pages => "text/html,application/xhtml+xml,text/plain;q=0.9",
+            Accept::Feeds => "application/rss+xml,application/atom+xml,application/feed+json,application/rdf+xml,application/xml;q=0.9,text/xml;q=0.9,application/json;q=0.8,text/html;q=0.5,*/*;q=0.1",
+        }
+    }
+
+    fn reads(self, media_type: &str) -> bool {
+        let page = matches!(media_type, "text/html" | "application/xhtml+xml" | "text/plain");
+        match self {
+            Accept::Pages => page,
+            Accept::Feeds => {
+                page || media_type.ends_with("/xml")
+                    || media_type.ends_with("+xml")
+                    || media_type.ends_with("/json")
+                    || media_type.ends_with("+json")
+            }
+        }
+    }
+}
+
+/// A conditional request: what the last answer said about the resource.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// The answer to a conditional request.
+#[derive(Debug, Clone)]
+pub enum Conditional {
+    /// 304: nothing changed since the validators; no body was read.
+    NotModified {
+        url: String,
+        moved_permanently: bool,
+    },
+    Fetched(Page),
 }
 
 impl Page {
@@ -176,32 +284,70 @@ pub async fn fetch_article(url: &str, cfg: &FetchConfig) -> Result<Extracted, Fe
 
 /// Fetches `url` under the guards of this module; HTML and plain text only.
 pub async fn fetch_page(url: &str, cfg: &FetchConfig) -> Result<Page, FetchError> {
+    match fetch_conditional(url, cfg, Accept::Pages, &Validators::default()).await? {
+        Conditional::Fetched(page) => Ok(page),
+        // Without validators no server may answer 304; one that does sent nothing.
+        Conditional::NotModified { url, .. } => Err(FetchError::Status { url, status: 304 }),
+    }
+}
+
+/// Fetches `url` under the guards of this module, reading the media types
+/// `accept` names, and sending `If-None-Match` / `If-Modified-Since` from
+/// `validators`: a 304 answer reads no body.
+pub async fn fetch_conditional(
+    url: &str,
+    cfg: &FetchConfig,
+    accept: Accept,
+    validators: &Validators,
+) -> Result<Conditional, FetchError> {
     let secs = cfg.timeout.as_secs().max(1);
-    match tokio::time::timeout(cfg.timeout, fetch_hops(url, cfg)).await {
+    match tokio::time::timeout(cfg.timeout, fetch_hops(url, cfg, accept, validators)).await {
         Ok(result) => result,
         Err(_) => Err(FetchError::TimedOut { url: url.to_owned(), secs }),
     }
 }
 
-async fn fetch_hops(start: &str, cfg: &FetchConfig) -> Result<Page, FetchError> {
+/// A header value a server sent, as a short printable string.
+fn header_text(headers: &reqwest::header::HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
+    let v = headers.get(name)?.to_str().ok()?.trim();
+    (!v.is_empty() && v.len() <= 512).then(|| v.to_owned())
+}
+
+async fn fetch_hops(
+    start: &str,
+    cfg: &FetchConfig,
+    accept: Accept,
+    validators: &Validators,
+) -> Result<Conditional, FetchError> {
     let mut current = reqwest::Url::parse(start.trim()).map_err(|_| FetchError::BadUrl(start.to_owned()))?;
+    let mut permanent = None;
     for _hop in 0..=cfg.max_redirects {
         let addr = checked_address(&current, cfg).await?;
         let client = client_for(&current, addr, cfg)?;
         let shown = current.to_string();
-        let mut resp = client
-            .get(current.clone())
-            .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml,text/plain;q=0.9")
-            .send()
-            .await
-            .map_err(|e| network_error(&shown, &e, cfg))?;
+        let mut req = client.get(current.clone()).header(reqwest::header::ACCEPT, accept.header());
+        if let Some(etag) = validators.etag.as_deref().and_then(|v| reqwest::header::HeaderValue::from_str(v).ok()) {
+            req = req.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(lm) =
+            validators.last_modified.as_deref().and_then(|v| reqwest::header::HeaderValue::from_str(v).ok())
+        {
+            req = req.header(IF_MODIFIED_SINCE, lm);
+        }
+        let mut resp = req.send().await.map_err(|e| network_error(&shown, &e, cfg))?;
         let status = resp.status();
+        let moved_permanently = permanent.unwrap_or(false);
+        if status == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(Conditional::NotModified { url: shown, moved_permanently });
+        }
         if status.is_redirection() {
             let location = resp
                 .headers()
                 .get(LOCATION)
                 .and_then(|v| v.to_str().ok())
                 .ok_or_else(|| FetchError::Status { url: shown.clone(), status: status.as_u16() })?;
+            let is_permanent = matches!(status.as_u16(), 301 | 308);
+            permanent = Some(permanent.unwrap_or(true) && is_permanent);
             current = current.join(location.trim()).map_err(|_| FetchError::BadUrl(location.to_owned()))?;
             continue;
         }
@@ -212,9 +358,11 @@ async fn fetch_hops(start: &str, cfg: &FetchConfig) -> Result<Page, FetchError> 
             return Err(FetchError::Status { url: shown, status: status.as_u16() });
         }
         let (media_type, charset) = content_type(resp.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()));
-        if !matches!(media_type.as_str(), "text/html" | "application/xhtml+xml" | "text/plain") {
+        if !accept.reads(&media_type) {
             return Err(FetchError::WrongType { url: shown, content_type: media_type });
         }
+        let etag = header_text(resp.headers(), ETAG);
+        let last_modified = header_text(resp.headers(), LAST_MODIFIED);
         let declared_len =
             resp.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
         if declared_len.is_some_and(|n| n > cfg.max_bytes) {
@@ -227,7 +375,15 @@ async fn fetch_hops(start: &str, cfg: &FetchConfig) -> Result<Page, FetchError> 
             }
             body.extend_from_slice(&chunk);
         }
-        return Ok(Page { url: shown, media_type, charset, body });
+        return Ok(Conditional::Fetched(Page {
+            url: shown,
+            media_type,
+            charset,
+            body,
+            etag,
+            last_modified,
+            moved_permanently,
+        }));
     }
     Err(FetchError::TooManyRedirects { url: start.to_owned(), limit: cfg.max_redirects })
 }
@@ -508,6 +664,26 @@ mod tests {
     #[test]
     fn the_user_agent_names_the_bot() {
         assert!(FetchConfig::default().user_agent.starts_with("Parley/"));
-        assert!(FetchConfig::default().user_agent.ends_with("(+news corpus bot)"));
+        assert!(FetchConfig::default().user_agent.contains("(+news corpus bot"));
+        let ua = user_agent(Some(" https://ops.example/parley\r\nX: y "));
+        assert!(ua.contains("contact https://ops.example/parleyX: y)"), "{ua}");
+        assert!(!ua.contains('\r') && !ua.contains('\n'));
+    }
+
+    #[test]
+    fn feeds_accept_xml_and_json_pages_do_not() {
+        for t in [
+            "application/rss+xml",
+            "application/atom+xml",
+            "text/xml",
+            "application/json",
+            "application/feed+json",
+            "text/html",
+        ] {
+            assert!(Accept::Feeds.reads(t), "{t}");
+        }
+        assert!(!Accept::Pages.reads("application/rss+xml"));
+        assert!(!Accept::Feeds.reads("image/png"));
+        assert!(!Accept::Feeds.reads("application/pdf"));
     }
 }

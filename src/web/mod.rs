@@ -27,4 +27,6 @@ pub mod url;
 
 pub use charset::{decode, decode_html};
 pub use extract::{extract, extract_text, ExtractError, Extracted};
-pub use fetch::{fetch_article, fetch_page, FetchConfig, FetchError, Page};
+pub use fetch::{
+    fetch_article, fetch_conditional, fetch_page, Accept, Conditional, FetchConfig, FetchError, Page, Validators,
+};

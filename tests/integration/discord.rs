@@ -983,3 +983,100 @@ fn discord_hostile_inputs_get_brief_answers() {
     assert_eq!(corpus_files(&data).len(), count, "the same article was added twice: {}", again.text());
     finish(&fake, &bot);
 }
+
+/// A group of subcommands (`/corpus feed …`).
+fn group(name: &str, sub_name: &str, options: Vec<Value>) -> Value {
+    json!({ "name": name, "type": 2, "options": [sub(sub_name, options)] })
+}
+
+#[test]
+fn discord_moderators_manage_feeds_and_the_bot_polls_them() {
+    let site = crate::feeds::start_site();
+    let base = site.base();
+    let fake = FakeDiscord::start_with(Config::default());
+    let data = seeded();
+    let allow = [("PARLEY_FETCH_ALLOW", "127.0.0.1/32".to_owned())];
+    // Subscribed from the shell before the bot starts: due now, so the
+    // bot's scheduler polls it as soon as it runs.
+    let out = data.parley().envs(allow.clone()).args(["feed", "add", &format!("{base}/site/")]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut bot = spawn_bot(&fake, &data, &[], &allow);
+    if let Err(e) = fake.wait_for_registration(STARTUP) {
+        bot.expect_running();
+        panic!("{e}\nbot log:\n{}", bot.tail());
+    }
+    fake.wait_ready(STARTUP).unwrap_or_else(|e| panic!("{e}\nbot log:\n{}", bot.tail()));
+    let has = |title: &str| {
+        fs::read_dir(data.corpus())
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| fs::read_to_string(e.path()).is_ok_and(|t| t.contains(title)))
+    };
+    let polled =
+        || fs::read_to_string(data.path().join("feeds/127-0-0-1.state.json")).is_ok_and(|s| s.contains("last_success"));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !polled() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(polled() && has(crate::feeds::OBSERVERS.title), "the scheduler did not poll; bot log:\n{}", bot.tail());
+
+    // Members cannot touch feeds; the refusal is audited.
+    let add = |url: &str| {
+        Action::command(
+            "corpus",
+            vec![group(
+                "feed",
+                "add",
+                vec![opt_str("url", url), opt_str("outlet", "Ostmark Wire"), opt_str("every", "2h")],
+            )],
+        )
+    };
+    let denied = send(&fake, &bot, add(&format!("{base}/ost/atom.xml")), &Member::reader(1));
+    assert!(denied.text().contains("Only moderators"), "{}", denied.text());
+    let curator = Member::manager(2);
+    let added = send(&fake, &bot, add(&format!("{base}/ost/atom.xml")), &curator);
+    assert!(added.text().contains("Subscribed `127-0-0-1-2`"), "{}", added.text());
+    let again = send(&fake, &bot, add(&format!("{base}/ost/atom.xml")), &curator);
+    assert!(again.text().contains("already subscribed"), "{}", again.text());
+
+    let list = send(&fake, &bot, Action::command("corpus", vec![group("feed", "list", vec![])]), &curator);
+    let text = list.text();
+    assert!(text.contains("127-0-0-1 — Dunmere Mission") && text.contains("127-0-0-1-2"), "{text}");
+
+    // A poll now: deferred, then the report; the articles arrive.
+    let poll = send(
+        &fake,
+        &bot,
+        Action::command("corpus", vec![group("feed", "poll", vec![opt_str("feed", "127-0-0-1-2")])]),
+        &curator,
+    );
+    assert!(has(crate::feeds::VOTE.title), "bot log:\n{}", bot.tail());
+    assert!(poll.text().contains("Polled 1 feed:"), "{}", poll.text());
+
+    let removed = send(
+        &fake,
+        &bot,
+        Action::command("corpus", vec![group("feed", "remove", vec![opt_str("feed", "127-0-0-1-2")])]),
+        &curator,
+    );
+    assert!(removed.text().contains("Unsubscribed `127-0-0-1-2`"), "{}", removed.text());
+    let audit = fs::read_to_string(data.path().join("audit.jsonl")).unwrap_or_default();
+    for want in ["\"feed-add\"", "\"denied\"", "\"feed-poll\"", "\"feed-remove\""] {
+        assert!(audit.contains(want), "{want} not audited: {audit}");
+    }
+    finish(&fake, &bot);
+
+    // SIGTERM stops the bot and its scheduler cleanly.
+    let pid = bot.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = bot.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "parley serve did not stop; log:\n{}", bot.tail());
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status}; log:\n{}", bot.tail());
+    assert!(bot.log().contains("the feed scheduler stopped"), "{}", bot.tail());
+}

@@ -11,6 +11,7 @@ mod core;
 mod discord;
 mod fake_discord;
 mod feedback;
+mod feeds;
 mod fts5;
 mod harness;
 mod hostile;
