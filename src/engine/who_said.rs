@@ -23,8 +23,9 @@ impl Engine {
             .filter(|a| a.chars().any(char::is_alphanumeric))
             .map(|a| self.index.analyze(a, &self.aliases()));
         let qq = QuoteQuery {
-            speaker_key: name_key(&resolved),
+            speakers: vec![name_key(&resolved)],
             topic,
+            topic_required: false,
             since: q.since,
             until: q.until,
             kind: q.kind,
@@ -63,7 +64,7 @@ impl Engine {
 }
 
 /// Finds the one speaker a name means, or says why not.
-fn resolve_speaker(person: &str, speakers: &[SpeakerCount], aliases: &Aliases) -> Result<String, WhoSaid> {
+pub(super) fn resolve_speaker(person: &str, speakers: &[SpeakerCount], aliases: &Aliases) -> Result<String, WhoSaid> {
     let key = name_key(person);
     let canonical_key = aliases.canonical(person).map(name_key);
     if let Some(s) = speakers.iter().find(|s| {
