@@ -83,9 +83,8 @@ pub fn bucket_label(start: time::Date, grain: Grain) -> String {
 
 /// Text from outside, safe to draw: one line, no control characters, cut.
 fn clean(s: &str, max: usize) -> String {
-    let invisible = |c: char| {
-        matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
-    };
+    let invisible =
+        |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}');
     let one: String = s.chars().filter(|c| !invisible(*c)).map(|c| if c.is_control() { ' ' } else { c }).collect();
     let one = one.split_whitespace().collect::<Vec<_>>().join(" ");
     if one.chars().count() <= max {
@@ -142,7 +141,9 @@ pub fn alt_text(t: &Timeline) -> String {
         .series
         .iter()
         .enumerate()
-        .map(|(i, s)| format!("{} {}", clean(s, 40), t.buckets.iter().map(|b| b.counts.get(i).copied().unwrap_or(0)).sum::<u32>()))
+        .map(|(i, s)| {
+            format!("{} {}", clean(s, 40), t.buckets.iter().map(|b| b.counts.get(i).copied().unwrap_or(0)).sum::<u32>())
+        })
         .collect();
     if !totals.is_empty() {
         out.push_str(&format!(" Totals: {}.", totals.join(", ")));
@@ -256,7 +257,11 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, plotters::coord::Shift>, t: &
         }
     }
     root.draw(&PathElement::new(vec![(left, bottom), (right, bottom)], INK.stroke_width(1))).map_err(draw_err)?;
-    let note = format!("Each bar: one {} (starting {}).", t.grain.as_str(), if t.grain == Grain::Week { "Monday" } else { "the 1st" });
+    let note = format!(
+        "Each bar: one {} (starting {}).",
+        t.grain.as_str(),
+        if t.grain == Grain::Week { "Monday" } else { "the 1st" }
+    );
     root.draw_text(&note, &text(12.0, &MUTED), (24, HEIGHT as i32 - 24)).map_err(draw_err)?;
     Ok(())
 }
@@ -353,7 +358,12 @@ pub(crate) mod tests {
     fn alt_text_says_what_the_chart_shows() {
         let t = sample(4);
         let alt = alt_text(&t);
-        assert!(alt.starts_with("Bar chart: Statements and reports on “ferry corridor” per week, 2031-03-03 to 2031-03-24."), "{alt}");
+        assert!(
+            alt.starts_with(
+                "Bar chart: Statements and reports on “ferry corridor” per week, 2031-03-03 to 2031-03-24."
+            ),
+            "{alt}"
+        );
         assert!(alt.contains("Northmark 7") && alt.contains("Busiest: week of"), "{alt}");
     }
 

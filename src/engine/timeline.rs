@@ -207,7 +207,11 @@ fn next_bucket(d: Date, grain: Grain) -> Option<Date> {
     match grain {
         Grain::Week => d.checked_add(Duration::days(7)),
         Grain::Month => {
-            let (y, m) = if d.month() == Month::December { (d.year() + 1, Month::January) } else { (d.year(), d.month().next()) };
+            let (y, m) = if d.month() == Month::December {
+                (d.year() + 1, Month::January)
+            } else {
+                (d.year(), d.month().next())
+            };
             Date::from_calendar_date(y, m, 1).ok()
         }
     }
@@ -326,7 +330,11 @@ mod tests {
         assert_eq!(grain_for(&near, None, None), Grain::Week);
         let far = [entry(date!(2031 - 01 - 01), Some("A"), None), entry(date!(2031 - 09 - 01), Some("A"), None)];
         assert_eq!(grain_for(&far, None, None), Grain::Month);
-        assert_eq!(grain_for(&near, Some(date!(2030 - 01 - 01)), Some(date!(2031 - 12 - 31))), Grain::Month, "asked window");
+        assert_eq!(
+            grain_for(&near, Some(date!(2030 - 01 - 01)), Some(date!(2031 - 12 - 31))),
+            Grain::Month,
+            "asked window"
+        );
         assert_eq!(grain_for(&[], None, None), Grain::Week);
     }
 
@@ -343,7 +351,11 @@ mod tests {
         assert_eq!(series, ["Northmark", "Southreach", OTHERS, REPORTS]);
         let b = buckets_of(&es, Grain::Week, &series);
         let starts: Vec<Date> = b.iter().map(|b| b.start).collect();
-        assert_eq!(starts, [date!(2031 - 03 - 03), date!(2031 - 03 - 10), date!(2031 - 03 - 17)], "the empty week stays");
+        assert_eq!(
+            starts,
+            [date!(2031 - 03 - 03), date!(2031 - 03 - 10), date!(2031 - 03 - 17)],
+            "the empty week stays"
+        );
         assert_eq!(b[0].counts, [2, 1, 0, 0]);
         assert_eq!(b[1].total(), 0);
         assert_eq!(b[2].counts, [0, 0, 1, 1]);

@@ -369,9 +369,9 @@ pub fn quote_query(f: &Fields, searcher: &Searcher, q: &QuoteQuery) -> BooleanQu
     match q.speakers.as_slice() {
         [] => {}
         [one] => clauses.push(filter(term_q(f.speaker_key, one))),
-        many => clauses.push(filter(Box::new(BooleanQuery::union(
-            many.iter().map(|k| term_q(f.speaker_key, k)).collect(),
-        )))),
+        many => {
+            clauses.push(filter(Box::new(BooleanQuery::union(many.iter().map(|k| term_q(f.speaker_key, k)).collect()))))
+        }
     }
     if let Some(topic) = q.topic.as_ref().filter(|t| !t.is_empty()) {
         let words = word_groups(searcher, topic, f.quote_text);
