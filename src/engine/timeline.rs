@@ -136,10 +136,23 @@ impl Engine {
         let (hits, _) = self.index.search_quotes(&qq)?;
         Ok(hits
             .into_iter()
-            .filter(|h| h.quote.confidence >= quotes::MIN_CONFIDENCE)
+            .filter(|h| h.quote.confidence >= quotes::MIN_CONFIDENCE && is_named(&h.quote.speaker))
             .filter(|h| self.index.coverage(&h.quote.sentence, analyzed) >= MIN_COVERAGE)
             .collect())
     }
+}
+
+/// Whether a speaker is someone by name: not anonymous, and written like a
+/// name (a capital letter, not "a …"/"an …"). The quote finder keeps
+/// anonymous sources out of the index, but a timeline over every speaker
+/// must not show one that slipped through ("said an official who asked not
+/// to be named") as if it were a person.
+pub(super) fn is_named(s: &quotes::Speaker) -> bool {
+    let lower = s.name.trim_start().to_lowercase();
+    s.kind != quotes::SpeakerKind::Anonymous
+        && !lower.starts_with("a ")
+        && !lower.starts_with("an ")
+        && s.name.chars().any(char::is_uppercase)
 }
 
 /// The one speaker a name means, or an error saying why not.
@@ -377,6 +390,18 @@ mod tests {
         assert_eq!(series_of(&es), ["A", "B", "C", "D", OTHERS]);
         let b = buckets_of(&es, Grain::Week, &series_of(&es));
         assert_eq!(b[0].counts, [10, 9, 8, 7, 6 + 5]);
+    }
+
+    #[test]
+    fn only_named_speakers_count() {
+        use crate::quotes::{Speaker, SpeakerKind};
+        let sp = |name: &str, kind| Speaker { name: name.into(), as_written: name.into(), role: None, kind };
+        assert!(is_named(&sp("Ada Quill", SpeakerKind::Person)));
+        assert!(is_named(&sp("the Hollow Court", SpeakerKind::Institution)));
+        assert!(!is_named(&sp("an official", SpeakerKind::Person)));
+        assert!(!is_named(&sp("A senior Vornish official", SpeakerKind::Person)));
+        assert!(!is_named(&sp("Ada Quill", SpeakerKind::Anonymous)));
+        assert!(!is_named(&sp("officials", SpeakerKind::Institution)));
     }
 
     #[test]

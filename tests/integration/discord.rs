@@ -20,20 +20,20 @@ use crate::harness::{fixture, DataDir};
 
 /// How long one answer may take to arrive in these tests (Discord's own
 /// 3 s rule is enforced separately by the fake).
-const ANSWER: Duration = Duration::from_secs(10);
+pub(crate) const ANSWER: Duration = Duration::from_secs(10);
 /// Startup: open the corpus, index it, connect, register.
-const STARTUP: Duration = Duration::from_secs(60);
+pub(crate) const STARTUP: Duration = Duration::from_secs(60);
 /// The audit channel the bot is told about.
 const AUDIT_CHANNEL: u64 = 1_310_000_000_000_000_031;
 
 /// A running `parley serve`; killed on drop.
-struct Bot {
+pub(crate) struct Bot {
     child: Child,
     log: PathBuf,
 }
 
 impl Bot {
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         let mut s = String::new();
         if let Ok(mut f) = fs::File::open(&self.log) {
             let _ = f.read_to_string(&mut s);
@@ -42,13 +42,13 @@ impl Bot {
     }
 
     /// The last lines of the bot's log, for failure messages.
-    fn tail(&self) -> String {
+    pub(crate) fn tail(&self) -> String {
         let log = self.log();
         let lines: Vec<&str> = log.lines().collect();
         lines[lines.len().saturating_sub(40)..].join("\n")
     }
 
-    fn expect_running(&mut self) {
+    pub(crate) fn expect_running(&mut self) {
         if let Ok(Some(status)) = self.child.try_wait() {
             panic!("parley serve exited ({status}); its log:\n{}", self.tail());
         }
@@ -63,7 +63,7 @@ impl Drop for Bot {
 }
 
 /// Spawns `parley serve` (with `args`, e.g. `--http ADDR`) pointed at the fake.
-fn spawn_bot(fake: &FakeDiscord, data: &DataDir, args: &[&str], env: &[(&str, String)]) -> Bot {
+pub(crate) fn spawn_bot(fake: &FakeDiscord, data: &DataDir, args: &[&str], env: &[(&str, String)]) -> Bot {
     let log = data.path().join("bot.log");
     let out = fs::File::create(&log).expect("bot log");
     let err = out.try_clone().expect("bot log");
@@ -212,7 +212,7 @@ fn ask(fake: &FakeDiscord, bot: &Bot, member: &Member, question: &str) -> Reply 
     send(fake, bot, Action::command("ask", vec![opt_str("question", question)]), member)
 }
 
-fn send(fake: &FakeDiscord, bot: &Bot, action: Action, member: &Member) -> Reply {
+pub(crate) fn send(fake: &FakeDiscord, bot: &Bot, action: Action, member: &Member) -> Reply {
     let id = fake.send_interaction(action, member);
     match fake.wait_for_response(id, ANSWER) {
         Ok(r) => r,
@@ -220,12 +220,12 @@ fn send(fake: &FakeDiscord, bot: &Bot, action: Action, member: &Member) -> Reply
     }
 }
 
-fn embeds(m: &Value) -> Vec<Value> {
+pub(crate) fn embeds(m: &Value) -> Vec<Value> {
     m.get("embeds").and_then(Value::as_array).cloned().unwrap_or_default()
 }
 
 /// Text from articles and users must not ping or inject markdown.
-fn assert_inert(text: &str) {
+pub(crate) fn assert_inert(text: &str) {
     for bad in ["@everyone", "@here", "<@1", "<@&1", "||spoiler||", "`code`"] {
         assert!(!text.contains(bad), "{bad:?} reaches Discord unescaped in:\n{text}");
     }
@@ -245,7 +245,7 @@ fn corpus_files(data: &DataDir) -> Vec<String> {
     names
 }
 
-fn finish(fake: &FakeDiscord, bot: &Bot) {
+pub(crate) fn finish(fake: &FakeDiscord, bot: &Bot) {
     fake.assert_clean();
     let log = bot.log();
     assert!(log.lines().count() > 3, "the bot logged nothing at debug level:\n{log}");

@@ -16,5 +16,6 @@ mod hostile;
 mod quotes_quality;
 mod real_corpus;
 mod relevance;
+mod timeline;
 mod web;
 mod who_said;
