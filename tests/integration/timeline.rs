@@ -8,7 +8,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::discord::{embeds, finish, send, spawn_bot, STARTUP};
+use crate::discord::{embeds, finish, hex, post_signed, send, spawn_bot, unix_now, ANSWER, STARTUP};
 use crate::fake_discord::payloads::{opt_focused, opt_str, sub, Action, Member};
 use crate::fake_discord::FakeDiscord;
 use crate::harness::DataDir;
@@ -298,5 +298,48 @@ fn discord_timeline_attaches_a_valid_chart_and_compare_shows_two_columns() {
         &Member::reader(6),
     );
     assert!(c.text().contains("Our captains are ready"), "Petra Lund now speaks for Ostria: {}", c.text());
+    finish(&fake, &bot);
+}
+
+#[test]
+fn discord_http_endpoint_sends_the_chart_as_a_multipart_edit() {
+    let fake = FakeDiscord::start();
+    let data = seeded();
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut bot = spawn_bot(
+        &fake,
+        &data,
+        &["--http", &addr],
+        &[
+            ("DISCORD_PUBLIC_KEY", hex(key.verifying_key().as_bytes())),
+            ("DISCORD_APPLICATION_ID", fake.world().application_id.to_string()),
+        ],
+    );
+    let deadline = std::time::Instant::now() + STARTUP;
+    while std::net::TcpStream::connect(&addr).is_err() {
+        bot.expect_running();
+        assert!(std::time::Instant::now() < deadline, "the endpoint never listened; log:\n{}", bot.tail());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let url = format!("http://{addr}/");
+    let http = reqwest::Client::builder().no_proxy().timeout(ANSWER).build().expect("client");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let action = Action::command("timeline", vec![opt_str("topic", "ferry corridor")]);
+        let (id, _, body) = fake.prepare(&action, &Member::reader(1));
+        let body = body.to_string();
+        let (status, answer) = post_signed(&http, &url, &key, &unix_now().to_string(), &body, &body).await;
+        // The body is JSON and cannot carry the file: "thinking…", then the edit.
+        assert_eq!((status, &answer["type"]), (200, &serde_json::json!(5)), "{answer}");
+        assert!(fake.record_http_response(id, &answer).is_empty(), "{answer}");
+        let done = fake.wait_for_response(id, ANSWER).unwrap_or_else(|e| panic!("{e}\nlog:\n{}", bot.tail()));
+        assert_eq!(done.files.len(), 1, "{:?}", done.edits);
+        assert_chart(&done.files[0].bytes);
+        let shown = done.message().expect("the edited message");
+        assert!(attachment(&shown).is_some_and(|a| a["filename"] == "timeline.png"), "{shown}");
+        assert!(done.text().contains("Timeline: “ferry corridor”"), "{}", done.text());
+    });
     finish(&fake, &bot);
 }

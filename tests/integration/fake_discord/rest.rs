@@ -684,3 +684,45 @@ fn edit(
     shared.notify();
     Answer::Json(200, merged)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+        let mut b = Vec::new();
+        for (name, filename, bytes) in parts {
+            b.extend_from_slice(b"--XyZ\r\n");
+            let file = filename.map(|f| format!("; filename=\"{f}\"")).unwrap_or_default();
+            b.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"{file}\r\n").as_bytes());
+            if filename.is_some() {
+                b.extend_from_slice(b"Content-Type: image/png\r\n");
+            }
+            b.extend_from_slice(b"\r\n");
+            b.extend_from_slice(bytes);
+            b.extend_from_slice(b"\r\n");
+        }
+        b.extend_from_slice(b"--XyZ--\r\n");
+        b
+    }
+
+    #[test]
+    fn multipart_bodies_keep_their_files_and_are_checked() {
+        let payload =
+            br#"{"type":4,"data":{"content":"x","attachments":[{"id":0,"filename":"c.png","description":"alt"}]}}"#;
+        let png: &[u8] = &[137, 80, 78, 71, 13, 10, 26, 10, 0, 13];
+        let body = form(&[("payload_json", None, payload), ("files[0]", Some("c.png"), png)]);
+        let (v, uploads) = multipart_payload("multipart/form-data; boundary=XyZ", &body).unwrap();
+        assert_eq!(v.unwrap()["type"], 4);
+        assert_eq!(uploads.len(), 1);
+        assert_eq!((uploads[0].field.as_str(), uploads[0].filename.as_str()), ("files[0]", "c.png"));
+        assert_eq!((uploads[0].content_type.as_str(), uploads[0].bytes.as_slice()), ("image/png", png));
+        let data = serde_json::from_slice::<Value>(payload).unwrap()["data"].clone();
+        assert!(check_uploads(&data, &uploads, "/data").is_empty());
+        // A listed attachment without its part, a part nobody lists, a field Discord does not read.
+        assert!(!check_uploads(&data, &[], "/data").is_empty());
+        assert!(!check_uploads(&json!({}), &uploads, "").is_empty());
+        let odd = form(&[("file", Some("c.png"), png)]);
+        assert!(multipart_payload("multipart/form-data; boundary=XyZ", &odd).is_err());
+    }
+}
