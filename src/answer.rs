@@ -195,7 +195,8 @@ fn iso_date_opt<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelineQuery {
     pub topic: String,
-    /// Only this person's statements (resolved like `who-said`).
+    /// Only this person's statements (resolved like `who-said`), or a
+    /// side's (its members').
     pub person: Option<String>,
     pub since: Option<Date>,
     pub until: Option<Date>,
@@ -265,7 +266,7 @@ impl Bucket {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Timeline {
     pub topic: String,
-    /// The speaker the person option resolved to.
+    /// The speaker (or side) the person option resolved to.
     pub person: Option<String>,
     #[serde(serialize_with = "iso_date_opt")]
     pub since: Option<Date>,

@@ -100,7 +100,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         moderator: false,
         options: &[
             text("topic", "What about (a few words)", true, 200),
-            completed("person", "Only this person's statements (start typing a name)", false, 100),
+            completed("person", "Only this person's or side's statements (start typing)", false, 100),
             SINCE,
             UNTIL,
         ],

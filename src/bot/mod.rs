@@ -419,13 +419,7 @@ impl Bot {
                     Reply::choices([])
                 }
             },
-            ("timeline", "person") => match self.engine.speakers(prefix) {
-                Ok(list) => Reply::choices(
-                    list.iter().filter_map(|s| Choice::new(&format!("{} ({} statements)", s.name, s.quotes), &s.name)),
-                ),
-                Err(_) => Reply::choices([]),
-            },
-            ("compare", "a" | "b") => match self.engine.parties(prefix) {
+            ("timeline", "person") | ("compare", "a" | "b") => match self.engine.parties(prefix) {
                 Ok(list) => Reply::choices(list.iter().filter_map(|(name, kind, n)| match kind {
                     crate::answer::PartyKind::Side => Choice::new(&format!("{name} (side, {n} names)"), name),
                     crate::answer::PartyKind::Person => Choice::new(&format!("{name} ({n} statements)"), name),

@@ -39,11 +39,25 @@ impl Engine {
             return Err(Error::EmptyQuestion);
         }
         let speakers = self.index.speakers()?;
-        let person = match q.person.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            None => None,
-            Some(p) => Some(resolve_or_error(p, &speakers, &aliases)?),
-        };
-        let wanted: Vec<String> = person.iter().map(|p| name_key(p)).collect();
+        // A person, or a side (its members' statements).
+        let (person, wanted): (Option<String>, Vec<String>) =
+            match q.person.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                None => (None, Vec::new()),
+                Some(p) => match aliases.side(p) {
+                    Some(side) => {
+                        let members = members_of(side, &speakers, &aliases);
+                        if members.is_empty() {
+                            return Err(Error::UnknownSpeaker { query: side.name.clone(), near: Vec::new() });
+                        }
+                        (Some(side.name.clone()), members.iter().map(|m| name_key(m)).collect())
+                    }
+                    None => {
+                        let name = resolve_or_error(p, &speakers, &aliases)?;
+                        let key = name_key(&name);
+                        (Some(name), vec![key])
+                    }
+                },
+            };
         let statements = self.statements_on(&analyzed, wanted, q.since, q.until)?;
         let sides = side_speakers(&aliases, &speakers);
         let mut undated = 0;

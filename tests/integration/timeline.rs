@@ -126,6 +126,13 @@ fn timeline_by_a_person_and_small_or_empty_results() {
     assert!(said.iter().all(|(s, _)| s == "Teodor Vask"));
     assert!(v["entries"].as_array().unwrap().iter().all(|e| !e["speaker"].is_null()), "no reports for a person");
 
+    // A side: its members' statements.
+    let v = json(&d.ok(&["timeline", "ferry corridor", "--person", "Veloria", "--json"]));
+    assert_eq!(v["person"], "Veloria");
+    let said = statements(&v);
+    assert_eq!(said.len(), 3, "{said:?}");
+    assert!(said.iter().all(|(s, _)| s == "Ilsa Marden" || s == "Oren Kell"), "{said:?}");
+
     // Too little to chart: a list and no PNG.
     let png = d.path().join("tiny.png");
     let out = d.run(&["timeline", "grain quota", "--person", "Vask", "--png", png.to_str().unwrap()]);
