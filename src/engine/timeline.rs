@@ -129,7 +129,8 @@ impl Engine {
 
     /// Statements on a topic by the given speakers (name keys; empty: by
     /// anyone named): they match a word of it and cover at least
-    /// [`MIN_COVERAGE`] of its weight in their sentence.
+    /// [`MIN_COVERAGE`] of its weight in their sentence; the same words of
+    /// the same speaker in several articles count once (the best ranked).
     pub(super) fn statements_on(
         &self,
         analyzed: &index::Analyzed,
@@ -148,10 +149,13 @@ impl Engine {
             offset: 0,
         };
         let (hits, _) = self.index.search_quotes(&qq)?;
+        // One statement carried by several outlets (a wire story) counts once.
+        let mut seen: HashSet<(String, String)> = HashSet::new();
         Ok(hits
             .into_iter()
             .filter(|h| h.quote.confidence >= quotes::MIN_CONFIDENCE && is_named(&h.quote.speaker))
             .filter(|h| self.index.coverage(&h.quote.sentence, analyzed) >= MIN_COVERAGE)
+            .filter(|h| seen.insert((name_key(&h.quote.speaker.name), text_key(&h.quote.text))))
             .collect())
     }
 }

@@ -32,6 +32,7 @@ const ARTICLES: &[(&str, &str, &str)] = &[
     ("2031-03-19", "vask-softens-on-ferry", "Ostria's envoy spoke again.\n\"We could accept a ferry corridor with joint inspections,\" Teodor Vask said on Thursday."),
     ("2031-03-20", "marden-welcomes-ferry-shift", "Veloria replied within a day.\n\"The ferry corridor is closer than it has ever been,\" said Ilsa Marden after the session."),
     ("2031-03-21", "anonymous-ferry-doubts", "Not everyone was convinced.\n\"The ferry corridor is a fantasy,\" said an official who asked not to be named."),
+    ("2031-03-20", "wire-marden-welcomes-ferry-shift", "A wire service carried the same story.\nVeloria's foreign minister spoke after the session.\n\"The ferry corridor is closer than it has ever been,\" said Ilsa Marden after the session, according to the Lantern Wire."),
     ("2031-04-02", "petra-lund-on-ferry", "The harbour guild weighed in.\n\"Our captains are ready for the ferry corridor,\" said Petra Lund, head of the Saltmere harbour guild."),
     ("2031-04-09", "vask-on-grain", "Grain was the other topic.\n\"The grain quota stays where it is,\" Teodor Vask told the Ostrian gazette."),
     ("2031-04-10", "marden-on-prisoners", "Prisoners were discussed too.\n\"Every prisoner will be home by summer,\" said Ilsa Marden on Thursday."),
@@ -152,11 +153,13 @@ fn timeline_by_a_person_and_small_or_empty_results() {
 #[test]
 fn compare_sides_and_people_newest_first() {
     let d = seeded();
+    let ws = d.ok(&["who-said", "Ilsa Marden", "--json"]);
+    assert_eq!(ws.matches("closer than it has ever been").count(), 4, "two copies (quote and sentence each): {ws}");
     let v = json(&d.ok(&["compare", "Veloria", "Ostria", "ferry corridor", "--json"]));
     assert_eq!((v["a"]["name"].as_str(), v["a"]["kind"].as_str()), (Some("Veloria"), Some("side")));
     let a: Vec<&Value> = v["a"]["statements"].as_array().unwrap().iter().collect();
     let b: Vec<&Value> = v["b"]["statements"].as_array().unwrap().iter().collect();
-    assert_eq!(a.len(), 3, "{v}");
+    assert_eq!(a.len(), 3, "the wire copy of Marden's words counts once: {v}");
     assert!(a.iter().all(|q| q["speaker"] == "Ilsa Marden" || q["speaker"] == "Oren Kell"), "{v}");
     assert!(b.iter().all(|q| q["speaker"] == "Teodor Vask"), "{v}");
     assert_eq!(b.len(), 2, "the grain statement is off the topic: {v}");
