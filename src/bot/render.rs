@@ -600,4 +600,76 @@ mod tests {
         assert!(e.chars().count() < 260);
         assert_eq!(excerpt("short *x*", &[], 100), "short \\*x\\*");
     }
+
+    #[test]
+    fn long_hostile_timelines_render_within_limits() {
+        let mut t = crate::chart::tests::sample(40);
+        let words = format!("@everyone <@123> [click](https://evil.example) {}", "ferry ".repeat(400));
+        for e in &mut t.entries {
+            e.text = words.clone();
+            e.source = source();
+        }
+        t.topic = format!("@everyone {}", "ferry ".repeat(100));
+        let m = timeline(&t, true);
+        crate::bot::tests::assert_within_limits(&m);
+        assert!(m.content().contains("earliest are not shown"), "{}", m.content());
+        assert!(m.content().contains("chart attached"));
+        assert!(!m.embeds().is_empty());
+        assert!(m.embeds().iter().all(|e| e.get_title().is_some_and(|t| t.starts_with("Week of"))));
+        // The latest entries are the ones shown.
+        let last = t.entries.last().unwrap().date.to_string();
+        assert!(m.embeds().last().unwrap().get_description().unwrap().contains(&last));
+    }
+
+    #[test]
+    fn an_empty_timeline_is_one_plain_sentence() {
+        let mut t = crate::chart::tests::sample(1);
+        t.entries.clear();
+        t.topic = "lighthouse *keepers*".into();
+        let m = timeline(&t, false);
+        assert_eq!(m.content(), "Nothing in the corpus on “lighthouse \\*keepers\\*”.");
+        assert!(m.embeds().is_empty() && m.file().is_none());
+    }
+
+    #[test]
+    fn comparisons_keep_two_columns_within_limits() {
+        use crate::answer::{Party, PartyKind, QuoteHit};
+        use crate::quotes::{Quote, QuoteKind, Speaker, SpeakerKind};
+        let hit = |who: &str| QuoteHit {
+            quote: Quote {
+                speaker: Speaker {
+                    name: format!("{who} @everyone"),
+                    as_written: who.into(),
+                    role: None,
+                    kind: SpeakerKind::Person,
+                },
+                kind: QuoteKind::Direct,
+                cue: "said".into(),
+                text: format!("<@123> {}", "the ferry will sail ".repeat(40)),
+                sentence: String::new(),
+                span: 0..1,
+                confidence: 0.9,
+            },
+            source: source(),
+            score: 1.0,
+        };
+        let party = |name: &str, n: usize| Party {
+            name: name.into(),
+            kind: PartyKind::Side,
+            speakers: vec!["Ada Quill".into()],
+            statements: (0..n).map(|_| hit("Ada Quill")).collect(),
+            more: true,
+        };
+        let c = Comparison { topic: "ferry".into(), a: party("Northmark", 25), b: party("Southreach", 0) };
+        let m = compare(&c, None, None);
+        crate::bot::tests::assert_within_limits(&m);
+        let fields = m.embeds()[0].get_fields();
+        assert_eq!(fields.len(), 2);
+        assert!(fields.iter().all(|f| f.inline));
+        assert!(fields[0].value.contains("more"), "{}", fields[0].value);
+        assert!(fields[0].value.contains("(https://quill.example/vorn)"));
+        assert_eq!(fields[1].value, "No statements on this topic in the corpus.");
+        let none = Comparison { topic: "ferry".into(), a: party("Northmark", 0), b: party("Southreach", 0) };
+        assert!(compare(&none, None, None).content().starts_with("Neither **Northmark** nor **Southreach**"));
+    }
 }
