@@ -226,7 +226,20 @@ impl Grain {
             Grain::Month => "month",
         }
     }
+
+    /// The first day of the week (Monday) or month `d` falls in.
+    pub fn start_of(self, d: Date) -> Date {
+        match self {
+            Grain::Week => d - time::Duration::days(i64::from(d.weekday().number_days_from_monday())),
+            Grain::Month => d.replace_day(1).unwrap_or(d),
+        }
+    }
 }
+
+/// The chart series of statements by speakers outside the named series.
+pub const OTHERS_SERIES: &str = "others";
+/// The chart series of reports (passages, no speaker).
+pub const REPORTS_SERIES: &str = "reports";
 
 /// One dated item of a timeline: a statement (with its speaker) or a
 /// passage reporting on the topic (no speaker: nobody's words are claimed).

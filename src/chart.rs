@@ -97,8 +97,8 @@ fn clean(s: &str, max: usize) -> String {
 
 fn colour(series: &str, i: usize) -> RGBColor {
     match series {
-        crate::engine::timeline::OTHERS => OTHERS_COLOUR,
-        crate::engine::timeline::REPORTS => REPORTS_COLOUR,
+        crate::answer::OTHERS_SERIES => OTHERS_COLOUR,
+        crate::answer::REPORTS_SERIES => REPORTS_COLOUR,
         _ => PALETTE[i % PALETTE.len()],
     }
 }
@@ -119,7 +119,7 @@ fn tick_step(max: u32) -> u32 {
 
 /// What a chart of this timeline counts, in words: its title.
 pub fn title(t: &Timeline) -> String {
-    let reports = t.series.iter().any(|s| s == crate::engine::timeline::REPORTS);
+    let reports = t.series.iter().any(|s| s == crate::answer::REPORTS_SERIES);
     let what = match (reports, t.series.len()) {
         (true, 1) => "Reports",
         (true, _) => "Statements and reports",

@@ -306,7 +306,7 @@ pub fn timeline(t: &Timeline, charted: bool) -> Message {
     // Group by week or month, oldest first; the latest groups win the room.
     let mut groups: Vec<(time::Date, Vec<String>)> = Vec::new();
     for e in shown {
-        let start = crate::engine::timeline::bucket_start(e.date, t.grain);
+        let start = t.grain.start_of(e.date);
         match groups.last_mut() {
             Some((s, lines)) if *s == start => lines.push(timeline_line(e)),
             _ => groups.push((start, vec![timeline_line(e)])),

@@ -275,11 +275,10 @@ pub fn timeline_text(out: &mut impl Write, t: &Timeline, style: Style) -> io::Re
     writeln!(out, "Timeline: “{}”{by} — {} entries, by {}", t.topic, t.entries.len(), t.grain.as_str())?;
     let mut current = None;
     for e in &t.entries {
-        let start = crate::engine::timeline::bucket_start(e.date, t.grain);
+        let start = t.grain.start_of(e.date);
         if current != Some(start) {
             current = Some(start);
-            let n =
-                t.entries.iter().filter(|x| crate::engine::timeline::bucket_start(x.date, t.grain) == start).count();
+            let n = t.entries.iter().filter(|x| t.grain.start_of(x.date) == start).count();
             writeln!(out)?;
             writeln!(
                 out,

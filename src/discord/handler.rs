@@ -121,8 +121,10 @@ impl Handler {
         });
         tracing::debug!(ms = started.elapsed().as_millis() as u64, "{what} → {}", reply_kind(&reply));
         let initial = convert::response(&reply, component);
+        // A message with a file is kept whole, for a transport that must
+        // send it over REST (see `Response::without_files`).
         let (files, message) = match &reply {
-            Reply::Message(m) | Reply::Update(m) => (convert::files(m), Some(m.clone())),
+            Reply::Message(m) | Reply::Update(m) if m.file().is_some() => (convert::files(m), Some(m.clone())),
             _ => (Vec::new(), None),
         };
         let later = match reply {

@@ -26,9 +26,7 @@ pub const MAX_BUCKETS: usize = 60;
 pub const MAX_SERIES: usize = 4;
 /// How many of the busiest weeks or months are labelled.
 pub const BUSIEST: usize = 3;
-/// Series names that are not speakers or sides.
-pub const OTHERS: &str = "others";
-pub const REPORTS: &str = "reports";
+use crate::answer::{OTHERS_SERIES as OTHERS, REPORTS_SERIES as REPORTS};
 
 impl Engine {
     /// The dated statements and passages on a topic, oldest first.
@@ -228,10 +226,7 @@ pub fn grain_for(entries: &[TimelineEntry], since: Option<Date>, until: Option<D
 
 /// The first day of the week (Monday) or month `d` falls in.
 pub fn bucket_start(d: Date, grain: Grain) -> Date {
-    match grain {
-        Grain::Week => d - Duration::days(i64::from(d.weekday().number_days_from_monday())),
-        Grain::Month => d.replace_day(1).unwrap_or(d),
-    }
+    grain.start_of(d)
 }
 
 fn next_bucket(d: Date, grain: Grain) -> Option<Date> {
