@@ -179,6 +179,196 @@ pub enum WhoSaid {
     NotFound { query: String, near: Vec<SpeakerCount> },
 }
 
+/// A date as `YYYY-MM-DD` in JSON output.
+fn iso_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(d)
+}
+
+fn iso_date_opt<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.collect_str(d),
+        None => s.serialize_none(),
+    }
+}
+
+/// A question to `timeline`: what was said and reported on a topic, when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineQuery {
+    pub topic: String,
+    /// Only this person's statements (resolved like `who-said`), or a
+    /// side's (its members').
+    pub person: Option<String>,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+}
+
+impl TimelineQuery {
+    pub fn new(topic: impl Into<String>) -> TimelineQuery {
+        TimelineQuery { topic: topic.into(), person: None, since: None, until: None }
+    }
+}
+
+/// How a timeline is grouped: by week (spans up to [`Grain::WEEKS_UP_TO_DAYS`]) or by month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grain {
+    Week,
+    Month,
+}
+
+impl Grain {
+    /// Spans up to this many days are grouped by week.
+    pub const WEEKS_UP_TO_DAYS: i64 = 120;
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grain::Week => "week",
+            Grain::Month => "month",
+        }
+    }
+
+    /// The first day of the week (Monday) or month `d` falls in.
+    pub fn start_of(self, d: Date) -> Date {
+        match self {
+            Grain::Week => d - time::Duration::days(i64::from(d.weekday().number_days_from_monday())),
+            Grain::Month => d.replace_day(1).unwrap_or(d),
+        }
+    }
+}
+
+/// The chart series of statements by speakers outside the named series.
+pub const OTHERS_SERIES: &str = "others";
+/// The chart series of reports (passages, no speaker).
+pub const REPORTS_SERIES: &str = "reports";
+
+/// One dated item of a timeline: a statement (with its speaker) or a
+/// passage reporting on the topic (no speaker: nobody's words are claimed).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineEntry {
+    #[serde(serialize_with = "iso_date")]
+    pub date: Date,
+    /// The speaker of a statement; `None` for a passage.
+    pub speaker: Option<String>,
+    /// The speaker's side, when the alias table puts them on one.
+    pub side: Option<String>,
+    /// The statement, or the passage's sentence that best answers the topic.
+    pub text: String,
+    pub source: Source,
+    /// The passage's position in its article (passages only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ord: Option<u32>,
+}
+
+/// The statements (or passages) of one week or month, counted per series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bucket {
+    /// The Monday of the week, or the first of the month.
+    #[serde(serialize_with = "iso_date")]
+    pub start: Date,
+    /// One count per [`Timeline::series`].
+    pub counts: Vec<u32>,
+}
+
+impl Bucket {
+    pub fn total(&self) -> u32 {
+        self.counts.iter().sum()
+    }
+}
+
+/// What `timeline` found, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Timeline {
+    pub topic: String,
+    /// The speaker (or side) the person option resolved to.
+    pub person: Option<String>,
+    #[serde(serialize_with = "iso_date_opt")]
+    pub since: Option<Date>,
+    #[serde(serialize_with = "iso_date_opt")]
+    pub until: Option<Date>,
+    pub grain: Grain,
+    pub entries: Vec<TimelineEntry>,
+    /// What the chart's bars are split by: sides, else the top speakers
+    /// (then "others"), and "reports" for passages.
+    pub series: Vec<String>,
+    /// Every week or month from the first entry to the last, empty ones
+    /// included.
+    pub buckets: Vec<Bucket>,
+    /// Indexes into `buckets` of the busiest ones, busiest first.
+    pub busiest: Vec<usize>,
+    /// Undated statements or passages on the topic, left out.
+    pub undated: usize,
+}
+
+impl Timeline {
+    /// Least entries, and least weeks or months with one, worth a chart;
+    /// below, a list is clearer than bars.
+    pub const CHART_MIN_ENTRIES: usize = 3;
+    pub const CHART_MIN_BUCKETS: usize = 2;
+
+    /// Whether a chart would say something.
+    pub fn chartable(&self) -> bool {
+        self.entries.len() >= Self::CHART_MIN_ENTRIES
+            && self.buckets.iter().filter(|b| b.total() > 0).count() >= Self::CHART_MIN_BUCKETS
+    }
+}
+
+/// A question to `compare`: what two people or sides said on a topic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareQuery {
+    pub a: String,
+    pub b: String,
+    pub topic: String,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    /// Statements per side (1–25).
+    pub limit: usize,
+}
+
+impl CompareQuery {
+    pub const DEFAULT_LIMIT: usize = 8;
+    pub const MAX_LIMIT: usize = 25;
+
+    pub fn new(a: impl Into<String>, b: impl Into<String>, topic: impl Into<String>) -> CompareQuery {
+        CompareQuery {
+            a: a.into(),
+            b: b.into(),
+            topic: topic.into(),
+            since: None,
+            until: None,
+            limit: Self::DEFAULT_LIMIT,
+        }
+    }
+}
+
+/// Who one column of a comparison is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    Person,
+    Side,
+}
+
+/// One column of a comparison: its statements, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Party {
+    /// The speaker's name, or the side's.
+    pub name: String,
+    pub kind: PartyKind,
+    /// The speakers whose statements count (one for a person).
+    pub speakers: Vec<String>,
+    pub statements: Vec<QuoteHit>,
+    /// More statements than shown.
+    pub more: bool,
+}
+
+/// What `compare` found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub topic: String,
+    pub a: Party,
+    pub b: Party,
+}
+
 /// Corpus figures for `/about`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CorpusStats {

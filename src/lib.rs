@@ -20,6 +20,7 @@
 pub mod answer;
 pub mod article;
 pub mod bot;
+pub mod chart;
 pub mod cli;
 pub mod corpus;
 pub mod dates;
@@ -37,6 +38,9 @@ pub mod text;
 pub mod vectors;
 pub mod web;
 
-pub use answer::{Answer, AskQuery, Hit, QuoteHit, SpeakerCount, WhoSaid, WhoSaidQuery};
+pub use answer::{
+    Answer, AskQuery, CompareQuery, Comparison, Hit, QuoteHit, SpeakerCount, Timeline, TimelineQuery, WhoSaid,
+    WhoSaidQuery,
+};
 pub use article::{Article, ArticleId, ArticleMeta, Published, Source};
 pub use engine::{Added, Engine, EngineConfig, Error, ImportReport, Refusal};

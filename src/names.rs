@@ -3,6 +3,11 @@
 //! make transliteration variants meet (Zelensky / Zelenskyy / Zelenskiy /
 //! Zelenskyi; Peskov / Peskow).
 //!
+//! It also holds the sides (`[sides]`): named groups of speakers ("Russia" =
+//! the Kremlin, Putin, Lavrov…) that `/compare` and the `/timeline` chart
+//! group statements by. A side lists names as a person would type them;
+//! the engine resolves each to a speaker the way `who-said` does.
+//!
 //! `ask` uses it to expand queries, `who-said` to find a person. Pure: this
 //! module parses and prints the TOML text but never touches a file (the
 //! corpus does) and knows nothing of the index.
@@ -22,7 +27,12 @@ use crate::text::fold;
 /// "the Kremlin" = ["Kremlin"]
 /// [places]
 /// "Kyiv" = ["Kiev"]
+/// [sides]
+/// "Russia" = ["the Kremlin", "Putin", "Lavrov"]
 /// ```
+///
+/// `[sides]` is optional: a table without it reads as before, and one
+/// without sides is written without it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AliasFile {
     #[serde(default)]
@@ -31,6 +41,25 @@ pub struct AliasFile {
     pub institutions: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub places: BTreeMap<String, Vec<String>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sides: BTreeMap<String, Vec<String>>,
+}
+
+/// A side: a name ("Russia") and the speakers it groups, as written in the
+/// table (each resolved to a speaker by the engine).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Side {
+    pub name: String,
+    pub members: Vec<String>,
+}
+
+/// Why a name could not be put on a side.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SideError {
+    #[error("a side and a name are both needed")]
+    Empty,
+    #[error("{member:?} is already on the side {side:?}")]
+    OnAnotherSide { member: String, side: String },
 }
 
 /// Which section of the table a name sits in.
@@ -57,6 +86,7 @@ pub struct Aliases {
     by_key: HashMap<String, usize>,
     /// Single-word keys (surnames, "Kiev") → entry, for query expansion.
     by_word: HashMap<String, Vec<usize>>,
+    sides: Vec<Side>,
 }
 
 /// Why `aliases.toml` could not be read.
@@ -80,6 +110,19 @@ impl Aliases {
             for (canonical, variants) in section {
                 a.insert(NameEntry { canonical: canonical.clone(), kind, variants: variants.clone() });
             }
+        }
+        for (name, members) in &file.sides {
+            if name_key(name).is_empty() {
+                continue;
+            }
+            let mut kept: Vec<String> = Vec::new();
+            for m in members {
+                let m = m.trim();
+                if !name_key(m).is_empty() && !kept.iter().any(|k| name_key(k) == name_key(m)) {
+                    kept.push(m.to_owned());
+                }
+            }
+            a.sides.push(Side { name: name.trim().to_owned(), members: kept });
         }
         a
     }
@@ -131,7 +174,55 @@ impl Aliases {
             };
             section.insert(e.canonical.clone(), e.variants.clone());
         }
+        for side in &self.sides {
+            file.sides.insert(side.name.clone(), side.members.clone());
+        }
         file
+    }
+
+    /// Every side, in the table's order.
+    pub fn sides(&self) -> &[Side] {
+        &self.sides
+    }
+
+    /// The side called `name` (any spelling that folds to the same key).
+    pub fn side(&self, name: &str) -> Option<&Side> {
+        let key = name_key(name);
+        (!key.is_empty()).then(|| self.sides.iter().find(|s| name_key(&s.name) == key)).flatten()
+    }
+
+    /// Whether a side member and a name mean one person: the same key, or
+    /// the same canonical name in the table.
+    pub fn same_person(&self, a: &str, b: &str) -> bool {
+        let (ka, kb) = (name_key(a), name_key(b));
+        if ka.is_empty() || kb.is_empty() {
+            return false;
+        }
+        ka == kb || matches!((self.canonical(a), self.canonical(b)), (Some(x), Some(y)) if x == y)
+    }
+
+    /// Puts `member` on the side `side` (creating the side when new).
+    /// Refused when the member is already on another side; true when it
+    /// was added, false when it was already there.
+    pub fn add_to_side(&mut self, side: &str, member: &str) -> Result<bool, SideError> {
+        let (side, member) = (side.trim(), member.trim());
+        if name_key(side).is_empty() || name_key(member).is_empty() {
+            return Err(SideError::Empty);
+        }
+        let side_key = name_key(side);
+        for s in &self.sides {
+            if s.members.iter().any(|m| self.same_person(m, member)) {
+                if name_key(&s.name) == side_key {
+                    return Ok(false);
+                }
+                return Err(SideError::OnAnotherSide { member: member.to_owned(), side: s.name.clone() });
+            }
+        }
+        match self.sides.iter_mut().find(|s| name_key(&s.name) == side_key) {
+            Some(s) => s.members.push(member.to_owned()),
+            None => self.sides.push(Side { name: side.to_owned(), members: vec![member.to_owned()] }),
+        }
+        Ok(true)
     }
 
     /// The TOML text of the table, for writing `aliases.toml`.
@@ -270,7 +361,32 @@ mod tests {
     }
 
     #[test]
+    fn sides_read_resolve_and_round_trip() {
+        let table = format!("{TABLE}[sides]\n\"Northmark\" = [\"Kvill\", \"the Hollow Court\", \"\"]\n\"Southreach\" = [\"Bran Tor\"]\n");
+        let mut a = Aliases::parse(&table).unwrap();
+        assert_eq!(a.sides().len(), 2);
+        let north = a.side("northmark").unwrap();
+        assert_eq!(north.members, ["Kvill", "the Hollow Court"], "empty names are dropped");
+        assert!(a.same_person("Kvill", "Ada Quill"), "through the alias table");
+        assert!(!a.same_person("Kvill", "Bran Tor"));
+        // Adding: to a side (new or known), never to two sides.
+        assert_eq!(a.add_to_side("Northmark", "Oleksandr Varenyk"), Ok(true));
+        assert_eq!(a.add_to_side("Northmark", "Varenykyy"), Ok(false), "already there by another spelling");
+        assert!(matches!(a.add_to_side("Southreach", "Ada Quill"), Err(SideError::OnAnotherSide { .. })));
+        assert_eq!(a.add_to_side("Eastfold", "Mira Sol"), Ok(true));
+        assert_eq!(a.add_to_side(" ", "Mira Sol"), Err(SideError::Empty));
+        // Sides survive a new variant and a write.
+        assert!(a.add_variant("Ada Quill", "Kwill"));
+        let b = Aliases::parse(&a.to_toml()).unwrap();
+        assert_eq!(b.side("Northmark").unwrap().members.len(), 3);
+        assert_eq!(b.side("Eastfold").unwrap().members, ["Mira Sol"]);
+        // A table without sides is written without them.
+        assert!(!Aliases::parse(TABLE).unwrap().to_toml().contains("[sides]"));
+    }
+
+    #[test]
     fn bad_tables_are_errors_not_panics() {
+        assert!(Aliases::parse("[sides]\nx = 3").is_err());
         assert!(Aliases::parse("[people]\nx = 3").is_err());
         assert!(Aliases::parse("not toml [").is_err());
     }

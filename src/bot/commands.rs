@@ -6,7 +6,7 @@
 
 use time::Date;
 
-use crate::answer::{AskQuery, WhoSaidQuery};
+use crate::answer::{AskQuery, CompareQuery, TimelineQuery, WhoSaidQuery};
 use crate::article::Published;
 use crate::corpus::ArticleDraft;
 use crate::feedback::Vote;
@@ -133,6 +133,33 @@ pub const COMMANDS: &[CommandSpec] = &[
         groups: &[],
     },
     CommandSpec {
+        name: "timeline",
+        description: "Dated statements and reports on a topic, by week or month, with a chart",
+        moderator: false,
+        options: &[
+            text("topic", "What about (a few words)", true, 200),
+            completed("person", "Only this person's or side's statements (start typing)", false, 100),
+            SINCE,
+            UNTIL,
+        ],
+        subcommands: &[],
+        groups: &[],
+    },
+    CommandSpec {
+        name: "compare",
+        description: "What two people or sides said on a topic, side by side",
+        moderator: false,
+        options: &[
+            completed("a", "A person or a side (start typing)", true, 100),
+            completed("b", "Another person or side", true, 100),
+            text("topic", "What about (a few words)", true, 200),
+            SINCE,
+            UNTIL,
+        ],
+        subcommands: &[],
+        groups: &[],
+    },
+    CommandSpec {
         name: "article",
         description: "An article's details, first paragraph and link",
         moderator: false,
@@ -207,10 +234,11 @@ pub const COMMANDS: &[CommandSpec] = &[
             },
             SubcommandSpec {
                 name: "alias",
-                description: "Record another spelling of a name",
+                description: "Record another spelling of a name, or put the name on a side",
                 options: &[
                     text("name", "The name as the corpus knows it", true, 100),
-                    text("variant", "Another spelling of it", true, 100),
+                    text("variant", "Another spelling of it", false, 100),
+                    completed("side", "Put the name on this side (for /compare and /timeline)", false, 100),
                 ],
             },
             SubcommandSpec { name: "reports", description: "Open reports of wrong attributions", options: &[] },
@@ -338,6 +366,8 @@ pub enum Command {
         private: bool,
     },
     WhoSaid(WhoSaidQuery),
+    Timeline(TimelineQuery),
+    Compare(CompareQuery),
     Article(String),
     /// `button`: a page button was pressed (the list is updated in place).
     Sources {
@@ -351,9 +381,11 @@ pub enum Command {
     AddTextForm,
     AddText(ArticleDraft),
     Remove(String),
+    /// A spelling variant, a side, or both (at least one).
     Alias {
         name: String,
-        variant: String,
+        variant: Option<String>,
+        side: Option<String>,
     },
     /// A watch on a person or a question, posting in this channel.
     WatchAdd(WatchTarget),
@@ -433,6 +465,8 @@ impl Command {
             self,
             Command::Ask { .. }
                 | Command::WhoSaid(_)
+                | Command::Timeline(_)
+                | Command::Compare(_)
                 | Command::AskPage { .. }
                 | Command::WhoSaidPage { .. }
                 | Command::Context { .. }
@@ -571,6 +605,17 @@ fn parse_command(inv: &Invocation) -> Result<Command, ParseError> {
             (query.since, query.until) = range(inv)?;
             Ok(Command::WhoSaid(query))
         }
+        "timeline" => {
+            let mut query = TimelineQuery::new(required(inv, "topic")?);
+            query.person = string(inv, "person");
+            (query.since, query.until) = range(inv)?;
+            Ok(Command::Timeline(query))
+        }
+        "compare" => {
+            let mut query = CompareQuery::new(required(inv, "a")?, required(inv, "b")?, required(inv, "topic")?);
+            (query.since, query.until) = range(inv)?;
+            Ok(Command::Compare(query))
+        }
         "article" => Ok(Command::Article(required(inv, "id")?)),
         "sources" => Ok(Command::Sources { outlet: string(inv, "outlet"), page: 0, button: false }),
         "about" => Ok(Command::About),
@@ -585,7 +630,13 @@ fn parse_command(inv: &Invocation) -> Result<Command, ParseError> {
             }
             Some("add-text") => Ok(Command::AddTextForm),
             Some("remove") => Ok(Command::Remove(required(inv, "id")?)),
-            Some("alias") => Ok(Command::Alias { name: required(inv, "name")?, variant: required(inv, "variant")? }),
+            Some("alias") => {
+                let (name, variant, side) = (required(inv, "name")?, string(inv, "variant"), string(inv, "side"));
+                if variant.is_none() && side.is_none() {
+                    return Err(ParseError::Missing("a variant or a side"));
+                }
+                Ok(Command::Alias { name, variant, side })
+            }
             Some("reports") => Ok(Command::Reports),
             Some("resolve") => {
                 let report = required(inv, "report")?;
@@ -814,6 +865,16 @@ mod tests {
         assert!(parse(&inv("corpus", Some("feed list"), &[])).unwrap().needs_moderator());
         assert_eq!(spec("corpus").unwrap().subcommand("feed poll").map(|s| s.name), Some("poll"));
         assert!(help().contains("/corpus feed add <url> [outlet] [every] [tag]"), "{}", help());
+        let c =
+            parse(&inv("timeline", None, &[("topic", "ferry"), ("person", "Ada"), ("until", "2031-05-01")])).unwrap();
+        let Command::Timeline(t) = c else { panic!("{c:?}") };
+        assert_eq!((t.topic.as_str(), t.person.as_deref()), ("ferry", Some("Ada")));
+        assert!(t.until.is_some() && t.since.is_none());
+        let c = parse(&inv("compare", None, &[("a", "Northmark"), ("b", "Bran Tor"), ("topic", "ferry")])).unwrap();
+        assert!(matches!(c, Command::Compare(q) if q.a == "Northmark" && q.b == "Bran Tor" && q.topic == "ferry"));
+        let c = parse(&inv("corpus", Some("alias"), &[("name", "Ada Quill"), ("side", "Northmark")])).unwrap();
+        assert_eq!(c, Command::Alias { name: "Ada Quill".into(), variant: None, side: Some("Northmark".into()) });
+        assert!(c.needs_moderator() && !c.is_question());
     }
 
     #[test]
@@ -824,6 +885,9 @@ mod tests {
             (inv("ask", None, &[("question", "x"), ("since", "yesterday")]), "not a date"),
             (inv("ask", None, &[("question", "x"), ("since", "2025-02-01"), ("until", "2025-01-01")]), "is after"),
             (inv("corpus", None, &[]), "needs a subcommand"),
+            (inv("corpus", Some("alias"), &[("name", "Ada")]), "a variant or a side is missing"),
+            (inv("compare", None, &[("a", "x"), ("topic", "y")]), "b is missing"),
+            (inv("timeline", None, &[("topic", "x"), ("since", "2031-02-30")]), "not a date"),
             (inv("nope", None, &[]), "unknown command"),
         ];
         for (i, want) in cases {

@@ -3,7 +3,9 @@
 //! a moderator; `/corpus add-file` takes a local path; the add-text form is
 //! asked field by field. `/watch` works here too: the console is its own
 //! channel, and alerts for articles added in the session are printed after
-//! the command that added them.
+//! the command that added them. A file the bot would attach (the `/timeline`
+//! chart) is named with its size and alt text, and written to a directory
+//! when one is given (`parley console --files DIR`).
 //!
 //! It parses lines against the same command list as Discord and goes
 //! through the same [`Bot::execute`]; it must not answer anything itself
@@ -24,7 +26,17 @@ const EXTRA_HELP: &str = "/next — the next page of the last answer\n/context N
 Options: `/who-said Lavrov about talks`, `/who-said person:\"Sergei Lavrov\" since:2025-08-01`, `/ask private:true where will they meet`.\n";
 
 /// Runs the console until `/quit` or the end of the input.
-pub fn run(engine: Arc<Engine>, input: impl BufRead, mut output: impl Write) -> io::Result<()> {
+pub fn run(engine: Arc<Engine>, input: impl BufRead, output: impl Write) -> io::Result<()> {
+    run_with(engine, input, output, None)
+}
+
+/// [`run`], writing attached files into `files` when given.
+pub fn run_with(
+    engine: Arc<Engine>,
+    input: impl BufRead,
+    mut output: impl Write,
+    files: Option<&std::path::Path>,
+) -> io::Result<()> {
     let config = BotConfig::new(&engine);
     // Watches made here post here: articles added in this session are
     // tried on them after each command.
@@ -80,6 +92,13 @@ pub fn run(engine: Arc<Engine>, input: impl BufRead, mut output: impl Write) -> 
         };
         let reply = bot.execute(inv);
         if let Some(m) = answer(&bot, reply, &user, &mut lines, &mut output)? {
+            if let (Some(f), Some(dir)) = (m.file(), files) {
+                let path = dir.join(f.name());
+                match std::fs::write(&path, f.bytes()) {
+                    Ok(()) => writeln!(output, "(attachment written to {})", path.display())?,
+                    Err(e) => writeln!(output, "(cannot write the attachment to {}: {e})", path.display())?,
+                }
+            }
             last = Some(m);
         }
         let ids = std::mem::take(&mut *arrived.lock().unwrap_or_else(PoisonError::into_inner));
@@ -274,6 +293,14 @@ pub fn render_text(m: &Message) -> String {
         }
         out.push_str(&format!("└ {}\n", e.get_footer().unwrap_or("")));
     }
+    if let Some(f) = m.file() {
+        out.push_str(&format!(
+            "[attached: {}, {} — {}]\n",
+            f.name(),
+            super::work::human_bytes(f.bytes().len() as u64),
+            f.description()
+        ));
+    }
     let buttons: Vec<String> = m.buttons().map(|b| format!("[{}]", b.label())).collect();
     if !buttons.is_empty() {
         out.push_str(&buttons.join(" "));
@@ -366,6 +393,11 @@ pub fn parse_line(line: &str, user: &User) -> Result<Invocation, String> {
     let mut positional: Vec<&OptionSpec> = specs.iter().filter(|o| o.required).collect();
     if positional.is_empty() {
         positional.extend(specs.first());
+    }
+    // A subcommand's plain second word (`/corpus alias NAME VARIANT`) is
+    // positional too, even when optional.
+    if subcommand.is_some() && positional.len() == 1 {
+        positional.extend(specs.get(1).filter(|o| o.kind == OptionKind::String && !o.autocomplete && !o.required));
     }
     let mut values: Vec<(String, String)> = Vec::new();
     let mut current: Option<&str> = None;

@@ -30,7 +30,7 @@ use crate::engine::{Engine, Error as EngineError};
 pub use audit::{AuditEvent, AuditLog};
 pub use commands::{Command, COMMANDS};
 pub use rate::RateLimit;
-pub use reply::{Button, ButtonStyle, Choice, Embed, Field, Message, Modal, Reply, TextInput};
+pub use reply::{Button, ButtonStyle, Choice, Embed, Field, File, Message, Modal, Reply, TextInput};
 pub use watch::{Delivery, WatchBatch};
 pub use work::{Fetched, FileKind, Work, MAX_ATTACHMENT_BYTES};
 
@@ -282,6 +282,14 @@ impl Bot {
                 }
                 _ => Reply::notice("This button has expired: run /who-said again."),
             },
+            Command::Timeline(query) => match self.engine.timeline(&query) {
+                Ok(t) => Reply::Message(timeline_message(&t)),
+                Err(e) => engine_error(&e),
+            },
+            Command::Compare(query) => match self.engine.compare(&query) {
+                Ok(c) => Reply::Message(render::compare(&c, query.since, query.until)),
+                Err(e) => engine_error(&e),
+            },
             Command::Context { id, ord } => self.context(&id, ord),
             Command::FindSources(text) => match self.engine.find_sources(&text) {
                 Ok(found) => Reply::Message(render::found_sources(&found)),
@@ -420,21 +428,47 @@ impl Bot {
                 }
                 Reply::Defer { ephemeral: true, work: Box::new(Work::PollFeeds { feed, user }) }
             }
-            Command::Alias { name, variant } => match self.engine.add_alias(&name, &variant) {
+            Command::Alias { name, variant, side } => self.alias(&user, &name, variant.as_deref(), side.as_deref()),
+        }
+    }
+
+    /// `/corpus alias`: a spelling variant, a side, or both; each change
+    /// audited on its own.
+    fn alias(&self, user: &User, name: &str, variant: Option<&str>, side: Option<&str>) -> Reply {
+        let mut said: Vec<String> = Vec::new();
+        if let Some(variant) = variant {
+            match self.engine.add_alias(name, variant) {
                 Ok(()) => {
-                    self.audit(&user, "alias", &name, "ok", None, &format!("variant {variant}"));
-                    Reply::notice(&format!(
+                    self.audit(user, "alias", name, "ok", None, &format!("variant {variant}"));
+                    said.push(format!(
                         "“{}” is now read as **{}** (for articles added from now on; `parley reindex` applies it to the rest).",
-                        escape(&variant),
-                        escape(&name)
-                    ))
+                        escape(variant),
+                        escape(name)
+                    ));
                 }
                 Err(e) => {
-                    self.audit(&user, "alias", &name, "refused", None, &e.to_string());
-                    engine_error(&e)
+                    self.audit(user, "alias", name, "refused", None, &e.to_string());
+                    return engine_error(&e);
                 }
-            },
+            }
         }
+        if let Some(side) = side {
+            match self.engine.add_to_side(side, name) {
+                Ok(added) => {
+                    self.audit(user, "alias", name, "ok", None, &format!("side {side}"));
+                    said.push(if added {
+                        format!("**{}** is now on the side **{}**.", escape(name), escape(side))
+                    } else {
+                        format!("**{}** was already on the side **{}**.", escape(name), escape(side))
+                    });
+                }
+                Err(e) => {
+                    self.audit(user, "alias", name, "refused", None, &e.to_string());
+                    said.push(escape(&e.to_string()));
+                }
+            }
+        }
+        Reply::notice(&said.join("\n"))
     }
 
     fn ask(&self, query: crate::answer::AskQuery, private: bool, key: Option<String>) -> Reply {
@@ -655,6 +689,24 @@ impl Bot {
                         .filter_map(|f| Choice::new(&format!("{} · {}", f.id, f.url), &f.id)),
                 )
             }
+            ("timeline", "person") | ("compare", "a" | "b") => match self.engine.parties(prefix) {
+                Ok(list) => Reply::choices(list.iter().filter_map(|(name, kind, n)| match kind {
+                    crate::answer::PartyKind::Side => Choice::new(&format!("{name} (side, {n} names)"), name),
+                    crate::answer::PartyKind::Person => Choice::new(&format!("{name} ({n} statements)"), name),
+                })),
+                Err(_) => Reply::choices([]),
+            },
+            ("corpus alias", "side") => {
+                let p = crate::names::name_key(prefix);
+                Reply::choices(
+                    self.engine
+                        .aliases()
+                        .sides()
+                        .iter()
+                        .filter(|s| crate::names::name_key(&s.name).starts_with(&p))
+                        .filter_map(|s| Choice::new(&format!("{} ({} names)", s.name, s.members.len()), &s.name)),
+                )
+            }
             (_, "id") => {
                 let Ok(all) = self.engine.list() else { return Reply::choices([]) };
                 let p = crate::text::fold(prefix.trim());
@@ -862,7 +914,7 @@ fn target_of(cmd: &Command) -> String {
         Command::AddFile(a) => a.filename.clone(),
         Command::AddText(d) => d.title.clone().unwrap_or_default(),
         Command::Remove(id) => id.clone(),
-        Command::Alias { name, variant } => format!("{name} / {variant}"),
+        Command::Alias { name, .. } => name.clone(),
         Command::Resolve { report, .. } => report.clone(),
         Command::FeedAdd(sub) => sub.url.clone(),
         Command::FeedRemove(id) => id.clone(),
@@ -913,6 +965,27 @@ fn feeds_error(e: &crate::feeds::Error) -> Reply {
         other => {
             Reply::notice(&escape(&cut(&other.to_string(), 1500)).replace("parley feed list", "/corpus feed list"))
         }
+    }
+}
+
+/// `/timeline`'s message, with the chart attached when there is enough to
+/// draw (a failed chart is logged; the list is still answered).
+pub fn timeline_message(t: &crate::answer::Timeline) -> Message {
+    let file = if t.chartable() {
+        match crate::chart::render(t) {
+            Ok(png) => File::new(crate::chart::FILE_NAME, png, &crate::chart::alt_text(t)),
+            Err(e) => {
+                tracing::warn!("no chart: {e}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let m = render::timeline(t, file.is_some());
+    match file {
+        Some(f) => m.attach(f),
+        None => m,
     }
 }
 

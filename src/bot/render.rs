@@ -8,15 +8,18 @@
 
 use std::ops::Range;
 
-use crate::answer::{Answer, AskQuery, CorpusStats, Hit, WhoSaid, WhoSaidQuery};
+use crate::answer::{
+    Answer, AskQuery, Comparison, CorpusStats, Hit, Party, PartyKind, Timeline, TimelineEntry, WhoSaid, WhoSaidQuery,
+};
 use crate::article::{Article, ArticleMeta, Published};
 use crate::engine::{Added, Found, FoundSources, Watch, WatchMatch};
 use crate::feedback::OpenReport;
 use crate::quotes::QuoteKind;
 
 use super::commands::ids;
+use super::markdown::safe_url;
 use super::markdown::{cut, cut_markdown, escape, escape_marked, len, ELLIPSIS};
-use super::reply::{Button, ButtonStyle, Embed, Message, EMBEDS_TOTAL_MAX};
+use super::reply::{Button, ButtonStyle, Embed, Message, EMBEDS_TOTAL_MAX, FIELD_VALUE_MAX};
 
 /// Articles per `/sources` page.
 pub const SOURCES_PER_PAGE: usize = 10;
@@ -347,6 +350,165 @@ pub fn reports(list: &[OpenReport]) -> Message {
         }));
     }
     msg
+}
+
+/// Entries of a timeline shown in Discord at most (the latest); the
+/// command line gives them all.
+pub const TIMELINE_SHOWN: usize = 20;
+/// Characters of a statement or passage in a timeline or comparison line.
+const LINE_QUOTE: usize = 150;
+
+/// A source as a short markdown link (the outlet), or the outlet and id.
+fn source_link(s: &crate::article::Source) -> String {
+    match s.url.as_deref().and_then(safe_url) {
+        Some(u) => format!("[{}]({u})", escape(&cut(&s.outlet, 60))),
+        None => format!("{} `{}`", escape(&cut(&s.outlet, 60)), s.article_id),
+    }
+}
+
+fn timeline_line(e: &TimelineEntry) -> String {
+    let who = match (&e.speaker, &e.side) {
+        (Some(p), Some(side)) => format!("**{}** ({})", escape(&cut(p, 60)), escape(&cut(side, 40))),
+        (Some(p), None) => format!("**{}**", escape(&cut(p, 60))),
+        (None, _) => "_report_".to_owned(),
+    };
+    let words = escape(&cut(&e.text, LINE_QUOTE));
+    let words = if e.speaker.is_some() { format!("“{words}”") } else { words };
+    format!("`{}` {who}: {words} — {}", e.date, source_link(&e.source))
+}
+
+/// `/timeline`: a head line, then the latest entries grouped by week or
+/// month (an embed each), oldest first. `charted`: a chart is attached.
+/// Nothing found is one plain sentence.
+pub fn timeline(t: &Timeline, charted: bool) -> Message {
+    let by = t.person.as_deref().map(|p| format!(" by **{}**", escape(p))).unwrap_or_default();
+    let range = filters(t.since, t.until, None);
+    let range = if range.is_empty() { String::new() } else { format!(" ({})", escape(&range)) };
+    let topic = escape(&cut(&t.topic, 100));
+    if t.entries.is_empty() {
+        return Message::text(&format!("Nothing in the corpus on “{topic}”{by}{range}."));
+    }
+    let statements = t.entries.iter().filter(|e| e.speaker.is_some()).count();
+    let reports = t.entries.len() - statements;
+    let mut counts = vec![format!("{statements} statement{}", if statements == 1 { "" } else { "s" })];
+    if reports > 0 {
+        counts.push(format!("{reports} report{}", if reports == 1 { "" } else { "s" }));
+    }
+    let mut head = format!("**Timeline: “{topic}”**{by}{range} — {}, by {}", counts.join(", "), t.grain.as_str());
+    if charted {
+        head.push_str("; chart attached");
+    }
+    head.push('.');
+    let skipped = t.entries.len().saturating_sub(TIMELINE_SHOWN);
+    if skipped > 0 {
+        head.push_str(&format!(
+            " The {skipped} earliest are not shown: narrow it with since/until, or run `parley timeline` for all."
+        ));
+    }
+    if t.undated > 0 {
+        head.push_str(&format!(" {} undated left out.", t.undated));
+    }
+    let shown = &t.entries[skipped..];
+    // Group by week or month, oldest first; the latest groups win the room.
+    let mut groups: Vec<(time::Date, Vec<String>)> = Vec::new();
+    for e in shown {
+        let start = t.grain.start_of(e.date);
+        match groups.last_mut() {
+            Some((s, lines)) if *s == start => lines.push(timeline_line(e)),
+            _ => groups.push((start, vec![timeline_line(e)])),
+        }
+    }
+    let keep = groups.len().saturating_sub(super::reply::EMBEDS_MAX);
+    let per = EMBEDS_TOTAL_MAX / (groups.len() - keep).max(1) - 40;
+    let mut msg = Message::text(&head);
+    for (start, lines) in &groups[keep..] {
+        let title = match t.grain {
+            crate::answer::Grain::Week => format!("Week of {start}"),
+            crate::answer::Grain::Month => format!("{} {}", start.month(), start.year()),
+        };
+        let mut body = String::new();
+        for l in lines {
+            if len(&body) + len(l) + 1 > per.min(4000) {
+                body.push(ELLIPSIS);
+                break;
+            }
+            body.push_str(l);
+            body.push('\n');
+        }
+        msg = msg.embed(Embed::new().title(&title).description(&body));
+    }
+    msg
+}
+
+fn party_title(p: &Party) -> String {
+    match p.kind {
+        PartyKind::Person => escape(&p.name),
+        PartyKind::Side => format!(
+            "{} (side: {} speaker{})",
+            escape(&p.name),
+            p.speakers.len(),
+            if p.speakers.len() == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+fn party_column(p: &Party) -> String {
+    if p.kind == PartyKind::Side && p.speakers.is_empty() {
+        return "No member of this side is quoted in the corpus.".to_owned();
+    }
+    if p.statements.is_empty() {
+        return "No statements on this topic in the corpus.".to_owned();
+    }
+    let mut out = String::new();
+    for (i, h) in p.statements.iter().enumerate() {
+        let who = if p.kind == PartyKind::Side {
+            format!("{}: ", escape(&cut(&h.quote.speaker.name, 40)))
+        } else {
+            String::new()
+        };
+        let words = escape(&cut(&h.quote.text, LINE_QUOTE));
+        let words = match h.quote.kind {
+            QuoteKind::Direct => format!("“{words}”"),
+            QuoteKind::Indirect => words,
+        };
+        let line = format!("**{}** {who}{words} — {}\n", day(h.source.published), source_link(&h.source));
+        let rest = p.statements.len() - i;
+        let tail = format!("…and {rest} more");
+        if len(&out) + len(&line) + len(&tail) + 2 > FIELD_VALUE_MAX {
+            out.push_str(&tail);
+            return out;
+        }
+        out.push_str(&line);
+    }
+    if p.more {
+        out.push_str("…and more");
+    }
+    out
+}
+
+/// `/compare`: the two parties side by side, two inline fields of one
+/// embed, newest first.
+pub fn compare(c: &Comparison, since: Option<time::Date>, until: Option<time::Date>) -> Message {
+    let range = filters(since, until, None);
+    let range = if range.is_empty() { String::new() } else { format!(" ({})", escape(&range)) };
+    let topic = escape(&cut(&c.topic, 100));
+    let head = format!(
+        "**{}** and **{}** on “{topic}”{range}: statements the corpus attributes, newest first.",
+        escape(&c.a.name),
+        escape(&c.b.name)
+    );
+    if c.a.statements.is_empty() && c.b.statements.is_empty() {
+        return Message::text(&format!(
+            "Neither **{}** nor **{}** is quoted on “{topic}” in the corpus{range}.",
+            escape(&c.a.name),
+            escape(&c.b.name)
+        ));
+    }
+    let e = Embed::new()
+        .field(&party_title(&c.a), &party_column(&c.a), true)
+        .field(&party_title(&c.b), &party_column(&c.b), true)
+        .footer("Only statements the quote finder attributes with confidence; a side counts its members' statements.");
+    Message::text(&head).embed(e)
 }
 
 /// `/article`: metadata, first paragraph, link.
@@ -783,5 +945,77 @@ mod tests {
         assert!(e.contains("**needle**") && e.starts_with(ELLIPSIS) && e.ends_with(ELLIPSIS), "{e}");
         assert!(e.chars().count() < 260);
         assert_eq!(excerpt("short *x*", &[], 100), "short \\*x\\*");
+    }
+
+    #[test]
+    fn long_hostile_timelines_render_within_limits() {
+        let mut t = crate::chart::tests::sample(40);
+        let words = format!("@everyone <@123> [click](https://evil.example) {}", "ferry ".repeat(400));
+        for e in &mut t.entries {
+            e.text = words.clone();
+            e.source = source();
+        }
+        t.topic = format!("@everyone {}", "ferry ".repeat(100));
+        let m = timeline(&t, true);
+        crate::bot::tests::assert_within_limits(&m);
+        assert!(m.content().contains("earliest are not shown"), "{}", m.content());
+        assert!(m.content().contains("chart attached"));
+        assert!(!m.embeds().is_empty());
+        assert!(m.embeds().iter().all(|e| e.get_title().is_some_and(|t| t.starts_with("Week of"))));
+        // The latest entries are the ones shown.
+        let last = t.entries.last().unwrap().date.to_string();
+        assert!(m.embeds().last().unwrap().get_description().unwrap().contains(&last));
+    }
+
+    #[test]
+    fn an_empty_timeline_is_one_plain_sentence() {
+        let mut t = crate::chart::tests::sample(1);
+        t.entries.clear();
+        t.topic = "lighthouse *keepers*".into();
+        let m = timeline(&t, false);
+        assert_eq!(m.content(), "Nothing in the corpus on “lighthouse \\*keepers\\*”.");
+        assert!(m.embeds().is_empty() && m.file().is_none());
+    }
+
+    #[test]
+    fn comparisons_keep_two_columns_within_limits() {
+        use crate::answer::{Party, PartyKind, QuoteHit};
+        use crate::quotes::{Quote, QuoteKind, Speaker, SpeakerKind};
+        let hit = |who: &str| QuoteHit {
+            quote: Quote {
+                speaker: Speaker {
+                    name: format!("{who} @everyone"),
+                    as_written: who.into(),
+                    role: None,
+                    kind: SpeakerKind::Person,
+                },
+                kind: QuoteKind::Direct,
+                cue: "said".into(),
+                text: format!("<@123> {}", "the ferry will sail ".repeat(40)),
+                sentence: String::new(),
+                span: 0..1,
+                confidence: 0.9,
+            },
+            source: source(),
+            score: 1.0,
+        };
+        let party = |name: &str, n: usize| Party {
+            name: name.into(),
+            kind: PartyKind::Side,
+            speakers: vec!["Ada Quill".into()],
+            statements: (0..n).map(|_| hit("Ada Quill")).collect(),
+            more: true,
+        };
+        let c = Comparison { topic: "ferry".into(), a: party("Northmark", 25), b: party("Southreach", 0) };
+        let m = compare(&c, None, None);
+        crate::bot::tests::assert_within_limits(&m);
+        let fields = m.embeds()[0].get_fields();
+        assert_eq!(fields.len(), 2);
+        assert!(fields.iter().all(|f| f.inline));
+        assert!(fields[0].value.contains("more"), "{}", fields[0].value);
+        assert!(fields[0].value.contains("(https://quill.example/vorn)"));
+        assert_eq!(fields[1].value, "No statements on this topic in the corpus.");
+        let none = Comparison { topic: "ferry".into(), a: party("Northmark", 0), b: party("Southreach", 0) };
+        assert!(compare(&none, None, None).content().starts_with("Neither **Northmark** nor **Southreach**"));
     }
 }

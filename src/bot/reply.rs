@@ -32,6 +32,51 @@ pub const INPUT_LABEL_MAX: usize = 45;
 pub const INPUT_PLACEHOLDER_MAX: usize = 100;
 pub const MODAL_INPUTS_MAX: usize = 5;
 pub const INPUT_VALUE_MAX: u16 = 4000;
+/// An attachment's size: Discord's limit without boosts.
+pub const FILE_MAX_BYTES: usize = 8 << 20;
+/// An attachment's description (its alt text).
+pub const FILE_DESCRIPTION_MAX: usize = 1024;
+pub const FILE_NAME_MAX: usize = 64;
+
+/// A file attached to a message (one per message: Discord matches the
+/// payload's attachment to `files[0]`). Within the limits by construction:
+/// never empty or over [`FILE_MAX_BYTES`], a plain file name, a description
+/// (alt text) of at most [`FILE_DESCRIPTION_MAX`] characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    name: String,
+    bytes: Vec<u8>,
+    description: String,
+}
+
+impl File {
+    /// None when `bytes` is empty or too large, or the name has nothing
+    /// left once reduced to letters, digits, `.`, `-` and `_`.
+    pub fn new(name: &str, bytes: Vec<u8>, description: &str) -> Option<File> {
+        if bytes.is_empty() || bytes.len() > FILE_MAX_BYTES {
+            return None;
+        }
+        let name: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            .take(FILE_NAME_MAX)
+            .collect();
+        let name = name.trim_start_matches('.').to_owned();
+        if name.is_empty() {
+            return None;
+        }
+        Some(File { name, bytes, description: cut(&defuse(description.trim()), FILE_DESCRIPTION_MAX) })
+    }
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+}
 
 /// One embed field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,6 +249,7 @@ pub struct Message {
     embeds: Vec<Embed>,
     rows: Vec<Vec<Button>>,
     ephemeral: bool,
+    file: Option<File>,
 }
 
 impl Message {
@@ -246,6 +292,16 @@ impl Message {
             self.rows.push(row);
         }
         self
+    }
+
+    /// Attaches a file (replacing one attached before).
+    pub fn attach(mut self, file: File) -> Message {
+        self.file = Some(file);
+        self
+    }
+
+    pub fn file(&self) -> Option<&File> {
+        self.file.as_ref()
     }
 
     pub fn content(&self) -> &str {
@@ -422,6 +478,18 @@ mod tests {
         assert!(len(c.name()) <= CHOICE_NAME_MAX);
         let Reply::Choices(cs) = Reply::choices(std::iter::repeat_n(c, 40)) else { panic!() };
         assert_eq!(cs.len(), CHOICES_MAX);
+    }
+
+    #[test]
+    fn files_are_bounded_and_plainly_named() {
+        assert!(File::new("a.png", Vec::new(), "x").is_none(), "empty");
+        assert!(File::new("a.png", vec![0; FILE_MAX_BYTES + 1], "x").is_none(), "too large");
+        assert!(File::new("../..", vec![1], "x").is_none(), "no name left");
+        let f = File::new("../time line\u{202e}.png", vec![1], &"d".repeat(5000)).unwrap();
+        assert_eq!(f.name(), "timeline.png");
+        assert!(len(f.description()) <= FILE_DESCRIPTION_MAX);
+        let m = Message::text("x").attach(f.clone());
+        assert_eq!(m.file(), Some(&f));
     }
 
     #[test]

@@ -446,6 +446,15 @@ fn console_lines_parse_like_slash_commands() {
         p(&[("person", "Sergei Lavrov"), ("about", "talks")])
     );
     assert_eq!(opts("/corpus alias \"Mira Kestrel\" Kestrel"), p(&[("name", "Mira Kestrel"), ("variant", "Kestrel")]));
+    assert_eq!(
+        opts("/corpus alias \"Mira Kestrel\" side:Northmark"),
+        p(&[("name", "Mira Kestrel"), ("side", "Northmark")])
+    );
+    assert_eq!(
+        opts("/compare Northmark \"Bran Tor\" the ferry"),
+        p(&[("a", "Northmark"), ("b", "Bran Tor"), ("topic", "the ferry")])
+    );
+    assert_eq!(opts("/timeline ferry talks person:Ada"), p(&[("topic", "ferry talks"), ("person", "Ada")]));
     assert_eq!(opts("/ask private where"), p(&[("question", "private where")]));
     assert_eq!(opts("/ask private:true where"), p(&[("private", "true"), ("question", "where")]));
     assert_eq!(opts("/sources Quill Daily"), p(&[("outlet", "Quill Daily")]));

@@ -16,7 +16,7 @@ use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use time::Date;
 
-use crate::answer::{AskQuery, WhoSaidQuery};
+use crate::answer::{AskQuery, CompareQuery, TimelineQuery, WhoSaidQuery};
 use crate::article::{ArticleId, Published};
 use crate::corpus::ingest::{self, Overrides};
 use crate::corpus::FieldMap;
@@ -114,6 +114,36 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Dated statements and reports on a topic, by week or month (and a chart with --png).
+    Timeline {
+        topic: String,
+        /// Only this person's statements.
+        #[arg(long)]
+        person: Option<String>,
+        #[arg(long, value_parser = parse_day)]
+        since: Option<Date>,
+        #[arg(long, value_parser = parse_day)]
+        until: Option<Date>,
+        #[arg(long)]
+        json: bool,
+        /// Write the chart (PNG) to this file; nothing is written when there is too little to chart.
+        #[arg(long, value_name = "FILE")]
+        png: Option<PathBuf>,
+    },
+    /// What two people or sides (from aliases.toml) said on a topic, newest first.
+    Compare {
+        a: String,
+        b: String,
+        topic: String,
+        #[arg(long, value_parser = parse_day)]
+        since: Option<Date>,
+        #[arg(long, value_parser = parse_day)]
+        until: Option<Date>,
+        #[arg(long, default_value_t = CompareQuery::DEFAULT_LIMIT as u16, value_parser = clap::value_parser!(u16).range(1..=25))]
+        limit: u16,
+        #[arg(long)]
+        json: bool,
+    },
     /// Speakers the corpus quotes, with counts.
     Speakers {
         prefix: Option<String>,
@@ -150,7 +180,11 @@ pub enum Command {
         command: FeedCommand,
     },
     /// Try the bot's slash commands in the terminal.
-    Console,
+    Console {
+        /// Write files the bot would attach (the /timeline chart) into this directory.
+        #[arg(long, value_name = "DIR")]
+        files: Option<PathBuf>,
+    },
     /// Run the Discord bot (gateway, or HTTP interactions endpoint with --http).
     Serve {
         /// Serve the HTTP interactions endpoint on this address instead of the gateway.
@@ -445,6 +479,46 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 output::who_said_text(&mut out, &found, style)?;
             }
         }
+        Command::Timeline { topic, person, since, until, json, png } => {
+            if let (Some(s), Some(u)) = (since, until) {
+                if s > u {
+                    bail!("--since ({s}) is after --until ({u})");
+                }
+            }
+            let engine = open(&cli, Access::Read)?;
+            let q = TimelineQuery { topic: topic.clone(), person: person.clone(), since: *since, until: *until };
+            let t = engine.timeline(&q)?;
+            if *json {
+                output::json(&mut out, &t)?;
+            } else {
+                output::timeline_text(&mut out, &t, style)?;
+            }
+            if let Some(path) = png {
+                if t.chartable() {
+                    let bytes = crate::chart::render(&t)?;
+                    std::fs::write(path, &bytes)
+                        .with_context(|| format!("cannot write the chart to {}", path.display()))?;
+                    eprintln!(
+                        "Chart written to {} ({}).",
+                        path.display(),
+                        crate::bot::work::human_bytes(bytes.len() as u64)
+                    );
+                } else {
+                    eprintln!("Too little to chart: no PNG written.");
+                }
+            }
+        }
+        Command::Compare { a, b, topic, since, until, limit, json } => {
+            let engine = open(&cli, Access::Read)?;
+            let mut q = CompareQuery::new(a.clone(), b.clone(), topic.clone());
+            (q.since, q.until, q.limit) = (*since, *until, usize::from(*limit));
+            let c = engine.compare(&q)?;
+            if *json {
+                output::json(&mut out, &output::compare_json(&c))?;
+            } else {
+                output::compare_text(&mut out, &c, style)?;
+            }
+        }
         Command::Speakers { prefix, json } => {
             let engine = open(&cli, Access::Read)?;
             let list = engine.speakers(prefix.as_deref().unwrap_or(""))?;
@@ -521,10 +595,10 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Watch { command } => return watch(&cli, command, &mut out),
         Command::Feed { command } => return feed(&cli, command, &mut out, style),
-        Command::Console => {
+        Command::Console { files } => {
             let engine = Arc::new(open(&cli, Access::Write)?);
             catch_up_vectors(&engine, ASK_CATCH_UP)?;
-            crate::bot::console::run(engine, std::io::stdin().lock(), &mut out)?;
+            crate::bot::console::run_with(engine, std::io::stdin().lock(), &mut out, files.as_deref())?;
         }
         Command::Serve { http } => {
             let engine = Arc::new(open(&cli, Access::Write)?);

@@ -6,7 +6,7 @@ use std::io::{self, IsTerminal, Write};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::answer::{Answer, QuoteHit, WhoSaid};
+use crate::answer::{Answer, Comparison, Party, PartyKind, QuoteHit, Timeline, WhoSaid};
 use crate::article::{ArticleMeta, Published, Source};
 use crate::corpus::ArticleDraft;
 use crate::engine::ImportReport;
@@ -403,6 +403,80 @@ pub fn poll_text(out: &mut impl Write, report: &crate::feeds::PollReport, style:
         for n in &f.notes {
             writeln!(out, "  note: {n}")?;
         }
+    }
+    Ok(())
+}
+
+/// `parley timeline`: the entries grouped by week or month, oldest first.
+pub fn timeline_text(out: &mut impl Write, t: &Timeline, style: Style) -> io::Result<()> {
+    let by = t.person.as_deref().map(|p| format!(" by {p}")).unwrap_or_default();
+    if t.entries.is_empty() {
+        return writeln!(out, "Nothing in the corpus on “{}”{by}.", t.topic);
+    }
+    writeln!(out, "Timeline: “{}”{by} — {} entries, by {}", t.topic, t.entries.len(), t.grain.as_str())?;
+    let mut current = None;
+    for e in &t.entries {
+        let start = t.grain.start_of(e.date);
+        if current != Some(start) {
+            current = Some(start);
+            let n = t.entries.iter().filter(|x| t.grain.start_of(x.date) == start).count();
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{} {start} ({n})",
+                if t.grain == crate::answer::Grain::Week { "Week of" } else { "Month of" }
+            )?;
+        }
+        let who = match (&e.speaker, &e.side) {
+            (Some(p), Some(side)) => format!("{p} ({side})"),
+            (Some(p), None) => p.clone(),
+            (None, _) => "report".to_owned(),
+        };
+        let text = if e.speaker.is_some() { format!("“{}”", e.text) } else { e.text.clone() };
+        writeln!(out, "  {}  {who}: {text}", e.date)?;
+        writeln!(out, "     {}", style.dim(&format!("— {}", source_line(&e.source))))?;
+    }
+    if t.undated > 0 {
+        writeln!(out, "\n{} undated statements or passages left out.", t.undated)?;
+    }
+    Ok(())
+}
+
+fn party_json(p: &Party) -> Value {
+    let statements: Vec<Value> =
+        p.statements.iter().map(|h: &QuoteHit| quote_json(&h.quote, source_fields(&h.source))).collect();
+    json!({ "name": p.name, "kind": p.kind, "speakers": p.speakers, "statements": statements, "more": p.more })
+}
+
+/// `parley compare --json`.
+pub fn compare_json(c: &Comparison) -> Value {
+    json!({ "topic": c.topic, "a": party_json(&c.a), "b": party_json(&c.b) })
+}
+
+/// `parley compare`: each party's statements, newest first.
+pub fn compare_text(out: &mut impl Write, c: &Comparison, style: Style) -> io::Result<()> {
+    for p in [&c.a, &c.b] {
+        match p.kind {
+            PartyKind::Person => writeln!(out, "{} on “{}”:", p.name, c.topic)?,
+            PartyKind::Side => writeln!(out, "{} (side: {}) on “{}”:", p.name, p.speakers.join(", "), c.topic)?,
+        }
+        if p.statements.is_empty() {
+            writeln!(out, "  No statements on this topic in the corpus.")?;
+        }
+        for h in &p.statements {
+            let q = &h.quote;
+            let text = match q.kind {
+                crate::quotes::QuoteKind::Direct => format!("“{}”", q.text),
+                crate::quotes::QuoteKind::Indirect => q.text.clone(),
+            };
+            let day = h.source.published.map_or_else(|| "undated".to_owned(), |d| d.date().to_string());
+            writeln!(out, "  {day}  {}: {text}", q.speaker.name)?;
+            writeln!(out, "     {}", style.dim(&format!("— {}", source_line(&h.source))))?;
+        }
+        if p.more {
+            writeln!(out, "  …and more (--limit)")?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }

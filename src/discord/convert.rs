@@ -5,7 +5,7 @@
 
 use serenity::all::{
     ActionRowComponent, ButtonStyle as SButtonStyle, ChannelId, CommandDataOption, CommandDataOptionValue,
-    CommandInteraction, CommandOptionType, CommandType, ComponentInteraction, CreateActionRow, CreateAllowedMentions,
+    CommandInteraction, CommandOptionType, CommandType, ComponentInteraction, CreateActionRow, CreateAllowedMentions, CreateAttachment,
     CreateAutocompleteResponse, CreateButton, CreateCommand, CreateCommandOption, CreateEmbed, CreateEmbedFooter,
     CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateModal,
     EditInteractionResponse, InputTextStyle, Interaction, Member, ModalInteraction, Permissions, RoleId, User as SUser,
@@ -223,9 +223,24 @@ fn content(m: &Message) -> Option<String> {
     }
 }
 
+/// A message's file as serenity's attachment: sent as `files[0]` of a
+/// multipart body, described (alt text) in `payload_json`'s `attachments`.
+pub fn attachment(m: &Message) -> Option<CreateAttachment> {
+    m.file().map(|f| CreateAttachment::bytes(f.bytes().to_vec(), f.name()).description(f.description()))
+}
+
+/// The files to upload with a message's request (serenity sends them as
+/// multipart parts `files[n]` beside `payload_json`).
+pub fn files(m: &Message) -> Vec<CreateAttachment> {
+    attachment(m).into_iter().collect()
+}
+
 /// A new message, or (`update`) the replacement of the one a button was on.
 pub fn message(m: &Message, update: bool) -> CreateInteractionResponseMessage {
     let mut b = CreateInteractionResponseMessage::new().allowed_mentions(no_mentions());
+    if let Some(a) = attachment(m) {
+        b = b.add_file(a);
+    }
     match content(m) {
         Some(c) => b = b.content(c),
         None if update => b = b.content(""),
@@ -261,11 +276,15 @@ pub fn channel_message(m: &Message) -> CreateMessage {
 
 /// The edit of a deferred acknowledgement.
 pub fn edit(m: &Message) -> EditInteractionResponse {
-    EditInteractionResponse::new()
+    let mut b = EditInteractionResponse::new()
         .content(content(m).unwrap_or_default())
         .embeds(m.embeds().iter().map(embed).collect())
         .components(rows(m))
-        .allowed_mentions(no_mentions())
+        .allowed_mentions(no_mentions());
+    if let Some(a) = attachment(m) {
+        b = b.new_attachment(a);
+    }
+    b
 }
 
 fn modal(m: &Modal) -> CreateModal {
@@ -448,6 +467,22 @@ mod tests {
         let v = serde_json::to_value(response(&Reply::Modal(crate::bot::add_text_form()), false)).unwrap();
         assert_eq!(v["type"], 9);
         assert_eq!(v["data"]["components"].as_array().unwrap().len(), 5);
+    }
+
+    #[test]
+    fn a_file_is_described_in_the_payload_and_sent_beside_it() {
+        let f = crate::bot::File::new("timeline.png", vec![137, 80, 78, 71], "Bar chart: statements per week").unwrap();
+        let m = Message::text("chart").attach(f);
+        let v = serde_json::to_value(response(&Reply::Message(m.clone()), false)).unwrap();
+        assert_eq!(v["data"]["attachments"][0]["filename"], "timeline.png");
+        assert_eq!(v["data"]["attachments"][0]["description"], "Bar chart: statements per week");
+        assert_eq!(v["data"]["attachments"][0]["id"], 0, "matches files[0]");
+        assert!(v["data"]["attachments"][0].get("data").is_none(), "bytes travel as a part, not in JSON");
+        let sent = files(&m);
+        assert_eq!((sent.len(), sent[0].data.as_slice()), (1, &[137u8, 80, 78, 71][..]));
+        let v = serde_json::to_value(edit(&m)).unwrap();
+        assert_eq!(v["attachments"][0]["filename"], "timeline.png");
+        assert!(files(&Message::text("x")).is_empty());
     }
 
     #[test]

@@ -64,6 +64,9 @@ async fn interactions(State(s): State<Arc<Endpoint>>, headers: HeaderMap, body: 
     let Some(resp) = s.handler.respond(&interaction).await else {
         return (StatusCode::BAD_REQUEST, "unsupported interaction").into_response();
     };
+    // The response body is JSON: a message with a file is deferred and
+    // sent as a multipart edit over REST.
+    let resp = resp.without_files();
     let json = match serde_json::to_vec(&resp.initial) {
         Ok(j) => j,
         Err(e) => {

@@ -50,7 +50,8 @@ impl EventHandler for Gateway {
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let Some(resp) = self.handler.respond(&interaction).await else { return };
         let (id, token) = (interaction.id(), interaction.token());
-        if let Err(e) = ctx.http.create_interaction_response(id, token, &resp.initial, Vec::new()).await {
+        // With files, serenity sends multipart: `payload_json` plus `files[0]`.
+        if let Err(e) = ctx.http.create_interaction_response(id, token, &resp.initial, resp.files).await {
             tracing::warn!(interaction = %id, "cannot answer: {e}");
             return;
         }

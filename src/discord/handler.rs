@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serenity::all::{CreateInteractionResponse, Http, Interaction};
+use serenity::all::{CreateAttachment, CreateInteractionResponse, Http, Interaction};
 
 use crate::bot::{Attachment, Bot, Fetched, Message, Reply, Work};
 use crate::web::FetchConfig;
@@ -28,12 +28,38 @@ pub enum Later {
     Work(Box<Work>),
     /// A command that was slow to answer.
     Pending(tokio::task::JoinHandle<Reply>),
+    /// A message ready now that must be sent over REST (the HTTP endpoint
+    /// cannot carry a file in its response body).
+    Ready(Message),
 }
 
 /// What to send first, and what to finish after it.
 pub struct Response {
     pub initial: CreateInteractionResponse,
+    /// Files of the initial response: sent as multipart beside it.
+    pub files: Vec<CreateAttachment>,
     pub later: Option<Later>,
+    /// The message of the initial response, when it is one (for the HTTP
+    /// endpoint to send over REST when it has a file).
+    pub message: Option<Message>,
+}
+
+impl Response {
+    fn only(initial: CreateInteractionResponse, later: Option<Later>) -> Response {
+        Response { initial, files: Vec::new(), later, message: None }
+    }
+
+    /// For a transport that can only send JSON first: a response with
+    /// files becomes "thinking…", then an edit with the files over REST.
+    pub fn without_files(self) -> Response {
+        match self.message {
+            Some(m) if !self.files.is_empty() => {
+                let ephemeral = m.is_ephemeral();
+                Response::only(convert::defer(ephemeral), Some(Later::Ready(m)))
+            }
+            _ => self,
+        }
+    }
 }
 
 /// The bot, the configuration and an HTTP client for downloads.
@@ -80,7 +106,7 @@ impl Handler {
     /// kinds the bot does not handle.
     pub async fn respond(&self, interaction: &Interaction) -> Option<Response> {
         if let Interaction::Ping(_) = interaction {
-            return Some(Response { initial: CreateInteractionResponse::Pong, later: None });
+            return Some(Response::only(CreateInteractionResponse::Pong, None));
         }
         let inv = convert::invocation(interaction, &self.rule)?;
         let component = matches!(interaction, Interaction::Component(_));
@@ -97,7 +123,7 @@ impl Handler {
                 Ok(joined) => joined,
                 Err(_) => {
                     tracing::warn!("a command is slow to answer; deferring it");
-                    return Some(Response { initial: convert::defer(private), later: Some(Later::Pending(task)) });
+                    return Some(Response::only(convert::defer(private), Some(Later::Pending(task))));
                 }
             }
         } else {
@@ -109,11 +135,17 @@ impl Handler {
         });
         tracing::debug!(ms = started.elapsed().as_millis() as u64, "{what} → {}", reply_kind(&reply));
         let initial = convert::response(&reply, component);
+        // A message with a file is kept whole, for a transport that must
+        // send it over REST (see `Response::without_files`).
+        let (files, message) = match &reply {
+            Reply::Message(m) | Reply::Update(m) if m.file().is_some() => (convert::files(m), Some(m.clone())),
+            _ => (Vec::new(), None),
+        };
         let later = match reply {
             Reply::Defer { work, .. } => Some(Later::Work(work)),
             _ => None,
         };
-        Some(Response { initial, later })
+        Some(Response { initial, files, later, message })
     }
 
     /// Does the I/O of deferred work, then lets the bot finish it.
@@ -153,6 +185,7 @@ impl Handler {
     pub async fn finish_later(&self, http: &Http, token: &str, later: Later) {
         let m = match later {
             Later::Work(work) => self.work(*work).await,
+            Later::Ready(m) => m,
             Later::Pending(task) => match task.await {
                 Ok(Reply::Message(m) | Reply::Update(m)) => m,
                 Ok(Reply::Defer { work, .. }) => self.work(*work).await,
@@ -163,7 +196,7 @@ impl Handler {
                 }
             },
         };
-        if let Err(e) = http.edit_original_interaction_response(token, &convert::edit(&m), Vec::new()).await {
+        if let Err(e) = http.edit_original_interaction_response(token, &convert::edit(&m), convert::files(&m)).await {
             tracing::warn!("cannot edit a deferred response: {e}");
         }
     }

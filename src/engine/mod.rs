@@ -24,10 +24,12 @@ use crate::quotes::{self, Quote};
 use crate::web::dedup::{self, Fingerprint};
 
 mod ask;
+mod compare;
 mod find_sources;
 mod ingest;
 mod reconcile;
 mod semantic;
+pub mod timeline;
 mod watch;
 mod who_said;
 
@@ -105,6 +107,22 @@ pub enum Error {
     EmptyAlias,
     #[error("article {id} has no statement {text:?} (it was edited?)")]
     NoStatement { id: ArticleId, text: String },
+    #[error(transparent)]
+    Side(#[from] crate::names::SideError),
+    #[error("nobody called {query:?} is quoted in the corpus{}", closest(.near))]
+    UnknownSpeaker { query: String, near: Vec<String> },
+    #[error("{query:?} may be {}: say which", .candidates.join(" or "))]
+    AmbiguousSpeaker { query: String, candidates: Vec<String> },
+    #[error("compare two different people or sides")]
+    SameParty,
+}
+
+fn closest(near: &[String]) -> String {
+    if near.is_empty() {
+        String::new()
+    } else {
+        format!(" (closest: {})", near.join(", "))
+    }
 }
 
 /// An article the engine added.
@@ -437,6 +455,19 @@ impl Engine {
         self.corpus.write_aliases(&table)?;
         *guard = Arc::new(table);
         Ok(())
+    }
+
+    /// Puts a name on a side (creating the side when new) and saves the
+    /// table. False when it was already there.
+    pub fn add_to_side(&self, side: &str, member: &str) -> Result<bool, Error> {
+        let mut guard = self.aliases.write().map_err(|_| index::Error::Poisoned)?;
+        let mut table = (**guard).clone();
+        if !table.add_to_side(side, member)? {
+            return Ok(false);
+        }
+        self.corpus.write_aliases(&table)?;
+        *guard = Arc::new(table);
+        Ok(true)
     }
 }
 

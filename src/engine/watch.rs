@@ -474,8 +474,9 @@ impl Engine {
                 for id in articles {
                     // The index holds statements at or above quotes::MIN_CONFIDENCE only.
                     let qq = QuoteQuery {
-                        speaker_key: name_key(&person),
+                        speakers: vec![name_key(&person)],
                         topic: None,
+                        topic_required: false,
                         since: None,
                         until: None,
                         kind: None,

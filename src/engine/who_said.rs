@@ -23,8 +23,9 @@ impl Engine {
             .filter(|a| a.chars().any(char::is_alphanumeric))
             .map(|a| self.index.analyze(a, &self.aliases()));
         let qq = QuoteQuery {
-            speaker_key: name_key(&resolved),
+            speakers: vec![name_key(&resolved)],
             topic,
+            topic_required: false,
             since: q.since,
             until: q.until,
             kind: q.kind,

@@ -511,6 +511,14 @@ impl Index {
         Ok(out)
     }
 
+    /// The share of a topic's weight (IDF over passages, names counting
+    /// more) that `text` covers: 0.0–1.0, as `ask` judges a passage.
+    pub fn coverage(&self, text: &str, analyzed: &Analyzed) -> f32 {
+        let searcher = self.reader.searcher();
+        let w = query::weights(&searcher, self.f.body, analyzed);
+        query::coverage(&self.index, text, "", analyzed, &w).coverage
+    }
+
     /// Statements attributed to a speaker (by canonical name key), ranked
     /// by the optional topic, newest first without one.
     pub fn search_quotes(&self, q: &QuoteQuery) -> Result<(Vec<QuoteHit>, bool), Error> {

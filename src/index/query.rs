@@ -256,9 +256,13 @@ pub struct PassageQuery {
 /// A statement search.
 #[derive(Debug, Clone)]
 pub struct QuoteQuery {
-    /// `names::name_key` of the canonical speaker.
-    pub speaker_key: String,
+    /// `names::name_key` of each canonical speaker wanted; empty: any
+    /// named speaker.
+    pub speakers: Vec<String>,
     pub topic: Option<Analyzed>,
+    /// Only statements that match a word of the topic (else the topic only
+    /// ranks them).
+    pub topic_required: bool,
     pub since: Option<Date>,
     pub until: Option<Date>,
     pub kind: Option<QuoteKind>,
@@ -374,11 +378,18 @@ pub fn with_filters(f: &Fields, query: Box<dyn Query>, q: &PassageQuery) -> Box<
 
 /// The tantivy query for a statement search.
 pub fn quote_query(f: &Fields, searcher: &Searcher, q: &QuoteQuery) -> BooleanQuery {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        vec![filter(term_q(f.kind, schema::KIND_QUOTE)), filter(term_q(f.speaker_key, &q.speaker_key))];
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![filter(term_q(f.kind, schema::KIND_QUOTE))];
+    match q.speakers.as_slice() {
+        [] => {}
+        [one] => clauses.push(filter(term_q(f.speaker_key, one))),
+        many => {
+            clauses.push(filter(Box::new(BooleanQuery::union(many.iter().map(|k| term_q(f.speaker_key, k)).collect()))))
+        }
+    }
     if let Some(topic) = q.topic.as_ref().filter(|t| !t.is_empty()) {
         let words = word_groups(searcher, topic, f.quote_text);
-        clauses.push((Occur::Should, Box::new(BooleanQuery::union(words))));
+        let occur = if q.topic_required { Occur::Must } else { Occur::Should };
+        clauses.push((occur, Box::new(BooleanQuery::union(words))));
     }
     clauses.extend(date_filters(f, q.since, q.until));
     if let Some(k) = q.kind {

@@ -589,13 +589,13 @@ fn discord_private_answers_are_ephemeral() {
     finish(&fake, &bot);
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A signed POST to the HTTP interactions endpoint: `(status, body)`; a
 /// 200 must be JSON.
-async fn post_signed(
+pub(crate) async fn post_signed(
     http: &reqwest::Client,
     url: &str,
     key: &ed25519_dalek::SigningKey,
@@ -625,7 +625,7 @@ async fn post_signed(
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
-fn unix_now() -> u64 {
+pub(crate) fn unix_now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 

@@ -19,5 +19,6 @@ mod quotes_quality;
 mod real_corpus;
 mod relevance;
 mod watch;
+mod timeline;
 mod web;
 mod who_said;

@@ -54,6 +54,16 @@ impl Default for Config {
     }
 }
 
+/// A file part of a multipart request (`files[n]`), kept for the tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// The form field: `files[0]`…
+    pub field: String,
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
 /// One HTTP request the bot made.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -62,6 +72,8 @@ pub struct Request {
     pub query: String,
     /// The JSON body (for multipart requests, `payload_json`).
     pub body: Option<Value>,
+    /// The files of a multipart request.
+    pub uploads: Vec<Upload>,
     /// The status the fake answered with.
     pub status: u16,
     pub at: Instant,
@@ -105,6 +117,8 @@ pub struct Exchange {
     pub original: Option<Value>,
     /// Error bodies the fake answered for this interaction (10062, 40060…).
     pub refused: Vec<Value>,
+    /// Files the bot attached to its accepted response, edits and follow-ups.
+    pub files: Vec<Upload>,
 }
 
 /// The registered commands: where (`None` = global) and the request body.
@@ -234,6 +248,8 @@ pub struct Reply {
     /// The message Discord shows for the initial response (for buttons).
     pub original: Option<Value>,
     pub refused: Vec<Value>,
+    /// Files attached to the answer (accepted uploads).
+    pub files: Vec<Upload>,
 }
 
 impl Reply {
@@ -425,6 +441,7 @@ impl FakeDiscord {
                 edits: vec![],
                 original: None,
                 refused: vec![],
+                files: vec![],
             },
         );
         (id, token, payload)
@@ -618,6 +635,7 @@ pub(crate) fn reply_of(ex: &Exchange) -> Reply {
         edits: ex.edits.clone(),
         original: ex.original.clone(),
         refused: ex.refused.clone(),
+        files: ex.files.clone(),
     }
 }
 

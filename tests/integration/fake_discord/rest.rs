@@ -17,7 +17,10 @@ use tokio::net::TcpListener;
 
 use super::payloads;
 use super::spec;
-use super::{Registration, Request, Shared};
+use super::{Registration, Request, Shared, Upload};
+
+/// The largest file Discord takes without boosts.
+pub const MAX_UPLOAD: usize = 8 << 20;
 
 /// Largest body the fake reads.
 const MAX_BODY: usize = 32 << 20;
@@ -66,22 +69,22 @@ async fn handle(shared: Arc<Shared>, req: axum::extract::Request) -> Response {
             ))
         }
     };
-    let (body, answer) = match parse_body(&headers, &bytes) {
-        Ok(body) => {
-            let answer = route(&shared, &method, &path, &headers, body.as_ref());
-            (body, answer)
+    let (body, uploads, answer) = match parse_body(&headers, &bytes) {
+        Ok((body, uploads)) => {
+            let answer = route(&shared, &method, &path, &headers, body.as_ref(), &uploads);
+            (body, uploads, answer)
         }
         Err(reason) => {
             let raw = json!(String::from_utf8_lossy(&bytes[..bytes.len().min(2000)]));
             shared.violation(&format!("{method} {path}"), vec![reason.clone()], &raw);
-            (None, error(400, 50109, "The request body contains invalid JSON."))
+            (None, Vec::new(), error(400, 50109, "The request body contains invalid JSON."))
         }
     };
     let status = match &answer {
         Answer::Json(s, _) | Answer::Empty(s) => *s,
         Answer::Bytes(..) => 200,
     };
-    shared.lock().requests.push(Request { method, path, query, body, status, at });
+    shared.lock().requests.push(Request { method, path, query, body, uploads, status, at });
     shared.notify();
     respond(answer)
 }
@@ -101,16 +104,25 @@ fn respond(answer: Answer) -> Response {
 }
 
 /// The JSON body of a request: plain JSON, or the `payload_json` part of a
-/// multipart form (serenity's way of sending files).
-fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Option<Value>, String> {
+/// multipart form (serenity's way of sending files) with its file parts.
+fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> Result<(Option<Value>, Vec<Upload>), String> {
     if bytes.is_empty() {
-        return Ok(None);
+        return Ok((None, Vec::new()));
     }
     let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
     if content_type.starts_with("multipart/form-data") {
         return multipart_payload(content_type, bytes);
     }
-    serde_json::from_slice(bytes).map(Some).map_err(|e| format!("the body is not JSON: {e}"))
+    serde_json::from_slice(bytes).map(|v| (Some(v), Vec::new())).map_err(|e| format!("the body is not JSON: {e}"))
+}
+
+/// A `name="…"` parameter of a part's `Content-Disposition` header.
+fn disposition_param(head: &str, param: &str) -> Option<String> {
+    let line = head.lines().find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
+    let key = format!("{param}=\"");
+    let start = line.find(&key)? + key.len();
+    let end = line[start..].find('"')? + start;
+    Some(line[start..end].to_owned())
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
@@ -120,7 +132,7 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     haystack[from..].windows(needle.len()).position(|w| w == needle).map(|p| p + from)
 }
 
-fn multipart_payload(content_type: &str, bytes: &[u8]) -> Result<Option<Value>, String> {
+fn multipart_payload(content_type: &str, bytes: &[u8]) -> Result<(Option<Value>, Vec<Upload>), String> {
     let boundary = content_type
         .split(';')
         .find_map(|p| p.trim().strip_prefix("boundary="))
@@ -129,24 +141,111 @@ fn multipart_payload(content_type: &str, bytes: &[u8]) -> Result<Option<Value>, 
     let delimiter = format!("--{boundary}");
     let mut pos = find(bytes, delimiter.as_bytes(), 0).ok_or("a multipart body without its boundary")?;
     let mut payload = None;
+    let mut uploads = Vec::new();
     while let Some(next) = find(bytes, delimiter.as_bytes(), pos + delimiter.len()) {
         let part = &bytes[pos + delimiter.len()..next];
         let part = part.strip_prefix(b"\r\n").unwrap_or(part);
         let part = part.strip_suffix(b"\r\n").unwrap_or(part);
         if let Some(split) = find(part, b"\r\n\r\n", 0) {
-            let head = String::from_utf8_lossy(&part[..split]).to_ascii_lowercase();
-            if head.contains("name=\"payload_json\"") {
+            let head = String::from_utf8_lossy(&part[..split]).into_owned();
+            let name = disposition_param(&head, "name").unwrap_or_default();
+            if name == "payload_json" {
                 let v: Value =
                     serde_json::from_slice(&part[split + 4..]).map_err(|e| format!("payload_json is not JSON: {e}"))?;
                 payload = Some(v);
+            } else if name.starts_with("files[") {
+                let filename = disposition_param(&head, "filename").ok_or(format!("{name} has no filename"))?;
+                let content_type = head
+                    .lines()
+                    .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("content-type")))
+                    .map(|(_, v)| v.trim().to_owned())
+                    .unwrap_or_default();
+                uploads.push(Upload { field: name, filename, content_type, bytes: part[split + 4..].to_vec() });
+            } else {
+                return Err(format!("a multipart part Discord does not read: {name:?}"));
             }
         }
         pos = next;
     }
-    Ok(payload.or(Some(json!({}))))
+    Ok((payload.or(Some(json!({}))), uploads))
 }
 
-fn route(shared: &Arc<Shared>, method: &str, path: &str, headers: &HeaderMap, body: Option<&Value>) -> Answer {
+/// What Discord would refuse in a message's `attachments` against the
+/// files uploaded beside it: each new attachment names a `files[id]` part,
+/// each part is named, within the size limit, and described within 1,024.
+pub fn check_uploads(data: &Value, uploads: &[Upload], at: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let listed: Vec<&Value> = data.get("attachments").and_then(Value::as_array).into_iter().flatten().collect();
+    for (i, a) in listed.iter().enumerate() {
+        let Some(id) = a.get("id").and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))) else {
+            out.push(format!("{at}/attachments/{i}: no id"));
+            continue;
+        };
+        let field = format!("files[{id}]");
+        match uploads.iter().find(|u| u.field == field) {
+            None => out.push(format!("{at}/attachments/{i}: no {field} part in the request")),
+            Some(u) => {
+                if a.get("filename").and_then(Value::as_str).is_some_and(|f| f != u.filename) {
+                    out.push(format!("{at}/attachments/{i}: filename differs from the {field} part"));
+                }
+            }
+        }
+        if let Some(d) = a.get("description").and_then(Value::as_str) {
+            if d.chars().count() > 1024 {
+                out.push(format!("{at}/attachments/{i}/description: more than 1024 characters"));
+            }
+        }
+    }
+    for u in uploads {
+        if u.bytes.is_empty() {
+            out.push(format!("{}: an empty file", u.field));
+        }
+        if u.bytes.len() > MAX_UPLOAD {
+            out.push(format!("{}: {} bytes, over the {} byte limit (40005)", u.field, u.bytes.len(), MAX_UPLOAD));
+        }
+        let id = u.field.trim_start_matches("files[").trim_end_matches(']');
+        if !listed.iter().any(|a| a.get("id").map(|v| v.to_string().trim_matches('"') == id).unwrap_or(false)) {
+            out.push(format!("{}: not listed in attachments", u.field));
+        }
+    }
+    out
+}
+
+/// The attachment objects Discord shows on a message for accepted uploads.
+fn attachment_objects(shared: &Shared, data: &Value, uploads: &[Upload]) -> Vec<Value> {
+    uploads
+        .iter()
+        .map(|u| {
+            let id = shared.next_id();
+            let description = data
+                .get("attachments")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .find(|a| a.get("filename").and_then(Value::as_str) == Some(u.filename.as_str()))
+                .and_then(|a| a.get("description").cloned())
+                .unwrap_or(Value::Null);
+            json!({
+                "id": id.to_string(),
+                "filename": u.filename,
+                "size": u.bytes.len(),
+                "url": format!("{}/attachments/{id}/{}", shared.rest_base, u.filename),
+                "proxy_url": format!("{}/attachments/{id}/{}", shared.rest_base, u.filename),
+                "content_type": u.content_type,
+                "description": description,
+            })
+        })
+        .collect()
+}
+
+fn route(
+    shared: &Arc<Shared>,
+    method: &str,
+    path: &str,
+    headers: &HeaderMap,
+    body: Option<&Value>,
+    uploads: &[Upload],
+) -> Answer {
     if let Some(rest) = path.strip_prefix("/attachments/") {
         let key = format!("/attachments/{rest}");
         let mut state = shared.lock();
@@ -224,10 +323,10 @@ fn route(shared: &Arc<Shared>, method: &str, path: &str, headers: &HeaderMap, bo
             Answer::Json(200, list)
         }
         ("POST", ["interactions", _id, token, "callback"]) => match body {
-            Some(b) => callback(shared, token, b),
+            Some(b) => callback(shared, token, b, uploads),
             None => error(400, 50109, "The request body contains invalid JSON."),
         },
-        ("POST", ["webhooks", a, token]) => followup(shared, *a == app, token, body),
+        ("POST", ["webhooks", a, token]) => followup(shared, *a == app, token, body, uploads),
         ("GET", ["webhooks", _, token, "messages", "@original"]) => {
             let state = shared.lock();
             match state.exchanges.get(*token).and_then(|e| e.original.clone()) {
@@ -235,7 +334,7 @@ fn route(shared: &Arc<Shared>, method: &str, path: &str, headers: &HeaderMap, bo
                 None => error(404, 10008, "Unknown Message"),
             }
         }
-        ("PATCH", ["webhooks", a, token, "messages", mid]) => edit(shared, *a == app, token, mid, body),
+        ("PATCH", ["webhooks", a, token, "messages", mid]) => edit(shared, *a == app, token, mid, body, uploads),
         ("DELETE", ["webhooks", _, token, "messages", _]) => {
             if shared.lock().exchanges.contains_key(*token) {
                 Answer::Empty(204)
@@ -376,7 +475,7 @@ fn allowed_response(interaction_type: u64, response_type: u64) -> bool {
 
 /// Checks an initial response and, when Discord would take it, records it.
 /// Returns the status and error body Discord would answer.
-fn callback(shared: &Arc<Shared>, token: &str, body: &Value) -> Answer {
+fn callback(shared: &Arc<Shared>, token: &str, body: &Value, uploads: &[Upload]) -> Answer {
     let route = "POST /interactions/{interaction_id}/{interaction_token}/callback";
     let kind = body.get("type").and_then(Value::as_u64).unwrap_or(0);
     let mut problems =
@@ -391,6 +490,7 @@ fn callback(shared: &Arc<Shared>, token: &str, body: &Value) -> Answer {
         8 => problems.extend(spec::check_autocomplete(&data, "/data")),
         _ => {}
     }
+    problems.extend(check_uploads(&data, uploads, "/data"));
     let world = shared.config.world.clone();
     let mut state = shared.lock();
     let Some(ex) = state.exchanges.get_mut(token) else {
@@ -430,11 +530,17 @@ fn callback(shared: &Arc<Shared>, token: &str, body: &Value) -> Answer {
         return Answer::Json(404, e);
     }
     ex.callback = Some((body.clone(), elapsed));
+    ex.files.extend(uploads.iter().cloned());
     let member = ex.member.clone();
     let interaction_id = ex.id;
     let msg_id = shared.next_id();
+    let attached = attachment_objects(shared, &data, uploads);
     match kind {
-        4 | 7 => ex.original = Some(payloads::message(&world, msg_id, &data, Some((interaction_id, &member)))),
+        4 | 7 => {
+            let mut m = payloads::message(&world, msg_id, &data, Some((interaction_id, &member)));
+            m["attachments"] = json!(attached);
+            ex.original = Some(m);
+        }
         5 => {
             // The "thinking…" message a deferral shows until it is edited.
             let flags = data.get("flags").cloned().unwrap_or(json!(0));
@@ -455,12 +561,12 @@ fn callback(shared: &Arc<Shared>, token: &str, body: &Value) -> Answer {
 /// The HTTP endpoint's response body, judged as if it were a callback.
 pub fn accept_callback(shared: &Arc<Shared>, token: &str, body: &Value) -> Vec<String> {
     let before = shared.lock().violations.len();
-    let _ = callback(shared, token, body);
+    let _ = callback(shared, token, body, &[]);
     let state = shared.lock();
     state.violations[before..].iter().flat_map(|v| v.problems.clone()).collect()
 }
 
-fn followup(shared: &Arc<Shared>, app_ok: bool, token: &str, body: Option<&Value>) -> Answer {
+fn followup(shared: &Arc<Shared>, app_ok: bool, token: &str, body: Option<&Value>, uploads: &[Upload]) -> Answer {
     let route = "POST /webhooks/{webhook_id}/{webhook_token}";
     let Some(body) = body else { return error(400, 50006, "Cannot send an empty message") };
     if !app_ok {
@@ -470,6 +576,7 @@ fn followup(shared: &Arc<Shared>, app_ok: bool, token: &str, body: Option<&Value
     let mut problems = spec_problems(shared, "post", "/webhooks/{webhook_id}/{webhook_token}", body);
     problems.extend(spec::check_message(body, ""));
     problems.extend(spec::check_not_empty(body, "(body)"));
+    problems.extend(check_uploads(body, uploads, ""));
     if !problems.is_empty() {
         shared.violation(route, problems.clone(), body);
         return invalid_form(&problems);
@@ -487,14 +594,23 @@ fn followup(shared: &Arc<Shared>, app_ok: bool, token: &str, body: Option<&Value
         return error(404, 10015, "Unknown Webhook");
     }
     let id = shared.next_id();
-    let msg = payloads::message(&world, id, body, Some((ex.id, &ex.member.clone())));
+    let mut msg = payloads::message(&world, id, body, Some((ex.id, &ex.member.clone())));
+    msg["attachments"] = json!(attachment_objects(shared, body, uploads));
+    ex.files.extend(uploads.iter().cloned());
     ex.followups.push(msg.clone());
     drop(state);
     shared.notify();
     Answer::Json(200, msg)
 }
 
-fn edit(shared: &Arc<Shared>, app_ok: bool, token: &str, message_id: &str, body: Option<&Value>) -> Answer {
+fn edit(
+    shared: &Arc<Shared>,
+    app_ok: bool,
+    token: &str,
+    message_id: &str,
+    body: Option<&Value>,
+    uploads: &[Upload],
+) -> Answer {
     let spec_path = if message_id == "@original" {
         "/webhooks/{webhook_id}/{webhook_token}/messages/@original"
     } else {
@@ -508,6 +624,8 @@ fn edit(shared: &Arc<Shared>, app_ok: bool, token: &str, message_id: &str, body:
     }
     let mut problems = spec_problems(shared, "patch", spec_path, body);
     problems.extend(spec::check_message(body, ""));
+    problems.extend(check_uploads(body, uploads, ""));
+    let attached = attachment_objects(shared, body, uploads);
     let mut state = shared.lock();
     let Some(ex) = state.exchanges.get_mut(token) else {
         drop(state);
@@ -561,9 +679,55 @@ fn edit(shared: &Arc<Shared>, app_ok: bool, token: &str, message_id: &str, body:
         shared.violation(&route, problems.clone(), body);
         return invalid_form(&problems);
     }
+    if body.get("attachments").is_some() {
+        merged["attachments"] = json!(attached);
+    }
     *target = merged.clone();
+    ex.files.extend(uploads.iter().cloned());
     ex.edits.push(body.clone());
     drop(state);
     shared.notify();
     Answer::Json(200, merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+        let mut b = Vec::new();
+        for (name, filename, bytes) in parts {
+            b.extend_from_slice(b"--XyZ\r\n");
+            let file = filename.map(|f| format!("; filename=\"{f}\"")).unwrap_or_default();
+            b.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"{file}\r\n").as_bytes());
+            if filename.is_some() {
+                b.extend_from_slice(b"Content-Type: image/png\r\n");
+            }
+            b.extend_from_slice(b"\r\n");
+            b.extend_from_slice(bytes);
+            b.extend_from_slice(b"\r\n");
+        }
+        b.extend_from_slice(b"--XyZ--\r\n");
+        b
+    }
+
+    #[test]
+    fn multipart_bodies_keep_their_files_and_are_checked() {
+        let payload =
+            br#"{"type":4,"data":{"content":"x","attachments":[{"id":0,"filename":"c.png","description":"alt"}]}}"#;
+        let png: &[u8] = &[137, 80, 78, 71, 13, 10, 26, 10, 0, 13];
+        let body = form(&[("payload_json", None, payload), ("files[0]", Some("c.png"), png)]);
+        let (v, uploads) = multipart_payload("multipart/form-data; boundary=XyZ", &body).unwrap();
+        assert_eq!(v.unwrap()["type"], 4);
+        assert_eq!(uploads.len(), 1);
+        assert_eq!((uploads[0].field.as_str(), uploads[0].filename.as_str()), ("files[0]", "c.png"));
+        assert_eq!((uploads[0].content_type.as_str(), uploads[0].bytes.as_slice()), ("image/png", png));
+        let data = serde_json::from_slice::<Value>(payload).unwrap()["data"].clone();
+        assert!(check_uploads(&data, &uploads, "/data").is_empty());
+        // A listed attachment without its part, a part nobody lists, a field Discord does not read.
+        assert!(!check_uploads(&data, &[], "/data").is_empty());
+        assert!(!check_uploads(&json!({}), &uploads, "").is_empty());
+        let odd = form(&[("file", Some("c.png"), png)]);
+        assert!(multipart_payload("multipart/form-data; boundary=XyZ", &odd).is_err());
+    }
 }
