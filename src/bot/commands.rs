@@ -9,8 +9,8 @@ use time::Date;
 use crate::answer::{AskQuery, CompareQuery, TimelineQuery, WhoSaidQuery};
 use crate::article::Published;
 use crate::corpus::ArticleDraft;
-use crate::feedback::Vote;
 use crate::engine::WatchTarget;
+use crate::feedback::Vote;
 
 use super::{Attachment, Invocation, Kind, OptionValue};
 

@@ -38,10 +38,12 @@ const MODERATORS: &str =
     "Only moderators can change the watches of a server channel; anyone can watch in a direct message with Parley.";
 
 impl Bot {
-    fn watch_list_or_notice(&self) -> Result<&Arc<Watches>, Reply> {
+    /// The watch list, or (when its file cannot be read) the notice that
+    /// says so, boxed: a reply is large, the list is the common case.
+    fn watch_list_or_notice(&self) -> Result<&Arc<Watches>, Box<Reply>> {
         self.watches.as_ref().map_err(|e| {
             tracing::error!("{e}");
-            Reply::notice("The watch list cannot be read; a moderator must fix it (see Parley's log).")
+            Box::new(Reply::notice("The watch list cannot be read; a moderator must fix it (see Parley's log)."))
         })
     }
 
@@ -56,7 +58,7 @@ impl Bot {
         }
         let watches = match self.watch_list_or_notice() {
             Ok(w) => w,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         let new = NewWatch {
             channel: place.channel.clone(),
@@ -98,7 +100,7 @@ impl Bot {
     pub(super) fn watch_list(&self, place: &Place) -> Reply {
         let watches = match self.watch_list_or_notice() {
             Ok(w) => w,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         Reply::Message(render::watch_list(&watches.in_channel(&place.channel)))
     }
@@ -110,7 +112,7 @@ impl Bot {
         }
         let watches = match self.watch_list_or_notice() {
             Ok(w) => w,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         match watches.remove(id, &place.channel) {
             Ok(w) => {

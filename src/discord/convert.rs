@@ -5,10 +5,11 @@
 
 use serenity::all::{
     ActionRowComponent, ButtonStyle as SButtonStyle, ChannelId, CommandDataOption, CommandDataOptionValue,
-    CommandInteraction, CommandOptionType, CommandType, ComponentInteraction, CreateActionRow, CreateAllowedMentions, CreateAttachment,
-    CreateAutocompleteResponse, CreateButton, CreateCommand, CreateCommandOption, CreateEmbed, CreateEmbedFooter,
-    CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateModal,
-    EditInteractionResponse, InputTextStyle, Interaction, Member, ModalInteraction, Permissions, RoleId, User as SUser,
+    CommandInteraction, CommandOptionType, CommandType, ComponentInteraction, CreateActionRow, CreateAllowedMentions,
+    CreateAttachment, CreateAutocompleteResponse, CreateButton, CreateCommand, CreateCommandOption, CreateEmbed,
+    CreateEmbedFooter, CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage,
+    CreateModal, EditInteractionResponse, InputTextStyle, Interaction, Member, ModalInteraction, Permissions, RoleId,
+    User as SUser,
 };
 
 use crate::bot::commands::{OptionKind, OptionSpec, SubcommandSpec, COMMANDS, MESSAGE_COMMANDS};

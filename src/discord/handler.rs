@@ -316,12 +316,19 @@ mod tests {
         let r = h.respond(&ping).await.unwrap();
         assert_eq!(serde_json::to_value(&r.initial).unwrap()["type"], 1);
 
+        // Answered at once, or (on a loaded machine, past the two seconds)
+        // deferred with the same answer to follow: never timed here.
         let ask = interaction(2, json!({"id": "9", "name": "about", "type": 1}), "0");
         let r = h.respond(&ask).await.unwrap();
         let v = serde_json::to_value(&r.initial).unwrap();
-        assert_eq!(v["type"], 4);
-        assert_eq!(v["data"]["allowed_mentions"]["parse"], json!([]));
-        assert!(r.later.is_none());
+        match (v["type"].as_u64(), r.later) {
+            (Some(4), None) => assert_eq!(v["data"]["allowed_mentions"]["parse"], json!([])),
+            (Some(5), Some(Later::Pending(task))) => {
+                let Reply::Message(m) = task.await.unwrap() else { panic!("an answer to /about") };
+                assert!(!m.content().is_empty() || !m.embeds().is_empty());
+            }
+            (t, _) => panic!("/about answered with type {t:?}: {v}"),
+        }
 
         let form = json!({"custom_id": "add-text", "components": [
             {"type": 1, "components": [{"type": 4, "custom_id": "title", "value": "Ferry talks in Pellmouth"}]},
