@@ -24,11 +24,12 @@ const FLOOR_DIRECT_P: f64 = 0.98;
 const FLOOR_DIRECT_R: f64 = 0.75;
 const FLOOR_INDIRECT_P: f64 = 0.95;
 const FLOOR_INDIRECT_R: f64 = 0.50;
-const FLOOR_SPEAKER: f64 = 0.90;
+const FLOOR_SPEAKER: f64 = 0.91;
 /// Dev recall may exceed test recall by this much at most: a guard against
 /// fitting the rules to dev. Issue 9 asks for 0.05; the gap measured is
-/// 0.250 (docs/QUALITY.md), so this only keeps it from growing.
-const MAX_RECALL_GAP: Option<f64> = Some(0.26);
+/// 0.130 since dev grew by 18 unseen documents (docs/QUALITY.md), so this
+/// only keeps it from growing.
+const MAX_RECALL_GAP: Option<f64> = Some(0.15);
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
