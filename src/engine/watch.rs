@@ -474,7 +474,7 @@ impl Engine {
                 for id in articles {
                     // The index holds statements at or above quotes::MIN_CONFIDENCE only.
                     let qq = QuoteQuery {
-                        speakers: vec![name_key(&person)],
+                        speakers: super::who_said::speaker_keys(&person, speakers),
                         topic: None,
                         topic_required: false,
                         since: None,
