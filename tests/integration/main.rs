@@ -18,7 +18,7 @@ mod hostile;
 mod quotes_quality;
 mod real_corpus;
 mod relevance;
-mod watch;
 mod timeline;
+mod watch;
 mod web;
 mod who_said;
