@@ -325,21 +325,6 @@ fn now() -> String {
         .unwrap_or_default()
 }
 
-/// Digits and lower-case letters: short ids for custom ids.
-pub fn base36(mut n: u64) -> String {
-    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut out = Vec::new();
-    loop {
-        out.push(DIGITS[(n % 36) as usize]);
-        n /= 36;
-        if n == 0 {
-            break;
-        }
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
-}
-
 /// Whether `s` could be an id this log hands out (a few base-36 digits).
 pub fn is_id(s: &str) -> bool {
     (1..=16).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
@@ -361,7 +346,7 @@ impl FeedbackLog {
     }
 
     fn fresh_id(&self) -> String {
-        base36(self.next.fetch_add(1, Ordering::Relaxed))
+        crate::text::base36(self.next.fetch_add(1, Ordering::Relaxed))
     }
 
     /// Runs `f` on the in-memory state (read from the file on first use)
@@ -574,8 +559,7 @@ mod tests {
 
     #[test]
     fn ids_are_short_and_checked() {
-        assert_eq!(base36(0), "0");
-        assert_eq!(base36(36), "10");
+        assert_eq!(crate::text::base36(36), "10");
         let log = FeedbackLog::new(PathBuf::from("x"));
         let id = log.fresh_id();
         assert!(is_id(&id) && id.len() <= 12, "{id}");

@@ -1,6 +1,6 @@
 //! Text utilities shared by passages, quotes and names: folding to ASCII,
-//! paragraphs and sentences with byte offsets, and keeping control
-//! characters out of what is shown.
+//! paragraphs and sentences with byte offsets, keeping control
+//! characters out of what is shown, and short base-36 ids.
 //!
 //! Pure functions over `&str`: no I/O, no allocation beyond the result, no
 //! panics on any input, and time linear in the input.
@@ -220,6 +220,21 @@ fn next_starts_sentence(rest: &str) -> bool {
         Some(c) if c.is_lowercase() || c.is_ascii_digit() => false,
         _ => STARTERS.contains(&word.as_str()),
     }
+}
+
+/// Digits and lower-case letters: short ids for custom ids.
+pub fn base36(mut n: u64) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

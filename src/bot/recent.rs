@@ -40,7 +40,7 @@ impl RecentQueries {
 
     /// Keeps a query; returns its key (a few base-36 characters).
     pub fn insert(&self, recent: Recent) -> String {
-        let key = base36(self.next.fetch_add(1, Ordering::Relaxed));
+        let key = crate::text::base36(self.next.fetch_add(1, Ordering::Relaxed));
         if let Ok(mut guard) = self.map.lock() {
             let (order, map) = &mut *guard;
             while order.len() >= self.capacity {
@@ -59,20 +59,6 @@ impl RecentQueries {
     }
 }
 
-fn base36(mut n: u64) -> String {
-    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut out = Vec::new();
-    loop {
-        out.push(DIGITS[(n % 36) as usize]);
-        n /= 36;
-        if n == 0 {
-            break;
-        }
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,7 +73,7 @@ mod tests {
         assert_eq!(r.get(&b), Some(Recent::WhoSaid(WhoSaidQuery::new("b"))));
         assert!(r.get(&c).is_some());
         assert!(a.len() <= 13 && a != b);
-        assert_eq!(base36(0), "0");
-        assert_eq!(base36(36 * 36), "100");
+        assert_eq!(crate::text::base36(0), "0");
+        assert_eq!(crate::text::base36(36 * 36), "100");
     }
 }
