@@ -589,6 +589,29 @@ fn discord_private_answers_are_ephemeral() {
     finish(&fake, &bot);
 }
 
+/// `parley serve --http` on a free port with `key`'s public key, once it
+/// listens: the bot and the endpoint's URL.
+pub(crate) fn spawn_endpoint(fake: &FakeDiscord, data: &DataDir, key: &ed25519_dalek::SigningKey) -> (Bot, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut bot = spawn_bot(
+        fake,
+        data,
+        &["--http", &addr],
+        &[
+            ("DISCORD_PUBLIC_KEY", hex(key.verifying_key().as_bytes())),
+            ("DISCORD_APPLICATION_ID", fake.world().application_id.to_string()),
+        ],
+    );
+    let deadline = Instant::now() + STARTUP;
+    while std::net::TcpStream::connect(&addr).is_err() {
+        bot.expect_running();
+        assert!(Instant::now() < deadline, "the endpoint never listened on {addr}; log:\n{}", bot.tail());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (bot, format!("http://{addr}/"))
+}
+
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -635,24 +658,7 @@ fn discord_http_endpoint_verifies_signatures() {
     let data = seeded();
     let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
     let stranger = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
-    let addr = format!("127.0.0.1:{port}");
-    let mut bot = spawn_bot(
-        &fake,
-        &data,
-        &["--http", &addr],
-        &[
-            ("DISCORD_PUBLIC_KEY", hex(key.verifying_key().as_bytes())),
-            ("DISCORD_APPLICATION_ID", fake.world().application_id.to_string()),
-        ],
-    );
-    let deadline = Instant::now() + STARTUP;
-    while std::net::TcpStream::connect(&addr).is_err() {
-        bot.expect_running();
-        assert!(Instant::now() < deadline, "the endpoint never listened on {addr}; log:\n{}", bot.tail());
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let url = format!("http://{addr}/");
+    let (bot, url) = spawn_endpoint(&fake, &data, &key);
     let http = reqwest::Client::builder().no_proxy().timeout(ANSWER).build().expect("client");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let now = unix_now().to_string();

@@ -8,7 +8,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::discord::{embeds, finish, hex, post_signed, send, spawn_bot, unix_now, ANSWER, STARTUP};
+use crate::discord::{embeds, finish, post_signed, send, spawn_bot, spawn_endpoint, unix_now, ANSWER, STARTUP};
 use crate::fake_discord::payloads::{opt_focused, opt_str, sub, Action, Member};
 use crate::fake_discord::FakeDiscord;
 use crate::harness::DataDir;
@@ -316,24 +316,7 @@ fn discord_http_endpoint_sends_the_chart_as_a_multipart_edit() {
     let fake = FakeDiscord::start();
     let data = seeded();
     let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
-    let addr = format!("127.0.0.1:{port}");
-    let mut bot = spawn_bot(
-        &fake,
-        &data,
-        &["--http", &addr],
-        &[
-            ("DISCORD_PUBLIC_KEY", hex(key.verifying_key().as_bytes())),
-            ("DISCORD_APPLICATION_ID", fake.world().application_id.to_string()),
-        ],
-    );
-    let deadline = std::time::Instant::now() + STARTUP;
-    while std::net::TcpStream::connect(&addr).is_err() {
-        bot.expect_running();
-        assert!(std::time::Instant::now() < deadline, "the endpoint never listened; log:\n{}", bot.tail());
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let url = format!("http://{addr}/");
+    let (bot, url) = spawn_endpoint(&fake, &data, &key);
     let http = reqwest::Client::builder().no_proxy().timeout(ANSWER).build().expect("client");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     rt.block_on(async {
