@@ -18,7 +18,8 @@
 //! The site is on the fetch allow-list, so the per-host pacing (one
 //! request a second to a public host) does not apply: what is measured is
 //! Parley's own cost. Words only (`model_dir: None`). The articles are
-//! fictional text from a fixed-seed generator, distinct enough that none is
+//! fictional text from a fixed-seed generator (each (feed, item) its own
+//! seed), distinct enough that none is
 //! a near-duplicate of another. This file measures; it asserts nothing
 //! about speed.
 
@@ -103,7 +104,7 @@ const WORDS: &[&str] = &[
 
 /// A fictional article of about 250 words, different for every (feed, item).
 fn article_text(feed: usize, item: usize) -> (String, Vec<String>) {
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ ((feed as u64) << 32 | item as u64 | 1));
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ ((((feed as u64) << 32 | item as u64) << 1) | 1));
     let mut name = || {
         let n = 2 + rng.next() as usize % 2;
         let mut w: String = (0..n).map(|_| SYLLABLES[rng.next() as usize % SYLLABLES.len()]).collect();
@@ -114,7 +115,7 @@ fn article_text(feed: usize, item: usize) -> (String, Vec<String>) {
     };
     let title = format!("{} and {} talks in {}", name(), name(), name());
     let mut paragraphs = Vec::new();
-    let mut rng = Rng(0x2545_f491_4f6c_dd1d ^ ((item as u64) << 32 | feed as u64 | 1));
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d ^ ((((item as u64) << 32 | feed as u64) << 1) | 1));
     for _ in 0..5 {
         let mut sentences = Vec::new();
         for _ in 0..3 {
