@@ -937,6 +937,11 @@ mod tests {
                 ("Alan Brisk", SpeakerKind::Person, QuoteKind::Direct, "the same passion for the job"),
             ],
         ),
+        // A peer's territorial designation is part of the name.
+        (
+            "Lord Tarn of Vornby, who chaired the inquiry, said: \"The evidence convinces us that the exchanges need rules.\"",
+            &[("Tarn of Vornby", SpeakerKind::Person, QuoteKind::Direct, "The evidence convinces us")],
+        ),
         // "…, even though X said …" is X's statement, not more of the first.
         (
             "Varko said that the deal was dead, even though Tarnish officials stated that an agreement was near.",

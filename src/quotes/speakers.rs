@@ -304,6 +304,9 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
             return Some(RawSpeaker { written, class: Class::Institution, role: None });
         }
     }
+    if let Some(peer) = peer(body, toks, &lw) {
+        return Some(peer);
+    }
     // The prime minister's office.
     if toks.len() == 2 && matches!(lw[0].as_str(), "number" | "no") && lw[1] == "10" {
         return Some(RawSpeaker { written, class: Class::Institution, role: None });
@@ -590,6 +593,25 @@ pub fn role_like(body: &str, toks: &[Tok]) -> bool {
                 || lexicon::title(stem(w))
                 || lexicon::plain_noun(w)
         })
+}
+
+/// A peer with a territorial designation: "Lord Faulkner of Worcester",
+/// "Baroness Quill of Vornby" (after any role words). The name is the
+/// whole designation; "of Worcester" is not the place the speaker is from.
+fn peer(body: &str, toks: &[Tok], lw: &[String]) -> Option<RawSpeaker> {
+    let h = lw.iter().position(|w| matches!(w.as_str(), "lord" | "lady" | "baroness" | "baron"))?;
+    let of = h + 2 + toks[h + 1..].iter().take_while(|t| t.is_cap(body)).count() - 1;
+    if of == h + 1 || lw.get(of).map(String::as_str) != Some("of") || !toks[h].is_cap(body) {
+        return None;
+    }
+    let place = &toks[of + 1..];
+    if place.is_empty() || place.len() > 2 || !place.iter().all(|t| t.is_cap(body)) {
+        return None;
+    }
+    let end = place[place.len() - 1].end;
+    let name = body.get(toks[h + 1].start..end)?.to_owned();
+    let role = (h > 0).then(|| body.get(toks[0].start..toks[h - 1].end).map(strip_article)).flatten();
+    Some(RawSpeaker { written: toks[0].start..end, class: Class::Named(name), role })
 }
 
 /// Parses the words before a verb that may hold an appositive:
