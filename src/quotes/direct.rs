@@ -148,6 +148,25 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 }
             }
         }
+        // A whole sentence in quotes, unattributed, right after a sentence of
+        // the same paragraph with no statement in it and a person as its
+        // subject ("But Mr Tarn believes the talks will fail. “We have seen
+        // this before.”"): news copy gives that person the words.
+        if opens_sentence && n_words >= 4 && q.para_first == q.para_last {
+            if let Some((sp, cue, from)) = subject_before_quote(d, out, base, qi, q) {
+                out.push(Found {
+                    who: Who::Raw(sp),
+                    kind: QuoteKind::Direct,
+                    cue,
+                    pieces: vec![content.clone()],
+                    ctx: from..q.outer.end,
+                    conf: 0.6,
+                    para: q.para_first,
+                });
+                attributed[qi] = Some((out.len() - 1, q.outer.end));
+                continue;
+            }
+        }
         // A paragraph opening with a quote right after one that ends with
         // an attributed statement ("…, Mr Howard said.¶“We watched …”"):
         // the speaker holds.
@@ -206,6 +225,93 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             }
         }
     }
+}
+
+/// For a quote that is a whole sentence: the subject of the sentence right
+/// before it in the same paragraph, when that is a named person or "he" /
+/// "she", the sentence holds no quote and no statement, and the quote
+/// ends its own sentence. With the subject: the verb as the cue and where
+/// that sentence starts.
+fn subject_before_quote(
+    d: &Doc,
+    out: &[Found],
+    base: usize,
+    qi: usize,
+    q: &super::doc::Quoted,
+) -> Option<(RawSpeaker, String, usize)> {
+    let body = d.body;
+    let si = d.sents.partition_point(|(r, _)| r.end <= q.outer.start);
+    let (own, para) = d.sents.get(si)?;
+    let rest = body.get(q.outer.end.min(own.end)..own.end)?;
+    if *para != q.para_first
+        || own.start > q.outer.start
+        || !rest.trim_matches(|c: char| ".!?,\u{201d}\"’ ".contains(c)).is_empty()
+    {
+        return None;
+    }
+    let (prev, prev_para) = d.sents.get(si.checked_sub(1)?)?;
+    if *prev_para != q.para_first {
+        return None;
+    }
+    // No quote in that sentence, and no statement found in it.
+    if qi > 0 && d.quoted.get(qi - 1).is_some_and(|p| p.outer.end > prev.start) {
+        return None;
+    }
+    if let Some(fi) = last_in_para(out, base, q.para_first, false) {
+        if out[fi].ctx.end > prev.start {
+            return None;
+        }
+    }
+    let (toks, lw) = d.sent_words.get(si - 1)?;
+    let sp = sentence_subject(body, toks)?;
+    if !matches!(
+        sp.class,
+        super::speakers::Class::Named(_)
+            | super::speakers::Class::Pronoun(lexicon::Pronoun::He | lexicon::Pronoun::She)
+    ) {
+        return None;
+    }
+    // The subject's verb (past adverbs and auxiliaries) must voice a view:
+    // a speech verb, an evaluative one or one of belief ("believes",
+    // "defended"); "Tarn arrived in Vorn. “…”" may be anyone's words.
+    let v = toks
+        .iter()
+        .enumerate()
+        .position(|(i, t)| t.start >= sp.written.end && t.word && !t.is_cap(body) && !lexicon::aux_or_adverb(&lw[i]))?;
+    let w = lw[v].as_str();
+    let voices = lexicon::quote_verb(w)
+        || lexicon::evaluative_verb(w)
+        || matches!(
+            w,
+            "believes"
+                | "believed"
+                | "thinks"
+                | "thought"
+                | "feels"
+                | "felt"
+                | "fears"
+                | "feared"
+                | "hopes"
+                | "hoped"
+                | "insists"
+                | "insisted"
+                | "defended"
+                | "defends"
+                | "rejected"
+                | "rejects"
+                | "blamed"
+                | "blames"
+                | "questioned"
+                | "questions"
+                | "accused"
+                | "accuses"
+                | "urged"
+                | "urges"
+        );
+    if !voices {
+        return None;
+    }
+    Some((sp, toks[v].text(body).to_owned(), prev.start))
 }
 
 /// A first-person attribution after a quote ("I asked", "we said"): the

@@ -937,6 +937,13 @@ mod tests {
                 ("Alan Brisk", SpeakerKind::Person, QuoteKind::Direct, "the same passion for the job"),
             ],
         ),
+        // A whole quoted sentence after a sentence whose subject voices a
+        // view is that subject's; after other news it is nobody's.
+        (
+            "But Mr Tarn believes that detainees should have a jury trial. \"My own view is we need a full return to trial by jury.\"",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "My own view is we need")],
+        ),
+        ("Ada Quill arrived in Vorn on Monday. \"We came to listen to the farmers first.\"", &[]),
         // A peer's territorial designation is part of the name.
         (
             "Lord Tarn of Vornby, who chaired the inquiry, said: \"The evidence convinces us that the exchanges need rules.\"",
