@@ -80,7 +80,7 @@ pub(super) fn cmd(name: &str, sub: Option<&str>, opts: &[(&str, &str)], moderato
         subcommand: sub.map(str::to_owned),
         options: opts.iter().map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string()))).collect(),
         user: user(moderator),
-        place: crate::bot::Place::default(),
+        place: server(),
     }
 }
 
@@ -165,7 +165,7 @@ fn the_rate_limit_answers_politely() {
     let m = message(f.bot.execute_at(cmd("ask", None, &[("question", "Vorn")], false), t0 + Duration::from_secs(1)));
     assert!(m.is_ephemeral() && m.content().contains("wait 9 s"), "{m:?}");
     // Not questions: not limited.
-    assert!(!message(f.bot.execute_at(cmd("about", None, &[], false), t0 + Duration::from_secs(1)))
+    assert!(!message(f.bot.execute_at(cmd("watch", Some("list"), &[], false), t0 + Duration::from_secs(1)))
         .content()
         .contains("faster"));
     let later =
@@ -194,7 +194,7 @@ fn members_cannot_change_the_corpus_and_are_audited() {
                 .map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string())))
                 .collect(),
             user: user(false),
-            place: crate::bot::Place::default(),
+            place: server(),
         },
     ];
     for inv in attempts {
@@ -239,7 +239,7 @@ fn moderators_add_text_and_it_is_searchable_at_once() {
         .map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string())))
         .collect(),
         user: user(true),
-        place: crate::bot::Place::default(),
+        place: server(),
     };
     let Reply::Defer { ephemeral: true, work } = f.bot.execute(submit) else { panic!("adds are deferred") };
     let work = *work;
@@ -484,7 +484,7 @@ fn watches_follow_the_place_and_the_rights() {
     let list = text(f.bot.execute(at(cmd("watch", Some("list"), &[], false), "10", Some("1"))));
     assert!(list.contains("w1") && list.contains("person:Mira Kestrel") && !list.contains("w2"), "{list}");
     // Nowhere known: refused.
-    let nowhere = text(f.bot.execute(cmd("watch", Some("add"), &[("query", "ferries")], true)));
+    let nowhere = text(f.bot.execute(at(cmd("watch", Some("add"), &[("query", "ferries")], true), "", None)));
     assert!(nowhere.contains("cannot tell which channel"), "{nowhere}");
     // Removing: moderators in a server; another channel's watch is unknown here.
     let remove = |id: &str, moderator: bool| cmd("watch", Some("remove"), &[("id", id)], moderator);
@@ -577,4 +577,61 @@ fn feeds_are_managed_by_moderators_within_limits_and_audited() {
     for want in [("feed-add", "denied"), ("feed-add", "ok"), ("feed-add", "refused"), ("feed-remove", "ok")] {
         assert!(actions.contains(&want), "{want:?} not in {actions:?}");
     }
+}
+
+/// A channel of a server: where `/corpus` is allowed.
+pub(super) fn server() -> crate::bot::Place {
+    crate::bot::Place { channel: "c1".into(), guild: Some("g1".into()) }
+}
+
+#[test]
+fn corpus_is_refused_in_a_direct_message() {
+    let f = fixture();
+    let mut inv = cmd("corpus", Some("remove"), &[("id", "x")], true);
+    inv.place = crate::bot::Place { channel: "dm1".into(), guild: None };
+    let m = message(f.bot.execute(inv.clone()));
+    assert!(m.content().contains("only in a server"), "{}", m.content());
+    inv.place = crate::bot::Place::console();
+    let m = message(f.bot.execute(inv));
+    assert!(!m.content().contains("only in a server"), "the console is the operator's own: {}", m.content());
+}
+
+#[test]
+fn autocomplete_has_its_own_bucket_and_answers_empty_when_over() {
+    let f = fixture();
+    let now = std::time::Instant::now();
+    let complete = |q: &str| Invocation {
+        kind: Kind::Autocomplete { focused: "person".into() },
+        name: "who-said".into(),
+        subcommand: None,
+        options: vec![("person".into(), OptionValue::String(q.into()))],
+        user: user(false),
+        place: server(),
+    };
+    let limit = crate::bot::RateLimit::AUTOCOMPLETE.max;
+    assert!(limit > crate::bot::RateLimit::default().max, "more generous than questions");
+    for i in 0..limit {
+        let Reply::Choices(c) = f.bot.execute_at(complete(""), now) else { panic!("choices") };
+        assert!(!c.is_empty(), "keystroke {i} is within the bucket");
+    }
+    assert_eq!(f.bot.execute_at(complete(""), now), Reply::Choices(vec![]), "over it: empty, not an error");
+    // Keystrokes do not use up the question bucket: /about still answers.
+    let m = message(f.bot.execute_at(cmd("about", None, &[], false), now));
+    assert!(!m.content().contains("faster than"), "{}", m.content());
+}
+
+#[test]
+fn about_article_and_sources_share_the_question_bucket() {
+    let f = fixture();
+    let now = std::time::Instant::now();
+    for _ in 0..crate::bot::RateLimit::default().max {
+        let m = message(f.bot.execute_at(cmd("about", None, &[], false), now));
+        assert!(!m.content().contains("faster than"), "{}", m.content());
+    }
+    for c in ["about", "sources"] {
+        let m = message(f.bot.execute_at(cmd(c, None, &[], false), now));
+        assert!(m.content().contains("faster than"), "/{c}: {}", m.content());
+    }
+    let m = message(f.bot.execute_at(cmd("article", None, &[("id", "x")], false), now));
+    assert!(m.content().contains("faster than"), "/article: {}", m.content());
 }
