@@ -1,10 +1,15 @@
 //! The audit log: one JSON line per moderator action (and per refused
 //! attempt) in `<data_dir>/audit.jsonl`, and an optional hook the Discord
-//! adapter uses to post the same event to a channel.
+//! adapter uses to post the same event to a channel. Refusals (`denied`)
+//! reach the hook at most once per user per [`DENIED_POST_EVERY`], with a
+//! count of those folded in; the file keeps every event, and accepted
+//! actions always reach the hook. It must NOT know Discord.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -56,16 +61,22 @@ impl AuditEvent {
 /// channel poster).
 pub type AuditHook = Box<dyn Fn(&AuditEvent) + Send + Sync>;
 
+/// How often one user's refused attempts may reach the hook.
+pub const DENIED_POST_EVERY: Duration = Duration::from_secs(60);
+
 /// The JSON Lines file and the hook.
 pub struct AuditLog {
     path: PathBuf,
     hook: Option<AuditHook>,
     lock: Mutex<()>,
+    /// Per user: when a refusal last reached the hook, and how many were
+    /// folded since.
+    denied: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
 impl AuditLog {
     pub fn new(path: PathBuf) -> AuditLog {
-        AuditLog { path, hook: None, lock: Mutex::new(()) }
+        AuditLog { path, hook: None, lock: Mutex::new(()), denied: Mutex::new(HashMap::new()) }
     }
 
     pub fn with_hook(mut self, hook: AuditHook) -> AuditLog {
@@ -79,7 +90,12 @@ impl AuditLog {
 
     /// Appends the event; a failure to write is logged, never shown to the
     /// user as the action's failure.
-    pub fn record(&self, mut event: AuditEvent) {
+    pub fn record(&self, event: AuditEvent) {
+        self.record_at(event, Instant::now());
+    }
+
+    /// [`AuditLog::record`] at a given time (for the refusal throttle).
+    pub fn record_at(&self, mut event: AuditEvent, now: Instant) {
         if event.at.is_empty() {
             event.at = OffsetDateTime::now_utc()
                 .replace_nanosecond(0)
@@ -102,7 +118,85 @@ impl AuditLog {
             Err(e) => tracing::error!("cannot encode an audit event: {e}"),
         }
         if let Some(hook) = &self.hook {
-            hook(&event);
+            if let Some(event) = self.throttle(event, now) {
+                hook(&event);
+            }
         }
+    }
+
+    /// `None` when a refusal is folded into the user's next post; a posted
+    /// refusal says how many were folded. Other outcomes pass unchanged.
+    fn throttle(&self, mut event: AuditEvent, now: Instant) -> Option<AuditEvent> {
+        if event.outcome != "denied" {
+            return Some(event);
+        }
+        let Ok(mut denied) = self.denied.lock() else { return Some(event) };
+        if denied.len() > 10_000 {
+            denied.retain(|_, (at, _)| now.saturating_duration_since(*at) < DENIED_POST_EVERY);
+        }
+        match denied.get_mut(&event.user_id) {
+            Some((at, folded)) if now.saturating_duration_since(*at) < DENIED_POST_EVERY => {
+                *folded += 1;
+                None
+            }
+            Some((at, folded)) => {
+                if *folded > 0 {
+                    event.detail = format!("{} (+{} more refused attempts, in the audit log)", event.detail, folded);
+                }
+                *at = now;
+                *folded = 0;
+                Some(event)
+            }
+            None => {
+                denied.insert(event.user_id.clone(), (now, 0));
+                Some(event)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn event(user: &str, outcome: &str) -> AuditEvent {
+        AuditEvent {
+            at: String::new(),
+            user_id: user.into(),
+            user: user.into(),
+            action: "remove".into(),
+            target: "x".into(),
+            outcome: outcome.into(),
+            article: None,
+            detail: "d".into(),
+        }
+    }
+
+    #[test]
+    fn refusals_are_folded_but_accepted_actions_never() {
+        let dir = tempfile::tempdir().unwrap();
+        let posted = Arc::new(Mutex::new(Vec::<AuditEvent>::new()));
+        let sink = Arc::clone(&posted);
+        let log = AuditLog::new(dir.path().join("audit.jsonl"))
+            .with_hook(Box::new(move |e| sink.lock().unwrap().push(e.clone())));
+        let t0 = Instant::now();
+        for i in 0..10 {
+            log.record_at(event("ana", "denied"), t0 + Duration::from_secs(i));
+        }
+        for i in 0..3 {
+            log.record_at(event("ana", "ok"), t0 + Duration::from_secs(i));
+        }
+        log.record_at(event("bo", "denied"), t0);
+        log.record_at(event("ana", "denied"), t0 + DENIED_POST_EVERY);
+        let posted = posted.lock().unwrap();
+        let outcomes: Vec<(&str, &str)> = posted.iter().map(|e| (e.user_id.as_str(), e.outcome.as_str())).collect();
+        assert_eq!(
+            outcomes,
+            [("ana", "denied"), ("ana", "ok"), ("ana", "ok"), ("ana", "ok"), ("bo", "denied"), ("ana", "denied")]
+        );
+        assert!(posted[5].detail.contains("+9 more refused"), "{}", posted[5].detail);
+        let lines = std::fs::read_to_string(log.path()).unwrap();
+        assert_eq!(lines.lines().count(), 15, "the file keeps every event");
     }
 }

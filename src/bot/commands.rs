@@ -459,7 +459,10 @@ impl Command {
     }
 
     /// Whether it counts towards the per-user question limit (watch
-    /// changes count too: each one rewrites the watch list).
+    /// changes count too: each one rewrites the watch list; so do article,
+    /// source-list and about look-ups and their page buttons, which read
+    /// the whole index: one bucket bounds what one member can make the
+    /// bot do, whichever command they pick).
     pub fn is_question(&self) -> bool {
         matches!(
             self,
@@ -475,6 +478,9 @@ impl Command {
                 | Command::Wrong { .. }
                 | Command::WatchAdd(_)
                 | Command::WatchRemove(_)
+                | Command::Article(_)
+                | Command::Sources { .. }
+                | Command::About
         )
     }
 

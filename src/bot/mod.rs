@@ -76,6 +76,12 @@ impl Place {
         Place { channel: Place::CONSOLE.to_owned(), guild: None }
     }
 
+    /// A direct message on Discord (not the console, which is the
+    /// operator's own terminal): moderator commands are refused there.
+    pub fn is_direct_message(&self) -> bool {
+        self.guild.is_none() && self.channel != Place::CONSOLE
+    }
+
     /// A direct message (or the console): the person's own channel.
     pub fn is_private(&self) -> bool {
         self.guild.is_none()
@@ -134,6 +140,8 @@ pub struct Invocation {
 #[derive(Debug, Clone)]
 pub struct BotConfig {
     pub rate: RateLimit,
+    /// Autocomplete's own, larger per-user bucket.
+    pub complete_rate: RateLimit,
     pub max_attachment_bytes: u64,
     /// Where the audit log goes (`<data_dir>/audit.jsonl`).
     pub audit_path: PathBuf,
@@ -152,6 +160,7 @@ impl BotConfig {
     pub fn new(engine: &Engine) -> BotConfig {
         BotConfig {
             rate: RateLimit::default(),
+            complete_rate: RateLimit::AUTOCOMPLETE,
             max_attachment_bytes: MAX_ATTACHMENT_BYTES,
             audit_path: engine.data_dir().join("audit.jsonl"),
             url_ingestion: true,
@@ -167,6 +176,7 @@ pub struct Bot {
     engine: Arc<Engine>,
     config: BotConfig,
     rate: rate::RateLimiter,
+    complete_rate: rate::RateLimiter,
     recent: RecentQueries,
     audit: AuditLog,
     feedback: FeedbackLog,
@@ -177,6 +187,7 @@ pub struct Bot {
 
 const INTERNAL: &str =
     "Something went wrong on Parley's side. Try again in a moment; if it persists, tell a moderator.";
+const SERVER_ONLY: &str = "`/corpus` works only in a server channel, not in direct messages.";
 const NOT_MODERATOR: &str = "Only moderators (Manage Server, or the moderator role) can change the corpus.";
 
 impl Bot {
@@ -190,6 +201,7 @@ impl Bot {
             feedback: FeedbackLog::new(config.feedback_path.clone()),
             watches,
             rate: rate::RateLimiter::new(config.rate),
+            complete_rate: rate::RateLimiter::new(config.complete_rate),
             recent: RecentQueries::new(config.recent_queries),
             audit,
             engine,
@@ -222,6 +234,14 @@ impl Bot {
         let autocomplete = matches!(inv.kind, Kind::Autocomplete { .. });
         // Rights first: a member learns nothing from a moderator command,
         // not even whether its options parse.
+        // `/corpus` is a server command: in a DM there is no server whose
+        // Manage Server right could make anyone a moderator.
+        if commands::for_moderators(&inv) && inv.place.is_direct_message() {
+            if autocomplete {
+                return Reply::choices([]);
+            }
+            return Reply::notice(SERVER_ONLY);
+        }
         if commands::for_moderators(&inv) && !inv.user.is_moderator {
             if autocomplete {
                 return Reply::choices([]);
@@ -248,7 +268,13 @@ impl Bot {
             self.audit(&inv.user, cmd.action(), &target_of(&cmd), "denied", None, "not a moderator");
             return Reply::notice(NOT_MODERATOR);
         }
-        if cmd.is_question() {
+        if matches!(cmd, Command::Complete { .. }) {
+            // Autocomplete fires on every keystroke: its own, larger bucket,
+            // and an empty list (never an error) when over it.
+            if self.complete_rate.check(&inv.user.id, now).is_err() {
+                return Reply::choices([]);
+            }
+        } else if cmd.is_question() {
             if let Err(wait) = self.rate.check(&inv.user.id, now) {
                 let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
                 return Reply::notice(&format!(

@@ -12,6 +12,12 @@ pub struct RateLimit {
     pub window: Duration,
 }
 
+impl RateLimit {
+    /// Autocomplete's own bucket: one request per keystroke, so far more
+    /// than questions (a fast typist does ~8 keys a second for a name).
+    pub const AUTOCOMPLETE: RateLimit = RateLimit { max: 40, window: Duration::from_secs(10) };
+}
+
 impl Default for RateLimit {
     fn default() -> RateLimit {
         RateLimit { max: 5, window: Duration::from_secs(10) }

@@ -80,7 +80,7 @@ pub(super) fn cmd(name: &str, sub: Option<&str>, opts: &[(&str, &str)], moderato
         subcommand: sub.map(str::to_owned),
         options: opts.iter().map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string()))).collect(),
         user: user(moderator),
-        place: crate::bot::Place::default(),
+        place: server(),
     }
 }
 
@@ -165,7 +165,7 @@ fn the_rate_limit_answers_politely() {
     let m = message(f.bot.execute_at(cmd("ask", None, &[("question", "Vorn")], false), t0 + Duration::from_secs(1)));
     assert!(m.is_ephemeral() && m.content().contains("wait 9 s"), "{m:?}");
     // Not questions: not limited.
-    assert!(!message(f.bot.execute_at(cmd("about", None, &[], false), t0 + Duration::from_secs(1)))
+    assert!(!message(f.bot.execute_at(cmd("watch", Some("list"), &[], false), t0 + Duration::from_secs(1)))
         .content()
         .contains("faster"));
     let later =
@@ -194,7 +194,7 @@ fn members_cannot_change_the_corpus_and_are_audited() {
                 .map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string())))
                 .collect(),
             user: user(false),
-            place: crate::bot::Place::default(),
+            place: server(),
         },
     ];
     for inv in attempts {
@@ -203,12 +203,14 @@ fn members_cannot_change_the_corpus_and_are_audited() {
         assert!(m.is_ephemeral() && m.content().contains("Only moderators"), "{inv:?} → {m:?}");
     }
     assert_eq!(f.bot.engine().list().unwrap().len(), before, "nothing written");
+    // The channel hears of the first refusal in a minute; the file keeps all.
     let events = f.events.lock().unwrap();
-    assert_eq!(events.len(), 7);
+    assert_eq!(events.len(), 1);
     assert!(events.iter().all(|e| e.outcome == "denied" && e.user_id == "200"));
     let log = std::fs::read_to_string(f.bot.config().audit_path.clone()).unwrap();
     assert_eq!(log.lines().count(), 7);
-    assert!(events.iter().any(|e| e.action == "add-url" && e.target == "https://a.example/x"), "{events:?}");
+    assert!(log.lines().all(|l| l.contains(r#""outcome":"denied""#)), "{log}");
+    assert!(log.contains(r#""action":"add-url""#) && log.contains("https://a.example/x"), "{log}");
     assert!(log.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
     // Autocomplete of moderator options gives members nothing.
     let ac = Invocation {
@@ -239,7 +241,7 @@ fn moderators_add_text_and_it_is_searchable_at_once() {
         .map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string())))
         .collect(),
         user: user(true),
-        place: crate::bot::Place::default(),
+        place: server(),
     };
     let Reply::Defer { ephemeral: true, work } = f.bot.execute(submit) else { panic!("adds are deferred") };
     let work = *work;
@@ -484,7 +486,7 @@ fn watches_follow_the_place_and_the_rights() {
     let list = text(f.bot.execute(at(cmd("watch", Some("list"), &[], false), "10", Some("1"))));
     assert!(list.contains("w1") && list.contains("person:Mira Kestrel") && !list.contains("w2"), "{list}");
     // Nowhere known: refused.
-    let nowhere = text(f.bot.execute(cmd("watch", Some("add"), &[("query", "ferries")], true)));
+    let nowhere = text(f.bot.execute(at(cmd("watch", Some("add"), &[("query", "ferries")], true), "", None)));
     assert!(nowhere.contains("cannot tell which channel"), "{nowhere}");
     // Removing: moderators in a server; another channel's watch is unknown here.
     let remove = |id: &str, moderator: bool| cmd("watch", Some("remove"), &[("id", id)], moderator);
@@ -492,7 +494,8 @@ fn watches_follow_the_place_and_the_rights() {
     assert!(text(f.bot.execute(at(remove("w2", true), "10", Some("1")))).contains("no watch"));
     assert!(text(f.bot.execute(at(remove("w2", false), "20", None))).contains("removed"));
     let audited: Vec<String> = f.events.lock().unwrap().iter().map(|e| format!("{} {}", e.action, e.outcome)).collect();
-    assert_eq!(audited, vec!["watch-add denied", "watch-add ok", "watch-remove denied"], "DM watches are not audited");
+    // The second refusal within a minute is folded (the file has it).
+    assert_eq!(audited, vec!["watch-add denied", "watch-add ok"], "DM watches are not audited");
     // What the watch posts when an article arrives, and only once.
     let cursor = crate::engine::Cursor::in_memory(f.bot.engine().article_ids().unwrap());
     let added = f
@@ -577,4 +580,103 @@ fn feeds_are_managed_by_moderators_within_limits_and_audited() {
     for want in [("feed-add", "denied"), ("feed-add", "ok"), ("feed-add", "refused"), ("feed-remove", "ok")] {
         assert!(actions.contains(&want), "{want:?} not in {actions:?}");
     }
+}
+
+/// A channel of a server: where `/corpus` is allowed.
+pub(super) fn server() -> crate::bot::Place {
+    crate::bot::Place { channel: "c1".into(), guild: Some("g1".into()) }
+}
+
+#[test]
+fn corpus_is_refused_in_a_direct_message() {
+    let f = fixture();
+    let mut inv = cmd("corpus", Some("remove"), &[("id", "x")], true);
+    inv.place = crate::bot::Place { channel: "dm1".into(), guild: None };
+    let m = message(f.bot.execute(inv.clone()));
+    assert!(m.content().contains("only in a server"), "{}", m.content());
+    inv.place = crate::bot::Place::console();
+    let m = message(f.bot.execute(inv));
+    assert!(!m.content().contains("only in a server"), "the console is the operator's own: {}", m.content());
+}
+
+#[test]
+fn autocomplete_has_its_own_bucket_and_answers_empty_when_over() {
+    let f = fixture();
+    let now = std::time::Instant::now();
+    let complete = |q: &str| Invocation {
+        kind: Kind::Autocomplete { focused: "person".into() },
+        name: "who-said".into(),
+        subcommand: None,
+        options: vec![("person".into(), OptionValue::String(q.into()))],
+        user: user(false),
+        place: server(),
+    };
+    let limit = crate::bot::RateLimit::AUTOCOMPLETE.max;
+    assert!(limit > crate::bot::RateLimit::default().max, "more generous than questions");
+    for i in 0..limit {
+        let Reply::Choices(c) = f.bot.execute_at(complete(""), now) else { panic!("choices") };
+        assert!(!c.is_empty(), "keystroke {i} is within the bucket");
+    }
+    assert_eq!(f.bot.execute_at(complete(""), now), Reply::Choices(vec![]), "over it: empty, not an error");
+    // Keystrokes do not use up the question bucket: /about still answers.
+    let m = message(f.bot.execute_at(cmd("about", None, &[], false), now));
+    assert!(!m.content().contains("faster than"), "{}", m.content());
+}
+
+#[test]
+fn about_article_and_sources_share_the_question_bucket() {
+    let f = fixture();
+    let now = std::time::Instant::now();
+    for _ in 0..crate::bot::RateLimit::default().max {
+        let m = message(f.bot.execute_at(cmd("about", None, &[], false), now));
+        assert!(!m.content().contains("faster than"), "{}", m.content());
+    }
+    for c in ["about", "sources"] {
+        let m = message(f.bot.execute_at(cmd(c, None, &[], false), now));
+        assert!(m.content().contains("faster than"), "/{c}: {}", m.content());
+    }
+    let m = message(f.bot.execute_at(cmd("article", None, &[("id", "x")], false), now));
+    assert!(m.content().contains("faster than"), "/article: {}", m.content());
+}
+
+#[test]
+fn the_speaker_cache_is_renewed_by_an_add() {
+    let f = fixture();
+    let complete = |q: &str| {
+        let inv = Invocation {
+            kind: Kind::Autocomplete { focused: "person".into() },
+            name: "who-said".into(),
+            subcommand: None,
+            options: vec![("person".into(), OptionValue::String(q.into()))],
+            user: user(false),
+            place: server(),
+        };
+        let Reply::Choices(c) = f.bot.execute(inv) else { panic!("choices") };
+        c
+    };
+    let everyone = complete("");
+    assert!(!everyone.is_empty());
+    assert_eq!(complete(""), everyone, "served again from the cache");
+    assert!(complete("Orla").is_empty());
+    let submit = Invocation {
+        kind: Kind::ModalSubmit,
+        name: "add-text".into(),
+        subcommand: None,
+        options: [
+            ("title", "Ferry line to reopen"),
+            ("outlet", "Harbor Wire"),
+            ("url", ""),
+            ("date", "2031-04-02"),
+            ("body", "\"We will reopen the ferry line next month,\" said Orla Venn, the harbour master of Pellmouth."),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), OptionValue::String(v.to_string())))
+        .collect(),
+        user: user(true),
+        place: server(),
+    };
+    let Reply::Defer { work, .. } = f.bot.execute(submit) else { panic!("adds are deferred") };
+    let m = f.bot.finish(*work, Fetched::Nothing);
+    assert!(m.content().starts_with("Added"), "{m:?}");
+    assert!(!complete("Orla").is_empty(), "the new speaker is offered after the add");
 }

@@ -360,7 +360,13 @@ pub fn commands() -> Vec<CreateCommand> {
         .map(|c| {
             let mut b = CreateCommand::new(c.name).description(c.description);
             if c.moderator {
-                b = b.default_member_permissions(Permissions::MANAGE_GUILD);
+                // Server-only: Discord does not offer it in DMs (`contexts`
+                // = [guild], and the older `dm_permission` for clients that
+                // predate contexts); the bot refuses it there as well.
+                b = b
+                    .default_member_permissions(Permissions::MANAGE_GUILD)
+                    .dm_permission(false)
+                    .contexts(vec![serenity::all::InteractionContext::Guild]);
             }
             for o in c.options {
                 b = b.add_option(option(o));
@@ -491,6 +497,8 @@ mod tests {
         let v = serde_json::to_value(commands()).unwrap();
         let corpus = v.as_array().unwrap().iter().find(|c| c["name"] == "corpus").unwrap();
         assert_eq!(corpus["default_member_permissions"], "32");
+        assert_eq!(corpus["contexts"], serde_json::json!([0]), "guild only");
+        assert_eq!(corpus["dm_permission"], false);
         let options = corpus["options"].as_array().unwrap();
         assert_eq!(options.len(), 8);
         let feed = options.iter().find(|o| o["name"] == "feed").unwrap();

@@ -108,6 +108,9 @@ pub struct Index {
     /// `None` when opened read-only (another process holds the writer).
     writer: Option<Mutex<IndexWriter>>,
     f: Fields,
+    /// Every speaker, computed once per searcher generation (a commit or a
+    /// reload makes a new one): autocomplete asks on every keystroke.
+    speakers_cache: Mutex<Option<(u64, Vec<SpeakerCount>)>>,
 }
 
 impl Index {
@@ -128,7 +131,10 @@ impl Index {
             match opened {
                 Ok(Some((index, (writer, reader)))) => {
                     let writer = Some(Mutex::new(writer));
-                    return Ok((Index { dir: dir.to_owned(), index, reader, writer, f }, Opened::Existing));
+                    return Ok((
+                        Index { dir: dir.to_owned(), index, reader, writer, f, speakers_cache: Mutex::new(None) },
+                        Opened::Existing,
+                    ));
                 }
                 Ok(None) => {}
                 // Another process writing is not damage: say so, never rebuild.
@@ -149,7 +155,17 @@ impl Index {
             tantivy::TantivyError::LockFailure(..) => Error::Busy { path: dir.to_owned() },
             source => Error::Open { path: dir.to_owned(), source },
         })?;
-        Ok((Index { dir: dir.to_owned(), index, reader, writer: Some(Mutex::new(writer)), f }, Opened::Fresh))
+        Ok((
+            Index {
+                dir: dir.to_owned(),
+                index,
+                reader,
+                writer: Some(Mutex::new(writer)),
+                f,
+                speakers_cache: Mutex::new(None),
+            },
+            Opened::Fresh,
+        ))
     }
 
     /// Opens the index in `dir` to read only, while another process holds
@@ -168,7 +184,7 @@ impl Index {
         }
         let index = open_tantivy(dir, &schema).map_err(open)?.ok_or_else(another)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(open)?;
-        Ok(Index { dir: dir.to_owned(), index, reader, writer: None, f })
+        Ok(Index { dir: dir.to_owned(), index, reader, writer: None, f, speakers_cache: Mutex::new(None) })
     }
 
     /// Opened by [`Index::open_read_only`].
@@ -558,6 +574,22 @@ impl Index {
     /// confidence floor) attributed to them.
     pub fn speakers(&self) -> Result<Vec<SpeakerCount>, Error> {
         let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        if let Ok(cache) = self.speakers_cache.lock() {
+            if let Some((g, list)) = cache.as_ref() {
+                if *g == generation {
+                    return Ok(list.clone());
+                }
+            }
+        }
+        let list = self.scan_speakers(&searcher)?;
+        if let Ok(mut cache) = self.speakers_cache.lock() {
+            *cache = Some((generation, list.clone()));
+        }
+        Ok(list)
+    }
+
+    fn scan_speakers(&self, searcher: &tantivy::Searcher) -> Result<Vec<SpeakerCount>, Error> {
         let mut counts: HashMap<String, u64> = HashMap::new();
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(self.f.speaker).map_err(tv("reading speakers"))?;

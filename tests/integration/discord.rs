@@ -575,6 +575,32 @@ fn discord_burst_and_reconnect() {
 }
 
 #[test]
+fn discord_moderators_of_another_server_are_refused() {
+    let (fake, data, bot) = start(&[]);
+    let before = corpus_files(&data);
+    let world = fake.world();
+    let body = "Delegations met in Saltmere harbour on Tuesday to discuss the ferry accord.";
+    let add_text = || {
+        Action::modal("add-text", &[("title", "Elsewhere"), ("outlet", ""), ("url", ""), ("date", ""), ("body", body)])
+    };
+    let remove = || Action::command("corpus", vec![sub("remove", vec![opt_str("id", "x")])]);
+    // Manage Server, but in another server the bot is in: not a moderator here.
+    let stranger = Member::manager(9).in_other_guild(world.guild_id + 1);
+    for action in [add_text(), remove(), Action::command("corpus", vec![sub("add-text", vec![])])] {
+        let r = send(&fake, &bot, action, &stranger);
+        assert!(r.is_ephemeral() && r.text().to_lowercase().contains("moderator"), "{}", r.text());
+    }
+    // In a direct message /corpus is a server command.
+    let dm = send(&fake, &bot, remove(), &Member::manager(9).in_direct_message());
+    assert!(dm.text().contains("only in a server"), "{}", dm.text());
+    assert_eq!(corpus_files(&data), before, "another server's moderator changed the corpus");
+    // The same person with Manage Server here is a moderator: the refusal was the server.
+    let here = send(&fake, &bot, remove(), &Member::manager(9));
+    assert!(!here.text().to_lowercase().contains("only moderators"), "{}", here.text());
+    finish(&fake, &bot);
+}
+
+#[test]
 fn discord_private_answers_are_ephemeral() {
     let (fake, _data, bot) = start(&[]);
     let r = send(
@@ -788,7 +814,7 @@ fn discord_edge_cases_answer_briefly_and_change_nothing() {
         fs::read(fixture("discord/harbour-talks.md")).expect("fixture"),
     );
     let dm = send(&fake, &bot, add_file(&file), &Member::manager(7).in_direct_message());
-    assert!(dm.text().to_lowercase().contains("moderator"), "{}", dm.text());
+    assert!(dm.text().contains("only in a server"), "{}", dm.text());
     let dm_ask = ask(&fake, &bot, &Member::reader(7).in_direct_message(), "grain corridor");
     assert!(dm_ask.text().contains("Grain ships leave Saltmere"), "{}", dm_ask.text());
     assert_eq!(corpus_files(&data), before, "a direct message changed the corpus");

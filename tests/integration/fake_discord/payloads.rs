@@ -58,6 +58,8 @@ pub struct Member {
     pub roles: Vec<u64>,
     /// In a direct message with the bot: no guild, no member, no permissions.
     pub in_dm: bool,
+    /// Another server the bot is in (None: the world's own server).
+    pub guild: Option<u64>,
 }
 
 impl Member {
@@ -69,6 +71,7 @@ impl Member {
             permissions: perms::MEMBER,
             roles: vec![],
             in_dm: false,
+            guild: None,
         }
     }
 
@@ -80,6 +83,7 @@ impl Member {
             permissions: perms::MEMBER | perms::MANAGE_GUILD,
             roles: vec![],
             in_dm: false,
+            guild: None,
         }
     }
 
@@ -91,7 +95,14 @@ impl Member {
             permissions: perms::MEMBER,
             roles: vec![role],
             in_dm: false,
+            guild: None,
         }
+    }
+
+    /// The same person writing from another server the bot is in.
+    pub fn in_other_guild(mut self, guild: u64) -> Member {
+        self.guild = Some(guild);
+        self
     }
 
     /// The same person writing to the bot in a direct message.
@@ -299,10 +310,12 @@ pub fn interaction(world: &World, id: u64, token: &str, command_id: u64, action:
         }
         return payload;
     }
-    payload["guild_id"] = json!(world.guild_id.to_string());
+    let guild = member.guild.unwrap_or(world.guild_id);
+    payload["guild_id"] = json!(guild.to_string());
     payload["guild_locale"] = json!("en-US");
     payload["channel_id"] = json!(world.channel_id.to_string());
-    payload["channel"] = json!({ "id": world.channel_id.to_string(), "type": 0, "name": "peace-talks", "guild_id": world.guild_id.to_string() });
+    payload["channel"] =
+        json!({ "id": world.channel_id.to_string(), "type": 0, "name": "peace-talks", "guild_id": guild.to_string() });
     payload["member"] = member_json(member);
     payload["app_permissions"] = json!(perms::MEMBER.to_string());
     if let Action::Button { message, .. } = action {
