@@ -117,12 +117,19 @@ fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
+/// A refusal that closes the connection: the body may be left unread, so
+/// the connection cannot carry another request (and the client must not
+/// try).
+fn refuse(status: StatusCode, why: &'static str) -> Response {
+    (status, [(header::CONNECTION, "close")], why).into_response()
+}
+
 fn unauthorized() -> Response {
-    (StatusCode::UNAUTHORIZED, "invalid request signature").into_response()
+    refuse(StatusCode::UNAUTHORIZED, "invalid request signature")
 }
 
 fn too_large() -> Response {
-    (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response()
+    refuse(StatusCode::PAYLOAD_TOO_LARGE, "request body too large")
 }
 
 /// The body, within the size and time limits, or the response refusing it.
@@ -133,9 +140,9 @@ async fn read_body(limits: Limits, headers: &HeaderMap, body: Body) -> Result<By
         return Err(too_large());
     }
     match tokio::time::timeout(limits.body_timeout, collect(body, limits.max_body)).await {
-        Err(_) => Err((StatusCode::REQUEST_TIMEOUT, "request body too slow").into_response()),
+        Err(_) => Err(refuse(StatusCode::REQUEST_TIMEOUT, "request body too slow")),
         Ok(Err(BodyError::TooLarge)) => Err(too_large()),
-        Ok(Err(BodyError::Unreadable)) => Err((StatusCode::BAD_REQUEST, "unreadable request body").into_response()),
+        Ok(Err(BodyError::Unreadable)) => Err(refuse(StatusCode::BAD_REQUEST, "unreadable request body")),
         Ok(Ok(bytes)) => Ok(bytes),
     }
 }
