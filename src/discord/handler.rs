@@ -62,12 +62,52 @@ impl Response {
     }
 }
 
+/// Redirects an attachment download may follow.
+const MAX_REDIRECTS: usize = 5;
+
+/// What a moderator is told when an attachment (or a redirect) points off
+/// Discord's CDN.
+const NOT_ON_CDN: &str =
+    "the attachment is not on Discord's file server (cdn.discordapp.com), so it was not downloaded";
+
+/// Where attachments may be downloaded from: Discord's CDN over HTTPS, and
+/// the origin (host and port) of `DISCORD_API_BASE` when it is set (a
+/// private or local Discord, as in the tests). Nothing else, redirects
+/// included: an attachment URL is data from the interaction and must not
+/// make the bot fetch from any host.
+#[derive(Debug, Clone)]
+pub struct AttachmentHosts {
+    api_origin: Option<(String, u16)>,
+}
+
+impl AttachmentHosts {
+    /// Discord's file servers.
+    pub const CDN: [&'static str; 2] = ["cdn.discordapp.com", "media.discordapp.net"];
+
+    pub fn new(api_base: Option<&str>) -> AttachmentHosts {
+        let api_origin = api_base
+            .and_then(|b| reqwest::Url::parse(b).ok())
+            .and_then(|u| Some((u.host_str()?.to_ascii_lowercase(), u.port_or_known_default()?)));
+        AttachmentHosts { api_origin }
+    }
+
+    pub fn allows(&self, url: &reqwest::Url) -> bool {
+        let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else { return false };
+        let cdn = url.scheme() == "https" && port == 443 && Self::CDN.iter().any(|h| host.eq_ignore_ascii_case(h));
+        let api = matches!(url.scheme(), "http" | "https")
+            && self.api_origin.as_ref().is_some_and(|(h, p)| host.eq_ignore_ascii_case(h) && port == *p);
+        cdn || api
+    }
+}
+
 /// The bot, the configuration and an HTTP client for downloads.
 pub struct Handler {
     bot: Arc<Bot>,
     config: Arc<Config>,
     rule: ModeratorRule,
     client: reqwest::Client,
+    /// Where `client` may download attachments from (every redirect hop too).
+    hosts: AttachmentHosts,
     fetch: FetchConfig,
     /// Runs `/corpus feed poll` (the scheduler's poller, so one feed is
     /// never polled twice at once).
@@ -76,8 +116,20 @@ pub struct Handler {
 
 impl Handler {
     pub fn new(bot: Arc<Bot>, config: Arc<Config>) -> Handler {
+        let hosts = AttachmentHosts::new(config.api_base.as_deref());
+        let allowed = hosts.clone();
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= MAX_REDIRECTS {
+                attempt.error("too many redirects")
+            } else if allowed.allows(attempt.url()) {
+                attempt.follow()
+            } else {
+                attempt.error("a redirect away from Discord's CDN")
+            }
+        });
         let client = reqwest::Client::builder()
             .timeout(DOWNLOAD_TIMEOUT)
+            .redirect(redirects)
             .user_agent(concat!("Parley/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
@@ -87,6 +139,7 @@ impl Handler {
             rule: ModeratorRule { role: config.moderator_role, guild: config.guild_id },
             config,
             client,
+            hosts,
             fetch,
             poller: None,
         }
@@ -204,12 +257,19 @@ impl Handler {
     /// Downloads an attachment, refusing more than `max` bytes (by the
     /// declared length and while streaming).
     async fn download(&self, a: &Attachment, max: u64) -> Result<Vec<u8>, String> {
-        if !(a.url.starts_with("https://") || a.url.starts_with("http://")) {
-            return Err("the attachment has no web address".into());
+        let Ok(url) = reqwest::Url::parse(&a.url) else { return Err("the attachment has no web address".into()) };
+        if !self.hosts.allows(&url) {
+            return Err(NOT_ON_CDN.into());
         }
         let too_large = || format!("larger than {}", crate::bot::work::human_bytes(max));
         let fetch = async {
-            let mut resp = self.client.get(&a.url).send().await.map_err(|e| e.without_url().to_string())?;
+            let mut resp = self.client.get(url).send().await.map_err(|e| {
+                if e.is_redirect() {
+                    NOT_ON_CDN.to_owned()
+                } else {
+                    e.without_url().to_string()
+                }
+            })?;
             if !resp.status().is_success() {
                 return Err(format!("Discord answered HTTP {}", resp.status().as_u16()));
             }
@@ -284,6 +344,28 @@ mod tests {
     use crate::bot::BotConfig;
     use crate::engine::{Engine, EngineConfig};
     use serde_json::{json, Value};
+
+    #[test]
+    fn attachments_come_only_from_discords_cdn_or_the_configured_api() {
+        let url = |u: &str| reqwest::Url::parse(u).unwrap();
+        let discord = AttachmentHosts::new(None);
+        assert!(discord.allows(&url("https://cdn.discordapp.com/attachments/1/2/a.md")));
+        assert!(discord.allows(&url("https://MEDIA.discordapp.net/attachments/1/2/a.md")));
+        for refused in [
+            "http://cdn.discordapp.com/a.md",
+            "https://cdn.discordapp.com:8443/a.md",
+            "https://cdn.discordapp.com.evil.example/a.md",
+            "https://evil.example/cdn.discordapp.com/a.md",
+            "https://user@127.0.0.1/a.md",
+            "file:///etc/passwd",
+        ] {
+            assert!(!discord.allows(&url(refused)), "{refused}");
+        }
+        let local = AttachmentHosts::new(Some("http://127.0.0.1:4000/api/v10"));
+        assert!(local.allows(&url("http://127.0.0.1:4000/attachments/1/a.md")));
+        assert!(!local.allows(&url("http://127.0.0.1:4001/attachments/1/a.md")), "another port");
+        assert!(local.allows(&url("https://cdn.discordapp.com/a.md")));
+    }
 
     fn interaction(kind: u8, data: Value, permissions: &str) -> Interaction {
         serde_json::from_value(json!({

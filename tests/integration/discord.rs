@@ -235,7 +235,7 @@ pub(crate) fn assert_inert(text: &str) {
     }
 }
 
-fn corpus_files(data: &DataDir) -> Vec<String> {
+pub(crate) fn corpus_files(data: &DataDir) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(data.corpus())
         .expect("corpus dir")
         .filter_map(|e| e.ok())
@@ -618,6 +618,16 @@ fn discord_private_answers_are_ephemeral() {
 /// `parley serve --http` on a free port with `key`'s public key, once it
 /// listens: the bot and the endpoint's URL.
 pub(crate) fn spawn_endpoint(fake: &FakeDiscord, data: &DataDir, key: &ed25519_dalek::SigningKey) -> (Bot, String) {
+    spawn_endpoint_with(fake, data, key, &[])
+}
+
+/// [`spawn_endpoint`] with more environment.
+pub(crate) fn spawn_endpoint_with(
+    fake: &FakeDiscord,
+    data: &DataDir,
+    key: &ed25519_dalek::SigningKey,
+    env: &[(&str, String)],
+) -> (Bot, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
     let addr = format!("127.0.0.1:{port}");
     let mut bot = spawn_bot(
@@ -625,9 +635,13 @@ pub(crate) fn spawn_endpoint(fake: &FakeDiscord, data: &DataDir, key: &ed25519_d
         data,
         &["--http", &addr],
         &[
-            ("DISCORD_PUBLIC_KEY", hex(key.verifying_key().as_bytes())),
-            ("DISCORD_APPLICATION_ID", fake.world().application_id.to_string()),
-        ],
+            &[
+                ("DISCORD_PUBLIC_KEY", hex(key.verifying_key().as_bytes())),
+                ("DISCORD_APPLICATION_ID", fake.world().application_id.to_string()),
+            ],
+            env,
+        ]
+        .concat(),
     );
     let deadline = Instant::now() + STARTUP;
     while std::net::TcpStream::connect(&addr).is_err() {

@@ -9,6 +9,7 @@ mod ask;
 mod console;
 mod core;
 mod discord;
+mod endpoint;
 mod fake_discord;
 mod feedback;
 mod feeds;

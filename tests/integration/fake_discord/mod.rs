@@ -172,6 +172,8 @@ pub(crate) struct State {
     /// Posts refused that way: `(channel, body)`.
     pub refused_posts: Vec<(u64, Value)>,
     pub attachments: HashMap<String, (String, Arc<Vec<u8>>)>,
+    /// Attachment paths answered with a redirect to this location.
+    pub attachment_redirects: HashMap<String, String>,
     pub downloads: Vec<String>,
     pub gateway: GatewayLog,
     /// The current session: its id, last sequence number, the dispatches
@@ -522,6 +524,15 @@ impl FakeDiscord {
     pub fn attach_missing(&self, filename: &str, content_type: Option<&str>) -> Value {
         let id = self.shared.next_id();
         let url = format!("{}/attachments/{id}/{filename}", self.shared.rest_base);
+        payloads::attachment(id, filename, content_type, 100, &url)
+    }
+
+    /// An attachment the fake answers with `302 Found` to `location`.
+    pub fn attach_redirect(&self, filename: &str, content_type: Option<&str>, location: &str) -> Value {
+        let id = self.shared.next_id();
+        let path = format!("/attachments/{id}/{filename}");
+        let url = format!("{}{path}", self.shared.rest_base);
+        self.shared.lock().attachment_redirects.insert(path, location.to_owned());
         payloads::attachment(id, filename, content_type, 100, &url)
     }
 

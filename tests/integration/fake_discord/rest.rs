@@ -30,6 +30,7 @@ enum Answer {
     Json(u16, Value),
     Empty(u16),
     Bytes(String, Arc<Vec<u8>>),
+    Redirect(String),
 }
 
 fn error(status: u16, code: u64, message: &str) -> Answer {
@@ -83,6 +84,7 @@ async fn handle(shared: Arc<Shared>, req: axum::extract::Request) -> Response {
     let status = match &answer {
         Answer::Json(s, _) | Answer::Empty(s) => *s,
         Answer::Bytes(..) => 200,
+        Answer::Redirect(_) => 302,
     };
     shared.lock().requests.push(Request { method, path, query, body, uploads, status, at });
     shared.notify();
@@ -94,6 +96,13 @@ fn respond(answer: Answer) -> Response {
         Answer::Json(s, v) => (s, "application/json".to_owned(), Body::from(v.to_string())),
         Answer::Empty(s) => (s, String::new(), Body::empty()),
         Answer::Bytes(ct, bytes) => (200, ct, Body::from(bytes.as_ref().clone())),
+        Answer::Redirect(location) => {
+            return Response::builder()
+                .status(StatusCode::FOUND)
+                .header("location", location)
+                .body(Body::empty())
+                .unwrap_or_else(|_| Response::new(Body::empty()))
+        }
     };
     let mut builder =
         Response::builder().status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
@@ -249,6 +258,10 @@ fn route(
     if let Some(rest) = path.strip_prefix("/attachments/") {
         let key = format!("/attachments/{rest}");
         let mut state = shared.lock();
+        if let Some(location) = state.attachment_redirects.get(&key).cloned() {
+            state.downloads.push(format!("{key} (redirected)"));
+            return Answer::Redirect(location);
+        }
         return match state.attachments.get(&key).cloned() {
             Some((ct, bytes)) if method == "GET" => {
                 state.downloads.push(key);
