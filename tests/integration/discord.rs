@@ -197,7 +197,14 @@ pub(crate) fn start(env: &[(&str, String)]) -> (FakeDiscord, DataDir, Bot) {
 pub(crate) fn start_with(config: Config, env: &[(&str, String)]) -> (FakeDiscord, DataDir, Bot) {
     let fake = FakeDiscord::start_with(config);
     let data = seeded();
-    let mut bot = spawn_bot(&fake, &data, &[], env);
+    let bot = spawn_ready(&fake, &data, env);
+    (fake, data, bot)
+}
+
+/// The bot over `data`, once it has registered its commands and holds a
+/// gateway session with `fake`.
+pub(crate) fn spawn_ready(fake: &FakeDiscord, data: &DataDir, env: &[(&str, String)]) -> Bot {
+    let mut bot = spawn_bot(fake, data, &[], env);
     if let Err(e) = fake.wait_for_registration(STARTUP) {
         bot.expect_running();
         panic!("{e}\nbot log:\n{}", bot.tail());
@@ -205,7 +212,7 @@ pub(crate) fn start_with(config: Config, env: &[(&str, String)]) -> (FakeDiscord
     if let Err(e) = fake.wait_ready(STARTUP) {
         panic!("{e}\nbot log:\n{}", bot.tail());
     }
-    (fake, data, bot)
+    bot
 }
 
 pub(crate) fn ask(fake: &FakeDiscord, bot: &Bot, member: &Member, question: &str) -> Reply {

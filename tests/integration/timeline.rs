@@ -8,7 +8,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::discord::{embeds, finish, post_signed, send, spawn_bot, spawn_endpoint, unix_now, ANSWER, STARTUP};
+use crate::discord::{embeds, finish, post_signed, send, spawn_endpoint, spawn_ready, unix_now, ANSWER};
 use crate::fake_discord::payloads::{opt_focused, opt_str, sub, Action, Member};
 use crate::fake_discord::FakeDiscord;
 use crate::harness::DataDir;
@@ -202,14 +202,7 @@ fn console_names_and_writes_the_chart() {
 fn start() -> (FakeDiscord, DataDir, crate::discord::Bot) {
     let fake = FakeDiscord::start();
     let data = seeded();
-    let mut bot = spawn_bot(&fake, &data, &[], &[]);
-    if let Err(e) = fake.wait_for_registration(STARTUP) {
-        bot.expect_running();
-        panic!("{e}\nbot log:\n{}", bot.tail());
-    }
-    if let Err(e) = fake.wait_ready(STARTUP) {
-        panic!("{e}\nbot log:\n{}", bot.tail());
-    }
+    let bot = spawn_ready(&fake, &data, &[]);
     (fake, data, bot)
 }
 
