@@ -279,35 +279,7 @@ fn subject_before_quote(
         .enumerate()
         .position(|(i, t)| t.start >= sp.written.end && t.word && !t.is_cap(body) && !lexicon::aux_or_adverb(&lw[i]))?;
     let w = lw[v].as_str();
-    let voices = lexicon::quote_verb(w)
-        || lexicon::evaluative_verb(w)
-        || matches!(
-            w,
-            "believes"
-                | "believed"
-                | "thinks"
-                | "thought"
-                | "feels"
-                | "felt"
-                | "fears"
-                | "feared"
-                | "hopes"
-                | "hoped"
-                | "insists"
-                | "insisted"
-                | "defended"
-                | "defends"
-                | "rejected"
-                | "rejects"
-                | "blamed"
-                | "blames"
-                | "questioned"
-                | "questions"
-                | "accused"
-                | "accuses"
-                | "urged"
-                | "urges"
-        );
+    let voices = lexicon::quote_verb(w) || lexicon::evaluative_verb(w) || lexicon::stance_verb(w);
     if !voices {
         return None;
     }

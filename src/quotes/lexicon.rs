@@ -259,6 +259,39 @@ pub fn evaluative_verb(w: &str) -> bool {
     EVALUATIVE_VERBS.contains(&w)
 }
 
+/// Verbs of a held or defended view ("believes", "defended"): a quoted
+/// sentence right after one of them is the subject's.
+const STANCE_VERBS: &[&str] = &[
+    "believes",
+    "believed",
+    "thinks",
+    "thought",
+    "feels",
+    "felt",
+    "fears",
+    "feared",
+    "hopes",
+    "hoped",
+    "insists",
+    "insisted",
+    "defended",
+    "defends",
+    "rejected",
+    "rejects",
+    "blamed",
+    "blames",
+    "questioned",
+    "questions",
+    "accused",
+    "accuses",
+    "urged",
+    "urges",
+];
+
+pub fn stance_verb(w: &str) -> bool {
+    STANCE_VERBS.contains(&w)
+}
+
 /// Participles that attribute with an elided subject: ", adding that …".
 pub fn participle_cue(w: &str) -> bool {
     matches!(
