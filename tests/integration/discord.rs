@@ -48,6 +48,11 @@ impl Bot {
         lines[lines.len().saturating_sub(40)..].join("\n")
     }
 
+    /// The bot process's id (for its memory and descriptors in /proc).
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub(crate) fn expect_running(&mut self) {
         if let Ok(Some(status)) = self.child.try_wait() {
             panic!("parley serve exited ({status}); its log:\n{}", self.tail());
