@@ -40,12 +40,15 @@ pub struct Listed {
 
 type Catalog = Arc<BTreeMap<ArticleId, ArticleMeta>>;
 
+/// A list with the searcher generation and the source it was built from.
+type Built<S, T> = Mutex<Option<(u64, S, Arc<Vec<T>>)>>;
+
 /// The caches, each with what it was built from.
 #[derive(Default)]
 pub(super) struct Choices {
-    speakers: Mutex<Option<(u64, Arc<Vec<KeyedSpeaker>>)>>,
-    parties: Mutex<Option<(u64, Arc<Aliases>, Arc<Vec<Party>>)>>,
-    articles: Mutex<Option<(u64, Catalog, Arc<Vec<Listed>>)>>,
+    speakers: Built<(), KeyedSpeaker>,
+    parties: Built<Arc<Aliases>, Party>,
+    articles: Built<Catalog, Listed>,
 }
 
 impl Engine {
@@ -55,7 +58,7 @@ impl Engine {
         // The generation first: a commit between the two reads leaves a
         // list keyed older than it is, rebuilt next time, never the reverse.
         let generation = self.index.generation();
-        if let Some((g, list)) = self.choices.speakers.lock().ok().and_then(|c| c.clone()) {
+        if let Some((g, (), list)) = self.choices.speakers.lock().ok().and_then(|c| c.clone()) {
             if g == generation {
                 return Ok(list);
             }
@@ -68,7 +71,7 @@ impl Engine {
                 .collect(),
         );
         if let Ok(mut c) = self.choices.speakers.lock() {
-            *c = Some((generation, Arc::clone(&list)));
+            *c = Some((generation, (), Arc::clone(&list)));
         }
         Ok(list)
     }
