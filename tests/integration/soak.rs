@@ -67,18 +67,22 @@ impl Rng {
 #[derive(Debug, Clone, Copy, Default)]
 struct Footprint {
     rss_kb: u64,
+    /// The heap's share of it (`RssAnon`; the rest is mapped files).
+    anon_kb: u64,
     fds: usize,
 }
 
 fn footprint(pid: u32) -> Footprint {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let rss_kb = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0);
+    let kb = |field: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(field))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    };
     let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count());
-    Footprint { rss_kb, fds }
+    Footprint { rss_kb: kb("VmRSS:"), anon_kb: kb("RssAnon:"), fds }
 }
 
 /// What an interaction was, to read its answer.
@@ -182,7 +186,8 @@ struct Tally {
     by_kind: BTreeMap<&'static str, usize>,
     reconnects: usize,
     adds_sent: usize,
-    adds_refused: usize,
+    /// Why additions were not accepted (busy, a near-duplicate…).
+    adds_refused: Vec<String>,
     removed: usize,
 }
 
@@ -315,7 +320,7 @@ impl Driver<'_> {
                         Some(id) => {
                             self.added.insert(id, word);
                         }
-                        None => self.tally.adds_refused += 1,
+                        None => self.tally.adds_refused.push(text.chars().take(120).collect()),
                     }
                 }
                 What::Remove(id) => {
@@ -372,13 +377,18 @@ fn soak_mixed_traffic_with_reconnects() {
         if last_sample.elapsed() >= Duration::from_secs(5) {
             let now = footprint(pid);
             println!(
-                "soak: {:>5.0} s: RSS {} kB, {} fds, {} sent",
+                "soak: {:>5.0} s: RSS {} kB (heap {} kB), {} fds, {} sent",
                 started.elapsed().as_secs_f64(),
                 now.rss_kb,
+                now.anon_kb,
                 now.fds,
                 d.tally.sent
             );
-            peak = Footprint { rss_kb: peak.rss_kb.max(now.rss_kb), fds: peak.fds.max(now.fds) };
+            peak = Footprint {
+                rss_kb: peak.rss_kb.max(now.rss_kb),
+                anon_kb: peak.anon_kb.max(now.anon_kb),
+                fds: peak.fds.max(now.fds),
+            };
             if after_warm_up.is_none() && started.elapsed() >= warm_up {
                 after_warm_up = Some(now);
             }
@@ -415,9 +425,9 @@ fn soak_mixed_traffic_with_reconnects() {
     let t = &d.tally;
     println!(
         "soak: ran {:.0} s at one interaction every {} ms; sent {}, answered {}, late {}, unanswered {}, \
-         deferred {}, busy {}; by kind {:?}; gateway breaks {}; additions sent {}, accepted {}, refused {}, \
-         removed {}, lost {}; RSS at ready {} kB, after warm-up {} kB, peak {} kB, end {} kB; \
-         fds at ready {}, after warm-up {}, peak {}, end {}",
+         deferred {}, busy {}; by kind {:?}; gateway breaks {}; additions sent {}, accepted {}, refused {} {:?}, \
+         removed {}, lost {}; RSS at ready {} kB, after warm-up {} kB, peak {} kB, end {} kB \
+         (heap after warm-up {} kB, end {} kB); fds at ready {}, after warm-up {}, peak {}, end {}",
         ran.as_secs_f64(),
         interval.as_millis(),
         t.sent,
@@ -430,6 +440,7 @@ fn soak_mixed_traffic_with_reconnects() {
         t.reconnects,
         t.adds_sent,
         d.added.len(),
+        t.adds_refused.len(),
         t.adds_refused,
         t.removed,
         lost.len(),
@@ -437,6 +448,8 @@ fn soak_mixed_traffic_with_reconnects() {
         base.rss_kb,
         peak.rss_kb,
         end.rss_kb,
+        base.anon_kb,
+        end.anon_kb,
         at_ready.fds,
         base.fds,
         peak.fds,
