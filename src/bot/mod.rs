@@ -734,26 +734,24 @@ impl Bot {
                 )
             }
             (_, "id") => {
-                let Ok(all) = self.engine.list() else { return Reply::choices([]) };
+                // Newest first, and titles folded once per index generation
+                // (the engine's cache): a keystroke only compares.
+                let Ok(all) = self.engine.listed() else { return Reply::choices([]) };
                 let p = crate::text::fold(prefix.trim());
-                let mut scored: Vec<(u8, &crate::article::ArticleMeta)> = all
-                    .iter()
-                    .filter_map(|m| {
-                        let title = crate::text::fold(&m.title);
-                        let rank = if p.is_empty() || title.starts_with(&p) || m.id.as_str().starts_with(&p) {
-                            0
-                        } else if title.contains(&p) || m.id.as_str().contains(&p) {
-                            1
-                        } else {
-                            return None;
-                        };
-                        Some((rank, m))
-                    })
-                    .collect();
-                scored.sort_by(|a, b| {
-                    a.0.cmp(&b.0).then(b.1.published.map(|p| p.timestamp()).cmp(&a.1.published.map(|p| p.timestamp())))
-                });
-                Reply::choices(scored.into_iter().filter_map(|(_, m)| {
+                let rank = |l: &&crate::engine::Listed| {
+                    let id = l.meta.id.as_str();
+                    if p.is_empty() || l.folded_title.starts_with(&p) || id.starts_with(&p) {
+                        Some(0)
+                    } else if l.folded_title.contains(&p) || id.contains(&p) {
+                        Some(1)
+                    } else {
+                        None
+                    }
+                };
+                let first = all.iter().filter(|l| rank(l) == Some(0));
+                let then = all.iter().filter(|l| rank(l) == Some(1));
+                Reply::choices(first.chain(then).filter_map(|l| {
+                    let m = &l.meta;
                     Choice::new(&format!("{} · {} · {}", m.title, m.outlet, render::day(m.published)), m.id.as_str())
                 }))
             }

@@ -7,9 +7,9 @@ use serenity::all::{
     ActionRowComponent, ButtonStyle as SButtonStyle, ChannelId, CommandDataOption, CommandDataOptionValue,
     CommandInteraction, CommandOptionType, CommandType, ComponentInteraction, CreateActionRow, CreateAllowedMentions,
     CreateAttachment, CreateAutocompleteResponse, CreateButton, CreateCommand, CreateCommandOption, CreateEmbed,
-    CreateEmbedFooter, CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage,
-    CreateModal, EditInteractionResponse, InputTextStyle, Interaction, Member, ModalInteraction, Permissions, RoleId,
-    User as SUser,
+    CreateEmbedFooter, CreateInputText, CreateInteractionResponse, CreateInteractionResponseFollowup,
+    CreateInteractionResponseMessage, CreateMessage, CreateModal, EditInteractionResponse, InputTextStyle, Interaction,
+    Member, ModalInteraction, Permissions, RoleId, User as SUser,
 };
 
 use crate::bot::commands::{OptionKind, OptionSpec, SubcommandSpec, COMMANDS, MESSAGE_COMMANDS};
@@ -284,6 +284,21 @@ pub fn edit(m: &Message) -> EditInteractionResponse {
         .allowed_mentions(no_mentions());
     if let Some(a) = attachment(m) {
         b = b.new_attachment(a);
+    }
+    b
+}
+
+/// A new message after a deferred update (a button whose answer is not an
+/// update of its message): private when the message is.
+pub fn followup(m: &Message) -> CreateInteractionResponseFollowup {
+    let mut b = CreateInteractionResponseFollowup::new()
+        .content(content(m).unwrap_or_default())
+        .embeds(m.embeds().iter().map(embed).collect())
+        .components(rows(m))
+        .allowed_mentions(no_mentions())
+        .ephemeral(m.is_ephemeral());
+    if let Some(a) = attachment(m) {
+        b = b.add_file(a);
     }
     b
 }

@@ -1,6 +1,13 @@
 //! The one dispatch path both transports share: a serenity `Interaction`
 //! in, the initial response out (plus deferred work), the engine called off
 //! the async threads, downloads and fetches done here with their limits.
+//!
+//! Work is bounded: every interaction but autocomplete runs in one of a
+//! few work slots (a semaphore, one per core by default); a member who
+//! cannot get one within [`Pace::busy_wait`] is told Parley is busy. Whatever is
+//! not answered within [`Pace::slow`] is acknowledged (deferred) and finished
+//! later, so Discord's three seconds are kept for every kind that can be
+//! deferred. It must not decide what a command does (that is the bot's).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,16 +25,45 @@ const INTERNAL: &str = "Something went wrong on Parley's side. Try again in a mo
 /// How long an attachment download may take.
 const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A command that has not answered within this long is deferred, and its
-/// answer edited in when it comes (Discord allows three seconds).
-const SLOW: Duration = Duration::from_secs(2);
+/// How long the bot waits before acknowledging, and for a work slot.
+#[derive(Debug, Clone, Copy)]
+pub struct Pace {
+    /// An interaction not answered within this long (counted from when the
+    /// bot got it, waiting for a slot included) is deferred, and its answer
+    /// edited in (or followed up) when it comes: Discord allows three
+    /// seconds, and the acknowledgement itself must still travel.
+    pub slow: Duration,
+    /// How long an interaction waits for a work slot before the member is
+    /// told Parley is busy.
+    pub busy_wait: Duration,
+    /// How long deferred work (an addition, already acknowledged) waits
+    /// for a work slot.
+    pub deferred_wait: Duration,
+}
+
+impl Default for Pace {
+    fn default() -> Pace {
+        Pace {
+            slow: Duration::from_millis(1500),
+            busy_wait: Duration::from_secs(1),
+            deferred_wait: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What a member is told when every work slot stays taken.
+pub const BUSY: &str = "Parley is busy answering other questions right now. Try again in a moment.";
 
 /// What to finish after the initial response.
 pub enum Later {
     /// Deferred work (a download, a fetch, an addition).
     Work(Box<Work>),
-    /// A command that was slow to answer.
-    Pending(tokio::task::JoinHandle<Reply>),
+    /// An interaction that was slow to answer. `update`: it was
+    /// acknowledged as a deferred update of the message a button is on
+    /// (type 6), so an updated message edits that message and a new
+    /// message is sent as a follow-up; otherwise (type 5) the answer
+    /// replaces "thinking…".
+    Pending { task: tokio::task::JoinHandle<Reply>, update: bool },
     /// A message ready now that must be sent over REST (the HTTP endpoint
     /// cannot carry a file in its response body).
     Ready(Message),
@@ -112,6 +148,10 @@ pub struct Handler {
     /// Runs `/corpus feed poll` (the scheduler's poller, so one feed is
     /// never polled twice at once).
     poller: Option<Arc<crate::feeds::Poller>>,
+    /// The work slots: held while the bot works on an interaction (off the
+    /// async threads), so at most this many run at once.
+    slots: Arc<tokio::sync::Semaphore>,
+    pace: Pace,
 }
 
 impl Handler {
@@ -134,7 +174,10 @@ impl Handler {
             .build()
             .unwrap_or_default();
         let fetch = config.fetch.clone();
+        let slots = if config.work_slots == 0 { super::default_work_slots() } else { config.work_slots };
         Handler {
+            slots: Arc::new(tokio::sync::Semaphore::new(slots)),
+            pace: Pace::default(),
             bot,
             rule: ModeratorRule { role: config.moderator_role, guild: config.guild_id },
             config,
@@ -151,6 +194,12 @@ impl Handler {
         self
     }
 
+    /// Waits other than the defaults (tests).
+    pub fn with_pace(mut self, pace: Pace) -> Handler {
+        self.pace = pace;
+        self
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -161,32 +210,56 @@ impl Handler {
         if let Interaction::Ping(_) = interaction {
             return Some(Response::only(CreateInteractionResponse::Pong, None));
         }
+        let started = std::time::Instant::now();
         let inv = convert::invocation(interaction, &self.rule)?;
-        let component = matches!(interaction, Interaction::Component(_));
         // A slow answer is deferred: privately when the answer will be
         // private (`private:True`, and message commands, answered to the
         // member who used them only).
         let private = inv.kind == crate::bot::Kind::MessageCommand
             || inv.options.iter().any(|(n, v)| n == "private" && *v == crate::bot::OptionValue::Bool(true));
-        let (what, started) = (describe(&inv), std::time::Instant::now());
+        let what = describe(&inv);
         let bot = Arc::clone(&self.bot);
-        let mut task = tokio::task::spawn_blocking(move || bot.execute(inv));
-        let joined = if matches!(interaction, Interaction::Command(_)) {
-            match tokio::time::timeout(SLOW, &mut task).await {
-                Ok(joined) => joined,
-                Err(_) => {
-                    tracing::warn!("a command is slow to answer; deferring it");
-                    return Some(Response::only(convert::defer(private), Some(Later::Pending(task))));
+        let joined = match interaction {
+            // Autocomplete cannot be deferred and is cheap (cached sources,
+            // its own rate limit): no slot, answered when ready.
+            Interaction::Autocomplete(_) => tokio::task::spawn_blocking(move || bot.execute(inv)).await,
+            _ => {
+                let Ok(Ok(slot)) =
+                    tokio::time::timeout(self.pace.busy_wait, Arc::clone(&self.slots).acquire_owned()).await
+                else {
+                    tracing::warn!("every work slot is taken; {what} is told to try again");
+                    let busy = Reply::Message(Message::notice(BUSY));
+                    return Some(Response::only(convert::response(&busy, false), None));
+                };
+                let mut task = tokio::task::spawn_blocking(move || {
+                    let _slot = slot;
+                    bot.execute(inv)
+                });
+                // Time left before acknowledging; none left (the wait for a
+                // slot took it): acknowledge at once.
+                let left = self.pace.slow.saturating_sub(started.elapsed());
+                let answered = if left.is_zero() { None } else { tokio::time::timeout(left, &mut task).await.ok() };
+                match answered {
+                    Some(joined) => joined,
+                    None => {
+                        tracing::warn!("{what} is slow to answer; deferring it");
+                        let (initial, update) = match interaction {
+                            Interaction::Component(_) => (CreateInteractionResponse::Acknowledge, true),
+                            // A form's answer is for the member who sent it.
+                            Interaction::Modal(_) => (convert::defer(true), false),
+                            _ => (convert::defer(private), false),
+                        };
+                        return Some(Response::only(initial, Some(Later::Pending { task, update })));
+                    }
                 }
             }
-        } else {
-            task.await
         };
         let reply = joined.unwrap_or_else(|e| {
             tracing::error!("the handler failed: {e}");
             Reply::notice(INTERNAL)
         });
         tracing::debug!(ms = started.elapsed().as_millis() as u64, "{what} → {}", reply_kind(&reply));
+        let component = matches!(interaction, Interaction::Component(_));
         let initial = convert::response(&reply, component);
         // A message with a file is kept whole, for a transport that must
         // send it over REST (see `Response::without_files`).
@@ -227,30 +300,51 @@ impl Handler {
                 None => Fetched::Failed("this bot runs no feed poller".into()),
             },
         };
+        // The addition itself (parsing, indexing, committing) takes a slot;
+        // the download or fetch before it did not.
+        let Ok(Ok(slot)) = tokio::time::timeout(self.pace.deferred_wait, Arc::clone(&self.slots).acquire_owned()).await
+        else {
+            tracing::warn!("every work slot stayed taken; deferred work is told to try again");
+            return Message::notice(BUSY);
+        };
         let bot = Arc::clone(&self.bot);
-        tokio::task::spawn_blocking(move || bot.finish(work, fetched)).await.unwrap_or_else(|e| {
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            bot.finish(work, fetched)
+        })
+        .await
+        .unwrap_or_else(|e| {
             tracing::error!("finishing deferred work failed: {e}");
             Message::notice(INTERNAL)
         })
     }
 
-    /// Finishes what was deferred and edits the acknowledgement with it.
+    /// Finishes what was deferred and edits the acknowledgement with it
+    /// (or, after a deferred update, sends a new message as a follow-up).
     pub async fn finish_later(&self, http: &Http, token: &str, later: Later) {
-        let m = match later {
-            Later::Work(work) => self.work(*work).await,
-            Later::Ready(m) => m,
-            Later::Pending(task) => match task.await {
-                Ok(Reply::Message(m) | Reply::Update(m)) => m,
-                Ok(Reply::Defer { work, .. }) => self.work(*work).await,
-                Ok(Reply::Modal(_) | Reply::Choices(_)) => Message::notice("Parley was too slow to answer: try again."),
+        let (m, new_message) = match later {
+            Later::Work(work) => (self.work(*work).await, false),
+            Later::Ready(m) => (m, false),
+            Later::Pending { task, update } => match task.await {
+                Ok(Reply::Update(m)) => (m, false),
+                Ok(Reply::Message(m)) => (m, update),
+                Ok(Reply::Defer { work, .. }) => (self.work(*work).await, update),
+                Ok(Reply::Modal(_) | Reply::Choices(_)) => {
+                    (Message::notice("Parley was too slow to answer: try again."), update)
+                }
                 Err(e) => {
                     tracing::error!("the handler failed: {e}");
-                    Message::notice(INTERNAL)
+                    (Message::notice(INTERNAL), update)
                 }
             },
         };
-        if let Err(e) = http.edit_original_interaction_response(token, &convert::edit(&m), convert::files(&m)).await {
-            tracing::warn!("cannot edit a deferred response: {e}");
+        let sent = if new_message {
+            http.create_followup_message(token, &convert::followup(&m), convert::files(&m)).await.map(|_| ())
+        } else {
+            http.edit_original_interaction_response(token, &convert::edit(&m), convert::files(&m)).await.map(|_| ())
+        };
+        if let Err(e) = sent {
+            tracing::warn!("cannot finish a deferred response: {e}");
         }
     }
 
@@ -368,7 +462,21 @@ mod tests {
     }
 
     fn interaction(kind: u8, data: Value, permissions: &str) -> Interaction {
-        serde_json::from_value(json!({
+        let mut v = interaction_value(kind, data, permissions);
+        if kind == 3 {
+            v["message"] = json!({
+                "id": "1900", "channel_id": "1300", "content": "page 1",
+                "author": {"id": "1200", "username": "parley", "discriminator": "0", "global_name": null, "avatar": null},
+                "timestamp": "2031-01-01T00:00:00Z", "edited_timestamp": null, "tts": false,
+                "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
+                "pinned": false, "type": 0
+            });
+        }
+        serde_json::from_value(v).expect("a valid interaction")
+    }
+
+    fn interaction_value(kind: u8, data: Value, permissions: &str) -> Value {
+        json!({
             "id": "1100", "application_id": "1200", "type": kind, "token": "tok", "version": 1,
             "channel_id": "1300", "guild_id": "1400", "locale": "en-US", "entitlements": [],
             "attachment_size_limit": 26214400,
@@ -378,14 +486,82 @@ mod tests {
                 "permissions": permissions
             },
             "data": data
-        }))
-        .expect("a valid interaction")
+        })
     }
 
     fn handler(dir: &std::path::Path) -> Handler {
+        handler_with(dir, Config::default())
+    }
+
+    fn handler_with(dir: &std::path::Path, config: Config) -> Handler {
         let engine = Engine::open(EngineConfig::new(dir)).unwrap();
-        let config = BotConfig::new(&engine);
-        Handler::new(Arc::new(Bot::new(Arc::new(engine), config)), Arc::new(Config::default()))
+        let bot_config = BotConfig::new(&engine);
+        Handler::new(Arc::new(Bot::new(Arc::new(engine), bot_config)), Arc::new(config))
+    }
+
+    #[tokio::test]
+    async fn a_member_is_told_parley_is_busy_when_every_slot_stays_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = handler_with(dir.path(), Config { work_slots: 1, ..Config::default() })
+            .with_pace(Pace { busy_wait: Duration::from_millis(50), ..Pace::default() });
+        let taken = Arc::clone(&h.slots).acquire_owned().await.unwrap();
+        let ask = interaction(2, json!({"id": "9", "name": "about", "type": 1}), "0");
+        let r = h.respond(&ask).await.unwrap();
+        let v = serde_json::to_value(&r.initial).unwrap();
+        assert_eq!((v["type"].as_u64(), v["data"]["flags"].as_u64()), (Some(4), Some(64)), "{v}");
+        assert_eq!(v["data"]["content"], BUSY);
+        assert!(r.later.is_none());
+        // Autocomplete takes no slot: still answered.
+        let ac = interaction(
+            4,
+            json!({"id": "9", "name": "who-said", "type": 1,
+                "options": [{"name": "person", "type": 3, "value": "", "focused": true}]}),
+            "0",
+        );
+        let v = serde_json::to_value(&h.respond(&ac).await.unwrap().initial).unwrap();
+        assert_eq!(v["type"], 8, "{v}");
+        drop(taken);
+        let v = serde_json::to_value(&h.respond(&ask).await.unwrap().initial).unwrap();
+        assert_ne!(v["data"]["content"], BUSY, "answered once the slot is free: {v}");
+    }
+
+    #[tokio::test]
+    async fn slow_buttons_and_forms_are_deferred_the_way_discord_allows() {
+        let dir = tempfile::tempdir().unwrap();
+        // The one slot frees after the time to acknowledge has passed, so
+        // every interaction below is acknowledged first.
+        let pace = Pace { slow: Duration::from_millis(20), busy_wait: Duration::from_secs(5), ..Pace::default() };
+        let h = handler_with(dir.path(), Config { work_slots: 1, ..Config::default() }).with_pace(pace);
+        let hold = |h: &Handler| {
+            let slots = Arc::clone(&h.slots);
+            async move {
+                let taken = slots.acquire_owned().await.unwrap();
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    drop(taken);
+                });
+            }
+        };
+        let button = interaction(3, json!({"custom_id": "ask:gone:5", "component_type": 2}), "0");
+        hold(&h).await;
+        let r = h.respond(&button).await.unwrap();
+        assert_eq!(serde_json::to_value(&r.initial).unwrap()["type"], 6, "a deferred update");
+        let Some(Later::Pending { task, update: true }) = r.later else { panic!("pending, as an update") };
+        let Reply::Message(m) = task.await.unwrap() else { panic!("a notice") };
+        assert!(m.is_ephemeral(), "sent as a private follow-up: {m:?}");
+
+        let form = json!({"custom_id": "add-text", "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": "title", "value": "T"}]}]});
+        hold(&h).await;
+        let r = h.respond(&interaction(5, form, "0")).await.unwrap();
+        let v = serde_json::to_value(&r.initial).unwrap();
+        assert_eq!((v["type"].as_u64(), v["data"]["flags"].as_u64()), (Some(5), Some(64)), "{v}");
+        assert!(matches!(r.later, Some(Later::Pending { update: false, .. })));
+
+        let ask = interaction(2, json!({"id": "9", "name": "about", "type": 1}), "0");
+        hold(&h).await;
+        let v = serde_json::to_value(&h.respond(&ask).await.unwrap().initial).unwrap();
+        assert_eq!((v["type"].as_u64(), v["data"]["flags"].as_u64().unwrap_or(0) & 64), (Some(5), 0), "public: {v}");
     }
 
     #[tokio::test]
@@ -405,7 +581,7 @@ mod tests {
         let v = serde_json::to_value(&r.initial).unwrap();
         match (v["type"].as_u64(), r.later) {
             (Some(4), None) => assert_eq!(v["data"]["allowed_mentions"]["parse"], json!([])),
-            (Some(5), Some(Later::Pending(task))) => {
+            (Some(5), Some(Later::Pending { task, .. })) => {
                 let Reply::Message(m) = task.await.unwrap() else { panic!("an answer to /about") };
                 assert!(!m.content().is_empty() || !m.embeds().is_empty());
             }

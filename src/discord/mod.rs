@@ -94,6 +94,17 @@ pub struct Config {
     /// How `/corpus add url` fetches: the web module's limits, plus the
     /// `PARLEY_FETCH_ALLOW` allow-list (private deployments, tests).
     pub fetch: FetchConfig,
+    /// `PARLEY_WORK_SLOTS`: how many interactions the bot works on at once
+    /// (questions, look-ups, additions); by default the number of cores.
+    /// More wait briefly, then are told Parley is busy. 0 (as in
+    /// `Config::default()`) means the default.
+    pub work_slots: usize,
+}
+
+/// The default number of work slots: one per core, at least two (one
+/// slow question must not hold up every other member).
+pub fn default_work_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from).max(2)
 }
 
 fn env(name: &str) -> Option<String> {
@@ -143,6 +154,13 @@ impl Config {
             }
         };
         let fetch = FetchConfig::from_env().map_err(|reason| Error::BadEnv { name: "the fetch settings", reason })?;
+        let work_slots = match env("PARLEY_WORK_SLOTS") {
+            None => default_work_slots(),
+            Some(v) => v.parse::<usize>().ok().filter(|n| (1..=1024).contains(n)).ok_or_else(|| Error::BadEnv {
+                name: "PARLEY_WORK_SLOTS",
+                reason: format!("{v:?} is not a number from 1 to 1024"),
+            })?,
+        };
         Ok(Config {
             token: env("DISCORD_TOKEN").map(Token),
             application_id: id("DISCORD_APPLICATION_ID")?,
@@ -152,6 +170,7 @@ impl Config {
             moderator_role: id("PARLEY_MODERATOR_ROLE")?.map(RoleId::new),
             audit_channel: id("PARLEY_AUDIT_CHANNEL")?.map(ChannelId::new),
             fetch,
+            work_slots,
         })
     }
 

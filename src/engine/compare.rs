@@ -48,17 +48,30 @@ impl Engine {
     }
 
     /// Sides and speakers whose name starts with (or has a word starting
-    /// with) `prefix`: sides first, for autocomplete.
+    /// with) `prefix`: sides first, for autocomplete. Speakers are ranked
+    /// like [`Engine::speakers`].
     pub fn parties(&self, prefix: &str) -> Result<Vec<(String, PartyKind, u64)>, Error> {
-        let aliases = self.aliases();
+        let all = self.party_list()?;
         let p = name_key(prefix);
-        let mut out: Vec<(String, PartyKind, u64)> = aliases
-            .sides()
+        let word = |key: &str| p.is_empty() || key.split(' ').any(|w| w.starts_with(&p));
+        let mut out: Vec<(String, PartyKind, u64)> = all
             .iter()
-            .filter(|s| p.is_empty() || name_key(&s.name).split(' ').any(|w| w.starts_with(&p)))
-            .map(|s| (s.name.clone(), PartyKind::Side, s.members.len() as u64))
+            .filter(|s| s.kind == PartyKind::Side && word(&s.key))
+            .map(|s| (s.name.clone(), PartyKind::Side, s.count))
             .collect();
-        out.extend(self.speakers(prefix)?.into_iter().map(|s| (s.name, PartyKind::Person, s.quotes)));
+        let mut people: Vec<(u8, &super::PartyChoice)> = all
+            .iter()
+            .filter(|s| s.kind == PartyKind::Person)
+            .filter_map(|s| match () {
+                _ if p.is_empty() || s.key.starts_with(&p) => Some((0, s)),
+                _ if word(&s.key) => Some((1, s)),
+                _ => None,
+            })
+            .collect();
+        if !p.is_empty() {
+            people.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.count.cmp(&a.1.count)).then(a.1.name.cmp(&b.1.name)));
+        }
+        out.extend(people.into_iter().map(|(_, s)| (s.name.clone(), PartyKind::Person, s.count)));
         Ok(out)
     }
 }

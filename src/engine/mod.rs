@@ -24,6 +24,7 @@ use crate::quotes::{self, Quote};
 use crate::web::dedup::{self, Fingerprint};
 
 mod ask;
+mod choices;
 mod compare;
 mod find_sources;
 mod ingest;
@@ -34,6 +35,7 @@ mod watch;
 mod who_said;
 
 pub use ask::{Scored, Weights, WEIGHTS};
+pub use choices::{KeyedSpeaker, Listed, Party as PartyChoice};
 pub use find_sources::{key_sentences, FoundSources, KEY_SENTENCES};
 pub use ingest::{draft_from_extracted, read_document, read_document_file};
 pub use semantic::{store_files, VectorKeys, VectorStatus};
@@ -192,6 +194,8 @@ pub struct Engine {
     semantic: OnceLock<Option<Arc<semantic::Semantic>>>,
     /// Told about every committed addition (see [`Engine::on_arrival`]).
     arrivals: RwLock<Vec<ArrivalHook>>,
+    /// What autocomplete offers, per index generation.
+    choices: choices::Choices,
 }
 
 /// An article ready to enter the corpus.
@@ -267,6 +271,7 @@ impl Engine {
             reconciled: Reconciled::default(),
             semantic: OnceLock::new(),
             arrivals: RwLock::new(Vec::new()),
+            choices: choices::Choices::default(),
         })
     }
 

@@ -40,27 +40,26 @@ impl Engine {
     /// Speakers whose name (or a word of it) starts with `prefix`, ranked
     /// by whole-name prefix, then by quote count. All of them for "".
     pub fn speakers(&self, prefix: &str) -> Result<Vec<SpeakerCount>, Error> {
-        let all = self.index.speakers()?;
+        let all = self.keyed_speakers()?;
         let p = name_key(prefix);
         if p.is_empty() {
-            return Ok(all);
+            return Ok(all.iter().map(|s| s.speaker.clone()).collect());
         }
-        let mut scored: Vec<(u8, SpeakerCount)> = all
-            .into_iter()
+        let mut scored: Vec<(u8, &SpeakerCount)> = all
+            .iter()
             .filter_map(|s| {
-                let k = name_key(&s.name);
-                let rank = if k.starts_with(&p) {
+                let rank = if s.key.starts_with(&p) {
                     0
-                } else if k.split(' ').any(|w| w.starts_with(&p)) {
+                } else if s.key.split(' ').any(|w| w.starts_with(&p)) {
                     1
                 } else {
                     return None;
                 };
-                Some((rank, s))
+                Some((rank, &s.speaker))
             })
             .collect();
         scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.quotes.cmp(&a.1.quotes)).then(a.1.name.cmp(&b.1.name)));
-        Ok(scored.into_iter().map(|(_, s)| s).collect())
+        Ok(scored.into_iter().map(|(_, s)| s.clone()).collect())
     }
 }
 

@@ -15,7 +15,7 @@ mod schema;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
@@ -110,7 +110,7 @@ pub struct Index {
     f: Fields,
     /// Every speaker, computed once per searcher generation (a commit or a
     /// reload makes a new one): autocomplete asks on every keystroke.
-    speakers_cache: Mutex<Option<(u64, Vec<SpeakerCount>)>>,
+    speakers_cache: Mutex<Option<(u64, Arc<Vec<SpeakerCount>>)>>,
 }
 
 impl Index {
@@ -571,22 +571,30 @@ impl Index {
     }
 
     /// Every named speaker with the number of statements (above the
-    /// confidence floor) attributed to them.
-    pub fn speakers(&self) -> Result<Vec<SpeakerCount>, Error> {
+    /// confidence floor) attributed to them; shared, computed once per
+    /// searcher generation.
+    pub fn speakers(&self) -> Result<Arc<Vec<SpeakerCount>>, Error> {
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
         if let Ok(cache) = self.speakers_cache.lock() {
             if let Some((g, list)) = cache.as_ref() {
                 if *g == generation {
-                    return Ok(list.clone());
+                    return Ok(Arc::clone(list));
                 }
             }
         }
-        let list = self.scan_speakers(&searcher)?;
+        let list = Arc::new(self.scan_speakers(&searcher)?);
         if let Ok(mut cache) = self.speakers_cache.lock() {
-            *cache = Some((generation, list.clone()));
+            *cache = Some((generation, Arc::clone(&list)));
         }
         Ok(list)
+    }
+
+    /// The searcher generation answers come from: it changes with every
+    /// commit or reload, so what is derived from the index can be cached
+    /// by it.
+    pub fn generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
     }
 
     fn scan_speakers(&self, searcher: &tantivy::Searcher) -> Result<Vec<SpeakerCount>, Error> {

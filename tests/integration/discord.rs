@@ -48,6 +48,11 @@ impl Bot {
         lines[lines.len().saturating_sub(40)..].join("\n")
     }
 
+    /// The bot process's id (for its memory and descriptors in /proc).
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub(crate) fn expect_running(&mut self) {
         if let Ok(Some(status)) = self.child.try_wait() {
             panic!("parley serve exited ({status}); its log:\n{}", self.tail());
@@ -285,7 +290,9 @@ fn discord_registration_and_questions() {
 
     // /ask with results: embeds with title, link, bold terms, outlet and date.
     let r = ask(&fake, &bot, &Member::reader(1), "truce around Saltmere");
-    assert_eq!(r.kind(), 4, "{:?}", r.callback);
+    // Answered at once, or (the first question loads the model; a loaded
+    // machine) acknowledged and then edited: never timed here.
+    assert!(matches!(r.kind(), 4 | 5), "{:?}", r.callback);
     let m = r.message().expect("a visible answer");
     let es = embeds(&m);
     assert!(!es.is_empty(), "no embeds: {m}");
@@ -885,7 +892,7 @@ fn discord_edge_cases_answer_briefly_and_change_nothing() {
     let sources = send(&fake, &bot, Action::command("sources", vec![]), &Member::reader(3));
     let next = sources.buttons().into_iter().find(|b| b.starts_with("src:")).expect("a page button");
     let page = send(&fake, &bot, Action::button(&next, sources.original.clone().expect("message")), &Member::reader(3));
-    assert_eq!(page.kind(), 7, "{:?}", page.callback);
+    assert!(matches!(page.kind(), 7 | 6), "updated in place, at once or deferred: {:?}", page.callback);
     assert_ne!(page.text(), sources.text());
     finish(&fake, &bot);
 }

@@ -53,9 +53,10 @@ fn feedback_find_sources_buttons_and_votes() {
     // A claim with mentions: answered privately, with the source, pinging nobody.
     let claim = "@everyone <@1500000000000000001> apparently Veloria and the Ostrian Union agreed a truce around the port city of Saltmere?";
     let r = find_sources(&fake, &bot, &Member::reader(1), claim);
-    assert_eq!(r.kind(), 4, "{:?}", r.callback);
+    assert!(matches!(r.kind(), 4 | 5), "at once or deferred: {:?}", r.callback);
     assert!(r.is_ephemeral(), "only the member sees it: {:?}", r.callback);
-    assert_eq!(r.callback["data"]["allowed_mentions"]["parse"], json!([]), "{:?}", r.callback);
+    let body = if r.kind() == 4 { r.callback["data"].clone() } else { r.edits[0].clone() };
+    assert_eq!(body["allowed_mentions"]["parse"], json!([]), "{body}");
     let text = r.text();
     assert!(text.contains(TRUCE_TITLE), "{text}");
     assert_inert(&text);
@@ -96,7 +97,8 @@ fn feedback_find_sources_buttons_and_votes() {
     let voter = Member::reader(5);
     for id in [&up, &down, &up] {
         let v = send(&fake, &bot, Action::button(id, original.clone()), &voter);
-        assert_eq!(v.kind(), 4, "{:?}", v.callback);
+        // A new private message: at once, or after a deferred update.
+        assert!(matches!(v.kind(), 4 | 6), "{:?}", v.callback);
         assert!(v.is_ephemeral(), "{:?}", v.callback);
     }
     let answer_id = up.split(':').nth(1).expect("an answer id");

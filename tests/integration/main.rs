@@ -19,6 +19,7 @@ mod hostile;
 mod quotes_quality;
 mod real_corpus;
 mod relevance;
+mod soak;
 mod timeline;
 mod watch;
 mod web;

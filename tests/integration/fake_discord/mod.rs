@@ -119,6 +119,9 @@ pub struct Exchange {
     pub refused: Vec<Value>,
     /// Files the bot attached to its accepted response, edits and follow-ups.
     pub files: Vec<Upload>,
+    /// For a button: the message it is on (what a deferred update, type
+    /// 6, then edits as `@original`).
+    pub source: Option<Value>,
 }
 
 /// The registered commands: where (`None` = global) and the request body.
@@ -255,16 +258,19 @@ pub struct Reply {
 }
 
 impl Reply {
-    /// The response type (4 message, 5 deferred, 7 update, 8 autocomplete, 9 modal…).
+    /// The response type (4 message, 5 deferred, 6 deferred update, 7
+    /// update, 8 autocomplete, 9 modal…).
     pub fn kind(&self) -> u64 {
         self.callback.get("type").and_then(Value::as_u64).unwrap_or(0)
     }
 
     /// Every message body the member sees: the initial one (as edited) and
     /// the follow-ups.
+    /// After a deferred update (type 6) the original is the button's
+    /// message: one of these only once the bot edited it.
     pub fn messages(&self) -> Vec<Value> {
         let mut out = Vec::new();
-        if let Some(o) = &self.original {
+        if let Some(o) = self.original.as_ref().filter(|_| self.kind() != 6 || !self.edits.is_empty()) {
             out.push(o.clone());
         }
         out.extend(self.followups.iter().cloned());
@@ -444,6 +450,10 @@ impl FakeDiscord {
                 original: None,
                 refused: vec![],
                 files: vec![],
+                source: match action {
+                    Action::Button { message, .. } => Some(message.clone()),
+                    _ => None,
+                },
             },
         );
         (id, token, payload)
@@ -469,12 +479,13 @@ impl FakeDiscord {
     }
 
     /// Waits for the bot's answer to interaction `id`: its initial
-    /// response and, when that is a deferral, the first edit or follow-up.
+    /// response and, when that is a deferral (type 5, or 6 for a button),
+    /// the first edit or follow-up.
     pub fn wait_for_response(&self, id: u64, timeout: Duration) -> Result<Reply, String> {
         let got = self.shared.wait_until(timeout, |s| {
             let ex = s.exchanges.get(s.token_of.get(&id)?)?;
             let (callback, _) = ex.callback.as_ref()?;
-            let deferred = matches!(callback.get("type").and_then(Value::as_u64), Some(5));
+            let deferred = matches!(callback.get("type").and_then(Value::as_u64), Some(5 | 6));
             if deferred && ex.edits.is_empty() && ex.followups.is_empty() {
                 return None;
             }

@@ -564,6 +564,11 @@ fn callback(shared: &Arc<Shared>, token: &str, body: &Value, uploads: &[Upload])
                 Some((interaction_id, &member)),
             ));
         }
+        6 => {
+            // A deferred update: nothing changes yet; `@original` is now
+            // the message the button is on, edited when the answer comes.
+            ex.original = ex.source.clone();
+        }
         _ => {}
     }
     drop(state);

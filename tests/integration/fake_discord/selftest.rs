@@ -183,6 +183,84 @@ fn fake_discord_rest_enforces_acknowledgement_rules() {
 }
 
 #[test]
+fn fake_discord_takes_deferred_updates_and_deferred_replies() {
+    let fake = FakeDiscord::start();
+    let base = fake.api_base();
+    let app = fake.world().application_id;
+    let http = reqwest::Client::builder().no_proxy().build().expect("client");
+    let rt = client_runtime();
+    let page = super::payloads::message(
+        &fake.world(),
+        77,
+        &json!({ "content": "page 1", "components": [{ "type": 1, "components": [
+            { "type": 2, "style": 2, "label": "Next", "custom_id": "ask:k:5" }] }] }),
+        None,
+    );
+    rt.block_on(async {
+        let json_post = |url: String, body: Value| {
+            http.post(url).header("content-type", "application/json").body(body.to_string()).send()
+        };
+        let patch = |token: &str, body: Value| {
+            http.patch(format!("{base}/api/v10/webhooks/{app}/{token}/messages/@original"))
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .send()
+        };
+        // A button: type 6 shows nothing new, then PATCH @original edits
+        // the message the button is on.
+        let (id, token, _) = fake.prepare(&Action::button("ask:k:5", page.clone()), &Member::reader(1));
+        let r = json_post(format!("{base}/api/v10/interactions/{id}/{token}/callback"), json!({ "type": 6 }))
+            .await
+            .expect("callback");
+        assert_eq!(r.status().as_u16(), 204);
+        assert!(fake.wait_for_response(id, Duration::from_millis(200)).is_err(), "not answered before the edit");
+        let r = patch(&token, json!({ "content": "page 2", "allowed_mentions": { "parse": [] } })).await.expect("edit");
+        assert_eq!(r.status().as_u16(), 200);
+        let reply = fake.wait_for_response(id, Duration::from_secs(1)).expect("reply");
+        assert_eq!(reply.kind(), 6);
+        assert_eq!(reply.original.as_ref().map(|m| m["id"].clone()), Some(json!("77")), "the button's message");
+        assert_eq!(reply.text(), "page 2\n");
+
+        // A button answered with a new private message after type 6.
+        let (id, token, _) = fake.prepare(&Action::button("vote:a:up", page.clone()), &Member::reader(1));
+        json_post(format!("{base}/api/v10/interactions/{id}/{token}/callback"), json!({ "type": 6 }))
+            .await
+            .expect("cb");
+        let r = json_post(
+            format!("{base}/api/v10/webhooks/{app}/{token}"),
+            json!({ "content": "Thanks", "flags": 64, "allowed_mentions": { "parse": [] } }),
+        )
+        .await
+        .expect("follow-up");
+        assert_eq!(r.status().as_u16(), 200);
+        let reply = fake.wait_for_response(id, Duration::from_secs(1)).expect("reply");
+        assert_eq!(reply.text(), "Thanks\n", "the page is not shown as the answer");
+        assert!(reply.is_ephemeral());
+
+        // A form: type 5 ("thinking…", private), then the edit.
+        let (id, token, _) = fake.prepare(&Action::modal("add-text", &[("title", "T")]), &Member::reader(1));
+        let r = json_post(
+            format!("{base}/api/v10/interactions/{id}/{token}/callback"),
+            json!({ "type": 5, "data": { "flags": 64 } }),
+        )
+        .await
+        .expect("callback");
+        assert_eq!(r.status().as_u16(), 204);
+        patch(&token, json!({ "content": "Added", "allowed_mentions": { "parse": [] } })).await.expect("edit");
+        let reply = fake.wait_for_response(id, Duration::from_secs(1)).expect("reply");
+        assert_eq!((reply.kind(), reply.text().as_str(), reply.is_ephemeral()), (5, "Added\n", true));
+
+        // Type 6 is not an answer to a slash command.
+        let (id, token, _) = fake.prepare(&Action::command("ask", vec![]), &Member::reader(1));
+        let r = json_post(format!("{base}/api/v10/interactions/{id}/{token}/callback"), json!({ "type": 6 }))
+            .await
+            .expect("callback");
+        assert_eq!(r.status().as_u16(), 400);
+    });
+    assert_eq!(fake.violations().len(), 1, "only the type 6 to a command: {:?}", fake.violations());
+}
+
+#[test]
 fn fake_discord_limit_checks_without_the_spec() {
     let ok = json!({ "content": "fine", "allowed_mentions": { "parse": [] } });
     assert!(spec::check_message(&ok, "").is_empty());
