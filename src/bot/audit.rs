@@ -43,6 +43,7 @@ impl AuditEvent {
     pub fn summary(&self) -> String {
         let article = self.article.as_deref().map(|a| format!(" `{a}`")).unwrap_or_default();
         let command = match self.action.strip_prefix("watch-") {
+            _ if self.user_id == SHELL_USER_ID => format!("parley {}", self.action),
             Some(rest) => format!("/watch {rest}"),
             None => format!("/corpus {}", self.action),
         };
@@ -54,6 +55,46 @@ impl AuditEvent {
             escape(&self.target),
             escape(&self.detail)
         )
+    }
+}
+
+/// The `user_id` of commands handed over from a shell.
+pub const SHELL_USER_ID: &str = "shell";
+
+/// The events of a command a shell handed to the running process: one per
+/// item `add` was given, one for an `import` (its counts), a `remove`, a
+/// `reindex`; none for `vectors`.
+pub fn shell_events(
+    user: &str,
+    summary: &crate::handoff::Summary,
+    result: &Result<crate::handoff::Outcome, crate::handoff::Failure>,
+) -> Vec<AuditEvent> {
+    use crate::handoff::Outcome;
+    let event = |target: &str, outcome: &str, article: Option<&str>, detail: &str| AuditEvent {
+        at: String::new(),
+        user_id: SHELL_USER_ID.into(),
+        user: format!("{} (shell)", if user.trim().is_empty() { "someone" } else { user.trim() }),
+        action: summary.action.into(),
+        target: crate::bot::markdown::cut(target, 300),
+        outcome: outcome.into(),
+        article: article.map(str::to_owned),
+        detail: crate::bot::markdown::cut(detail, 500),
+    };
+    match result {
+        Err(f) => vec![event(&summary.target, "refused", None, &f.message)],
+        Ok(Outcome::Added(report)) if summary.action == "add" => report
+            .added
+            .iter()
+            .map(|a| event(&a.origin, "ok", Some(a.id.as_str()), &a.title))
+            .chain(report.refused.iter().map(|r| event(&r.origin, "refused", None, &r.reason)))
+            .collect(),
+        Ok(Outcome::Added(report)) => {
+            let detail = format!("{} added, {} refused", report.added.len(), report.refused.len());
+            vec![event(&summary.target, "ok", None, &detail)]
+        }
+        Ok(Outcome::Removed(meta)) => vec![event(meta.id.as_str(), "ok", Some(meta.id.as_str()), &meta.title)],
+        Ok(Outcome::Reindexed(r)) => vec![event("index", "ok", None, &format!("{} articles indexed", r.indexed))],
+        Ok(Outcome::Vectors(_)) => Vec::new(),
     }
 }
 
