@@ -2,8 +2,10 @@
 //! who-said | speakers | quotes | extract | feedback | watch | feed | console | serve`.
 //!
 //! A thin adapter: it parses arguments (clap), calls the engine, and prints
-//! either text for a person or `--json` for scripts. It must not hold
-//! search, corpus or quote logic of its own.
+//! either text for a person or `--json` for scripts. Writing commands go
+//! through [`crate::handoff`]: performed here when this process gets the
+//! writer, or handed to the process that holds it (the bot, a console).
+//! It must not hold search, corpus or quote logic of its own.
 
 mod output;
 

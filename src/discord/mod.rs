@@ -8,6 +8,9 @@
 //! serenity's `Interaction` into the bot's [`crate::bot::Invocation`] and its
 //! [`crate::bot::Reply`] back into serenity builders ([`convert`]).
 //!
+//! While it serves, it also takes writing commands from shells on the data
+//! directory's socket ([`crate::handoff`]), auditing them like `/corpus`.
+//!
 //! It must not hold command logic (that is [`crate::bot`]) and must never log
 //! the token.
 
