@@ -426,9 +426,11 @@ fn hand_off(
     #[cfg(not(unix))]
     let _ = (command, progress);
     bail!(
-        "the search index at {} is being written by another Parley process{holder}, which takes no commands from a shell: \
-         nothing was changed; stop it or let it finish, then try again",
-        index.display()
+        "the search index at {} is being written by another Parley process{holder}, and nothing answers on {} \
+         (`parley serve` and `parley console` take shell commands once started; an import or a reindex does not): \
+         nothing was changed; let it finish or stop it, then try again",
+        index.display(),
+        dir.join(crate::handoff::SOCKET_FILE).display()
     )
 }
 
