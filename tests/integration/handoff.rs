@@ -49,8 +49,12 @@ fn assert_no_lock_error(o: &Output) {
 /// nobody else writes (done by the shell itself): same stdout, same exit
 /// code; the first returned.
 fn both(data: &DataDir, twin: &DataDir, args: &[&str]) -> Output {
+    let started = Instant::now();
     let handed = data.run(args);
+    let handed_took = started.elapsed();
+    let started = Instant::now();
     let alone = twin.run(args);
+    eprintln!("figure: parley {args:?} took {handed_took:?} handed to the bot, {:?} alone", started.elapsed());
     assert_no_lock_error(&handed);
     assert_eq!(stdout(&handed), stdout(&alone), "parley {args:?}: the output differs\n{}", stderr(&handed));
     assert_eq!(handed.status.code(), alone.status.code(), "parley {args:?}: {}", stderr(&handed));
