@@ -240,4 +240,29 @@ mod tests {
         let lines = std::fs::read_to_string(log.path()).unwrap();
         assert_eq!(lines.lines().count(), 15, "the file keeps every event");
     }
+
+    #[test]
+    fn shell_commands_are_audited_one_line_per_item() {
+        use crate::engine::{ImportReport, Refusal};
+        use crate::handoff::{Failure, Outcome, Summary};
+        let summary = Summary { action: "add", target: "a.txt, b.txt".into() };
+        let report = ImportReport {
+            added: Vec::new(),
+            refused: vec![
+                Refusal { origin: "a.txt".into(), reason: "no such file".into(), existing: None },
+                Refusal { origin: "b.txt".into(), reason: "no title".into(), existing: None },
+            ],
+        };
+        let events = shell_events("ana", &summary, &Ok(Outcome::Added(report)));
+        assert_eq!(events.len(), 2);
+        assert!(events.iter().all(|e| e.user_id == SHELL_USER_ID && e.outcome == "refused"));
+        let line = events[0].summary();
+        assert!(line.contains("ana") && line.contains("· parley add · refused"), "{line}");
+        let failed = shell_events("", &Summary { action: "remove", target: "x".into() }, &Err(Failure::new("nope")));
+        assert_eq!((failed.len(), failed[0].user.as_str(), failed[0].detail.as_str()), (1, "someone (shell)", "nope"));
+        let import = Summary { action: "import", target: "x.csv".into() };
+        let events = shell_events("ana", &import, &Ok(Outcome::Added(ImportReport::default())));
+        assert_eq!(events.len(), 1, "an import is one line, whatever its size");
+        assert_eq!(events[0].detail, "0 added, 0 refused");
+    }
 }

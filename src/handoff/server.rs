@@ -201,7 +201,9 @@ fn serve_one(mut stream: UnixStream, shared: &Shared) {
         }
     };
     let summary = request.command.summary();
-    tracing::info!(action = summary.action, target = %summary.target, user = %request.user, "performing a command from a shell");
+    // Whoever the request says it is: one short line, for logs and the audit.
+    let user: String = request.user.chars().filter(|c| !c.is_control()).take(100).collect();
+    tracing::info!(action = summary.action, target = %summary.target, user = %user, "performing a command from a shell");
     let result = {
         let mut writable = true;
         let mut progress = |p| {
@@ -216,7 +218,7 @@ fn serve_one(mut stream: UnixStream, shared: &Shared) {
         tracing::info!(action = summary.action, "a command from a shell failed: {}", f.message);
     }
     if let Some(hook) = &shared.config.on_done {
-        hook(&request.user, &summary, &result);
+        hook(&user, &summary, &result);
     }
     let event = match result {
         Ok(o) => Event::Done(o),
