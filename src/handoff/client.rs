@@ -175,3 +175,87 @@ fn exchange(data_dir: &Path, request: &Request, progress: &mut dyn FnMut(Progres
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::net::UnixListener;
+
+    /// A process on the socket that reads each request and answers with
+    /// `lines` (then hangs up), one entry per connection.
+    fn fake_writer(dir: &Path, answers: Vec<Vec<Event>>) -> std::thread::JoinHandle<Vec<Request>> {
+        let listener = UnixListener::bind(dir.join(SOCKET_FILE)).unwrap();
+        std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            for events in answers {
+                let (stream, _) = listener.accept().unwrap();
+                let mut reader = BufReader::new(stream);
+                let mut line = Vec::new();
+                reader.read_until(b'\n', &mut line).unwrap();
+                seen.push(super::super::parse_request(line.trim_ascii_end()).unwrap());
+                let mut stream = reader.into_inner();
+                for e in events {
+                    stream.write_all(&to_line(&e).unwrap()).unwrap();
+                }
+            }
+            seen
+        })
+    }
+
+    #[test]
+    fn an_answer_cut_short_is_an_error_never_a_success() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = fake_writer(dir.path(), vec![vec![Event::Progress(Progress::Imported { count: 3 })]]);
+        let mut heard = Vec::new();
+        let r = hand_off(dir.path(), "ana", Command::Reindex, &mut |p| heard.push(p));
+        assert!(matches!(r, Err(ClientError::Lost { .. })), "{r:?}");
+        assert!(r.unwrap_err().to_string().contains("may not have been performed"));
+        assert_eq!(heard, [Progress::Imported { count: 3 }]);
+        assert_eq!(server.join().unwrap()[0].user, "ana");
+    }
+
+    #[test]
+    fn files_travel_as_bytes_and_refusals_as_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("vorn.txt");
+        std::fs::write(&file, "Vorn talks\nAda Quill spoke.").unwrap();
+        let failure = Failure { message: "no article with id x".into(), causes: vec!["deeper".into()] };
+        let server = fake_writer(
+            dir.path(),
+            vec![vec![Event::Done(Outcome::Added(ImportReport::default()))], vec![Event::Failed(failure.clone())]],
+        );
+        let items = vec![AddItem::Path(file.clone()), AddItem::Path(dir.path().join("gone.txt"))];
+        let r = hand_off(dir.path(), "", Command::Add { items, meta: <_>::default() }, &mut |_| {});
+        assert!(matches!(r, Ok(Outcome::Added(_))), "{r:?}");
+        let r = hand_off(dir.path(), "", Command::Remove { id: "x".into() }, &mut |_| {});
+        assert!(matches!(&r, Err(ClientError::Failed(f)) if *f == failure), "{r:?}");
+        let seen = server.join().unwrap();
+        let Command::Add { items, .. } = &seen[0].command else { panic!("{:?}", seen[0]) };
+        assert_eq!(
+            items[0],
+            AddItem::File {
+                name: file.display().to_string(),
+                content: Content(b"Vorn talks\nAda Quill spoke.".to_vec())
+            }
+        );
+        assert!(
+            matches!(&items[1], AddItem::Unreadable { reason, .. } if reason.contains("no such file")),
+            "{items:?}"
+        );
+        // Nobody listening: unreachable, nothing sent.
+        std::fs::remove_file(dir.path().join(SOCKET_FILE)).unwrap();
+        let r = hand_off(dir.path(), "", Command::Reindex, &mut |_| {});
+        assert!(matches!(r, Err(ClientError::Unreachable { .. })), "{r:?}");
+    }
+
+    #[test]
+    fn an_import_too_large_to_hand_over_is_refused_here() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.jsonl");
+        std::fs::File::create(&big).unwrap().set_len(MAX_IMPORT_BYTES + 1).unwrap();
+        let r = hand_off(dir.path(), "", Command::Import { file: BulkFile::Path(big), maps: vec![] }, &mut |_| {});
+        let e = r.unwrap_err();
+        assert!(matches!(e, ClientError::TooLarge { .. }), "{e:?}");
+        assert!(e.to_string().contains("nothing was imported"), "{e}");
+    }
+}
