@@ -364,6 +364,13 @@ fn engine_config(cli: &Cli) -> EngineConfig {
         Command::Console { .. } => "console",
         Command::Serve { .. } => "serve",
         Command::Feed { .. } => "feed poll",
+        Command::Ask { .. } => "ask",
+        Command::List { .. } => "list",
+        Command::WhoSaid { .. } => "who-said",
+        Command::Speakers { .. } => "speakers",
+        Command::Timeline { .. } => "timeline",
+        Command::Compare { .. } => "compare",
+        Command::Watch { .. } => "watch test",
         _ => "",
     };
     EngineConfig { holder: format!("parley {name}").trim_end().to_owned(), ..EngineConfig::new(&cli.data_dir) }
