@@ -29,6 +29,7 @@ pub mod embed;
 pub mod engine;
 pub mod feedback;
 pub mod feeds;
+pub mod handoff;
 pub mod index;
 pub mod names;
 pub mod quotes;

@@ -43,6 +43,7 @@ impl AuditEvent {
     pub fn summary(&self) -> String {
         let article = self.article.as_deref().map(|a| format!(" `{a}`")).unwrap_or_default();
         let command = match self.action.strip_prefix("watch-") {
+            _ if self.user_id == SHELL_USER_ID => format!("parley {}", self.action),
             Some(rest) => format!("/watch {rest}"),
             None => format!("/corpus {}", self.action),
         };
@@ -54,6 +55,46 @@ impl AuditEvent {
             escape(&self.target),
             escape(&self.detail)
         )
+    }
+}
+
+/// The `user_id` of commands handed over from a shell.
+pub const SHELL_USER_ID: &str = "shell";
+
+/// The events of a command a shell handed to the running process: one per
+/// item `add` was given, one for an `import` (its counts), a `remove`, a
+/// `reindex`; none for `vectors`.
+pub fn shell_events(
+    user: &str,
+    summary: &crate::handoff::Summary,
+    result: &Result<crate::handoff::Outcome, crate::handoff::Failure>,
+) -> Vec<AuditEvent> {
+    use crate::handoff::Outcome;
+    let event = |target: &str, outcome: &str, article: Option<&str>, detail: &str| AuditEvent {
+        at: String::new(),
+        user_id: SHELL_USER_ID.into(),
+        user: format!("{} (shell)", if user.trim().is_empty() { "someone" } else { user.trim() }),
+        action: summary.action.into(),
+        target: crate::bot::markdown::cut(target, 300),
+        outcome: outcome.into(),
+        article: article.map(str::to_owned),
+        detail: crate::bot::markdown::cut(detail, 500),
+    };
+    match result {
+        Err(f) => vec![event(&summary.target, "refused", None, &f.message)],
+        Ok(Outcome::Added(report)) if summary.action == "add" => report
+            .added
+            .iter()
+            .map(|a| event(&a.origin, "ok", Some(a.id.as_str()), &a.title))
+            .chain(report.refused.iter().map(|r| event(&r.origin, "refused", None, &r.reason)))
+            .collect(),
+        Ok(Outcome::Added(report)) => {
+            let detail = format!("{} added, {} refused", report.added.len(), report.refused.len());
+            vec![event(&summary.target, "ok", None, &detail)]
+        }
+        Ok(Outcome::Removed(meta)) => vec![event(meta.id.as_str(), "ok", Some(meta.id.as_str()), &meta.title)],
+        Ok(Outcome::Reindexed(r)) => vec![event("index", "ok", None, &format!("{} articles indexed", r.indexed))],
+        Ok(Outcome::Vectors(_)) => Vec::new(),
     }
 }
 
@@ -198,5 +239,30 @@ mod tests {
         assert!(posted[5].detail.contains("+9 more refused"), "{}", posted[5].detail);
         let lines = std::fs::read_to_string(log.path()).unwrap();
         assert_eq!(lines.lines().count(), 15, "the file keeps every event");
+    }
+
+    #[test]
+    fn shell_commands_are_audited_one_line_per_item() {
+        use crate::engine::{ImportReport, Refusal};
+        use crate::handoff::{Failure, Outcome, Summary};
+        let summary = Summary { action: "add", target: "a.txt, b.txt".into() };
+        let report = ImportReport {
+            added: Vec::new(),
+            refused: vec![
+                Refusal { origin: "a.txt".into(), reason: "no such file".into(), existing: None },
+                Refusal { origin: "b.txt".into(), reason: "no title".into(), existing: None },
+            ],
+        };
+        let events = shell_events("ana", &summary, &Ok(Outcome::Added(report)));
+        assert_eq!(events.len(), 2);
+        assert!(events.iter().all(|e| e.user_id == SHELL_USER_ID && e.outcome == "refused"));
+        let line = events[0].summary();
+        assert!(line.contains("ana") && line.contains("· parley add · refused"), "{line}");
+        let failed = shell_events("", &Summary { action: "remove", target: "x".into() }, &Err(Failure::new("nope")));
+        assert_eq!((failed.len(), failed[0].user.as_str(), failed[0].detail.as_str()), (1, "someone (shell)", "nope"));
+        let import = Summary { action: "import", target: "x.csv".into() };
+        let events = shell_events("ana", &import, &Ok(Outcome::Added(ImportReport::default())));
+        assert_eq!(events.len(), 1, "an import is one line, whatever its size");
+        assert_eq!(events[0].detail, "0 added, 0 refused");
     }
 }

@@ -216,6 +216,11 @@ impl Bot {
         self
     }
 
+    /// The audit log (commands from a shell are written there too).
+    pub fn audit_log(&self) -> &AuditLog {
+        &self.audit
+    }
+
     pub fn engine(&self) -> &Arc<Engine> {
         &self.engine
     }

@@ -2,8 +2,10 @@
 //! who-said | speakers | quotes | extract | feedback | watch | feed | console | serve`.
 //!
 //! A thin adapter: it parses arguments (clap), calls the engine, and prints
-//! either text for a person or `--json` for scripts. It must not hold
-//! search, corpus or quote logic of its own.
+//! either text for a person or `--json` for scripts. Writing commands go
+//! through [`crate::handoff`]: performed here when this process gets the
+//! writer, or handed to the process that holds it (the bot, a console).
+//! It must not hold search, corpus or quote logic of its own.
 
 mod output;
 
@@ -18,9 +20,11 @@ use time::Date;
 
 use crate::answer::{AskQuery, CompareQuery, TimelineQuery, WhoSaidQuery};
 use crate::article::{ArticleId, Published};
-use crate::corpus::ingest::{self, Overrides};
 use crate::corpus::FieldMap;
-use crate::engine::{Engine, EngineConfig, ImportReport, Refusal};
+use crate::engine::{Engine, EngineConfig, ImportReport};
+use crate::handoff::{
+    AddItem, BulkFile, Command as Command_, MetaOverrides, Outcome, PerformConfig, Progress, VectorMode,
+};
 use crate::quotes::QuoteKind;
 
 /// Parley answers questions about the Russia–Ukraine peace talks from a
@@ -298,7 +302,7 @@ fn open(cli: &Cli, access: Access) -> anyhow::Result<Engine> {
     if !dir.is_dir() {
         bail!("the data directory {} does not exist (set --data-dir or PARLEY_DATA_DIR)", dir.display());
     }
-    let engine = match Engine::open(EngineConfig::new(dir)) {
+    let engine = match Engine::open(engine_config(cli)) {
         Err(crate::Error::Index(crate::index::Error::Busy { .. })) if access == Access::Read => {
             let engine = Engine::open_read_only(EngineConfig::new(dir));
             let engine = engine.with_context(|| format!("cannot open Parley's data in {}", dir.display()))?;
@@ -349,6 +353,119 @@ fn catch_up_vectors(engine: &Engine, at_most: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The engine's configuration, naming this command in the writer's note.
+fn engine_config(cli: &Cli) -> EngineConfig {
+    let name = match &cli.command {
+        Command::Add { .. } => "add",
+        Command::Import { .. } => "import",
+        Command::Remove { .. } => "remove",
+        Command::Reindex => "reindex",
+        Command::Vectors => "vectors",
+        Command::Console { .. } => "console",
+        Command::Serve { .. } => "serve",
+        Command::Feed { .. } => "feed poll",
+        Command::Ask { .. } => "ask",
+        Command::List { .. } => "list",
+        Command::WhoSaid { .. } => "who-said",
+        Command::Speakers { .. } => "speakers",
+        Command::Timeline { .. } => "timeline",
+        Command::Compare { .. } => "compare",
+        Command::Watch { .. } => "watch test",
+        _ => "",
+    };
+    EngineConfig { holder: format!("parley {name}").trim_end().to_owned(), ..EngineConfig::new(&cli.data_dir) }
+}
+
+/// Performs a writing command: here when this process gets the writer;
+/// else handed to the process holding it (the bot, a console) over its
+/// socket, which streams back the same result; with nobody answering
+/// there, one line saying what holds the writer, and nothing changed.
+fn write(cli: &Cli, command: Command_, defer_vectors: bool, json: bool) -> anyhow::Result<Outcome> {
+    let dir = &cli.data_dir;
+    if !dir.is_dir() {
+        bail!("the data directory {} does not exist (set --data-dir or PARLEY_DATA_DIR)", dir.display());
+    }
+    let mut progress = |p: Progress| match p {
+        Progress::Imported { count } if !json => eprintln!("imported {count} …"),
+        Progress::Imported { .. } => {}
+        Progress::Vectors { done, total } => eprintln!("vectors: {done}/{total} …"),
+    };
+    match Engine::open(engine_config(cli)) {
+        Err(crate::Error::Index(crate::index::Error::Busy { path })) => hand_off(cli, &path, command, &mut progress),
+        opened => {
+            let engine = opened.with_context(|| format!("cannot open Parley's data in {}", dir.display()))?;
+            for broken in &engine.reconciled().broken {
+                eprintln!("warning: {broken}");
+            }
+            let vectors = if defer_vectors { VectorMode::Defer } else { VectorMode::Before };
+            let config = PerformConfig { fetch: fetch_config()?, vectors };
+            Ok(crate::handoff::perform(&Arc::new(engine), command, &config, &mut progress)?)
+        }
+    }
+}
+
+/// A writing command given to the process that holds the writer.
+fn hand_off(
+    cli: &Cli,
+    index: &std::path::Path,
+    command: Command_,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<Outcome> {
+    let dir = &cli.data_dir;
+    let holder = crate::engine::writer_holder(dir).map(|h| format!(" ({h})")).unwrap_or_default();
+    #[cfg(unix)]
+    {
+        use crate::handoff::client::{hand_off, ClientError};
+        let user = std::env::var("USER").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "shell".into());
+        match hand_off(dir, &user, command, progress) {
+            Ok(outcome) => {
+                eprintln!(
+                    "note: done by the Parley process writing {}{holder}; vectors follow in the background there",
+                    dir.display()
+                );
+                return Ok(outcome);
+            }
+            Err(ClientError::Unreachable { .. }) => {}
+            Err(ClientError::Failed(f)) => return Err(failure_error(f)),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (command, progress);
+    bail!(
+        "the search index at {} is being written by another Parley process{holder}, and nothing answers on {} \
+         (`parley serve` and `parley console` take shell commands once started; an import or a reindex does not): \
+         nothing was changed; let it finish or stop it, then try again",
+        index.display(),
+        dir.join(crate::handoff::SOCKET_FILE).display()
+    )
+}
+
+/// The error another process reported, with its causes, as if it were ours.
+fn failure_error(f: crate::handoff::Failure) -> anyhow::Error {
+    let mut chain = f.causes.into_iter().rev();
+    let Some(root) = chain.next() else { return anyhow::Error::msg(f.message) };
+    let mut err = anyhow::Error::msg(root);
+    for cause in chain {
+        err = err.context(cause);
+    }
+    err.context(f.message)
+}
+
+/// Takes shell commands while this process (the console) writes.
+#[cfg(unix)]
+fn listen(engine: &Arc<Engine>) -> anyhow::Result<Option<crate::handoff::server::Server>> {
+    use crate::handoff::server::{Server, ServerConfig};
+    let perform = PerformConfig { fetch: fetch_config()?, vectors: VectorMode::Background };
+    match Server::start(Arc::clone(engine), ServerConfig { perform, on_done: None }) {
+        Ok(server) => Ok(Some(server)),
+        Err(e) => {
+            eprintln!("warning: {:#}; shell commands cannot be handed to this console", anyhow::Error::from(e));
+            Ok(None)
+        }
+    }
+}
+
 fn is_url(s: &str) -> bool {
     s.starts_with("http://") || s.starts_with("https://")
 }
@@ -377,45 +494,33 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         Command::Add { files, title, outlet, url, published, defer_vectors, json } => {
-            let engine = open(&cli, Access::Write)?;
-            let overrides =
-                Overrides { title: title.clone(), outlet: outlet.clone(), url: url.clone(), published: *published };
-            let mut report = ImportReport::default();
-            for f in files {
-                let draft =
-                    if is_url(f) { fetch_draft(f) } else { crate::engine::read_document_file(std::path::Path::new(f)) };
-                let result = draft.and_then(|mut d| {
-                    d.apply(&overrides);
-                    engine.add(d)
-                });
-                match result {
-                    Ok(added) => report.added.push(added),
-                    Err(e) => report.refused.push(Refusal::from_error(f, &e)),
-                }
-            }
-            if !*defer_vectors {
-                catch_up_vectors(&engine, usize::MAX)?;
-            }
+            let items = files
+                .iter()
+                .map(|f| if is_url(f) { AddItem::Url { url: f.clone() } } else { AddItem::Path(f.into()) })
+                .collect();
+            let meta =
+                MetaOverrides { title: title.clone(), outlet: outlet.clone(), url: url.clone(), published: *published };
+            let report = match write(&cli, Command_::Add { items, meta }, *defer_vectors, *json)? {
+                Outcome::Added(r) => r,
+                other => bail!("unexpected answer to add: {other:?}"),
+            };
             return finish_report(&mut out, &report, *json, style);
         }
         Command::Import { file, maps, defer_vectors, json } => {
-            let engine = open(&cli, Access::Write)?;
-            let map = FieldMap::default().with_overrides(maps).map_err(anyhow::Error::msg)?;
-            let report = engine.import_file(file, &map, |n| {
-                if !*json {
-                    eprintln!("imported {n} …");
-                }
-            })?;
-            if !*defer_vectors {
-                catch_up_vectors(&engine, usize::MAX)?;
-            }
+            FieldMap::default().with_overrides(maps).map_err(anyhow::Error::msg)?;
+            let command = Command_::Import { file: BulkFile::Path(file.clone()), maps: maps.clone() };
+            let report = match write(&cli, command, *defer_vectors, *json)? {
+                Outcome::Added(r) => r,
+                other => bail!("unexpected answer to import: {other:?}"),
+            };
             return finish_report(&mut out, &report, *json, style);
         }
         Command::Remove { id } => {
-            let engine = open(&cli, Access::Write)?;
-            let id = ArticleId::parse(id)?;
-            let meta = engine.remove(&id)?;
-            writeln!(out, "removed {} ({})", meta.id, meta.title)?;
+            ArticleId::parse(id)?;
+            match write(&cli, Command_::Remove { id: id.clone() }, false, false)? {
+                Outcome::Removed(meta) => writeln!(out, "removed {} ({})", meta.id, meta.title)?,
+                other => bail!("unexpected answer to remove: {other:?}"),
+            }
         }
         Command::List { json } => {
             let engine = open(&cli, Access::Read)?;
@@ -440,24 +545,22 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 }
             }
         }
-        Command::Reindex => {
-            let engine = open(&cli, Access::Write)?;
-            let r = engine.reindex()?;
-            writeln!(out, "reindexed {} articles", r.indexed)?;
-            for b in &r.broken {
-                writeln!(out, "skipped: {b}")?;
+        Command::Reindex => match write(&cli, Command_::Reindex, false, false)? {
+            Outcome::Reindexed(r) => {
+                writeln!(out, "reindexed {} articles", r.indexed)?;
+                for b in &r.broken {
+                    writeln!(out, "skipped: {b}")?;
+                }
             }
-            catch_up_vectors(&engine, usize::MAX)?;
-        }
-        Command::Vectors => {
-            let engine = open(&cli, Access::Write)?;
-            catch_up_vectors(&engine, usize::MAX)?;
-            let s = engine.vector_status()?;
-            match &s.model {
+            other => bail!("unexpected answer to reindex: {other:?}"),
+        },
+        Command::Vectors => match write(&cli, Command_::Vectors, false, false)? {
+            Outcome::Vectors(s) => match &s.model {
                 Some(m) => writeln!(out, "{} passages, {} without vectors (model {m})", s.passages, s.missing)?,
                 None => writeln!(out, "{} passages; no sentence-embedding model, so words only", s.passages)?,
-            }
-        }
+            },
+            other => bail!("unexpected answer to vectors: {other:?}"),
+        },
         Command::WhoSaid { person, about, since, until, kind, limit, json } => {
             let engine = open(&cli, Access::Read)?;
             let q = WhoSaidQuery {
@@ -598,6 +701,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Console { files } => {
             let engine = Arc::new(open(&cli, Access::Write)?);
             catch_up_vectors(&engine, ASK_CATCH_UP)?;
+            #[cfg(unix)]
+            let _listening = listen(&engine)?;
             crate::bot::console::run_with(engine, std::io::stdin().lock(), &mut out, files.as_deref())?;
         }
         Command::Serve { http } => {
@@ -739,7 +844,7 @@ fn feed(cli: &Cli, command: &FeedCommand, out: &mut impl Write, style: output::S
             writeln!(out, "unsubscribed {} ({}); the articles it added stay", feed.id, feed.url)?;
         }
         FeedCommand::Poll { id, json } => {
-            let engine = match Engine::open(EngineConfig::new(dir)) {
+            let engine = match Engine::open(engine_config(cli)) {
                 Err(crate::Error::Index(crate::index::Error::Busy { .. })) => {
                     eprintln!(
                         "another Parley process (the bot, an import) is writing {}: nothing was polled. \
@@ -822,15 +927,4 @@ fn extract_page(source: &str) -> anyhow::Result<crate::web::Extracted> {
     };
     e.outlet = e.outlet_or_host();
     Ok(e)
-}
-
-fn fetch_draft(url: &str) -> Result<ingest::ArticleDraft, crate::engine::Error> {
-    let reason = |e: anyhow::Error| {
-        crate::engine::Error::Ingest(ingest::IngestError::Unreadable {
-            origin: url.to_owned(),
-            reason: format!("{e:#}"),
-        })
-    };
-    let e = fetch(url).map_err(reason)?;
-    Ok(crate::engine::draft_from_extracted(e, url))
 }

@@ -145,17 +145,23 @@ pub fn draft_from_file(path: &Path) -> Result<ArticleDraft, IngestError> {
     if !matches!(ext.as_deref(), Some("txt" | "md" | "markdown")) {
         return Err(IngestError::UnsupportedType { origin });
     }
+    let bytes = read_file_bytes(path, MAX_FILE_BYTES)?;
+    draft_from_bytes(&bytes, &origin, ext.as_deref() == Some("txt"))
+}
+
+/// The bytes of a file a person brought, refused (as unreadable) when it
+/// is not a regular file or holds more than `max` bytes.
+pub fn read_file_bytes(path: &Path, max: u64) -> Result<Vec<u8>, IngestError> {
+    let origin = path.display().to_string();
     let md = std::fs::metadata(path)
         .map_err(|e| IngestError::Unreadable { origin: origin.clone(), reason: io_reason(&e) })?;
     if !md.is_file() {
         return Err(IngestError::Unreadable { origin, reason: "not a file".into() });
     }
-    if md.len() > MAX_FILE_BYTES {
-        return Err(IngestError::Unreadable { origin, reason: format!("larger than {} MB", MAX_FILE_BYTES >> 20) });
+    if md.len() > max {
+        return Err(IngestError::Unreadable { origin, reason: format!("larger than {} MB", max >> 20) });
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| IngestError::Unreadable { origin: origin.clone(), reason: io_reason(&e) })?;
-    draft_from_bytes(&bytes, &origin, ext.as_deref() == Some("txt"))
+    std::fs::read(path).map_err(|e| IngestError::Unreadable { origin, reason: io_reason(&e) })
 }
 
 /// Reads a text or Markdown document given as bytes (a file, an
@@ -286,9 +292,30 @@ pub type Record = Result<ArticleDraft, IngestError>;
 /// opened at all is an error; a bad record is a refused item.
 pub fn read_bulk(path: &Path, map: &FieldMap) -> Result<Box<dyn Iterator<Item = Record>>, IngestError> {
     let origin = path.display().to_string();
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let file = std::fs::File::open(path)
         .map_err(|e| IngestError::Unreadable { origin: origin.clone(), reason: io_reason(&e) })?;
+    read_bulk_from(Box::new(file), &origin, map)
+}
+
+/// [`read_bulk`] over bytes already read (a file handed over by another
+/// process); `origin` is the file's path as its reader named it, and its
+/// extension says the format.
+pub fn read_bulk_bytes(
+    bytes: Vec<u8>,
+    origin: &str,
+    map: &FieldMap,
+) -> Result<Box<dyn Iterator<Item = Record>>, IngestError> {
+    read_bulk_from(Box::new(std::io::Cursor::new(bytes)), origin, map)
+}
+
+fn read_bulk_from(
+    file: Box<dyn std::io::Read>,
+    origin: &str,
+    map: &FieldMap,
+) -> Result<Box<dyn Iterator<Item = Record>>, IngestError> {
+    let path = Path::new(origin);
+    let origin = origin.to_owned();
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(origin.clone());
     match ext.as_deref() {
         Some("csv") => {

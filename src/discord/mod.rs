@@ -8,6 +8,9 @@
 //! serenity's `Interaction` into the bot's [`crate::bot::Invocation`] and its
 //! [`crate::bot::Reply`] back into serenity builders ([`convert`]).
 //!
+//! While it serves, it also takes writing commands from shells on the data
+//! directory's socket ([`crate::handoff`]), auditing them like `/corpus`.
+//!
 //! It must not hold command logic (that is [`crate::bot`]) and must never log
 //! the token.
 
@@ -224,6 +227,8 @@ pub async fn serve(engine: Arc<Engine>, opts: ServeOptions) -> Result<(), Error>
     }
     let bot = Arc::new(bot);
     start_watches(&bot, &http, &config);
+    #[cfg(unix)]
+    let _shell = take_shell_commands(&bot, &config);
     // The feed scheduler: polls due feeds until the bot stops, then ends
     // after the item at hand. Articles it adds reach the watches through
     // the engine's arrival hooks, like any other.
@@ -244,6 +249,30 @@ pub async fn serve(engine: Arc<Engine>, opts: ServeOptions) -> Result<(), Error>
         tracing::warn!("the feed scheduler did not stop in time; a poll was cut short (it resumes next time)");
     }
     served
+}
+
+/// Takes writing commands from shells while the bot runs (see
+/// [`crate::handoff`]): performed like the bot's own additions (vectors in
+/// the background, arrivals to the watches) and written to the audit log.
+/// The socket goes when the returned server is dropped, as serving ends.
+#[cfg(unix)]
+fn take_shell_commands(bot: &Arc<Bot>, config: &Config) -> Option<crate::handoff::server::Server> {
+    use crate::handoff::server::{Server, ServerConfig};
+    let audit = Arc::clone(bot);
+    let on_done: crate::handoff::server::DoneHook = Box::new(move |user, summary, result| {
+        for event in crate::bot::audit::shell_events(user, summary, result) {
+            audit.audit_log().record(event);
+        }
+    });
+    let perform =
+        crate::handoff::PerformConfig { fetch: config.fetch.clone(), vectors: crate::handoff::VectorMode::Background };
+    match Server::start(Arc::clone(bot.engine()), ServerConfig { perform, on_done: Some(on_done) }) {
+        Ok(server) => Some(server),
+        Err(e) => {
+            tracing::warn!("{:#}; shell commands cannot be handed to the bot", anyhow::Error::from(e));
+            None
+        }
+    }
 }
 
 /// Starts posting watch alerts: the engine's arrivals feed [`watch::run`],

@@ -332,18 +332,19 @@ pub fn read_document(bytes: &[u8], name: &str) -> Result<ArticleDraft, Error> {
 /// Reads a document from a file: `.txt`, `.md` or `.html`, at most
 /// [`corpus::ingest::MAX_FILE_BYTES`].
 pub fn read_document_file(path: &Path) -> Result<ArticleDraft, Error> {
-    let origin = path.display().to_string();
+    let bytes = load_document_file(path)?;
+    read_document(&bytes, &path.display().to_string())
+}
+
+/// The bytes of a `.txt`, `.md` or `.html` file, refused as
+/// [`read_document_file`] would refuse it (another type, not a file, more
+/// than [`corpus::ingest::MAX_FILE_BYTES`]); [`read_document`] reads them.
+pub fn load_document_file(path: &Path) -> Result<Vec<u8>, Error> {
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    if !matches!(ext.as_deref(), Some("html" | "htm")) {
-        return Ok(corpus::ingest::draft_from_file(path)?);
+    if !matches!(ext.as_deref(), Some("txt" | "md" | "markdown" | "html" | "htm")) {
+        return Err(corpus::ingest::IngestError::UnsupportedType { origin: path.display().to_string() }.into());
     }
-    let unreadable = |reason: String| corpus::ingest::IngestError::Unreadable { origin: origin.clone(), reason };
-    let md = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
-    if md.len() > corpus::ingest::MAX_FILE_BYTES {
-        return Err(unreadable(format!("larger than {} MB", corpus::ingest::MAX_FILE_BYTES >> 20)).into());
-    }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-    read_document(&bytes, &origin)
+    Ok(corpus::ingest::read_file_bytes(path, corpus::ingest::MAX_FILE_BYTES)?)
 }
 
 pub(super) fn duplicate(origin: &str, existing: ArticleId, by: DuplicateBy) -> Error {

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock, RwLock};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::answer::{Answer, AskQuery, CorpusStats, SpeakerCount, WhoSaid, WhoSaidQuery};
@@ -27,6 +27,7 @@ mod ask;
 mod choices;
 mod compare;
 mod find_sources;
+mod holder;
 mod ingest;
 mod reconcile;
 mod semantic;
@@ -37,7 +38,8 @@ mod who_said;
 pub use ask::{Scored, Weights, WEIGHTS};
 pub use choices::{KeyedSpeaker, Listed, Party as PartyChoice};
 pub use find_sources::{key_sentences, FoundSources, KEY_SENTENCES};
-pub use ingest::{draft_from_extracted, read_document, read_document_file};
+pub use holder::{writer_holder, HOLDER_FILE};
+pub use ingest::{draft_from_extracted, load_document_file, read_document, read_document_file};
 pub use semantic::{store_files, VectorKeys, VectorStatus};
 pub use watch::{
     by_channel, ArrivalHook, Cursor, Found, NewWatch, Watch, WatchError, WatchLimits, WatchMatch, WatchTarget, Watches,
@@ -63,6 +65,9 @@ pub struct EngineConfig {
     /// The sentence-embedding model's directory (see [`crate::embed`]);
     /// `None` answers from words only.
     pub model_dir: Option<PathBuf>,
+    /// What this process is ("parley serve"), noted in
+    /// [`HOLDER_FILE`] while it holds the writer.
+    pub holder: String,
 }
 
 impl EngineConfig {
@@ -72,6 +77,7 @@ impl EngineConfig {
             default_added_by: "cli".into(),
             import_batch: 1_000,
             model_dir: Some(crate::embed::default_dir()),
+            holder: "parley".into(),
         }
     }
 }
@@ -128,7 +134,7 @@ fn closest(near: &[String]) -> String {
 }
 
 /// An article the engine added.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Added {
     pub id: ArticleId,
     pub title: String,
@@ -143,7 +149,7 @@ pub struct Added {
 }
 
 /// An item the engine did not add, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Refusal {
     pub origin: String,
     pub reason: String,
@@ -164,14 +170,14 @@ impl Refusal {
 }
 
 /// What a bulk import did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ImportReport {
     pub added: Vec<Added>,
     pub refused: Vec<Refusal>,
 }
 
 /// What reconciling the index with the corpus did on open.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Reconciled {
     pub indexed: usize,
     pub removed: usize,
@@ -196,6 +202,8 @@ pub struct Engine {
     arrivals: RwLock<Vec<ArrivalHook>>,
     /// What autocomplete offers, per index generation.
     choices: choices::Choices,
+    /// Names this process in [`HOLDER_FILE`] while it holds the writer.
+    _holder: Option<holder::HolderNote>,
 }
 
 /// An article ready to enter the corpus.
@@ -243,6 +251,7 @@ impl Engine {
     pub fn open(config: EngineConfig) -> Result<Engine, Error> {
         let (index, opened) = Index::open(&config.data_dir.join("index"))?;
         let mut engine = Engine::with_index(config, index)?;
+        engine._holder = holder::HolderNote::claim(&engine.config.data_dir, &engine.config.holder);
         engine.reconciled = engine.reconcile(opened)?;
         Ok(engine)
     }
@@ -272,6 +281,7 @@ impl Engine {
             semantic: OnceLock::new(),
             arrivals: RwLock::new(Vec::new()),
             choices: choices::Choices::default(),
+            _holder: None,
         })
     }
 

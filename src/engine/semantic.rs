@@ -89,7 +89,7 @@ pub struct VectorKeys {
 }
 
 /// How far the vectors are.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct VectorStatus {
     /// The model in use, or `None` when Parley answers from words only.
     pub model: Option<String>,

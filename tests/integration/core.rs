@@ -342,11 +342,11 @@ fn a_damaged_index_is_rebuilt_from_the_corpus() {
 }
 
 /// Issue 10: while another process writes (here a console, as the bot
-/// would), reading commands answer from what it committed, and a second
-/// writer gets one clear line, not tantivy's lock error, and changes
-/// nothing.
+/// would), reading commands answer from what it committed, and a writing
+/// command is handed to that process (see `handoff.rs`), never meeting
+/// tantivy's lock error.
 #[test]
-fn while_another_process_writes_reads_work_and_a_second_writer_is_told_plainly() {
+fn while_another_process_writes_reads_work_and_writes_are_handed_to_it() {
     let d = DataDir::new();
     add_fixtures(&d);
     let mut holder = d.spawn(&["console"]);
@@ -364,13 +364,18 @@ fn while_another_process_writes_reads_work_and_a_second_writer_is_told_plainly()
     assert_eq!(stderr.matches("answering from what it has committed").count(), 1, "stderr: {stderr}");
     assert_eq!(d.ok(&["list", "--json"]).matches("\"id\"").count(), 2);
     assert!(d.ok(&["who-said", "nobody at all", "--json"]).contains("quotes"));
-    let err = d.fails(&["add", fixture("core/everyone.txt").to_str().unwrap()]);
-    assert!(err.contains("being written by another Parley process"), "{err}");
-    assert!(!err.contains("LockBusy"), "{err}");
-    assert_eq!(files(), before);
+    let out = d.run(&["add", fixture("core/everyone.txt").to_str().unwrap(), "--json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("LockBusy") && !err.contains("being written"), "{err}");
+    assert!(err.contains("done by the Parley process"), "{err}");
+    assert_eq!(files(), before + 1);
+    let id = json(&String::from_utf8_lossy(&out.stdout))["added"][0]["id"].as_str().expect("an id").to_owned();
     drop(stdin);
     assert!(holder.wait().expect("console ends").success());
-    // Once it is gone, the same command works.
-    d.ok(&["add", fixture("core/everyone.txt").to_str().unwrap()]);
-    assert_eq!(files(), before + 1);
+    assert!(!d.path().join("parley.sock").exists(), "the console's socket goes with it");
+    // Once it is gone, writing commands run here.
+    let out = d.run(&["remove", &id]);
+    assert!(out.status.success() && !String::from_utf8_lossy(&out.stderr).contains("done by"), "{out:?}");
+    assert_eq!(files(), before);
 }

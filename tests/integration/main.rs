@@ -14,6 +14,8 @@ mod fake_discord;
 mod feedback;
 mod feeds;
 mod fts5;
+#[cfg(unix)]
+mod handoff;
 mod harness;
 mod hostile;
 mod quotes_quality;
