@@ -287,6 +287,7 @@ fn dev_features(engine: &Engine, q: &Question, docs: &Docs) -> String {
             let mut v = serde_json::to_value(s).expect("scored as json");
             v["correct"] = serde_json::Value::Bool(q.answerable() && is_correct(q, &f, docs));
             v["passage"] = serde_json::Value::String(c.passage.clone());
+            v["title"] = serde_json::Value::String(c.source.title.clone());
             v
         })
         .collect();
