@@ -25,9 +25,9 @@ use crate::real_corpus::{add_shared, copy_bundled_corpus};
 
 /// Floors on the held-out `test` split, a little below what Parley
 /// measures there (see docs/QUALITY.md). Never tuned on.
-const FLOOR_R1: f64 = 0.40;
-const FLOOR_R3: f64 = 0.50;
-const FLOOR_MRR: f64 = 0.45;
+const FLOOR_R1: f64 = 0.44;
+const FLOOR_R3: f64 = 0.54;
+const FLOOR_MRR: f64 = 0.49;
 /// Most answerable `test` questions Parley may refuse, and fewest
 /// unanswerable ones it must refuse (shares).
 const CEIL_ANSWERABLE_REFUSED: f64 = 0.10;
