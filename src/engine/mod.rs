@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -25,6 +25,7 @@ use crate::web::dedup::{self, Fingerprint};
 
 mod ask;
 mod compare;
+pub mod corpus_watch;
 mod find_sources;
 mod ingest;
 mod reconcile;
@@ -36,6 +37,7 @@ mod who_said;
 pub use ask::{Scored, Weights, WEIGHTS};
 pub use find_sources::{key_sentences, FoundSources, KEY_SENTENCES};
 pub use ingest::{draft_from_extracted, read_document, read_document_file};
+pub use reconcile::{BrokenFile, Refreshed};
 pub use semantic::{store_files, VectorKeys, VectorStatus};
 pub use watch::{
     by_channel, ArrivalHook, Cursor, Found, NewWatch, Watch, WatchError, WatchLimits, WatchMatch, WatchTarget, Watches,
@@ -192,6 +194,9 @@ pub struct Engine {
     semantic: OnceLock<Option<Arc<semantic::Semantic>>>,
     /// Told about every committed addition (see [`Engine::on_arrival`]).
     arrivals: RwLock<Vec<ArrivalHook>>,
+    /// Versions of article files found broken, not read again until they
+    /// change (see [`Engine::stale`]).
+    unparsed: Mutex<reconcile::Unparsed>,
 }
 
 /// An article ready to enter the corpus.
@@ -267,6 +272,7 @@ impl Engine {
             reconciled: Reconciled::default(),
             semantic: OnceLock::new(),
             arrivals: RwLock::new(Vec::new()),
+            unparsed: Mutex::default(),
         })
     }
 
@@ -341,11 +347,7 @@ impl Engine {
         self.corpus.remove(id)?;
         batch.delete(id);
         batch.commit()?;
-        if let Ok(mut c) = self.catalog.write() {
-            if let Some(map) = c.as_mut() {
-                Arc::make_mut(map).remove(id);
-            }
-        }
+        self.catalog_remove(std::slice::from_ref(id));
         Ok(article.meta)
     }
 
@@ -372,6 +374,20 @@ impl Engine {
                 let m = Arc::make_mut(map);
                 for meta in metas {
                     m.insert(meta.id.clone(), meta.clone());
+                }
+            }
+        }
+    }
+
+    fn catalog_remove(&self, ids: &[ArticleId]) {
+        if ids.is_empty() {
+            return;
+        }
+        if let Ok(mut c) = self.catalog.write() {
+            if let Some(map) = c.as_mut() {
+                let m = Arc::make_mut(map);
+                for id in ids {
+                    m.remove(id);
                 }
             }
         }
