@@ -202,7 +202,7 @@ impl Engine {
     /// has stopped changing); this only refuses what does not parse.
     pub fn refresh(&self, ids: &[ArticleId]) -> Result<Refreshed, Error> {
         let mut report = Refreshed::default();
-        let indexed = self.index.stamps()?;
+        let indexed = self.index.stamps_of(ids)?;
         let todo: Vec<ArticleId> = ids.iter().filter(|id| self.differs(id, &indexed)).cloned().collect();
         for chunk in todo.chunks(self.config.import_batch.max(1)) {
             self.refresh_chunk(chunk, &mut report)?;
@@ -216,7 +216,7 @@ impl Engine {
         // Under the writer: a commit that landed since (an `add` of the
         // same file) is seen, and the hidden table cannot change midway.
         let hidden = self.hidden();
-        let indexed = self.index.stamps()?;
+        let indexed = self.index.stamps_of(ids)?;
         let (mut arrived, mut changed, mut removed, mut metas) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for id in ids {
             if !self.differs(id, &indexed) {
@@ -303,11 +303,12 @@ impl Engine {
             }
             std::mem::replace(&mut *guard, Arc::new(table.clone()))
         };
-        let indexed = self.index.stamps()?;
+        let ids: Vec<ArticleId> =
+            old.articles_changed(&table).iter().filter_map(|name| ArticleId::parse(name).ok()).collect();
+        let indexed = self.index.stamps_of(&ids)?;
         let aliases = self.aliases();
         let mut again = Vec::new();
-        for name in old.articles_changed(&table) {
-            let Ok(id) = ArticleId::parse(&name) else { continue };
+        for id in ids {
             // Only the version in the index: a file being edited waits for
             // its own refresh, which reads the new table.
             let Ok(file) = self.corpus.stat(&id) else { continue };
@@ -395,6 +396,24 @@ mod tests {
         assert_eq!(r.removed, [id("2031-03-01-harbour")]);
         assert!(titles(&engine, "harbour Vorn").is_empty());
         assert!(engine.list().unwrap().is_empty());
+    }
+
+    #[test]
+    fn stamps_of_a_few_ids_are_those_of_the_whole_index() {
+        let (dir, engine) = engine();
+        for (name, title) in [("2031-03-01-harbour", "Harbour talks"), ("2031-03-02-ferry", "Ferry talks")] {
+            let text = GOOD.replace("2031-03-01-harbour", name).replace("Harbour talks in Vorn", title);
+            std::fs::write(dir.path().join(format!("corpus/{name}.md")), text).unwrap();
+        }
+        engine.refresh(&engine.stale().unwrap()).unwrap();
+        // Edited once more, so the index holds a deleted older document too.
+        std::fs::write(dir.path().join("corpus/2031-03-02-ferry.md"), GOOD.replace("2031-03-01-harbour", "x")).unwrap();
+        engine.refresh(&[id("2031-03-02-ferry")]).unwrap();
+        let all = engine.index.stamps().unwrap();
+        assert_eq!(all.len(), 2);
+        let some = engine.index.stamps_of(&[id("2031-03-02-ferry"), id("2031-09-09-none")]).unwrap();
+        assert_eq!(some.len(), 1);
+        assert_eq!(some.get(&id("2031-03-02-ferry")), all.get(&id("2031-03-02-ferry")));
     }
 
     #[test]
