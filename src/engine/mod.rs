@@ -2,7 +2,8 @@
 //! console and the Discord bot are thin adapters over these functions.
 //!
 //! It ties the corpus (the truth) to the index (derived): on open it
-//! reconciles the index with the files; every addition writes the file
+//! reconciles the index with the files, and while it runs it follows hand
+//! edits ([`corpus_watch`]); every addition writes the file
 //! first, then indexes and commits, and undoes the file if indexing fails.
 //! One writer at a time (the index's lock); reads never wait for it.
 //!
@@ -175,8 +176,9 @@ pub struct ImportReport {
 pub struct Reconciled {
     pub indexed: usize,
     pub removed: usize,
-    /// Corpus files that could not be read, with the reason; they are left
-    /// out of the index until fixed.
+    /// Corpus files that could not be read, with the reason; until fixed,
+    /// an article indexed before keeps its last good version, a new one
+    /// stays out of the index.
     pub broken: Vec<String>,
 }
 
