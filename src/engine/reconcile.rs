@@ -157,7 +157,13 @@ impl Engine {
     pub fn stale(&self) -> Result<Vec<ArticleId>, Error> {
         let (files, _) = self.corpus.scan()?;
         let mut indexed = self.index.stamps()?;
-        let unparsed = self.unparsed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let unparsed = {
+            let mut unparsed = self.unparsed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            // Forget the broken versions of files that are gone.
+            let present: std::collections::HashSet<&ArticleId> = files.iter().map(|f| &f.id).collect();
+            unparsed.retain(|id, _| present.contains(id));
+            unparsed.clone()
+        };
         let mut out = Vec::new();
         for f in files {
             let stamp = (f.len, f.mtime_ns);
@@ -227,6 +233,7 @@ impl Engine {
                 Err(corpus::Error::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
                     batch.delete(id);
                     removed.push(id.clone());
+                    self.unparsed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(id);
                     continue;
                 }
                 Err(e) => {
