@@ -424,6 +424,7 @@ mod tests {
 
     use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RemoveKind};
 
+    use super::super::EngineConfig;
     use super::*;
     use crate::article::ArticleId;
 
@@ -562,6 +563,38 @@ mod tests {
     }
 
     #[test]
+    fn the_periodic_pass_finds_what_no_event_told_of() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = EngineConfig { model_dir: None, ..EngineConfig::new(dir.path()) };
+        let engine = Arc::new(Engine::open(config).unwrap());
+        let corpus = dir.path().join("corpus");
+        let mut f = Follower {
+            engine: Arc::clone(&engine),
+            dir: corpus.clone(),
+            config: CorpusWatchConfig::default(),
+            settle: Settle::new(QUIET),
+            reported: HashMap::new(),
+        };
+        std::fs::write(
+            corpus.join("2031-02-03-sluice.md"),
+            "+++\nid = \"x\"\ntitle = \"Sluice gates of Tarn reopen\"\noutlet = \"Tarn Courier\"\n+++\n\nThe sluice gates of Tarn reopened.\n",
+        )
+        .unwrap();
+        std::fs::write(corpus.join("aliases.toml"), "[people\n").unwrap();
+        let t0 = Instant::now();
+        f.rescan(t0);
+        assert_eq!(f.settle.pending.len(), 3, "the new file and both tables wait: {:?}", f.settle.pending);
+        let ready = f.settle.settled(t0 + QUIET, file_stamp);
+        f.apply(ready);
+        let hits = engine.ask(&crate::answer::AskQuery::new("sluice gates Tarn")).unwrap().hits;
+        assert_eq!(hits.first().map(|h| h.source.article_id.as_str()), Some("2031-02-03-sluice"));
+        // The broken table is said once: the next pass does not look at it again.
+        assert!(f.reported.contains_key(&CorpusFile::Aliases));
+        f.rescan(t0 + QUIET * 2);
+        assert_eq!(f.settle.pending.keys().collect::<Vec<_>>(), [&CorpusFile::Hidden]);
+    }
+
+    #[test]
     fn the_periodic_pass_is_seconds_or_off() {
         let d = CorpusWatchConfig::default();
         assert_eq!(d.with_rescan(None).unwrap(), d);
@@ -572,6 +605,4 @@ mod tests {
             assert!(d.with_rescan(Some(bad)).unwrap_err().contains(bad), "{bad}");
         }
     }
-
-    use super::super::EngineConfig;
 }
