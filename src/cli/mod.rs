@@ -703,6 +703,9 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             catch_up_vectors(&engine, ASK_CATCH_UP)?;
             #[cfg(unix)]
             let _listening = listen(&engine)?;
+            let follow = crate::engine::corpus_watch::CorpusWatchConfig::from_env()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", crate::engine::corpus_watch::RESCAN_ENV))?;
+            let _hand_edits = crate::engine::corpus_watch::CorpusWatch::start(Arc::clone(&engine), follow);
             crate::bot::console::run_with(engine, std::io::stdin().lock(), &mut out, files.as_deref())?;
         }
         Command::Serve { http } => {

@@ -72,6 +72,17 @@ impl Hidden {
     pub fn is_empty(&self) -> bool {
         self.statements.is_empty()
     }
+
+    /// The articles whose hidden statements differ between `self` and
+    /// `other` (one hid or shows again a statement the other does not):
+    /// the articles to index again when the table changes.
+    pub fn articles_changed(&self, other: &Hidden) -> std::collections::BTreeSet<String> {
+        let keys = |h: &Hidden| -> std::collections::BTreeSet<(String, String)> {
+            h.statements.iter().map(|s| (s.article.clone(), squash(&s.text))).collect()
+        };
+        let (a, b) = (keys(self), keys(other));
+        a.symmetric_difference(&b).map(|(article, _)| article.clone()).collect()
+    }
 }
 
 #[cfg(test)]
@@ -98,5 +109,25 @@ mod tests {
         assert!(!back.hides("2031-05-10-saltmere-truce", "The truce holds"));
         assert_eq!(Hidden::parse("").unwrap(), Hidden::default());
         assert!(Hidden::parse("[[statement]]\narticle = 3").is_err());
+    }
+
+    #[test]
+    fn changed_articles_are_those_with_a_statement_more_or_less() {
+        let s = |article: &str, text: &str| HiddenStatement {
+            article: article.into(),
+            text: text.into(),
+            speaker: String::new(),
+            reason: String::new(),
+            hidden_by: String::new(),
+            at: String::new(),
+        };
+        let old = Hidden { statements: vec![s("a", "one  two"), s("b", "three")] };
+        // Spacing and the reason do not count; a new statement and a dropped one do.
+        let mut reworded = s("a", "one two");
+        reworded.reason = "spam".into();
+        let new = Hidden { statements: vec![reworded, s("c", "four")] };
+        let changed: Vec<String> = old.articles_changed(&new).into_iter().collect();
+        assert_eq!(changed, ["b", "c"]);
+        assert!(old.articles_changed(&old.clone()).is_empty());
     }
 }

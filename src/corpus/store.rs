@@ -3,7 +3,10 @@
 //!
 //! Every write is temp file + fsync + rename, so a reader (or a crash) sees
 //! the old file or the new one, never half of one. Left-over temp files
-//! (`.*.tmp`) are ignored when listing and swept on open.
+//! (`.*.tmp`) are ignored when listing and swept on open. Which names in the
+//! directory are Parley's files at all ([`CorpusFile::of_name`]) is decided
+//! here once, for listing and for following hand edits alike: everything
+//! else (temp files, editor swap and backup files, notes) is not Parley's.
 
 use std::fs;
 use std::io::Write;
@@ -42,6 +45,40 @@ pub enum Durability {
 
 pub const ALIASES_FILE: &str = "aliases.toml";
 
+/// A file of the corpus directory that Parley reads.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CorpusFile {
+    /// `<id>.md`.
+    Article(ArticleId),
+    /// `aliases.toml`.
+    Aliases,
+    /// `hidden.toml`.
+    Hidden,
+}
+
+impl CorpusFile {
+    /// What the file called `name` is; `None` for anything Parley does
+    /// not read: temp files of atomic writes (`.<name>.<pid>.tmp`), editor
+    /// swap, lock and backup files (`.x.md.swp`, `x.md~`, `.#x.md`, vim's
+    /// `4913`), and `.md` files whose name is not an article id.
+    pub fn of_name(name: &std::ffi::OsStr) -> Option<CorpusFile> {
+        let name = name.to_str()?;
+        match name {
+            ALIASES_FILE => Some(CorpusFile::Aliases),
+            HIDDEN_FILE => Some(CorpusFile::Hidden),
+            _ => name.strip_suffix(".md").and_then(|stem| ArticleId::parse(stem).ok()).map(CorpusFile::Article),
+        }
+    }
+}
+
+/// The size and modification time (ns) of a regular file; `None` when it
+/// is missing or not a regular file. Two equal stamps a moment apart say a
+/// file is not being written.
+pub fn file_stamp(path: &Path) -> Option<(u64, i64)> {
+    let md = fs::metadata(path).ok().filter(fs::Metadata::is_file)?;
+    Some((md.len(), mtime_ns(&md)))
+}
+
 impl Corpus {
     /// Opens (creating if needed) the corpus directory and sweeps temp files
     /// left by an interrupted write.
@@ -69,16 +106,29 @@ impl Corpus {
         self.dir.join(format!("{id}.md"))
     }
 
-    /// Every article file (`<id>.md` with a valid id), sorted by id.
+    /// Every article file (`<id>.md` with a valid id), sorted by id. A
+    /// visible `.md` file whose name is not an id is named in the log.
     pub fn list(&self) -> Result<Vec<FileStamp>, Error> {
+        let (files, strays) = self.scan()?;
+        for path in strays {
+            tracing::warn!(file = %path.display(), "skipped: the file name is not an article id");
+        }
+        Ok(files)
+    }
+
+    /// [`Corpus::list`] without the log: the article files, and the visible
+    /// `.md` files whose name is not an article id (hidden ones, like an
+    /// editor's `.#x.md` lock, are not even that).
+    pub fn scan(&self) -> Result<(Vec<FileStamp>, Vec<PathBuf>), Error> {
         let entries = fs::read_dir(&self.dir).map_err(|source| Error::Read { path: self.dir.clone(), source })?;
-        let mut out = Vec::new();
+        let (mut out, mut strays) = (Vec::new(), Vec::new());
         for e in entries {
             let e = e.map_err(|source| Error::Read { path: self.dir.clone(), source })?;
             let name = e.file_name();
-            let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".md")) else { continue };
-            let Ok(id) = ArticleId::parse(stem) else {
-                tracing::warn!(file = %e.path().display(), "skipped: the file name is not an article id");
+            let Some(CorpusFile::Article(id)) = CorpusFile::of_name(&name) else {
+                if name.to_str().is_some_and(|n| n.ends_with(".md") && !n.starts_with('.')) {
+                    strays.push(e.path());
+                }
                 continue;
             };
             let Ok(md) = e.metadata() else { continue };
@@ -88,7 +138,7 @@ impl Corpus {
             out.push(FileStamp { id, path: e.path(), len: md.len(), mtime_ns: mtime_ns(&md) });
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(out)
+        Ok((out, strays))
     }
 
     pub fn exists(&self, id: &ArticleId) -> bool {
@@ -267,6 +317,51 @@ mod tests {
         // Reopening sweeps temp files.
         Corpus::open(dir.path()).unwrap();
         assert!(!dir.path().join(".a.md.99.tmp").exists());
+    }
+
+    #[test]
+    fn only_articles_and_the_two_tables_are_corpus_files() {
+        let kind = |n: &str| CorpusFile::of_name(std::ffi::OsStr::new(n));
+        assert_eq!(
+            kind("2031-05-10-truce.md"),
+            Some(CorpusFile::Article(ArticleId::parse("2031-05-10-truce").unwrap()))
+        );
+        assert_eq!(kind("aliases.toml"), Some(CorpusFile::Aliases));
+        assert_eq!(kind("hidden.toml"), Some(CorpusFile::Hidden));
+        // Temp files of atomic writes, editor swap/lock/backup files, notes.
+        for other in [
+            ".2031-05-10-truce.md.4242.tmp",
+            ".aliases.toml.7.tmp",
+            ".2031-05-10-truce.md.swp",
+            ".2031-05-10-truce.md.swx",
+            "2031-05-10-truce.md~",
+            ".#2031-05-10-truce.md",
+            "#2031-05-10-truce.md#",
+            "4913",
+            "Notes.md",
+            "truce.txt",
+            "aliases.toml~",
+            ".md",
+        ] {
+            assert_eq!(kind(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn scan_names_strays_but_not_hidden_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Corpus::open(dir.path()).unwrap();
+        c.write(&article("a"), Durability::Sync).unwrap();
+        fs::write(dir.path().join("Notes.md"), "x").unwrap();
+        fs::write(dir.path().join(".#a.md"), "x").unwrap();
+        fs::write(dir.path().join("a.md~"), "x").unwrap();
+        let (files, strays) = c.scan().unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(strays, [dir.path().join("Notes.md")]);
+        let stamp = file_stamp(&files[0].path).unwrap();
+        assert_eq!(stamp, (files[0].len, files[0].mtime_ns));
+        assert_eq!(file_stamp(dir.path()), None, "a directory has no stamp");
+        assert_eq!(file_stamp(&dir.path().join("gone.md")), None);
     }
 
     #[test]

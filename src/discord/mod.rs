@@ -27,6 +27,7 @@ use std::sync::Arc;
 use serenity::all::{ChannelId, CreateMessage, GuildId, Http, HttpBuilder, RoleId};
 
 use crate::bot::{Bot, BotConfig};
+use crate::engine::corpus_watch::{CorpusWatch, CorpusWatchConfig, RESCAN_ENV};
 use crate::engine::Engine;
 use crate::web::FetchConfig;
 
@@ -203,6 +204,7 @@ pub async fn serve(engine: Arc<Engine>, opts: ServeOptions) -> Result<(), Error>
         });
     }
     let http = Arc::new(config.http());
+    let follow = CorpusWatchConfig::from_env().map_err(|reason| Error::BadEnv { name: RESCAN_ENV, reason })?;
     engine.embed_in_background();
     let bot_config = BotConfig::new(&engine);
     let mut bot = Bot::new(engine, bot_config);
@@ -229,6 +231,8 @@ pub async fn serve(engine: Arc<Engine>, opts: ServeOptions) -> Result<(), Error>
     start_watches(&bot, &http, &config);
     #[cfg(unix)]
     let _shell = take_shell_commands(&bot, &config);
+    // Hand edits of corpus/ (after the watches' hook: they announce arrivals too).
+    let hand_edits = CorpusWatch::start(Arc::clone(bot.engine()), follow);
     // The feed scheduler: polls due feeds until the bot stops, then ends
     // after the item at hand. Articles it adds reach the watches through
     // the engine's arrival hooks, like any other.
@@ -244,6 +248,7 @@ pub async fn serve(engine: Arc<Engine>, opts: ServeOptions) -> Result<(), Error>
         None => gateway::serve(handler, config.http()).await,
     };
     poller.stop();
+    let _ = tokio::task::spawn_blocking(move || drop(hand_edits)).await;
     let _ = stop.send(true);
     if tokio::time::timeout(std::time::Duration::from_secs(15), scheduler).await.is_err() {
         tracing::warn!("the feed scheduler did not stop in time; a poll was cut short (it resumes next time)");

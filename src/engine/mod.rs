@@ -2,7 +2,8 @@
 //! console and the Discord bot are thin adapters over these functions.
 //!
 //! It ties the corpus (the truth) to the index (derived): on open it
-//! reconciles the index with the files; every addition writes the file
+//! reconciles the index with the files, and while it runs it follows hand
+//! edits ([`corpus_watch`]); every addition writes the file
 //! first, then indexes and commits, and undoes the file if indexing fails.
 //! One writer at a time (the index's lock); reads never wait for it.
 //!
@@ -10,7 +11,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -26,6 +27,7 @@ use crate::web::dedup::{self, Fingerprint};
 mod ask;
 mod choices;
 mod compare;
+pub mod corpus_watch;
 mod find_sources;
 mod holder;
 mod ingest;
@@ -40,6 +42,7 @@ pub use choices::{KeyedSpeaker, Listed, Party as PartyChoice};
 pub use find_sources::{key_sentences, FoundSources, KEY_SENTENCES};
 pub use holder::{writer_holder, HOLDER_FILE};
 pub use ingest::{draft_from_extracted, load_document_file, read_document, read_document_file};
+pub use reconcile::{BrokenFile, Refreshed};
 pub use semantic::{store_files, VectorKeys, VectorStatus};
 pub use watch::{
     by_channel, ArrivalHook, Cursor, Found, NewWatch, Watch, WatchError, WatchLimits, WatchMatch, WatchTarget, Watches,
@@ -181,8 +184,9 @@ pub struct ImportReport {
 pub struct Reconciled {
     pub indexed: usize,
     pub removed: usize,
-    /// Corpus files that could not be read, with the reason; they are left
-    /// out of the index until fixed.
+    /// Corpus files that could not be read, with the reason; until fixed,
+    /// an article indexed before keeps its last good version, a new one
+    /// stays out of the index.
     pub broken: Vec<String>,
 }
 
@@ -204,6 +208,9 @@ pub struct Engine {
     choices: choices::Choices,
     /// Names this process in [`HOLDER_FILE`] while it holds the writer.
     _holder: Option<holder::HolderNote>,
+    /// Versions of article files found broken, not read again until they
+    /// change (see [`Engine::stale`]).
+    unparsed: Mutex<reconcile::Unparsed>,
 }
 
 /// An article ready to enter the corpus.
@@ -282,6 +289,7 @@ impl Engine {
             arrivals: RwLock::new(Vec::new()),
             choices: choices::Choices::default(),
             _holder: None,
+            unparsed: Mutex::default(),
         })
     }
 
@@ -356,11 +364,7 @@ impl Engine {
         self.corpus.remove(id)?;
         batch.delete(id);
         batch.commit()?;
-        if let Ok(mut c) = self.catalog.write() {
-            if let Some(map) = c.as_mut() {
-                Arc::make_mut(map).remove(id);
-            }
-        }
+        self.catalog_remove(std::slice::from_ref(id));
         Ok(article.meta)
     }
 
@@ -387,6 +391,20 @@ impl Engine {
                 let m = Arc::make_mut(map);
                 for meta in metas {
                     m.insert(meta.id.clone(), meta.clone());
+                }
+            }
+        }
+    }
+
+    fn catalog_remove(&self, ids: &[ArticleId]) {
+        if ids.is_empty() {
+            return;
+        }
+        if let Ok(mut c) = self.catalog.write() {
+            if let Some(map) = c.as_mut() {
+                let m = Arc::make_mut(map);
+                for id in ids {
+                    m.remove(id);
                 }
             }
         }

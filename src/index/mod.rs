@@ -242,6 +242,47 @@ impl Index {
         Ok(out)
     }
 
+    /// The stamps of the articles `ids` that are indexed (the others are
+    /// absent from the map): a term look-up per id, so asking about a few
+    /// files costs the same in a large index as in a small one.
+    pub fn stamps_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Stamp>, Error> {
+        use tantivy::DocSet;
+        let searcher = self.reader.searcher();
+        let io = |source: std::io::Error| Error::Io { path: PathBuf::from("index"), source };
+        let mut out = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let ff = segment.fast_fields();
+            let hash = ff.u64("hash").map_err(tv("reading stamps"))?;
+            let len = ff.u64("len").map_err(tv("reading stamps"))?;
+            let mtime = ff.i64("mtime").map_err(tv("reading stamps"))?;
+            let inverted = segment.inverted_index(self.f.article_id).map_err(tv("reading stamps"))?;
+            let alive = segment.alive_bitset();
+            for id in ids {
+                let term = Term::from_field_text(self.f.article_id, id.as_str());
+                let Some(mut docs) = inverted.read_postings(&term, IndexRecordOption::Basic).map_err(io)? else {
+                    continue;
+                };
+                let mut doc = docs.doc();
+                while doc != tantivy::TERMINATED {
+                    // Only the article document has a stamp (its passages and quotes do not).
+                    if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                        if let Some(n) = len.first(doc) {
+                            let stamp = Stamp {
+                                hash: hash.first(doc).unwrap_or(0),
+                                len: n,
+                                mtime_ns: mtime.first(doc).unwrap_or(0),
+                            };
+                            out.insert(id.clone(), stamp);
+                            break;
+                        }
+                    }
+                    doc = docs.advance();
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The id of an indexed article with this normalised URL or text hash.
     pub fn find_duplicate(
         &self,
