@@ -3,8 +3,8 @@
 //! a shell, adds, imports, removes, reindexes and lists on the same data
 //! directory: the shell's commands are handed to the bot over its socket,
 //! print what they print without a bot (compared with a twin directory
-//! nobody else writes), every ask sees every change, and no lock error
-//! reaches anyone.
+//! nobody else writes), a file written by hand meanwhile is picked up,
+//! every ask sees every change, and no lock error reaches anyone.
 
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -141,6 +141,31 @@ fn a_shell_adds_imports_removes_and_lists_while_the_bot_answers() {
     let articles = data.ok(&["list", "--json"]).matches("\"id\"").count();
     assert_eq!(stdout(&out).lines().next(), Some(format!("reindexed {articles} articles").as_str()));
     assert!(answers(&fake, &bot, 5, "Brackwater lantern fair").contains("Lantern fair opens"));
+
+    // A file written by hand into corpus/ meanwhile: the bot picks it up
+    // (its corpus watcher), and the shell's read-only `list` sees it.
+    let hand = "2031-07-04-saltmere-lighthouse-relit";
+    std::fs::write(
+        data.corpus().join(format!("{hand}.md")),
+        format!(
+            "+++\nid = \"{hand}\"\ntitle = \"Saltmere lighthouse relit\"\noutlet = \"Harbour Gazette\"\n\
+             published = \"2031-07-04\"\nlanguage = \"en\"\nadded_by = \"a person with an editor\"\n+++\n\n\
+             The keepers of Saltmere relit the old lighthouse on the Quorvel breakwater after nine dark years.\n"
+        ),
+    )
+    .expect("write an article by hand");
+    let since_written = Instant::now();
+    let mut member = 100;
+    while !answers(&fake, &bot, member, "Saltmere lighthouse relit breakwater").contains("Saltmere lighthouse relit") {
+        assert!(
+            since_written.elapsed() < std::time::Duration::from_secs(45),
+            "the hand-written article never reached the bot"
+        );
+        member += 1;
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    eprintln!("figure: a hand-written file answered {:?} after it was written", since_written.elapsed());
+    assert!(data.ok(&["list", "--json"]).contains(hand), "list (read-only) sees the hand-written article");
 
     // A hostile local client gets a clear refusal; the bot carries on.
     let mut raw = UnixStream::connect(&socket).expect("connect");
