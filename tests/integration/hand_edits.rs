@@ -23,7 +23,8 @@ use crate::fake_discord::FakeDiscord;
 /// second, then indexes): generous for a loaded machine.
 const SEEN: Duration = Duration::from_secs(45);
 
-fn article_text(id: &str, title: &str, date: &str, body: &str) -> String {
+/// An article file as a person writes it by hand (front matter, body).
+pub(crate) fn article_text(id: &str, title: &str, date: &str, body: &str) -> String {
     format!(
         "+++\nid = \"{id}\"\ntitle = {title:?}\noutlet = \"Harbour Gazette\"\nurl = \"https://gazette.example/{id}\"\npublished = \"{date}\"\nlanguage = \"en\"\nadded_by = \"a person with an editor\"\n+++\n\n{body}\n"
     )

@@ -145,15 +145,13 @@ fn a_shell_adds_imports_removes_and_lists_while_the_bot_answers() {
     // A file written by hand into corpus/ meanwhile: the bot picks it up
     // (its corpus watcher), and the shell's read-only `list` sees it.
     let hand = "2031-07-04-saltmere-lighthouse-relit";
-    std::fs::write(
-        data.corpus().join(format!("{hand}.md")),
-        format!(
-            "+++\nid = \"{hand}\"\ntitle = \"Saltmere lighthouse relit\"\noutlet = \"Harbour Gazette\"\n\
-             published = \"2031-07-04\"\nlanguage = \"en\"\nadded_by = \"a person with an editor\"\n+++\n\n\
-             The keepers of Saltmere relit the old lighthouse on the Quorvel breakwater after nine dark years.\n"
-        ),
-    )
-    .expect("write an article by hand");
+    let text = crate::hand_edits::article_text(
+        hand,
+        "Saltmere lighthouse relit",
+        "2031-07-04",
+        "The keepers of Saltmere relit the old lighthouse on the Quorvel breakwater after nine dark years.",
+    );
+    std::fs::write(data.corpus().join(format!("{hand}.md")), text).expect("write an article by hand");
     let since_written = Instant::now();
     let mut member = 100;
     while !answers(&fake, &bot, member, "Saltmere lighthouse relit breakwater").contains("Saltmere lighthouse relit") {
