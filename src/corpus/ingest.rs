@@ -288,13 +288,20 @@ impl FieldMap {
 /// One record of a bulk file: a draft, or the reason it was refused.
 pub type Record = Result<ArticleDraft, IngestError>;
 
+/// The two bulk formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkFormat {
+    Csv,
+    JsonLines,
+}
+
 /// Reads a `.csv` or `.jsonl` file record by record. A file that cannot be
 /// opened at all is an error; a bad record is a refused item.
 pub fn read_bulk(path: &Path, map: &FieldMap) -> Result<Box<dyn Iterator<Item = Record>>, IngestError> {
     let origin = path.display().to_string();
     let file = std::fs::File::open(path)
         .map_err(|e| IngestError::Unreadable { origin: origin.clone(), reason: io_reason(&e) })?;
-    read_bulk_from(Box::new(file), &origin, map)
+    read_bulk_named(std::io::BufReader::new(file), &origin, map)
 }
 
 /// [`read_bulk`] over bytes already read (a file handed over by another
@@ -305,31 +312,48 @@ pub fn read_bulk_bytes(
     origin: &str,
     map: &FieldMap,
 ) -> Result<Box<dyn Iterator<Item = Record>>, IngestError> {
-    read_bulk_from(Box::new(std::io::Cursor::new(bytes)), origin, map)
+    read_bulk_named(std::io::Cursor::new(bytes), origin, map)
 }
 
-fn read_bulk_from(
-    file: Box<dyn std::io::Read>,
+/// The format from `origin`'s extension; records named by its file name.
+fn read_bulk_named(
+    reader: impl BufRead + 'static,
     origin: &str,
     map: &FieldMap,
 ) -> Result<Box<dyn Iterator<Item = Record>>, IngestError> {
     let path = Path::new(origin);
-    let origin = origin.to_owned();
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(origin.clone());
-    match ext.as_deref() {
-        Some("csv") => {
-            let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(std::io::BufReader::new(file));
+    let format = match ext.as_deref() {
+        Some("csv") => BulkFormat::Csv,
+        Some("jsonl" | "ndjson") => BulkFormat::JsonLines,
+        _ => return Err(IngestError::UnsupportedType { origin: origin.to_owned() }),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| origin.to_owned());
+    read_bulk_from(reader, format, &name, map)
+}
+
+/// [`read_bulk`] over any reader (a file, an attachment's bytes); `name`
+/// names the records' origins ("`name` row 3").
+pub fn read_bulk_from(
+    reader: impl BufRead + 'static,
+    format: BulkFormat,
+    name: &str,
+    map: &FieldMap,
+) -> Result<Box<dyn Iterator<Item = Record>>, IngestError> {
+    let name = name.to_owned();
+    let map = map.clone();
+    match format {
+        BulkFormat::Csv => {
+            let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
             let headers: Vec<String> = reader
                 .headers()
-                .map_err(|e| IngestError::Malformed { origin: origin.clone(), reason: format!("no CSV header ({e})") })?
+                .map_err(|e| IngestError::Malformed { origin: name.clone(), reason: format!("no CSV header ({e})") })?
                 .iter()
                 .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
                 .collect();
-            let map = map.clone();
             if find(&headers, &map.body).is_none() {
                 return Err(IngestError::Malformed {
-                    origin,
+                    origin: name,
                     reason: format!("no body column (looked for {}; use --map body=COLUMN)", map.body.join("|")),
                 });
             }
@@ -346,9 +370,8 @@ fn read_bulk_from(
             });
             Ok(Box::new(iter))
         }
-        Some("jsonl" | "ndjson") => {
-            let map = map.clone();
-            let lines = std::io::BufReader::new(file).lines().enumerate();
+        BulkFormat::JsonLines => {
+            let lines = reader.lines().enumerate();
             let iter =
                 lines.filter(|(_, l)| l.as_ref().map_or(true, |l| !l.trim().is_empty())).map(move |(i, line)| {
                     let origin = format!("{name} line {}", i + 1);
@@ -370,7 +393,6 @@ fn read_bulk_from(
                 });
             Ok(Box::new(iter))
         }
-        _ => Err(IngestError::UnsupportedType { origin }),
     }
 }
 
@@ -502,5 +524,36 @@ mod tests {
         assert!(csv[2].is_ok());
         let jsonl: Vec<Record> = read_bulk(&jsonl, &FieldMap::default()).unwrap().collect();
         assert!(matches!(&jsonl[0], Err(IngestError::BadDate { .. })), "{:?}", jsonl[0]);
+    }
+
+    #[test]
+    fn bulk_records_are_read_from_any_reader_with_their_row_or_line() {
+        let csv = "Headline,Text\nTruce,\"Vale said yes.\"\nEmpty,\n";
+        let map = FieldMap::default().with_overrides(&["body=text".into()]).unwrap();
+        let rows: Vec<Record> =
+            read_bulk_from(std::io::Cursor::new(csv.as_bytes().to_vec()), BulkFormat::Csv, "up.csv", &map)
+                .unwrap()
+                .collect();
+        assert_eq!(rows[0].as_ref().unwrap().title.as_deref(), Some("Truce"));
+        assert_eq!(rows[0].as_ref().unwrap().origin, "up.csv row 2");
+        assert!(
+            matches!(&rows[1], Err(IngestError::EmptyBody { origin }) if origin == "up.csv row 3"),
+            "{:?}",
+            rows[1]
+        );
+        let jsonl = "\n{\"body\": \"Quill spoke.\"}\n[1]\n";
+        let lines: Vec<Record> = read_bulk_from(
+            std::io::Cursor::new(jsonl.as_bytes().to_vec()),
+            BulkFormat::JsonLines,
+            "up.jsonl",
+            &FieldMap::default(),
+        )
+        .unwrap()
+        .collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].as_ref().unwrap().origin, "up.jsonl line 2");
+        assert!(matches!(&lines[1], Err(IngestError::Malformed { origin, .. }) if origin == "up.jsonl line 3"));
+        let no_body = read_bulk_from(std::io::Cursor::new(b"title\nx\n".to_vec()), BulkFormat::Csv, "t.csv", &map);
+        assert!(matches!(no_body, Err(IngestError::Malformed { origin, .. }) if origin == "t.csv"));
     }
 }

@@ -30,10 +30,11 @@ pub struct ModeratorRule {
 
 impl ModeratorRule {
     /// Manage Server (or Administrator), or the moderator role. Outside a
-    /// server (no member) nobody is.
+    /// server (no server id, or no member) nobody is, whatever member data
+    /// the payload carries.
     pub fn is_moderator(&self, guild: Option<serenity::model::id::GuildId>, member: Option<&Member>) -> bool {
         let Some(m) = member else { return false };
-        if self.guild.is_some() && guild != self.guild {
+        if guild.is_none() || self.guild.is_some() && guild != self.guild {
             return false;
         }
         let by_permission = m.permissions.is_some_and(|p| p.contains(Permissions::MANAGE_GUILD) || p.administrator());
@@ -447,6 +448,23 @@ mod tests {
         assert!(!member.user.is_moderator);
         let manager = invocation(&interaction(base(2, data, "32", &[])), &ModeratorRule::default()).unwrap();
         assert!(manager.user.is_moderator, "Manage Server");
+    }
+
+    /// Found by fuzzing (`fuzz/fuzz_targets/discord_interaction.rs`): a
+    /// payload with a member holding Manage Server but no server id made a
+    /// moderator outside any server.
+    #[test]
+    fn member_rights_without_a_server_make_no_moderator() {
+        let data = json!({"id": "1600", "name": "corpus", "type": 1,
+            "options": [{"name": "add", "type": 1, "options": [{"name": "url", "type": 3, "value": "https://vell.example/a"}]}]});
+        let mut payload = base(2, data, "32", &["42"]);
+        payload.as_object_mut().unwrap().remove("guild_id");
+        let rule = ModeratorRule { role: Some(RoleId::new(42)), guild: None };
+        for rule in [rule, ModeratorRule::default()] {
+            let inv = invocation(&interaction(payload.clone()), &rule).unwrap();
+            assert_eq!(inv.place.guild, None);
+            assert!(!inv.user.is_moderator, "{inv:?}");
+        }
     }
 
     #[test]

@@ -260,15 +260,35 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
         let sr = d.sentence_around(f.ctx.start.min(span.start)..f.ctx.end.max(span.end));
         let sentence = body.get(sr).unwrap_or("").to_owned();
         let mut speaker = r.speaker;
-        speaker.name = tokens::visible(&speaker.name);
-        speaker.as_written = tokens::visible(&speaker.as_written);
-        speaker.role = speaker.role.map(|r| tokens::visible(&r));
+        // A name never runs over a line break: one that does is words of
+        // two lines (a list of headlines), not a speaker, and Parley does
+        // not guess one. Other control characters inside a name (vertical
+        // tabs a page scattered) are spaces.
+        if [Some(&speaker.name), Some(&speaker.as_written), speaker.role.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|s| s.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']))
+        {
+            continue;
+        }
+        speaker.name = name_line(&speaker.name);
+        speaker.as_written = name_line(&speaker.as_written);
+        speaker.role = speaker.role.map(|r| name_line(&r)).filter(|r| !r.is_empty());
+        if speaker.name.is_empty() {
+            continue;
+        }
         quotes.push((
             Quote { speaker, kind: f.kind, cue: f.cue.clone(), text, sentence, span, confidence: r.conf.min(f.conf) },
             i,
         ));
     }
     dedupe(quotes)
+}
+
+/// A speaker's name as one line: no invisible or control characters,
+/// single spaces.
+fn name_line(s: &str) -> String {
+    crate::text::one_line(&tokens::visible(s)).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Drops a reported statement that mostly repeats a direct quote, and any
@@ -685,6 +705,36 @@ mod tests {
             "[people]\n\"Ivo Tarn\" = [\"Tarn\"]\n[institutions]\n\"the Hollow Court\" = [\"Hollow Court\"]\n",
         )
         .expect("alias table")
+    }
+
+    /// Found by fuzzing (`fuzz/fuzz_targets/quotes.rs`): a capitalised
+    /// headline list read as one name across its line breaks, and vertical
+    /// tabs kept inside an institution's name. A speaker is one line of
+    /// visible text, or no speaker.
+    #[test]
+    fn a_speaker_never_spans_a_line_and_holds_no_control_character() {
+        let names = Aliases::parse(
+            "[people]\n\"Ada Quill\" = [\"Quill\"]\n\"Tarn Vale\" = [\"Vale\"]\n[institutions]\n\"the Vornhaven Ministry of Defence\" = []\n",
+        )
+        .expect("alias table");
+        let headlines =
+            "The mediation team, led by Special Envoy Lia Dorn and Ben Sarn, Ada Quill’s adviser, are expected \
+            to meet. Latest Unresolved Issues\n* Quill Issues Grave Warning to Eastmark as Vornhaven-Eastmark Talks on \
+            Selby Peace Plan End Without Breakthrough\n* Vale Ramps Up Pressure on Dorn to Sign Peace Deal: \
+            ‘Eastmark Ha according to nd’\n";
+        let tabs =
+            "Unconfirmed claims: The \u{b}\u{b}\u{b}\u{b}Vornhaven Ministry of Defence (MoD) claimed on February 7 \
+            that Eastmark forces seized Selby Cross.\n";
+        let found: Vec<Quote> = [headlines, tabs].iter().flat_map(|t| extract(t, &names)).collect();
+        for q in &found {
+            for s in [&q.speaker.name, &q.speaker.as_written].into_iter().chain(&q.speaker.role) {
+                assert!(!s.chars().any(char::is_control), "{s:?} in {q:?}");
+            }
+        }
+        assert!(
+            found.iter().any(|q| q.speaker.as_written == "The Vornhaven Ministry of Defence"),
+            "the ministry is still the speaker, its name on one line: {found:?}"
+        );
     }
 
     type Want = (&'static str, SpeakerKind, QuoteKind, &'static str);
