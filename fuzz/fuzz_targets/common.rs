@@ -2,6 +2,8 @@
 //! this file (`mod common;`); not every target uses every check.
 #![allow(dead_code)]
 
+use parley::corpus::ingest::{self, BulkFormat};
+use parley::corpus::FieldMap;
 use parley::Published;
 
 /// The URL every page is read from: a fictional site.
@@ -36,4 +38,29 @@ pub fn assert_url(what: &str, u: &str) {
 pub fn assert_range(what: &str, text: &str, r: &std::ops::Range<usize>) {
     assert!(r.start <= r.end && r.end <= text.len(), "{what} {r:?} outside the text ({} bytes)", text.len());
     assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end), "{what} {r:?} splits a character");
+}
+
+/// A bulk file's bytes (`import`), read with the default column map and an
+/// overridden one: every accepted record has a body, clean text, a date
+/// that reads back and an http(s) URL.
+pub fn check_bulk(data: &[u8], format: BulkFormat, name: &str) {
+    let maps = [
+        FieldMap::default(),
+        FieldMap::default().with_overrides(&["body=text".into(), "date=when".into()]).unwrap_or_default(),
+    ];
+    for map in &maps {
+        let Ok(records) = ingest::read_bulk_from(std::io::Cursor::new(data.to_vec()), format, name, map) else {
+            continue;
+        };
+        for d in records.flatten() {
+            assert!(!d.body.trim().is_empty(), "a record without a body");
+            assert_body("body", &d.body);
+            if let Some(p) = &d.published {
+                assert_date("published", p);
+            }
+            if let Some(u) = &d.url {
+                assert!(u.starts_with("http://") || u.starts_with("https://"), "url {u:?}");
+            }
+        }
+    }
 }
