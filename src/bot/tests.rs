@@ -599,18 +599,23 @@ fn corpus_is_refused_in_a_direct_message() {
     assert!(!m.content().contains("only in a server"), "the console is the operator's own: {}", m.content());
 }
 
-#[test]
-fn autocomplete_has_its_own_bucket_and_answers_empty_when_over() {
-    let f = fixture();
-    let now = std::time::Instant::now();
-    let complete = |q: &str| Invocation {
+/// A member's keystroke in `/who-said`'s person option, in a server.
+fn who_said_keystroke(q: &str) -> Invocation {
+    Invocation {
         kind: Kind::Autocomplete { focused: "person".into() },
         name: "who-said".into(),
         subcommand: None,
         options: vec![("person".into(), OptionValue::String(q.into()))],
         user: user(false),
         place: server(),
-    };
+    }
+}
+
+#[test]
+fn autocomplete_has_its_own_bucket_and_answers_empty_when_over() {
+    let f = fixture();
+    let now = std::time::Instant::now();
+    let complete = who_said_keystroke;
     let limit = crate::bot::RateLimit::AUTOCOMPLETE.max;
     assert!(limit > crate::bot::RateLimit::default().max, "more generous than questions");
     for i in 0..limit {
@@ -643,15 +648,7 @@ fn about_article_and_sources_share_the_question_bucket() {
 fn the_speaker_cache_is_renewed_by_an_add() {
     let f = fixture();
     let complete = |q: &str| {
-        let inv = Invocation {
-            kind: Kind::Autocomplete { focused: "person".into() },
-            name: "who-said".into(),
-            subcommand: None,
-            options: vec![("person".into(), OptionValue::String(q.into()))],
-            user: user(false),
-            place: server(),
-        };
-        let Reply::Choices(c) = f.bot.execute(inv) else { panic!("choices") };
+        let Reply::Choices(c) = f.bot.execute(who_said_keystroke(q)) else { panic!("choices") };
         c
     };
     let everyone = complete("");

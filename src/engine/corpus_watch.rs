@@ -487,6 +487,17 @@ mod tests {
         assert_eq!(s.settled(t0 + QUIET, file_stamp), [CorpusFile::Aliases, article("b")]);
     }
 
+    /// A follower of `corpus` with the default settings, driven by hand.
+    fn follower(engine: Arc<Engine>, corpus: &Path) -> Follower {
+        Follower {
+            engine,
+            dir: corpus.to_owned(),
+            config: CorpusWatchConfig::default(),
+            settle: Settle::new(QUIET),
+            reported: HashMap::new(),
+        }
+    }
+
     fn event(kind: EventKind, path: PathBuf) -> notify::Event {
         notify::Event::new(kind).add_path(path)
     }
@@ -497,13 +508,7 @@ mod tests {
         let config = EngineConfig { model_dir: None, ..EngineConfig::new(dir.path()) };
         let engine = Arc::new(Engine::open(config).unwrap());
         let corpus = dir.path().join("corpus");
-        let mut f = Follower {
-            engine,
-            dir: corpus.clone(),
-            config: CorpusWatchConfig::default(),
-            settle: Settle::new(QUIET),
-            reported: HashMap::new(),
-        };
+        let mut f = follower(engine, &corpus);
         let now = Instant::now();
         let write = EventKind::Modify(ModifyKind::Any);
         for ignored in [
@@ -568,13 +573,7 @@ mod tests {
         let config = EngineConfig { model_dir: None, ..EngineConfig::new(dir.path()) };
         let engine = Arc::new(Engine::open(config).unwrap());
         let corpus = dir.path().join("corpus");
-        let mut f = Follower {
-            engine: Arc::clone(&engine),
-            dir: corpus.clone(),
-            config: CorpusWatchConfig::default(),
-            settle: Settle::new(QUIET),
-            reported: HashMap::new(),
-        };
+        let mut f = follower(Arc::clone(&engine), &corpus);
         std::fs::write(
             corpus.join("2031-02-03-sluice.md"),
             "+++\nid = \"x\"\ntitle = \"Sluice gates of Tarn reopen\"\noutlet = \"Tarn Courier\"\n+++\n\nThe sluice gates of Tarn reopened.\n",
