@@ -221,8 +221,10 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
     // Named speakers first (they feed the timeline), then the rest.
     let mut named_speakers: Vec<(usize, String)> = Vec::new();
     for f in &found {
-        if let Who::Raw(RawSpeaker { class: Class::Named(n), written, .. }) = &f.who {
-            named_speakers.push((written.start, full_of(&reg, n, written.start)));
+        if let Who::Raw(sp @ RawSpeaker { class: Class::Named(n), written, .. }) = &f.who {
+            if !possessive(body, sp) {
+                named_speakers.push((written.start, full_of(&reg, n, written.start)));
+            }
         }
     }
     timeline.extend(named_speakers);
@@ -287,6 +289,11 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
 
 /// A speaker's name as one line: no invisible or control characters,
 /// single spaces.
+/// The speaker is written as a possessive ("Tarn's call for …").
+fn possessive(body: &str, sp: &RawSpeaker) -> bool {
+    body.get(sp.written.end..).is_some_and(|rest| rest.starts_with("'s") || rest.starts_with("’s"))
+}
+
 fn name_line(s: &str) -> String {
     crate::text::one_line(&tokens::visible(s)).split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -543,6 +550,9 @@ fn resolve_one(
                 .rev()
                 .take(64)
                 .filter(|(_, g)| d.text_rank(g.para) + 3 >= d.text_rank(f.para))
+                // "… hit back at Tarn's claim that …": a possessive is no
+                // sentence's subject, so no pronoun's antecedent.
+                .filter(|(_, g)| !matches!(&g.who, Who::Raw(s) if possessive(body, s)))
                 .filter_map(|(i, g)| Some((g, resolved.get(i)?.as_ref()?)))
                 .find(|(_, r)| r.speaker.kind == SpeakerKind::Person);
             // A role noun for someone else in between ("the President of
@@ -899,6 +909,28 @@ mod tests {
                 ("Bela Morn", SpeakerKind::Person, QuoteKind::Direct, "saboteurs in the harbour office"),
             ],
         ),
+        // A statement that is the verb's object (`object_frames.txt`); not
+        // a passive, not a phrase that only looks like the frame.
+        (
+            "Ivo Tarn recommended fifteen changes to the ferry timetable. Ada Quill asked the Brell court to reopen the quay. Bela Morn put the losses at about 300 boats.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "fifteen changes to the ferry timetable"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "to reopen the quay"),
+                ("Bela Morn", SpeakerKind::Person, QuoteKind::Indirect, "the losses at about 300 boats"),
+            ],
+        ),
+        ("Ivo Tarn was asked to reopen the quay. Ada Quill put the boats at risk of sinking.", &[]),
+        // A statement named by a noun after its speaker's possessive
+        // (`speech_nouns.txt`); the possessive is no pronoun's antecedent.
+        (
+            "Ada Quill welcomed Ivo Tarn's promise to rebuild the bridge. She rejected Mayor Bela Morn's demand that the quay close at night. “It will stay open,” she said.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "to rebuild the bridge"),
+                ("Bela Morn", SpeakerKind::Person, QuoteKind::Indirect, "the quay close at night"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "It will stay open"),
+            ],
+        ),
+        ("Ada Quill repeated her call for a new bridge over the river.", &[]),
         // A role, then the name, after the verb; an unnamed unit and its
         // spokesperson.
         (

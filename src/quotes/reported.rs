@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use super::doc::{self, subject_before, words, Doc, Subject};
 use super::lexicon;
 use super::speakers::{self, RawSpeaker};
-use super::tokens::{lower, tokenize, Tok};
+use super::tokens::{self, lower, tokenize, Tok};
 use super::{sentence_subject, Found, Who};
 use crate::quotes::QuoteKind;
 
@@ -34,6 +34,17 @@ struct Cue {
     relay: bool,
     /// "called X a “…”": a statement only through a quoted fragment.
     needs_quote: bool,
+    content: Content,
+}
+
+/// How far the statement after a cue runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Content {
+    /// A clause: to the next cue's attribution, a "; " or the sentence end.
+    Clause,
+    /// As a clause, but it may also be a noun phrase, a gerund or an
+    /// infinitive ("Tarn's call for …", "asked the regulator to …").
+    Phrase,
 }
 
 pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
@@ -151,19 +162,20 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 let infinitive = from < toks.len()
                     && lw[from] == "to"
                     && from > 0
-                    && matches!(
-                        lw[from - 1].as_str(),
-                        "threatened"
-                            | "threatens"
-                            | "vowed"
-                            | "vows"
-                            | "pledged"
-                            | "pledges"
-                            | "promised"
-                            | "promises"
-                            | "offered"
-                            | "offers"
-                    );
+                    && (c.content == Content::Phrase
+                        || matches!(
+                            lw[from - 1].as_str(),
+                            "threatened"
+                                | "threatens"
+                                | "vowed"
+                                | "vows"
+                                | "pledged"
+                                | "pledges"
+                                | "promised"
+                                | "promises"
+                                | "offered"
+                                | "offers"
+                        ));
                 if to <= from || !(enough(&toks[from..to], &lw[from..to], after_that) || infinitive && to - from >= 3) {
                     continue;
                 }
@@ -466,6 +478,7 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                 conf: 0.75,
                 relay: false,
                 needs_quote: false,
+                content: Content::Clause,
             })
         } else if w == "clear"
             && lw.get(v + 1).is_some_and(|n| n == "that")
@@ -493,6 +506,7 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                     conf: 0.8,
                     relay: false,
                     needs_quote: false,
+                    content: Content::Clause,
                 }),
                 _ => None,
             }
@@ -517,6 +531,7 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                 conf: 0.7,
                 relay: false,
                 needs_quote: false,
+                content: Content::Clause,
             })
         } else if (2..=4).contains(&v)
             && lw[0] == "it"
@@ -550,7 +565,10 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                 conf: 0.7,
                 relay: false,
                 needs_quote: false,
+                content: Content::Clause,
             })
+        } else if let Some(c) = possessive_speech(body, toks, lw, v, quoted) {
+            Some(c)
         } else if let Some(c) = object_speech(body, toks, lw, v, prev_speaker.clone()) {
             Some(c)
         } else if lexicon::participle_cue(w)
@@ -579,6 +597,7 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                     conf: 0.8,
                     relay: false,
                     needs_quote: false,
+                    content: Content::Clause,
                 }
             })
         } else if let Some(bare) = lexicon::speech_verb(w).filter(|_| !toks[v].is_cap(body) || v == 0) {
@@ -590,6 +609,11 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
         } else {
             None
         };
+        // "welcomed Tarn's promise to …": a cue that needs quoted words and
+        // has none after it says nothing, and must not hide what follows.
+        let found = found.filter(|c| {
+            !c.needs_quote || c.content_from.is_some_and(|f| quoted.get(f..).is_some_and(|q| q.iter().any(|&q| q)))
+        });
         if let Some(c) = found {
             // Inside another statement's content, only a clause after a
             // comma, semicolon or dash is a statement of its own.
@@ -655,6 +679,7 @@ fn according(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
             conf: 0.85,
             relay: false,
             needs_quote: false,
+            content: Content::Clause,
         });
     }
     if v > 0 && (toks[v - 1].is_punct(body, ',') || toks[v - 1].is_punct(body, '—')) {
@@ -673,6 +698,7 @@ fn according(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
             conf: 0.85,
             relay: false,
             needs_quote: false,
+            content: Content::Clause,
         });
     }
     None
@@ -695,6 +721,7 @@ fn stated_by(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
         conf: 0.85,
         relay: false,
         needs_quote: false,
+        content: Content::Clause,
     })
 }
 
@@ -716,135 +743,147 @@ fn citing(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
         conf: 0.8,
         relay: false,
         needs_quote: false,
+        content: Content::Clause,
     })
 }
 
 /// "urged X to …", "called on X to …", "called for …", "accused X of …".
 fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option<RawSpeaker>) -> Option<Cue> {
     let w = lw[v].as_str();
-    let (from, cue_end) = match w {
-        "urged" | "urges" | "urging" | "encouraged" | "encourages" | "encouraging" => (v + 1, v + 1),
-        "argued" | "argues" | "arguing" if lw.get(v + 1).is_some_and(|n| n == "for") => (v + 2, v + 2),
-        // "threatened to block …", "offered to withdraw …": the infinitive.
-        "threatened" | "threatens" | "vowed" | "vows" | "pledged" | "pledges" | "promised" | "promises" | "offered"
-        | "offers"
-            if lw.get(v + 1).is_some_and(|n| n == "to") =>
-        {
-            (v + 1, v + 1)
-        }
-        // "warned of …", "boasted of …".
-        "warned" | "warns" | "boasted" | "boasts" if lw.get(v + 1).is_some_and(|n| n == "of") => (v + 2, v + 2),
-        // "criticised X for …".
-        "criticised" | "criticized" | "criticises" | "criticizes" | "condemned" | "condemns"
-            if (v + 2..toks.len().min(v + 8)).take_while(|&i| toks[i].word).any(|i| lw[i] == "for") =>
-        {
-            (v + 1, v + 1)
-        }
-        "called" | "calls" | "calling" if lw.get(v + 1).is_some_and(|n| n == "on" || n == "for") => (v + 2, v + 2),
-        // "described as both “productive” by Steve Witkoff" (passive).
-        "described" | "called" | "branded" | "labelled" | "labeled"
-            if lw.get(v + 1).is_some_and(|n| n == "as") && (v + 2..toks.len().min(v + 16)).any(|i| lw[i] == "by") =>
-        {
-            let by = (v + 2..toks.len().min(v + 16)).find(|&i| lw[i] == "by")?;
-            let (sp, end) = doc::phrase_after(body, toks, lw, by + 1, false)?;
-            return Some(Cue {
-                speaker: sp,
-                cue: format!("{} as", toks[v].text(body)),
-                attr_start: by,
-                attr_end: end,
-                content_from: Some(v + 2),
-                parenthetical: false,
-                conf: 0.8,
-                relay: false,
-                needs_quote: true,
-            });
-        }
-        // "spoke of a “tense” opening session".
-        "spoke" | "speaks" | "talked" | "talks" if lw.get(v + 1).is_some_and(|n| n == "of") => (v + 2, v + 2),
-        _ if lexicon::evaluative_verb(w) => (v + 1, v + 1),
-        "accused" | "accuses" | "accusing" => {
-            let of = (v + 1..toks.len().min(v + 9)).take_while(|&i| toks[i].word).find(|&i| lw[i] == "of")?;
-            (of + 1, of + 1)
-        }
-        // "stressed the importance of …", "expressed serious concern about …",
-        // "warned against …", "demanded …", "insists on …".
-        "noted" | "notes" | "stressed" | "stresses" | "emphasised" | "emphasized" | "highlighted" | "underlined"
-        | "underscored" | "pointed"
-            if lw.get(v + 1).is_some_and(|n| n == "the")
-                && lw.get(v + 2).is_some_and(|n| matches!(n.as_str(), "importance" | "need" | "necessity")) =>
-        {
-            (v + 1, v + 1)
-        }
-        "expressed" | "expresses"
-            if (v + 1..toks.len().min(v + 4)).any(|i| {
-                matches!(
-                    lw[i].as_str(),
-                    "concern"
-                        | "concerns"
-                        | "hope"
-                        | "conviction"
-                        | "belief"
-                        | "certainty"
-                        | "confidence"
-                        | "readiness"
-                        | "regret"
-                        | "interest"
-                        | "support"
-                        | "willingness"
-                        | "openness"
-                )
-            }) && (v + 2..toks.len().min(v + 6))
-                .any(|i| matches!(lw[i].as_str(), "about" | "over" | "that" | "for" | "to" | "with" | "regarding")) =>
-        {
-            (v + 1, v + 1)
-        }
-        "warned" | "warns" if lw.get(v + 1).is_some_and(|n| n == "against") => (v + 2, v + 2),
-        // "denied having …", "admitted taking …": a gerund carries the claim.
-        "denied" | "denies" | "denying" | "admitted" | "admits" | "admitting"
-            if lw.get(v + 1).is_some_and(|n| {
-                n.len() > 5
-                    && n.ends_with("ing")
-                    && !matches!(n.as_str(), "nothing" | "anything" | "something" | "everything" | "wrongdoing")
-            }) =>
-        {
-            (v + 1, v + 1)
-        }
-        // "mentioned the order to call off …", "mentioned, for example, the
-        // large group of …" (readouts): the object is the statement.
-        "mentioned" | "mentions" => {
-            let mut k = v + 1;
-            if lw.get(k).is_some_and(|n| n == ",") {
-                k = (k + 1..toks.len().min(k + 5)).find(|&i| lw[i] == ",")? + 1;
+    let framed = frame(toks, lw, v);
+    let (from, cue_end) = if let Some(f) = framed {
+        f
+    } else {
+        match w {
+            "urged" | "urges" | "urging" | "encouraged" | "encourages" | "encouraging" => (v + 1, v + 1),
+            "argued" | "argues" | "arguing" if lw.get(v + 1).is_some_and(|n| n == "for") => (v + 2, v + 2),
+            // "threatened to block …", "offered to withdraw …": the infinitive.
+            "threatened" | "threatens" | "vowed" | "vows" | "pledged" | "pledges" | "promised" | "promises"
+            | "offered" | "offers"
+                if lw.get(v + 1).is_some_and(|n| n == "to") =>
+            {
+                (v + 1, v + 1)
             }
-            if !lw.get(k).is_some_and(|n| matches!(n.as_str(), "the" | "a" | "an" | "his" | "her" | "its" | "their")) {
-                return None;
+            // "warned of …", "boasted of …".
+            "warned" | "warns" | "boasted" | "boasts" if lw.get(v + 1).is_some_and(|n| n == "of") => (v + 2, v + 2),
+            // "criticised X for …".
+            "criticised" | "criticized" | "criticises" | "criticizes" | "condemned" | "condemns"
+                if (v + 2..toks.len().min(v + 8)).take_while(|&i| toks[i].word).any(|i| lw[i] == "for") =>
+            {
+                (v + 1, v + 1)
             }
-            (k, v + 1)
-        }
-        "demanded" | "demands" if lw.get(v + 1).is_some_and(|n| n != "that") => (v + 1, v + 1),
-        // "drew President Macron's attention to …" (readouts).
-        "drew" | "draws" | "drawing" => {
-            let to = (v + 1..toks.len().min(v + 8))
-                .take_while(|&i| toks[i].word)
-                .find(|&i| lw[i] == "to" && lw[i - 1] == "attention")?;
-            (to + 1, to + 1)
-        }
-        // "emphasised the extremely rough treatment of …": a statement whose
-        // object carries its content (readouts), at least four words long.
-        "emphasised" | "emphasized" | "stressed" | "underscored" | "underlined" | "reaffirmed" | "reiterated"
-            if lw.get(v + 1).is_some_and(|n| {
-                matches!(n.as_str(), "the" | "his" | "her" | "its" | "their" | "russia's" | "ukraine's")
-            }) && toks[v + 1..].iter().take(7).take_while(|t| t.word).count() >= 7
-                && !toks[v + 1..].iter().take(7).take_while(|t| t.word).any(|t| {
+            "called" | "calls" | "calling" if lw.get(v + 1).is_some_and(|n| n == "on" || n == "for") => (v + 2, v + 2),
+            // "described as both “productive” by Steve Witkoff" (passive).
+            "described" | "called" | "branded" | "labelled" | "labeled"
+                if lw.get(v + 1).is_some_and(|n| n == "as")
+                    && (v + 2..toks.len().min(v + 16)).any(|i| lw[i] == "by") =>
+            {
+                let by = (v + 2..toks.len().min(v + 16)).find(|&i| lw[i] == "by")?;
+                let (sp, end) = doc::phrase_after(body, toks, lw, by + 1, false)?;
+                return Some(Cue {
+                    speaker: sp,
+                    cue: format!("{} as", toks[v].text(body)),
+                    attr_start: by,
+                    attr_end: end,
+                    content_from: Some(v + 2),
+                    parenthetical: false,
+                    conf: 0.8,
+                    relay: false,
+                    needs_quote: true,
+                    content: Content::Clause,
+                });
+            }
+            // "spoke of a “tense” opening session".
+            "spoke" | "speaks" | "talked" | "talks" if lw.get(v + 1).is_some_and(|n| n == "of") => (v + 2, v + 2),
+            _ if lexicon::evaluative_verb(w) => (v + 1, v + 1),
+            "accused" | "accuses" | "accusing" => {
+                let of = (v + 1..toks.len().min(v + 9)).take_while(|&i| toks[i].word).find(|&i| lw[i] == "of")?;
+                (of + 1, of + 1)
+            }
+            // "stressed the importance of …", "expressed serious concern about …",
+            // "warned against …", "demanded …", "insists on …".
+            "noted" | "notes" | "stressed" | "stresses" | "emphasised" | "emphasized" | "highlighted"
+            | "underlined" | "underscored" | "pointed"
+                if lw.get(v + 1).is_some_and(|n| n == "the")
+                    && lw.get(v + 2).is_some_and(|n| matches!(n.as_str(), "importance" | "need" | "necessity")) =>
+            {
+                (v + 1, v + 1)
+            }
+            "expressed" | "expresses"
+                if (v + 1..toks.len().min(v + 4)).any(|i| {
                     matches!(
-                        lower(body, t).as_str(),
-                        "that" | "was" | "were" | "is" | "are" | "had" | "has" | "would" | "will"
+                        lw[i].as_str(),
+                        "concern"
+                            | "concerns"
+                            | "hope"
+                            | "conviction"
+                            | "belief"
+                            | "certainty"
+                            | "confidence"
+                            | "readiness"
+                            | "regret"
+                            | "interest"
+                            | "support"
+                            | "willingness"
+                            | "openness"
                     )
+                }) && (v + 2..toks.len().min(v + 6)).any(|i| {
+                    matches!(lw[i].as_str(), "about" | "over" | "that" | "for" | "to" | "with" | "regarding")
                 }) =>
-        {
-            (v + 1, v + 1)
+            {
+                (v + 1, v + 1)
+            }
+            "warned" | "warns" if lw.get(v + 1).is_some_and(|n| n == "against") => (v + 2, v + 2),
+            // "denied having …", "admitted taking …": a gerund carries the claim.
+            "denied" | "denies" | "denying" | "admitted" | "admits" | "admitting"
+                if lw.get(v + 1).is_some_and(|n| {
+                    n.len() > 5
+                        && n.ends_with("ing")
+                        && !matches!(n.as_str(), "nothing" | "anything" | "something" | "everything" | "wrongdoing")
+                }) =>
+            {
+                (v + 1, v + 1)
+            }
+            // "mentioned the order to call off …", "mentioned, for example, the
+            // large group of …" (readouts): the object is the statement.
+            "mentioned" | "mentions" => {
+                let mut k = v + 1;
+                if lw.get(k).is_some_and(|n| n == ",") {
+                    k = (k + 1..toks.len().min(k + 5)).find(|&i| lw[i] == ",")? + 1;
+                }
+                if !lw
+                    .get(k)
+                    .is_some_and(|n| matches!(n.as_str(), "the" | "a" | "an" | "his" | "her" | "its" | "their"))
+                {
+                    return None;
+                }
+                (k, v + 1)
+            }
+            "demanded" | "demands" if lw.get(v + 1).is_some_and(|n| n != "that") => (v + 1, v + 1),
+            // "drew President Macron's attention to …" (readouts).
+            "drew" | "draws" | "drawing" => {
+                let to = (v + 1..toks.len().min(v + 8))
+                    .take_while(|&i| toks[i].word)
+                    .find(|&i| lw[i] == "to" && lw[i - 1] == "attention")?;
+                (to + 1, to + 1)
+            }
+            // "emphasised the extremely rough treatment of …": a statement whose
+            // object carries its content (readouts), at least four words long.
+            "emphasised" | "emphasized" | "stressed" | "underscored" | "underlined" | "reaffirmed" | "reiterated"
+                if lw.get(v + 1).is_some_and(|n| {
+                    matches!(n.as_str(), "the" | "his" | "her" | "its" | "their" | "russia's" | "ukraine's")
+                }) && toks[v + 1..].iter().take(7).take_while(|t| t.word).count() >= 7
+                    && !toks[v + 1..].iter().take(7).take_while(|t| t.word).any(|t| {
+                        matches!(
+                            lower(body, t).as_str(),
+                            "that" | "was" | "were" | "is" | "are" | "had" | "has" | "would" | "will"
+                        )
+                    }) =>
+            {
+                (v + 1, v + 1)
+            }
+            _ => return None,
         }
-        _ => return None,
     };
     if from >= toks.len() || !(toks[from].word || matches!(lw[from].as_str(), "“" | "\"" | "‘" | "«")) {
         return None;
@@ -853,7 +892,9 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
     if lexicon::evaluative_verb(w) && lw[from] == "what" {
         return None;
     }
-    let participle = w.ends_with("ing");
+    // ("The Lib Dems are asking …" is progressive, not a participle.)
+    let progressive = v > 0 && matches!(lw[v - 1].as_str(), "is" | "are" | "was" | "were");
+    let participle = w.ends_with("ing") && !progressive;
     let mut elided = participle;
     // "attacked what he called “…”": the speaker of the term is the one
     // between "what" and the verb.
@@ -879,6 +920,7 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
             conf: 0.8,
             relay: false,
             needs_quote: true,
+            content: Content::Clause,
         });
     }
     let sp = if participle {
@@ -898,9 +940,10 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
     };
     let attr_start = if elided { v.saturating_sub(1) } else { sp_start(toks, &sp).min(v) };
     let cue = body.get(toks[v].start..toks[cue_end - 1].end).unwrap_or(w).to_owned();
-    let needs_quote = (lexicon::evaluative_verb(w) && cue_end == v + 1)
-        || w.starts_with("argu")
-        || matches!(w, "spoke" | "speaks" | "talked" | "talks");
+    let needs_quote = framed.is_none()
+        && ((lexicon::evaluative_verb(w) && cue_end == v + 1)
+            || w.starts_with("argu")
+            || matches!(w, "spoke" | "speaks" | "talked" | "talks"));
     Some(Cue {
         speaker: sp,
         cue,
@@ -911,7 +954,166 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
         conf: 0.8,
         relay: false,
         needs_quote,
+        content: if framed.is_some() { Content::Phrase } else { Content::Clause },
     })
+}
+
+/// The nouns of `speech_nouns.txt`, each with the words that may open the
+/// statement after it.
+static SPEECH_NOUNS: LazyLock<Vec<(&'static str, Vec<&'static str>)>> = LazyLock::new(|| {
+    include_str!("speech_nouns.txt")
+        .lines()
+        .filter_map(|l| l.split('#').next()?.split_once('|'))
+        .map(|(noun, after)| (noun.trim(), after.split_whitespace().collect()))
+        .filter(|(noun, _)| !noun.is_empty())
+        .collect()
+});
+
+/// "Vorn's demand that Tarn withdraw", "U.S. President Ivo Tarn's call for
+/// talks", "Tarn's stated aim of …": a statement named by a noun after the
+/// possessive of its speaker (a name, an institution or a role; not "his").
+fn possessive_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, quoted: &[bool]) -> Option<Cue> {
+    let noun = lw[v].as_str();
+    let stated = v >= 2 && matches!(lw[v - 1].as_str(), "stated" | "declared");
+    let opens: &[&str] = match SPEECH_NOUNS.iter().find(|(n, _)| *n == noun) {
+        Some((_, after)) => after,
+        None if stated => &["of", "to", "that"],
+        None => return None,
+    };
+    let opener = lw.get(v + 1).filter(|n| opens.contains(&n.as_str()))?;
+    // The possessive, past at most two adjectives ("Tarn's renewed call").
+    let mut p = v.checked_sub(1)?;
+    for _ in 0..2 {
+        if p > 0 && toks[p].word && tokens::stem(&lw[p]) == lw[p] && !toks[p].is_cap(body) {
+            p -= 1;
+        }
+    }
+    let w = &lw[p];
+    if !toks[p].word || quoted[p] || tokens::stem(w) == w.as_str() {
+        return None;
+    }
+    // The speaker phrase: capitalised words, roles and titles before it.
+    let mut k = p;
+    while k > 0 && p - k < 6 && toks[k - 1].word && !quoted[k - 1] {
+        let x = tokens::stem(&lw[k - 1]);
+        let part = toks[k - 1].is_cap(body)
+            || matches!(x, "the" | "of")
+            || lexicon::role_head(x)
+            || lexicon::title(x)
+            || lexicon::nationality(x);
+        if !part {
+            break;
+        }
+        k -= 1;
+    }
+    let mut phrase: Vec<Tok> = toks[k..=p].to_vec();
+    let last = phrase.last_mut()?;
+    let text = last.text(body);
+    let cut = ["'s", "’s", "'", "’"].iter().find(|s| text.ends_with(*s))?.len();
+    last.end -= cut;
+    let (sp, at) = (k..=p).find_map(|i| {
+        let sp = speakers::parse(body, &phrase[i - k..])?;
+        (!matches!(sp.class, speakers::Class::Pronoun(_))).then_some((sp, i))
+    })?;
+    let from = if opener == "to" { v + 1 } else { v + 2 };
+    Some(Cue {
+        speaker: sp,
+        cue: body.get(toks[v].start..toks[v + 1].end).unwrap_or(noun).to_owned(),
+        attr_start: at,
+        attr_end: from,
+        content_from: Some(from),
+        parenthetical: false,
+        conf: 0.75,
+        relay: false,
+        needs_quote: false,
+        content: Content::Phrase,
+    })
+}
+
+/// Where a frame of `object_frames.txt` puts the statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum After {
+    Object,
+    Particle(&'static str),
+    ObjectThen(&'static str),
+}
+
+/// The frames of `object_frames.txt`, by verb form.
+static FRAMES: LazyLock<Vec<(&'static str, After)>> = LazyLock::new(|| {
+    let mut frames = Vec::new();
+    for line in include_str!("object_frames.txt").lines() {
+        let line = line.split('#').next().unwrap_or("");
+        let Some((forms, spec)) = line.split_once('|') else { continue };
+        let spec: Vec<&str> = spec.split_whitespace().collect();
+        let after = match spec.as_slice() {
+            ["object"] => After::Object,
+            ["object", then] => After::ObjectThen(then),
+            [particle] => After::Particle(particle),
+            _ => continue,
+        };
+        frames.extend(forms.split_whitespace().map(|f| (f, after)));
+    }
+    frames
+});
+
+/// "recommended fifteen changes", "insisted on …", "asked the regulator to
+/// …", "put the losses at 1,200": a frame of `object_frames.txt` whose
+/// shape the sentence has. Returns where the statement starts and where
+/// the cue ends.
+fn frame(toks: &[Tok], lw: &[String], v: usize) -> Option<(usize, usize)> {
+    let w = lw[v].as_str();
+    let after = FRAMES.iter().find(|(f, _)| *f == w)?.1;
+    // "was proposed", "had been asked": a passive is not the speaker's act.
+    if !w.ends_with("ing")
+        && v > 0
+        && matches!(lw[v - 1].as_str(), "was" | "were" | "is" | "are" | "be" | "been" | "being")
+    {
+        return None;
+    }
+    toks.get(v + 1).filter(|t| t.word)?;
+    let n = lw[v + 1].as_str();
+    match after {
+        After::Particle(p) => (n == p).then_some((v + 2, v + 2)),
+        After::Object => {
+            let plain =
+                !matches!(n, "that" | "to" | "it" | "this" | "them" | "him" | "her" | "what" | "how" | "whether")
+                    && !PREPOSITION_START.contains(&n)
+                    && !lexicon::weekday(n);
+            plain.then_some((v + 1, v + 1))
+        }
+        After::ObjectThen(then) => {
+            if matches!(n, "that" | "to" | "as" | "at" | "on") || PREPOSITION_START.contains(&n) {
+                return None;
+            }
+            let i = (v + 2..toks.len().min(v + 10)).take_while(|&i| toks[i].word).find(|&i| lw[i] == then)?;
+            let number = |x: &str| {
+                x.starts_with(|c: char| c.is_ascii_digit())
+                    || lexicon::number_word(x)
+                    || matches!(
+                        x,
+                        "about"
+                            | "around"
+                            | "roughly"
+                            | "nearly"
+                            | "over"
+                            | "more"
+                            | "some"
+                            | "least"
+                            | "up"
+                            | "between"
+                            | "almost"
+                            | "approximately"
+                            | "just"
+                            | "well"
+                    )
+            };
+            match then {
+                "to" => Some((i, v + 1)),
+                "at" => lw.get(i + 1).is_some_and(|x| number(x)).then_some((v + 1, v + 1)),
+                _ => Some((v + 1, v + 1)),
+            }
+        }
+    }
 }
 
 /// "X was quoted (by Y) as saying (that) …".
@@ -938,6 +1140,7 @@ fn quoted_as_saying(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option
         conf: 0.85,
         relay: false,
         needs_quote: false,
+        content: Content::Clause,
     })
 }
 
@@ -1203,6 +1406,7 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
             conf,
             relay: false,
             needs_quote: false,
+            content: Content::Clause,
         });
     }
     if !at_end {
@@ -1278,6 +1482,7 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
         conf,
         relay: false,
         needs_quote: false,
+        content: Content::Clause,
     })
 }
 
@@ -1339,6 +1544,7 @@ fn inverted(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
         conf: 0.85,
         relay: false,
         needs_quote: false,
+        content: Content::Clause,
     })
 }
 
@@ -1420,6 +1626,7 @@ fn relay(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
         conf: 0.0,
         relay: true,
         needs_quote: false,
+        content: Content::Clause,
     })
 }
 
