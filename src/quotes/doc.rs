@@ -414,8 +414,14 @@ fn apposition_chain(body: &str, toks: &[Tok], lw: &[String], j: usize) -> Option
     if !(3..=60).contains(&j) {
         return None;
     }
-    if toks[..j].iter().any(|t| !t.word && matches!(t.text(body), ";" | ":" | "“" | "”" | "\"" | "(" | ")" | "—" | "–"))
-    {
+    if toks[..j].iter().any(|t| !t.word && matches!(t.text(body), ";" | ":" | "(" | ")" | "—" | "–")) {
+        return None;
+    }
+    // Quote marks only in pairs inside the appositions ("Ivo Tarn, who has
+    // called the plan a “trap”, said …"), never in the subject's part.
+    let first_comma = toks[..j].iter().position(|t| t.is_punct(body, ','))?;
+    let marks: Vec<usize> = (0..j).filter(|&i| !toks[i].word && matches!(lw[i].as_str(), "“" | "”" | "\"")).collect();
+    if marks.len() % 2 == 1 || marks.first().is_some_and(|&i| i < first_comma) {
         return None;
     }
     let mut start = 0;

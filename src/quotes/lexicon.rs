@@ -328,12 +328,30 @@ pub fn participle_cue(w: &str) -> bool {
     )
 }
 
+/// An "-ly" adverb ("repeatedly"), not a noun that ends so ("family").
+fn adverb_like(w: &str) -> bool {
+    w.len() > 4
+        && w.ends_with("ly")
+        && !matches!(
+            w,
+            "italy"
+                | "family"
+                | "assembly"
+                | "july"
+                | "rally"
+                | "ally"
+                | "supply"
+                | "reply"
+                | "only"
+                | "monopoly"
+                | "anomaly"
+        )
+}
+
 /// Words between a subject and its verb that do not break the link
 /// ("Zelenskyy also said", "he has repeatedly warned").
 pub fn aux_or_adverb(w: &str) -> bool {
-    (w.len() > 4
-        && w.ends_with("ly")
-        && !matches!(w, "italy" | "family" | "assembly" | "july" | "rally" | "ally" | "supply" | "reply" | "only"))
+    adverb_like(w)
         || matches!(
             w,
             "often"
@@ -1286,7 +1304,39 @@ const SINGULAR_PERSON: &[&str] = &[
     "negotiator",
     "lawmaker",
     "mp",
+    "msp",
+    "mep",
+    "mla",
+    "senator",
+    "congressman",
+    "congresswoman",
+    "backbencher",
+    "campaigner",
+    "activist",
+    "lawyer",
+    "solicitor",
+    "barrister",
+    "councillor",
     "economist",
+    "strategist",
+    "organiser",
+    "organizer",
+    "coordinator",
+    "co-ordinator",
+    "editor",
+    "correspondent",
+    "presenter",
+    "nephew",
+    "niece",
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "brother",
+    "sister",
+    "father",
+    "mother",
+    "widow",
 ];
 
 /// A noun for one person's job or standing that may stand right before
@@ -1326,7 +1376,7 @@ pub fn plain_noun(w: &str) -> bool {
     w.len() > 2
         && w.chars().all(|c| c.is_alphabetic() || c == '-')
         && !w.ends_with("ed")
-        && !w.ends_with("ly")
+        && !adverb_like(w)
         && !matches!(
             w,
             "that"

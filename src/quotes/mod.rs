@@ -930,7 +930,29 @@ mod tests {
                 ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "It will stay open"),
             ],
         ),
-        ("Ada Quill repeated her call for a new bridge over the river.", &[]),
+        // "her call" is no speaker of its own; "repeated" (a frame whose
+        // object names a statement) makes it Ada Quill's.
+        (
+            "Ada Quill repeated her call for a new bridge over the river.",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "her call for a new bridge")],
+        ),
+        // Speakers as wire copy writes them: a name and its affiliation, an
+        // owner's role before a name, a plain noun ending in "-ly" in a role,
+        // a title in capitals; "if" after "said" opens a condition.
+        (
+            "Ada Beyn of the Vorn Harbour Trust said the new rules were unfair. Lord Tarn's nephew Ivo Quill said the peer would be missed. Brell family spokeswoman Bela Morn said if the party won, it would repeal the law. Vorn MSP Ola Dent said the clerk was wrong.",
+            &[
+                ("Ada Beyn", SpeakerKind::Person, QuoteKind::Indirect, "the new rules were unfair"),
+                ("Ivo Quill", SpeakerKind::Person, QuoteKind::Indirect, "the peer would be missed"),
+                ("Bela Morn", SpeakerKind::Person, QuoteKind::Indirect, "if the party won, it would repeal the law"),
+                ("Ola Dent", SpeakerKind::Person, QuoteKind::Indirect, "the clerk was wrong"),
+            ],
+        ),
+        // A quoted word in a relative clause between a speaker and the verb.
+        (
+            "Ivo Tarn, who has called the plan a “trap”, said the talks would go on.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the talks would go on")],
+        ),
         // A role, then the name, after the verb; an unnamed unit and its
         // spokesperson.
         (

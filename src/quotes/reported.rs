@@ -157,7 +157,14 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                         break;
                     }
                 }
-                let after_that = from > 0 && lw[from - 1] == "that";
+                // "said if the party won, it would …": after a verb of saying,
+                // "if" opens a condition, not an embedded question.
+                let asking = matches!(
+                    c.cue.to_lowercase().as_str(),
+                    "asked" | "asks" | "asking" | "wondered" | "wonders" | "queried" | "enquired" | "inquired"
+                );
+                let after_that =
+                    from > 0 && (lw[from - 1] == "that" || (lw.get(from).is_some_and(|w| w == "if") && !asking));
                 // "threatened to block …": the infinitive is the statement.
                 let infinitive = from < toks.len()
                     && lw[from] == "to"
@@ -647,7 +654,15 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             if let Some(from) = c.content_from {
                 v = v.max(from);
             }
-            if quoted[c.attr_start..c.attr_end.min(toks.len())].iter().any(|&q| q) {
+            // A cue inside quote marks is someone else's speech (a quoted
+            // word in a relative clause between the speaker and the verb,
+            // "Tarn, who called it a “trap”, said", is not).
+            let span = c.attr_start..c.attr_end.min(toks.len());
+            let own = |i: &usize| {
+                let t = &toks[*i];
+                (c.speaker.written.start <= t.start && t.end <= c.speaker.written.end) || *i + 1 == span.end
+            };
+            if span.clone().filter(own).any(|i| quoted[i]) {
                 continue;
             }
             cues.push(c);
@@ -1036,6 +1051,8 @@ enum After {
     Object,
     Particle(&'static str),
     ObjectThen(&'static str),
+    /// An object headed by a noun of `speech_nouns.txt`.
+    Naming,
 }
 
 /// The frames of `object_frames.txt`, by verb form.
@@ -1047,6 +1064,7 @@ static FRAMES: LazyLock<Vec<(&'static str, After)>> = LazyLock::new(|| {
         let spec: Vec<&str> = spec.split_whitespace().collect();
         let after = match spec.as_slice() {
             ["object"] => After::Object,
+            ["naming"] => After::Naming,
             ["object", then] => After::ObjectThen(then),
             [particle] => After::Particle(particle),
             _ => continue,
@@ -1080,6 +1098,14 @@ fn frame(toks: &[Tok], lw: &[String], v: usize) -> Option<(usize, usize)> {
                     && !PREPOSITION_START.contains(&n)
                     && !lexicon::weekday(n);
             plain.then_some((v + 1, v + 1))
+        }
+        After::Naming => {
+            let head = (v + 1..toks.len().min(v + 5)).take_while(|&i| toks[i].word).find(|&i| {
+                SPEECH_NOUNS
+                    .iter()
+                    .any(|(n, after)| *n == lw[i] && lw.get(i + 1).is_some_and(|o| after.contains(&o.as_str())))
+            })?;
+            (head > v).then_some((v + 1, v + 1))
         }
         After::ObjectThen(then) => {
             if matches!(n, "that" | "to" | "as" | "at" | "on") || PREPOSITION_START.contains(&n) {

@@ -325,6 +325,30 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     if possessive_last {
         return None;
     }
+    // "Ada Beyn of the Vorn Council", "Senator Ivo Tarn of Brell": a name,
+    // then where the person belongs.
+    if let Some(i) = (2..lw.len().saturating_sub(1))
+        .find(|&i| lw[i] == "of" && toks[i - 1].is_cap(body) && (lw[i + 1] == "the" || toks[i + 1].is_cap(body)))
+    {
+        if let Some(RawSpeaker { class: Class::Named(n), role, .. }) = parse(body, &toks[..i]) {
+            if n.contains(' ') || role.is_some() {
+                return Some(RawSpeaker { written, class: Class::Named(n), role });
+            }
+        }
+    }
+    // "Lord Tarn's nephew Ivo Quill", "the Vorn party's election
+    // strategist Ada Quill": an owner, a role of theirs, then the name.
+    if let Some(p) = (0..lw.len().saturating_sub(3)).rev().find(|&i| stem(&lw[i]) != lw[i]) {
+        if !toks[p + 1].is_cap(body) {
+            if let Some(RawSpeaker { class: Class::Named(n), .. }) = parse(body, &toks[p + 1..]) {
+                if n.contains(' ') {
+                    let name_at = toks.len() - n.split_whitespace().count();
+                    let role = body.get(toks[0].start..toks[name_at.max(1) - 1].end).map(strip_article);
+                    return Some(RawSpeaker { written, class: Class::Named(n), role });
+                }
+            }
+        }
+    }
     // Head: the word before the first post-modifier ("a source in the …").
     let mut head_i = lw.len() - 1;
     for (i, w) in lw.iter().enumerate().skip(1) {
@@ -365,7 +389,10 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     let mut name_start = run_start;
     // Everything up to the last title word is the role: "Vornish Foreign
     // Minister Ivo Tarn".
-    if let Some(t) = (run_start..toks.len().saturating_sub(1)).rev().find(|&i| lexicon::title(&lw[i])) {
+    if let Some(t) = (run_start..toks.len().saturating_sub(1))
+        .rev()
+        .find(|&i| lexicon::title(&lw[i]) || lexicon::person_noun(&lw[i]))
+    {
         name_start = t + 1;
     }
     while name_start < toks.len() {
@@ -1419,3 +1446,4 @@ mod tests {
         }
     }
 }
+

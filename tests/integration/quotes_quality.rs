@@ -290,7 +290,10 @@ fn seed_article_speakers_are_right() {
         quotes.iter().filter(|q| q.speaker.name.contains("Putin")).map(|q| q.text.as_str()).collect();
     assert_eq!(
         putin,
-        ["Zelensky has no legitimacy to sign an agreement with Russia", "a meeting between himself and Zelensky in Istanbul"]
+        [
+            "Zelensky has no legitimacy to sign an agreement with Russia",
+            "a meeting between himself and Zelensky in Istanbul"
+        ]
     );
     assert!(quotes.iter().all(|q| !q.speaker.name.contains("Zelensky")), "Zelensky says nothing in the seed article");
 }
