@@ -948,6 +948,16 @@ mod tests {
                 ("Ola Dent", SpeakerKind::Person, QuoteKind::Indirect, "the clerk was wrong"),
             ],
         ),
+        // A surname that is also an outlet's name; "said no" before a noun;
+        // the object of a verb of saying is its subject's statement.
+        (
+            "Ivo Fox said no decision had been taken on the quay. Ada Quill confirmed Bela Morn's insistence that the ferry would run.",
+            &[
+                ("Ivo Fox", SpeakerKind::Person, QuoteKind::Indirect, "no decision had been taken"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the ferry would run"),
+            ],
+        ),
+        ("Ivo Tarn said no to the plan of the harbour council.", &[]),
         // A quoted word in a relative clause between a speaker and the verb.
         (
             "Ivo Tarn, who has called the plan a “trap”, said the talks would go on.",

@@ -429,8 +429,12 @@ fn agentless(toks: &[Tok], lw: &[String], c: &Cue) -> bool {
 fn enough(toks: &[Tok], lw: &[String], after_that: bool) -> bool {
     let n = toks.iter().filter(|t| t.word).count();
     let first = lw.iter().zip(toks).find(|(_, t)| t.word).map(|(w, _)| w.as_str()).unwrap_or("");
+    // ("said no decision had been taken" is a clause; "said no to …" is not.)
+    let second = lw.iter().zip(toks).filter(|(_, t)| t.word).nth(1).map(|(w, _)| w.as_str()).unwrap_or("");
+    let answer = matches!(first, "yes" | "no") && (second == "to" || toks.get(1).is_some_and(|t| !t.word));
     n >= 3
-        && !matches!(first, "to" | "by" | "of" | "so" | "nothing" | "anything" | "goodbye" | "hello" | "yes" | "no")
+        && !answer
+        && !matches!(first, "to" | "by" | "of" | "so" | "nothing" | "anything" | "goodbye" | "hello" | "yes")
         && (first != "about"
             || lw
                 .iter()
@@ -1031,6 +1035,15 @@ fn possessive_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, quoted: 
         (!matches!(sp.class, speakers::Class::Pronoun(_))).then_some((sp, i))
     })?;
     let from = if opener == "to" { v + 1 } else { v + 2 };
+    // "He confirmed Tarn's insistence that …": the object of a verb of
+    // saying is what its subject says.
+    let (sp, at) = match at.checked_sub(1).filter(|&b| toks[b].word && lexicon::speech_verb(&lw[b]).is_some()) {
+        Some(b) => match subject_before(body, toks, lw, b) {
+            Some(Subject::Phrase(outer)) => (outer.clone(), sp_start(toks, &outer)),
+            _ => return None,
+        },
+        None => (sp, at),
+    };
     Some(Cue {
         speaker: sp,
         cue: body.get(toks[v].start..toks[v + 1].end).unwrap_or(noun).to_owned(),

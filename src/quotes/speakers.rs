@@ -471,7 +471,15 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     }
     if name_ok && prefix_ok(name_start) {
         let last_name = &lw[toks.len() - 1];
-        if !honorific && (lexicon::institution_head(last_name) || lexicon::outlet(last_name)) {
+        // "Liam Fox": an outlet's name that is also a surname, after a
+        // given name (not "Washington Post", "Vorn Post").
+        let surname = matches!(last_name.as_str(), "fox" | "post")
+            && toks.len() - name_start == 2
+            && !{
+                let w = &lw[toks.len() - 2];
+                lexicon::place(w) || lexicon::nationality(w) || lexicon::outlet(w) || lexicon::institution_head(w)
+            };
+        if !honorific && !surname && (lexicon::institution_head(last_name) || lexicon::outlet(last_name)) {
             if lexicon::outlet(last_name) {
                 return None;
             }
