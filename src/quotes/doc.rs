@@ -239,6 +239,18 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
         let sub_lw: Vec<String> = lw[..j - 3].iter().cloned().chain(lw[j..].iter().cloned()).collect();
         return subject_before(body, &sub, &sub_lw, v - 3);
     }
+    // "Ivo Tarn - a supporter of the pact - said": the dashed aside.
+    let dash = |i: usize| !toks[i].word && matches!(lw[i].as_str(), "-" | "–" | "—");
+    if j >= 4 && dash(j - 1) {
+        let open = (j.saturating_sub(30)..j - 1).rev().find(|&i| dash(i));
+        if let Some(d) = open.filter(|&d| {
+            d >= 1 && toks[d - 1].word && j - 1 - d >= 3 && (d + 1..j - 1).all(|i| toks[i].word || lw[i] == ",")
+        }) {
+            let sub: Vec<Tok> = toks[..d].iter().copied().chain(toks[j..].iter().copied()).collect();
+            let sub_lw: Vec<String> = lw[..d].iter().cloned().chain(lw[j..].iter().cloned()).collect();
+            return subject_before(body, &sub, &sub_lw, v - (j - d));
+        }
+    }
     // "Russia is demanding that …": a progressive verb's auxiliary.
     if lw[v].ends_with("ing") && j > 0 && matches!(lw[j - 1].as_str(), "is" | "are" | "was" | "were") {
         j -= 1;

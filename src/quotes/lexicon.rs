@@ -328,6 +328,32 @@ pub fn participle_cue(w: &str) -> bool {
     )
 }
 
+/// A finite auxiliary or copula: what makes the words before it a clause's
+/// subject ("the firms, keen to hire, were …").
+pub fn finite_aux(w: &str) -> bool {
+    matches!(
+        w,
+        "was"
+            | "were"
+            | "is"
+            | "are"
+            | "had"
+            | "has"
+            | "have"
+            | "would"
+            | "will"
+            | "could"
+            | "can"
+            | "should"
+            | "must"
+            | "did"
+            | "do"
+            | "does"
+            | "might"
+            | "may"
+    )
+}
+
 /// An "-ly" adverb ("repeatedly"), not a noun that ends so ("family").
 fn adverb_like(w: &str) -> bool {
     w.len() > 4

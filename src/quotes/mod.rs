@@ -958,6 +958,15 @@ mod tests {
             ],
         ),
         ("Ivo Tarn said no to the plan of the harbour council.", &[]),
+        // A subject with an apposition inside the reported clause; a dashed
+        // aside between a speaker and the verb.
+        (
+            "Analysts said Vornish firms, keen to protect their margins, were slow to hire. Bela Morn - a supporter of the pact - said exemptions were needed.",
+            &[
+                ("Analysts", SpeakerKind::Anonymous, QuoteKind::Indirect, "Vornish firms, keen to protect their margins, were slow"),
+                ("Bela Morn", SpeakerKind::Person, QuoteKind::Indirect, "exemptions were needed"),
+            ],
+        ),
         // A quoted word in a relative clause between a speaker and the verb.
         (
             "Ivo Tarn, who has called the plan a “trap”, said the talks would go on.",

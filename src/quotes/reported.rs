@@ -1396,22 +1396,8 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
         matches!(w, "it" | "he" | "she" | "they" | "we" | "there" | "i")
             || (!matches!(w, "to" | "that" | "of" | "for" | "about" | "on" | "in" | "at" | "with" | "by")
                 && toks[k + 1..].iter().take(4).take_while(|t| t.word).any(|t| {
-                    matches!(
-                        lower(body, t).as_str(),
-                        "was"
-                            | "were"
-                            | "is"
-                            | "are"
-                            | "had"
-                            | "has"
-                            | "have"
-                            | "would"
-                            | "will"
-                            | "could"
-                            | "can"
-                            | "should"
-                            | "must"
-                    )
+                    let w = lower(body, t);
+                    lexicon::finite_aux(&w) && !matches!(w.as_str(), "did" | "do" | "does" | "might" | "may")
                 }))
     };
     // A short remainder ("messaging app.") is more adverbial, not a clause.
@@ -1426,6 +1412,16 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
         // "said the bill, which brings …, had …": a subject with a relative clause.
         let relative = after.is_some_and(|t| t.is_punct(body, ','))
             && lw.get(k + rest_words + 1).is_some_and(|w| matches!(w.as_str(), "which" | "who" | "whose"));
+        // "said Vornish firms, keen to protect their margins, were …": a
+        // subject with an apposition, then its verb after the second comma.
+        let apposed = after.is_some_and(|t| t.is_punct(body, ',')) && {
+            let from = k + rest_words + 1;
+            (from..toks.len().min(from + 16))
+                .take_while(|&i| toks[i].word || toks[i].is_punct(body, ',') || toks[i].is_punct(body, '-'))
+                .find(|&i| toks[i].is_punct(body, ','))
+                .is_some_and(|c| lw.get(c + 1).is_some_and(|w| lexicon::finite_aux(w)))
+        };
+        let relative = relative || apposed;
         if !relative && after.is_none_or(|t| t.is_punct(body, '.') || t.is_punct(body, ',')) {
             at_end = true;
             k += rest_words;
