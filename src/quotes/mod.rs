@@ -19,6 +19,7 @@ mod lexicon;
 mod marks;
 mod reported;
 mod speakers;
+mod tense;
 mod tokens;
 mod transcript;
 
@@ -890,6 +891,48 @@ mod tests {
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "Moreover, the Brell side"),
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries must run again"),
             ],
+        ),
+        // Free indirect speech in a past-tense readout: present-tense
+        // sentences with no cue carry the statement on, as does a
+        // consequence ("… as a result"); past-tense and future narration
+        // does not.
+        (
+            "Ivo Tarn recalled that the harbour had been closed for ten years. About 300 boats were lost as a result. During the blockade, the Brell guards are doing nothing to help. Reports of fires in Vorn are crude fabrications. These include claims of looting. The two mayors agreed to meet again. The mayors will continue their contacts.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the harbour had been closed"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "About 300 boats were lost"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the Brell guards are doing nothing"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "Reports of fires"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "These include claims"),
+            ],
+        ),
+        // The writer's present tense is not the speaker's: the present
+        // perfect of news narration, a view ascribed, the writer's doubt,
+        // a sentence about the speaker, another source's stated words, and
+        // anything after a present-tense cue.
+        (
+            "Ivo Tarn said that the ferries would run. Brell has rejected the plan.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        (
+            "Ivo Tarn said that the ferries would run. The mayor believes a deal is near.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        (
+            "Ivo Tarn said that the ferries would run. It is not clear why the talks ended early.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        (
+            "Ivo Tarn said that the ferries would run. However, he is unable to promise a date.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        (
+            "Ivo Tarn said that the ferries would run. The stated aim of the Brell planners is to close the port.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        (
+            "Ivo Tarn says the ferries will run. The bridge is closed for repairs.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries will run")],
         ),
         // Short quoted evaluations and a term someone used.
         (

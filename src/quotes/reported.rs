@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 use super::doc::{self, subject_before, words, Doc, Subject};
 use super::lexicon;
 use super::speakers::{self, RawSpeaker};
+use super::tense;
 use super::tokens::{lower, tokenize, Tok};
 use super::{sentence_subject, Found, Who};
 use crate::quotes::QuoteKind;
@@ -60,7 +61,8 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             // "Moreover, they had closed their eyes to …" right after a
             // reported statement that ran to its sentence's end: more of it.
             if let Some((i, _, _, true)) = last.filter(|&(_, p, s, _)| p == *para && s + 1 == si) {
-                if continuation(lw, toks) && !quoted.iter().any(|&q| q) {
+                if (continuation(lw, toks) || free_indirect(body, toks, lw, &out[i].cue)) && !quoted.iter().any(|&q| q)
+                {
                     let r = doc::trim(body, sr.clone(), ".");
                     if !r.is_empty() {
                         out.push(Found {
@@ -376,17 +378,64 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
 fn continuation(lw: &[String], toks: &[Tok]) -> bool {
     let w = |i: usize| lw.get(i).map(String::as_str).unwrap_or("");
     let comma = |i: usize| toks.get(i).is_some_and(|t| !t.word && lw[i] == ",");
+    // "… died as a result.": the consequence of what the speaker said.
+    let n = lw.len();
+    if n > 4 && toks.last().is_some_and(|t| !t.word) && lw[n - 4..n - 1] == ["as", "a", "result"] {
+        return !matches!(w(0), "he" | "she" | "his" | "her");
+    }
     let rest = match w(0) {
         "moreover" | "furthermore" | "besides" | "additionally" | "however" if comma(1) => 2,
         // "But that did not happen for …": carries the statement on.
         "but" if comma(1) => 2,
         "but" => 1,
+        // "Therefore, …", "As a result, …", "For this reason, …": a
+        // consequence the speaker draws.
+        "therefore" | "thus" | "consequently" | "hence" if comma(1) => 2,
+        "as" if w(1) == "a" && w(2) == "result" && comma(3) => 4,
+        "for" if w(1) == "this" && w(2) == "reason" && comma(3) => 4,
         "in" if matches!(w(1), "addition" | "particular") && comma(2) => 3,
         "at" if w(1) == "the" && w(2) == "same" && w(3) == "time" && comma(4) => 5,
         _ => return false,
     };
     // "However, he has been unable to …" is the writer's, about the speaker.
     !matches!(w(rest), "he" | "she" | "his" | "her")
+}
+
+/// Free indirect speech in a past-tense report: after "X recalled that …"
+/// the writer narrates in the past, so a following present-tense sentence
+/// with no cue of its own ("Reports of shelling are fabricated.", "They are
+/// using civilians as cover.") carries the speaker's view on. Not when it
+/// speaks of the speaker ("He is …"), nor when it names a day (an event the
+/// writer reports), nor after a present-tense or tenseless cue ("says",
+/// "according to"), where narration and statement share the tense.
+fn free_indirect(body: &str, toks: &[Tok], lw: &[String], cue: &str) -> bool {
+    let past_cue = cue.split_whitespace().any(|w| {
+        let w = w.to_lowercase();
+        w.ends_with("ed") || matches!(w.as_str(), "said" | "told" | "wrote" | "was" | "made" | "gave" | "drew")
+    });
+    let mut words = lw.iter().zip(toks).filter(|(_, t)| t.word).map(|(w, _)| w.as_str());
+    let mut first = words.next().unwrap_or("");
+    // "However, he …": the subject after a connective.
+    if lw.get(1).is_some_and(|w| w == ",") {
+        first = words.next().unwrap_or("");
+    }
+    past_cue
+        && !matches!(first, "he" | "she" | "his" | "her")
+        // "The President believes …", "It is not clear why …": a view the
+        // writer ascribes, or the writer's own doubt.
+        && !lw.iter().enumerate().any(|(k, w)| {
+            lexicon::stance_verb(w)
+                || matches!(w.as_str(), "unclear" | "unknown" | "convinced" | "expects" | "considers" | "knows")
+                || w == "clear" && k > 0 && lw[k - 1] == "not"
+        })
+        // "The stated aim of the planners is …": a speech word the cue
+        // finder did not take names another source.
+        && !lw.iter().any(|w| {
+            lexicon::quote_verb(w) && (w.ends_with("ed") || matches!(w.as_str(), "said" | "told" | "wrote"))
+                || w == "statement"
+        })
+        && !lw.iter().any(|w| lexicon::weekday(w))
+        && tense::first_finite(body, toks, lw) == Some(tense::Finite::Present)
 }
 
 /// "It was stressed that …", "It was also noted that …": a speech verb
