@@ -906,6 +906,14 @@ mod tests {
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "These include claims"),
             ],
         ),
+        // A quoted word or two does not stop a continuation.
+        (
+            "Ivo Tarn said that the ferries stopped at dawn. But that did not happen for “night freight” boats.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries stopped at dawn"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "But that did not happen"),
+            ],
+        ),
         // The writer's present tense is not the speaker's: the present
         // perfect of news narration, a view ascribed, the writer's doubt,
         // a sentence about the speaker, another source's stated words, and
@@ -929,6 +937,10 @@ mod tests {
         (
             "Ivo Tarn said that the ferries would run. The stated aim of the Brell planners is to close the port.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        (
+            "Ivo Tarn said that the bridge would open. And he hit back at Bela Morn's claim that the bridge is unsafe.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the bridge would open")],
         ),
         (
             "Ivo Tarn says the ferries will run. The bridge is closed for repairs.",

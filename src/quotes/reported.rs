@@ -61,8 +61,10 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             // "Moreover, they had closed their eyes to …" right after a
             // reported statement that ran to its sentence's end: more of it.
             if let Some((i, _, _, true)) = last.filter(|&(_, p, s, _)| p == *para && s + 1 == si) {
-                if (continuation(lw, toks) || free_indirect(body, toks, lw, &out[i].cue)) && !quoted.iter().any(|&q| q)
-                {
+                // A quoted word or two ("“voter identification” calls") is
+                // no quotation of its own.
+                let quoted_words = quoted.iter().zip(toks.iter()).filter(|(&q, t)| q && t.word).count();
+                if (continuation(lw, toks) || free_indirect(body, toks, lw, &out[i].cue)) && quoted_words <= 2 {
                     let r = doc::trim(body, sr.clone(), ".");
                     if !r.is_empty() {
                         out.push(Found {
@@ -415,8 +417,8 @@ fn free_indirect(body: &str, toks: &[Tok], lw: &[String], cue: &str) -> bool {
     });
     let mut words = lw.iter().zip(toks).filter(|(_, t)| t.word).map(|(w, _)| w.as_str());
     let mut first = words.next().unwrap_or("");
-    // "However, he …": the subject after a connective.
-    if lw.get(1).is_some_and(|w| w == ",") {
+    // "However, he …", "And he …": the subject after a connective.
+    if lw.get(1).is_some_and(|w| w == ",") || matches!(first, "and" | "but" | "so" | "yet") {
         first = words.next().unwrap_or("");
     }
     past_cue
@@ -433,6 +435,10 @@ fn free_indirect(body: &str, toks: &[Tok], lw: &[String], cue: &str) -> bool {
         && !lw.iter().any(|w| {
             lexicon::quote_verb(w) && (w.ends_with("ed") || matches!(w.as_str(), "said" | "told" | "wrote"))
                 || w == "statement"
+        })
+        // "… hit back at Tarn's claim that …": someone else's content.
+        && !lw.windows(2).any(|p| {
+            p[1] == "that" && matches!(p[0].as_str(), "claim" | "claims" | "assertion" | "suggestion" | "insistence")
         })
         && !lw.iter().any(|w| lexicon::weekday(w))
         && tense::first_finite(body, toks, lw) == Some(tense::Finite::Present)
