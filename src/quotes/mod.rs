@@ -906,6 +906,26 @@ mod tests {
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "These include claims"),
             ],
         ),
+        // After a tenseless cue ("According to him, …") the document's
+        // own reporting tense decides: past-tense reporting makes a
+        // present-tense sentence free indirect speech, present-tense
+        // reporting does not.
+        (
+            "Ivo Tarn said that the ferries ran late. Bela Morn noted that the port was shut. According to her, the harbour needs dredging. The town is also ready to pay for it.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries ran late"),
+                ("Bela Morn", SpeakerKind::Person, QuoteKind::Indirect, "the port was shut"),
+                ("Bela Morn", SpeakerKind::Person, QuoteKind::Indirect, "the harbour needs dredging"),
+                ("Bela Morn", SpeakerKind::Person, QuoteKind::Indirect, "The town is also ready"),
+            ],
+        ),
+        (
+            "Ivo Tarn says that the ferries run late. According to him, the harbour needs dredging. The bridge is closed for repairs.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries run late"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the harbour needs dredging"),
+            ],
+        ),
         // A quoted word or two does not stop a continuation.
         (
             "Ivo Tarn said that the ferries stopped at dawn. But that did not happen for “night freight” boats.",

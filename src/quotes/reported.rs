@@ -42,6 +42,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
     // The last statement found: (index in `out`, paragraph, sentence,
     // whether its content ran to the end of its sentence).
     let mut last: Option<(usize, usize, usize, bool)> = None;
+    let mut narration = Narration::default();
     for (si, (sr, para)) in d.sents.iter().enumerate() {
         if skip.iter().any(|r| r.start <= sr.start && sr.start < r.end) {
             continue;
@@ -64,7 +65,10 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 // A quoted word or two ("“voter identification” calls") is
                 // no quotation of its own.
                 let quoted_words = quoted.iter().zip(toks.iter()).filter(|(&q, t)| q && t.word).count();
-                if (continuation(lw, toks) || free_indirect(body, toks, lw, &out[i].cue)) && quoted_words <= 2 {
+                narration.update(out);
+                if (continuation(lw, toks) || free_indirect(body, toks, lw, &out[i].cue, &narration))
+                    && quoted_words <= 2
+                {
                     let r = doc::trim(body, sr.clone(), ".");
                     if !r.is_empty() {
                         out.push(Found {
@@ -403,6 +407,47 @@ fn continuation(lw: &[String], toks: &[Tok]) -> bool {
     !matches!(w(rest), "he" | "she" | "his" | "her")
 }
 
+/// Whether a cue is in the past ("said", "was noted"), the present
+/// ("says", "tells"), or has no tense ("according to").
+fn cue_tense(cue: &str) -> Option<bool> {
+    let mut present = false;
+    for w in cue.split_whitespace() {
+        let w = w.to_lowercase();
+        if w.ends_with("ed") || matches!(w.as_str(), "said" | "told" | "wrote" | "was" | "made" | "gave" | "drew") {
+            return Some(true);
+        }
+        present |= w.len() > 3 && w.ends_with('s') && lexicon::quote_verb(&w);
+    }
+    present.then_some(false)
+}
+
+/// The tense the document reports in, from the cues of the statements
+/// found so far: counted once each, as they are found.
+#[derive(Default)]
+struct Narration {
+    counted: usize,
+    past: usize,
+    present: usize,
+}
+
+impl Narration {
+    fn update(&mut self, out: &[Found]) {
+        for f in out.get(self.counted..).unwrap_or(&[]) {
+            match cue_tense(&f.cue) {
+                Some(true) => self.past += 1,
+                Some(false) => self.present += 1,
+                None => {}
+            }
+        }
+        self.counted = self.counted.max(out.len());
+    }
+
+    /// Mostly past-tense cues, at least two of them.
+    fn past(&self) -> bool {
+        self.past >= 2 && self.past > 2 * self.present
+    }
+}
+
 /// Free indirect speech in a past-tense report: after "X recalled that …"
 /// the writer narrates in the past, so a following present-tense sentence
 /// with no cue of its own ("Reports of shelling are fabricated.", "They are
@@ -410,11 +455,12 @@ fn continuation(lw: &[String], toks: &[Tok]) -> bool {
 /// speaks of the speaker ("He is …"), nor when it names a day (an event the
 /// writer reports), nor after a present-tense or tenseless cue ("says",
 /// "according to"), where narration and statement share the tense.
-fn free_indirect(body: &str, toks: &[Tok], lw: &[String], cue: &str) -> bool {
-    let past_cue = cue.split_whitespace().any(|w| {
-        let w = w.to_lowercase();
-        w.ends_with("ed") || matches!(w.as_str(), "said" | "told" | "wrote" | "was" | "made" | "gave" | "drew")
-    });
+fn free_indirect(body: &str, toks: &[Tok], lw: &[String], cue: &str, narration: &Narration) -> bool {
+    let past_cue = match cue_tense(cue) {
+        Some(past) => past,
+        // "According to him, …" in a document that reports in the past.
+        None => narration.past(),
+    };
     let mut words = lw.iter().zip(toks).filter(|(_, t)| t.word).map(|(w, _)| w.as_str());
     let mut first = words.next().unwrap_or("");
     // "However, he …", "And he …": the subject after a connective.
