@@ -963,6 +963,13 @@ mod tests {
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the bridge would open")],
         ),
         (
+            "Ivo Tarn said that the bridge would open. \"The bridge is safe. We are ready,\" Tarn added.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the bridge would open"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The bridge is safe"),
+            ],
+        ),
+        (
             "Ivo Tarn says the ferries will run. The bridge is closed for repairs.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries will run")],
         ),

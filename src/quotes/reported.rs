@@ -467,7 +467,11 @@ fn free_indirect(body: &str, toks: &[Tok], lw: &[String], cue: &str, narration: 
     if lw.get(1).is_some_and(|w| w == ",") || matches!(first, "and" | "but" | "so" | "yet") {
         first = words.next().unwrap_or("");
     }
+    // A sentence opening or closing a quotation is the direct pass's.
+    let mark = |w: &str| matches!(w, "“" | "”" | "\"" | "«" | "»" | "‘" | "’");
     past_cue
+        && !lw.first().is_some_and(|w| mark(w))
+        && !lw.iter().rev().take(3).any(|w| mark(w))
         && !matches!(first, "he" | "she" | "his" | "her")
         // "The President believes …", "It is not clear why …": a view the
         // writer ascribes, or the writer's own doubt.
