@@ -970,6 +970,14 @@ mod tests {
             ],
         ),
         (
+            "Ivo Tarn said that the ferries would run. Mayor Bela Morn is a former ferry captain.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        (
+            "Ivo Tarn said that the ferries would run. The new timetable is expected to appear soon.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        (
             "Ivo Tarn says the ferries will run. The bridge is closed for repairs.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries will run")],
         ),

@@ -448,6 +448,21 @@ impl Narration {
     }
 }
 
+/// The sentence's subject is a person the writer names or describes ("Mr
+/// Tarn is …", "The president is …", "Foreign Minister Ivo Tarn is …"):
+/// the writer narrating about someone, not a speaker's view.
+fn person_subject(body: &str, toks: &[Tok]) -> bool {
+    sentence_subject(body, toks).is_some_and(|sp| {
+        let first = body.get(sp.written.clone()).and_then(|t| t.split_whitespace().next()).unwrap_or("");
+        let first = first.to_lowercase();
+        match &sp.class {
+            speakers::Class::Named(_) => lexicon::honorific(&first) || lexicon::title(&first) && !first.ends_with('s'),
+            speakers::Class::Role(head, _) => lexicon::person_noun(head),
+            _ => false,
+        }
+    })
+}
+
 /// Free indirect speech in a past-tense report: after "X recalled that …"
 /// the writer narrates in the past, so a following present-tense sentence
 /// with no cue of its own ("Reports of shelling are fabricated.", "They are
@@ -473,6 +488,7 @@ fn free_indirect(body: &str, toks: &[Tok], lw: &[String], cue: &str, narration: 
         && !lw.first().is_some_and(|w| mark(w))
         && !lw.iter().rev().take(3).any(|w| mark(w))
         && !matches!(first, "he" | "she" | "his" | "her")
+        && !person_subject(body, toks)
         // "The President believes …", "It is not clear why …": a view the
         // writer ascribes, or the writer's own doubt.
         && !lw.iter().enumerate().any(|(k, w)| {
@@ -489,6 +505,13 @@ fn free_indirect(body: &str, toks: &[Tok], lw: &[String], cue: &str, narration: 
         // "… hit back at Tarn's claim that …": someone else's content.
         && !lw.windows(2).any(|p| {
             p[1] == "that" && matches!(p[0].as_str(), "claim" | "claims" | "assertion" | "suggestion" | "insistence")
+        })
+        // "The vote is expected to …", "talks are due to …": an event the
+        // writer announces.
+        && !lw.windows(3).any(|p| {
+            matches!(p[0].as_str(), "is" | "are")
+                && matches!(p[1].as_str(), "expected" | "due" | "scheduled" | "set" | "slated")
+                && p[2] == "to"
         })
         && !lw.iter().any(|w| lexicon::weekday(w))
         && tense::first_finite(body, toks, lw) == Some(tense::Finite::Present)
