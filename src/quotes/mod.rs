@@ -901,6 +901,84 @@ mod tests {
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries must run again"),
             ],
         ),
+        // A consequence the speaker draws carries the statement on ("… as a
+        // result", "Therefore, …"); uncued sentences in the present tense
+        // (free indirect speech) do not: on unseen articles that rule put
+        // the writer's narration in speakers' mouths (docs/QUALITY.md).
+        (
+            "Ivo Tarn recalled that the harbour had been closed for ten years. About 300 boats were lost as a result. During the blockade, the Brell guards are doing nothing to help. Reports of fires in Vorn are crude fabrications.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the harbour had been closed"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "About 300 boats were lost"),
+            ],
+        ),
+        (
+            "Ivo Tarn noted that the ferries ran late. Therefore, the port must be dredged. The town is also ready to pay for it.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries ran late"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "Therefore, the port must be dredged"),
+            ],
+        ),
+        // A quoted word or two does not stop a continuation.
+        (
+            "Ivo Tarn said that the ferries stopped at dawn. But that did not happen for “night freight” boats.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries stopped at dawn"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "But that did not happen"),
+            ],
+        ),
+        // The writer's present tense is not the speaker's: the present
+        // perfect of news narration, a view ascribed, the writer's doubt,
+        // a sentence about the speaker, another source's stated words, and
+        // anything after a present-tense cue.
+        (
+            "Ivo Tarn said that the ferries would run. Brell has rejected the plan.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        (
+            "Ivo Tarn said that the ferries would run. The mayor believes a deal is near.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        (
+            "Ivo Tarn said that the ferries would run. It is not clear why the talks ended early.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        (
+            "Ivo Tarn said that the ferries would run. However, he is unable to promise a date.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        (
+            "Ivo Tarn said that the ferries would run. The stated aim of the Brell planners is to close the port.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        // "… hit back at Morn's claim that …": Morn's statement, not more of
+        // Tarn's.
+        (
+            "Ivo Tarn said that the bridge would open. And he hit back at Bela Morn's claim that the bridge is unsafe.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the bridge would open"),
+                ("Bela Morn", SpeakerKind::Person, QuoteKind::Indirect, "the bridge is unsafe"),
+            ],
+        ),
+        (
+            "Ivo Tarn said that the bridge would open. \"The bridge is safe. We are ready,\" Tarn added.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the bridge would open"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The bridge is safe"),
+            ],
+        ),
+        (
+            "Ivo Tarn said that the ferries would run. Mayor Bela Morn is a former ferry captain.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        (
+            "Ivo Tarn said that the ferries would run. The new timetable is expected to appear soon.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run")],
+        ),
+        (
+            "Ivo Tarn says the ferries will run. The bridge is closed for repairs.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries will run")],
+        ),
         // Short quoted evaluations and a term someone used.
         (
             "Ivo Tarn described the round as “businesslike”. Bela Morn attacked what he called “saboteurs in the harbour office”.",

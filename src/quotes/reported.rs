@@ -71,7 +71,10 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             // "Moreover, they had closed their eyes to …" right after a
             // reported statement that ran to its sentence's end: more of it.
             if let Some((i, _, _, true)) = last.filter(|&(_, p, s, _)| p == *para && s + 1 == si) {
-                if continuation(lw, toks) && !quoted.iter().any(|&q| q) {
+                // A quoted word or two ("“voter identification” calls") is
+                // no quotation of its own.
+                let quoted_words = quoted.iter().zip(toks.iter()).filter(|(&q, t)| q && t.word).count();
+                if continuation(lw, toks) && quoted_words <= 2 {
                     let r = doc::trim(body, sr.clone(), ".");
                     if !r.is_empty() {
                         out.push(Found {
@@ -395,11 +398,21 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
 fn continuation(lw: &[String], toks: &[Tok]) -> bool {
     let w = |i: usize| lw.get(i).map(String::as_str).unwrap_or("");
     let comma = |i: usize| toks.get(i).is_some_and(|t| !t.word && lw[i] == ",");
+    // "… died as a result.": the consequence of what the speaker said.
+    let n = lw.len();
+    if n > 4 && toks.last().is_some_and(|t| !t.word) && lw[n - 4..n - 1] == ["as", "a", "result"] {
+        return !matches!(w(0), "he" | "she" | "his" | "her");
+    }
     let rest = match w(0) {
         "moreover" | "furthermore" | "besides" | "additionally" | "however" if comma(1) => 2,
         // "But that did not happen for …": carries the statement on.
         "but" if comma(1) => 2,
         "but" => 1,
+        // "Therefore, …", "As a result, …", "For this reason, …": a
+        // consequence the speaker draws.
+        "therefore" | "thus" | "consequently" | "hence" if comma(1) => 2,
+        "as" if w(1) == "a" && w(2) == "result" && comma(3) => 4,
+        "for" if w(1) == "this" && w(2) == "reason" && comma(3) => 4,
         "in" if matches!(w(1), "addition" | "particular") && comma(2) => 3,
         "at" if w(1) == "the" && w(2) == "same" && w(3) == "time" && comma(4) => 5,
         _ => return false,
