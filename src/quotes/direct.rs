@@ -120,7 +120,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             let prev_para = &d.paras[q.para_first - 1];
             let ends_colon = body.get(prev_para.clone()).is_some_and(|s| s.trim_end().ends_with(':'));
             if ends_colon {
-                if let Some(fi) = last_in_para(out, base, q.para_first - 1, false) {
+                if let Some(fi) = last_in_para(out, base, q.para_first - 1, usize::MAX) {
                     let first = out.len();
                     for (k, (piece, para)) in pieces.iter().enumerate() {
                         let mut f = continued(out, fi, piece.clone(), piece.clone(), 0.85, *para);
@@ -137,7 +137,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         // more of it, when nothing stands between.
         let opens_sentence = body.get(lead_start..q.outer.start).is_some_and(|l| l.trim().is_empty());
         if opens_sentence && n_words >= 3 && q.para_first == q.para_last {
-            if let Some(fi) = last_in_para(out, base, q.para_first, false) {
+            if let Some(fi) = last_in_para(out, base, q.para_first, q.outer.start) {
                 let gap = body.get(out[fi].ctx.end.min(q.outer.start)..q.outer.start).unwrap_or("x");
                 if out[fi].ctx.end <= q.outer.start
                     && gap.trim_matches(|c: char| c.is_whitespace() || ".,”\"’»".contains(c)).is_empty()
@@ -173,7 +173,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         let opens_para = body.get(pf.start..q.outer.start).is_some_and(|s| s.trim().is_empty());
         if opens_para && q.para_first > 0 && n_words >= 3 {
             let prev_para_end = d.paras.get(q.para_first - 1).map_or(0, |p| p.end);
-            if let Some(fi) = last_in_para(out, base, q.para_first - 1, false) {
+            if let Some(fi) = last_in_para(out, base, q.para_first - 1, usize::MAX) {
                 let tail_text = body.get(out[fi].ctx.end.min(prev_para_end)..prev_para_end).unwrap_or("x");
                 if tail_text.trim_matches(|c: char| c.is_whitespace() || ".,”\"’»".contains(c)).is_empty() {
                     let first = out.len();
@@ -195,7 +195,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 .get(q.outer.end..pl.end)
                 .is_some_and(|s| s.trim_matches(|c: char| c.is_whitespace() || ".,".contains(c)).is_empty());
         if whole_para && q.para_first > 0 {
-            let last = last_in_para(out, base, q.para_first - 1, false);
+            let last = last_in_para(out, base, q.para_first - 1, usize::MAX);
             let last_para_end = d.paras.get(q.para_first - 1).map_or(0, |p| p.end);
             if let Some(fi) = last {
                 // The previous paragraph must end with that quote or its
@@ -213,7 +213,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             if q.para_first >= 2 && n_words >= 4 {
                 let recent: Vec<usize> = [q.para_first - 1, q.para_first - 2]
                     .iter()
-                    .filter_map(|&p| last_in_para(out, base, p, false))
+                    .filter_map(|&p| last_in_para(out, base, p, usize::MAX))
                     .collect();
                 if let Some(&fi) = recent.first() {
                     let one_voice = recent.iter().all(|&i| same_raw_speaker(out, i, fi));
@@ -257,7 +257,7 @@ fn subject_before_quote(
     if qi > 0 && d.quoted.get(qi - 1).is_some_and(|p| p.outer.end > prev.start) {
         return None;
     }
-    if let Some(fi) = last_in_para(out, base, q.para_first, false) {
+    if let Some(fi) = last_in_para(out, base, q.para_first, q.outer.start) {
         if out[fi].ctx.end > prev.start {
             return None;
         }
@@ -520,11 +520,13 @@ fn per_paragraph(d: &Doc, content: Range<usize>, first: usize, last: usize) -> V
     out
 }
 
-/// The last find in paragraph `para` (only direct ones if asked): among
-/// this pass's finds (`out[base..]`, in text order) and the reported pass's
-/// (`out[..base]`, in text order), by binary search and a bounded walk.
-fn last_in_para(out: &[Found], base: usize, para: usize, direct_only: bool) -> Option<usize> {
-    let fits = |f: &Found| f.para == para && (!direct_only || f.kind == QuoteKind::Direct);
+/// The last find in paragraph `para` that starts before byte `before`
+/// (`usize::MAX`: the paragraph's last): among this pass's finds
+/// (`out[base..]`, in text order) and the reported pass's (`out[..base]`,
+/// in text order), by binary search and a bounded walk. A statement later
+/// in the paragraph than a quote is never what the quote continues.
+fn last_in_para(out: &[Found], base: usize, para: usize, before: usize) -> Option<usize> {
+    let fits = |f: &Found| f.para == para && f.ctx.start < before;
     let own = out[base..]
         .iter()
         .enumerate()

@@ -1007,6 +1007,16 @@ mod tests {
                 ("Tarnish officials", SpeakerKind::Anonymous, QuoteKind::Indirect, "an agreement was near"),
             ],
         ),
+        // A quote continues the statement before it in the paragraph, not
+        // one that comes after it.
+        (
+            "Ivo Tarn spoke in Vorn on Monday. The ferries, he said, can run without new taxes. \"We can have a fleet and a budget that balances.\" The budget is what the council must defend, he said.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "The ferries"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We can have a fleet"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "The budget is what"),
+            ],
+        ),
     ];
 
     #[test]
