@@ -355,12 +355,19 @@ fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(R
                         | "concluded"
                 ))
     };
-    let v = (1..toks.len().min(18)).find(|&i| toks[i].word && closing(&lw[i]))?;
+    // "“…?,” the cardinal will ask.": a speech announced for later (an
+    // embargoed text) is quoted word for word too; "would", "could" and
+    // "might" stay hedges.
+    let future = |i: usize| lexicon::future_speech(&lw[i]) && future_aux(lw, i);
+    let v = (1..toks.len().min(18)).find(|&i| toks[i].word && (closing(&lw[i]) || future(i)))?;
     let mut j = v;
     if lw[v] == "convinced" && j > 1 && lw[j - 1] == "is" {
         j -= 1;
     }
     while j > 0 && lexicon::aux_or_adverb(&lw[j - 1]) && toks[j - 1].word {
+        j -= 1;
+    }
+    if j > 0 && lw[j - 1] == "will" && future(v) {
         j -= 1;
     }
     if j > 0 && lexicon::negation(&lw[j - 1]) {
@@ -411,6 +418,16 @@ fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(R
         }
     }
     Some((sp, cue_text(body, toks, lw, v), tail.end))
+}
+
+/// Whether the base-form verb at `v` follows "will" (adverbs between:
+/// "will also say").
+fn future_aux(lw: &[String], v: usize) -> bool {
+    let mut j = v;
+    while j > 0 && v - j < 3 && lexicon::aux_or_adverb(&lw[j - 1]) {
+        j -= 1;
+    }
+    j > 0 && lw[j - 1] == "will"
 }
 
 /// The cue as written: the verb, with its object for "told" ("told Reuters").

@@ -148,6 +148,15 @@ const THAT_VERBS: &[&str] = &[
     "mentions",
 ];
 
+/// Speech verbs in the base form that, after "will", announce words a
+/// speaker is going to say ("…,” he will say): a prepared text.
+pub fn future_speech(w: &str) -> bool {
+    matches!(
+        w,
+        "say" | "ask" | "tell" | "add" | "argue" | "warn" | "insist" | "declare" | "urge" | "stress" | "admit" | "promise"
+    )
+}
+
 /// Verbs that only close a quote ("…?” she asked).
 const QUOTE_ONLY_VERBS: &[&str] = &[
     "replies",

@@ -1017,6 +1017,16 @@ mod tests {
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "The budget is what"),
             ],
         ),
+        // A speech announced for later is quoted word for word ("will
+        // ask", "will say"); "would say" stays a hedge.
+        (
+            "Ada Quill will preach in Vorn on Sunday. \"How is it that the ferries have stopped?,\" she will ask. \"It is possible to mend the quay,\" she will also say.",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "How is it that the ferries"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "It is possible to mend"),
+            ],
+        ),
+        ("Ada Quill spoke in Vorn. \"The quay is safe enough for the ferries,\" she would say.", &[]),
     ];
 
     #[test]
