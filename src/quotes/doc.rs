@@ -52,6 +52,11 @@ impl<'a> Doc<'a> {
         }
         let mut quoted: Vec<Quoted> = Vec::new();
         let mut pending: Option<Quoted> = None;
+        // The pending quote reopened one before it in its paragraph
+        // (`… tax. "With Labour …` and never closed): the last sentence of
+        // a quote running on; kept to the paragraph's end when nothing
+        // continues it.
+        let mut pending_reopened = false;
         for (pi, p) in paras.iter().enumerate() {
             let ms: Vec<Mark> = marks::find(body, p.clone(), pi);
             for (mi, m) in ms.iter().enumerate() {
@@ -66,8 +71,12 @@ impl<'a> Doc<'a> {
                             quoted.push(q);
                         } else {
                             pending = Some(q);
+                            pending_reopened = false;
                         }
                         continue;
+                    }
+                    if pending_reopened {
+                        quoted.push(q);
                     }
                 }
                 let q = Quoted {
@@ -81,13 +90,17 @@ impl<'a> Doc<'a> {
                     quoted.push(q);
                 } else if !m.single && mi + 1 == ms.len() {
                     pending = Some(q);
+                    pending_reopened = m.reopened;
                 }
             }
-            if let Some(q) = &pending {
-                if q.para_last < pi {
-                    pending = None;
+            if let Some(q) = pending.take_if(|q| q.para_last < pi) {
+                if pending_reopened {
+                    quoted.push(q);
                 }
             }
+        }
+        if let Some(q) = pending.filter(|_| pending_reopened) {
+            quoted.push(q);
         }
         let sent_words = sents
             .iter()

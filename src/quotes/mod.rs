@@ -1027,6 +1027,17 @@ mod tests {
             ],
         ),
         ("Ada Quill spoke in Vorn. \"The quay is safe enough for the ferries,\" she would say.", &[]),
+        // The last sentence of a quote running on by reopened marks keeps
+        // its speaker when its closing mark is missing; a lone unclosed
+        // quote is still nobody's.
+        (
+            "Ivo Tarn said: \"The quay is shut. \"We will open it again in May.\nThe council met on Monday.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The quay is shut"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We will open it again"),
+            ],
+        ),
+        ("Ivo Tarn visited the quay. \"We will open it again in May.\nThe council met on Monday.", &[]),
     ];
 
     #[test]
