@@ -309,12 +309,17 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
         return None;
     }
     // "During an interview on ITV1 she said", "On Monday Lib Dem chairman
-    // Alan Beith warned": a leading adverbial without a comma, then the
-    // subject (a name or a pronoun).
+    // Alan Beith warned", "Asked about the quay Tarn replied": a leading
+    // adverbial without a comma, then the subject (a name or a pronoun;
+    // after "asked …" only a name: the one asked was often introduced as
+    // an object, which "she" would skip).
     let first = lw.get(b).map(String::as_str).unwrap_or("");
+    let asked = matches!(first, "asked" | "pressed");
     if phrase.len() >= 3
-        && (matches!(first, "on" | "in" | "at" | "during" | "after" | "before" | "earlier" | "later" | "speaking")
-            || first.ends_with("ing"))
+        && (matches!(
+            first,
+            "on" | "in" | "at" | "during" | "after" | "before" | "earlier" | "later" | "speaking" | "asked" | "pressed"
+        ) || first.ends_with("ing"))
     {
         for s in 1..phrase.len() {
             let t = &phrase[s];
@@ -322,8 +327,12 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
                 continue;
             }
             if let Some(sp) = speakers::parse(body, &phrase[s..]) {
-                if matches!(sp.class, Class::Named(_) | Class::Pronoun(lexicon::Pronoun::He | lexicon::Pronoun::She)) {
-                    return Some(Subject::Phrase(sp));
+                match sp.class {
+                    Class::Named(_) => return Some(Subject::Phrase(sp)),
+                    Class::Pronoun(lexicon::Pronoun::He | lexicon::Pronoun::She) if !asked => {
+                        return Some(Subject::Phrase(sp))
+                    }
+                    _ => {}
                 }
             }
         }

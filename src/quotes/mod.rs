@@ -1038,6 +1038,11 @@ mod tests {
             ],
         ),
         ("Ivo Tarn visited the quay. \"We will open it again in May.\nThe council met on Monday.", &[]),
+        // "Asked about …" without a comma, then the speaker's name.
+        (
+            "The mayor met reporters on Monday. Asked about the ferries Ivo Tarn said: \"They will run again in May, once the quay is mended.\"",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "They will run again in May")],
+        ),
     ];
 
     #[test]
