@@ -1038,6 +1038,13 @@ mod tests {
             ],
         ),
         ("Ivo Tarn visited the quay. \"We will open it again in May.\nThe council met on Monday.", &[]),
+        // A quote and its attribution in the past tense whose full stop
+        // was lost is running text; a headline in the present is not.
+        (
+            "Ivo Tarn visited the quay on Monday.\n“The blame for the flooding lies with the harbour board,” he said\nThe board met later.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The blame for the flooding")],
+        ),
+        ("Ivo Tarn visited the quay on Monday.\n“The blame for the flooding lies with the harbour board,” says Tarn\nThe board met later.", &[]),
         // "Asked about …" without a comma, then the speaker's name.
         (
             "The mayor met reporters on Monday. Asked about the ferries Ivo Tarn said: \"They will run again in May, once the quay is mended.\"",
