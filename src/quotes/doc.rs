@@ -304,9 +304,10 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
     if b > 0 && toks[b - 1].is_punct(body, ',') && phrase.is_empty() {
         return None;
     }
-    // "Trump and Zelensky said": a coordinated subject is not one speaker.
+    // "Trump and Zelensky said": a coordinated subject is not one speaker;
+    // "the standards and privileges committee said" is one institution.
     if b >= 1 && lw[b - 1] == "and" && b >= 2 && toks[b - 2].word {
-        return None;
+        return joined_modifiers(body, toks, lw, b, j).map(Subject::Phrase);
     }
     // "During an interview on ITV1 she said", "On Monday Lib Dem chairman
     // Alan Beith warned", "Asked about the quay Tarn replied": a leading
@@ -344,6 +345,40 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
         }
     }
     parsed.map(Subject::Phrase)
+}
+
+/// "the Commons standards and privileges committee": "and" (at `b - 1`)
+/// joins two plain-noun modifiers of one institution's head (the last
+/// word before the verb at `j`), after "the" and at a clause boundary.
+/// Two determiners or two heads ("the army and the navy") are two
+/// speakers, and no phrase comes back.
+fn joined_modifiers(body: &str, toks: &[Tok], lw: &[String], b: usize, j: usize) -> Option<RawSpeaker> {
+    let after = b..j;
+    if after.is_empty() || after.len() > 3 || !lexicon::institution_head(&lw[j - 1]) {
+        return None;
+    }
+    let plain = |i: usize| toks[i].word && !toks[i].is_cap(body) && !lexicon::institution_head(&lw[i]);
+    if !(b..j - 1).all(plain) || j - 1 == b {
+        return None;
+    }
+    // Back from the word before "and" to "the": modifiers only.
+    let mut s = b - 1;
+    while s > 0 && toks[s - 1].word && lw[s - 1] != "the" && b - 1 - s < 4 {
+        if lexicon::conjunction(&lw[s - 1]) || lexicon::institution_head(&lw[s - 1]) {
+            return None;
+        }
+        s -= 1;
+    }
+    if s == 0 || lw[s - 1] != "the" || s == b - 1 {
+        return None;
+    }
+    let start = s - 1;
+    let boundary = start == 0 || !toks[start - 1].word || lexicon::conjunction(&lw[start - 1]);
+    if !boundary {
+        return None;
+    }
+    let sp = speakers::parse(body, &toks[start..j])?;
+    matches!(sp.class, Class::Institution).then_some(sp)
 }
 
 /// "…, Alan Tarn, Labour's election strategist told …": a name, then its

@@ -1045,6 +1045,18 @@ mod tests {
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The blame for the flooding")],
         ),
         ("Ivo Tarn visited the quay on Monday.\n“The blame for the flooding lies with the harbour board,” says Tarn\nThe board met later.", &[]),
+        // "and" between two modifiers of one institution's head joins
+        // them; between two full phrases it makes two speakers.
+        (
+            "Ivo Tarn was suspended after the Vorn harbour and ferries committee said his conduct had fallen \"well below the standards expected\".",
+            &[(
+                "the Vorn harbour and ferries committee",
+                SpeakerKind::Institution,
+                QuoteKind::Direct,
+                "well below the standards",
+            )],
+        ),
+        ("Ivo Tarn was suspended after the harbour board and the ferries committee said his conduct had fallen short.", &[]),
         // "Asked about …" without a comma, then the speaker's name.
         (
             "The mayor met reporters on Monday. Asked about the ferries Ivo Tarn said: \"They will run again in May, once the quay is mended.\"",
