@@ -1057,6 +1057,14 @@ mod tests {
             )],
         ),
         ("Ivo Tarn was suspended after the harbour board and the ferries committee said his conduct had fallen short.", &[]),
+        // "said as harbour master he …": a clause behind an "as" phrase
+        // counts through its quoted fragment only; "said as he left" times
+        // the saying.
+        (
+            "TV presenter Ada Quill said as harbour master he gave the impression he would \"like to sink every ferry\".",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "like to sink every ferry")],
+        ),
+        ("TV presenter Ada Quill said as harbour master he gave the impression he would sink every ferry.", &[]),
         // "Asked about …" without a comma, then the speaker's name.
         (
             "The mayor met reporters on Monday. Asked about the ferries Ivo Tarn said: \"They will run again in May, once the quay is mended.\"",
