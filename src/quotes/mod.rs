@@ -1065,6 +1065,16 @@ mod tests {
             &[("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "like to sink every ferry")],
         ),
         ("TV presenter Ada Quill said as harbour master he gave the impression he would sink every ferry.", &[]),
+        // A relative clause whose closing comma is missing: the name before
+        // it speaks, and the quote after the statement is hers too; in
+        // "Quill, who Tarn says …" Tarn speaks.
+        (
+            "Ms Ada Quill, who presents The Evening Show tells Tarn that she despaired at the harbour plan. \"I used to sit on my hands when the plan came up.\"",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "she despaired at the harbour plan"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "I used to sit on my hands"),
+            ],
+        ),
         // "Asked about …" without a comma, then the speaker's name.
         (
             "The mayor met reporters on Monday. Asked about the ferries Ivo Tarn said: \"They will run again in May, once the quay is mended.\"",
