@@ -498,6 +498,9 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
         if !t.ends_with(':') {
             return None;
         }
+        if let Some(found) = speech_act_lead(body, &toks[..end], &lw[..end]) {
+            return Some(found);
+        }
         let sp = sentence_subject(body, &toks[..end])?;
         let first_comma = toks.iter().position(|t| t.is_punct(body, ','));
         let at_start = toks.first().is_some_and(|f| f.start == sp.written.start)
@@ -523,7 +526,8 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
         // "… has written to the watchdog saying: “…”" needs no comma.
         let colon_saying = t.ends_with(':') && matches!(lw[v].as_str(), "saying" | "adding" | "writing");
         if v == 0 || !(toks[v - 1].is_punct(body, ',') || colon_saying) {
-            return None;
+            // "He had a warning for Vorn:": the noun, not the participle.
+            return if t.ends_with(':') { speech_act_lead(body, &toks[..end], &lw[..end]) } else { None };
         }
         return sentence_subject(body, &toks[..v]).map(|sp| (sp, cue));
     }
@@ -531,6 +535,53 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
         Some(Subject::Phrase(sp)) => Some((sp, cue)),
         Some(Subject::Elided) => sentence_subject(body, &toks[..v]).map(|sp| (sp, cue)),
         None => doc::appositive_subject_before(body, &toks, &lw, v).map(|sp| (sp, cue)),
+    }
+}
+
+/// "Tarn's reply was blunt: “…”", "His message to the council: “…”",
+/// "She had a warning for Vorn: “…”": a clause before a colon that names
+/// a speech act, owned by a possessive right before the noun (one
+/// adjective between) or by "he"/"she" opening the clause. The speech
+/// noun is the cue.
+fn speech_act_lead(body: &str, toks: &[Tok], lw: &[String]) -> Option<(RawSpeaker, String)> {
+    let n = (0..toks.len()).rev().take(10).find(|&i| toks[i].word && lexicon::speech_noun(&lw[i]))?;
+    let cue = toks[n].text(body).to_owned();
+    let pronoun = |i: usize, p: lexicon::Pronoun| RawSpeaker {
+        written: toks[i].start..toks[i].end,
+        class: super::speakers::Class::Pronoun(p),
+        role: None,
+    };
+    for p in [n.checked_sub(1), n.checked_sub(2)].into_iter().flatten() {
+        // One adjective may stand between: "Tarn's blunt reply".
+        if p + 2 == n && !(toks[p + 1].word && !toks[p + 1].is_cap(body)) {
+            continue;
+        }
+        let w = lw[p].as_str();
+        match w {
+            "his" => return Some((pronoun(p, lexicon::Pronoun::He), cue)),
+            "her" => return Some((pronoun(p, lexicon::Pronoun::She), cue)),
+            _ => {}
+        }
+        let Some(stem) = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")) else { continue };
+        if !toks[p].is_cap(body) || stem.is_empty() {
+            return None;
+        }
+        let mut s = p;
+        while s > 0 && toks[s - 1].word && toks[s - 1].is_cap(body) && p - s < 4 {
+            s -= 1;
+        }
+        let mut name: Vec<Tok> = toks[s..=p].to_vec();
+        if let Some(last) = name.last_mut() {
+            last.end -= w.len() - stem.len();
+        }
+        let sp = super::speakers::parse(body, &name)?;
+        return matches!(sp.class, super::speakers::Class::Named(_)).then_some((sp, cue));
+    }
+    // "He had a warning for Vorn:": the pronoun opens the clause.
+    match lw.first().map(String::as_str) {
+        Some("he") if n > 1 => Some((pronoun(0, lexicon::Pronoun::He), cue)),
+        Some("she") if n > 1 => Some((pronoun(0, lexicon::Pronoun::She), cue)),
+        _ => None,
     }
 }
 

@@ -157,6 +157,28 @@ pub fn future_speech(w: &str) -> bool {
     )
 }
 
+/// Nouns that name a speech act ("Tarn's reply was blunt: “…”").
+pub fn speech_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "message"
+            | "reply"
+            | "response"
+            | "answer"
+            | "warning"
+            | "verdict"
+            | "advice"
+            | "plea"
+            | "words"
+            | "retort"
+            | "comment"
+            | "explanation"
+            | "appeal"
+            | "promise"
+            | "pledge"
+    )
+}
+
 /// Verbs that only close a quote ("…?” she asked).
 const QUOTE_ONLY_VERBS: &[&str] = &[
     "replies",

@@ -1075,6 +1075,17 @@ mod tests {
                 ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "I used to sit on my hands"),
             ],
         ),
+        // A clause naming someone's speech act before a colon introduces
+        // that person's words.
+        (
+            "Ivo Tarn met the council on Monday. Tarn's reply was blunt: \"We will not pay for the quay.\"",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We will not pay")],
+        ),
+        (
+            "Ivo Tarn left the hall early. He had a warning for the council: \"The ferries will stop in May.\"",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The ferries will stop")],
+        ),
+        ("Ivo Tarn left the hall early. The sign on the door was blunt: \"The ferries will stop in May.\"", &[]),
         // "Asked about …" without a comma, then the speaker's name.
         (
             "The mayor met reporters on Monday. Asked about the ferries Ivo Tarn said: \"They will run again in May, once the quay is mended.\"",
