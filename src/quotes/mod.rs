@@ -1027,6 +1027,14 @@ mod tests {
             ],
         ),
         ("Ada Quill spoke in Vorn. \"The quay is safe enough for the ferries,\" she would say.", &[]),
+        (
+            "Ivo Tarn will speak on Friday. Mr Tarn will tell the council: \"The ferries must run before winter.\" \"We keep the quay open,\" he is also expected to say.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The ferries must run"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We keep the quay open"),
+            ],
+        ),
+        ("Ivo Tarn spoke on Friday. \"We keep the quay open for the ferries,\" Tarn was expected to say.", &[]),
         // The last sentence of a quote running on by reopened marks keeps
         // its speaker when its closing mark is missing; a lone unclosed
         // quote is still nobody's.
