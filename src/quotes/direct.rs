@@ -578,7 +578,8 @@ fn speech_act_lead(body: &str, toks: &[Tok], lw: &[String]) -> Option<(RawSpeake
     };
     for p in [n.checked_sub(1), n.checked_sub(2)].into_iter().flatten() {
         // One adjective may stand between: "Tarn's blunt reply".
-        if p + 2 == n && !(toks[p + 1].word && !toks[p + 1].is_cap(body)) {
+        let adjective = toks[p + 1].word && !toks[p + 1].is_cap(body);
+        if p + 2 == n && !adjective {
             continue;
         }
         let w = lw[p].as_str();

@@ -362,7 +362,8 @@ fn name_before_relative(body: &str, toks: &[Tok], lw: &[String], b: usize, j: us
     toks.get(b + 1).filter(|t| t.word && !t.is_cap(body))?;
     let vw = &lw[b + 1];
     let finite = vw.ends_with('s') || vw.ends_with("ed") || matches!(vw.as_str(), "is" | "was" | "has" | "had");
-    if !finite || lexicon::pronoun(vw).is_some() || lexicon::aux_or_adverb(vw) && !matches!(vw.as_str(), "has" | "had") {
+    if !finite || lexicon::pronoun(vw).is_some() || lexicon::aux_or_adverb(vw) && !matches!(vw.as_str(), "has" | "had")
+    {
         return None;
     }
     // The name: from the sentence start to the comma.

@@ -153,7 +153,18 @@ const THAT_VERBS: &[&str] = &[
 pub fn future_speech(w: &str) -> bool {
     matches!(
         w,
-        "say" | "ask" | "tell" | "add" | "argue" | "warn" | "insist" | "declare" | "urge" | "stress" | "admit" | "promise"
+        "say"
+            | "ask"
+            | "tell"
+            | "add"
+            | "argue"
+            | "warn"
+            | "insist"
+            | "declare"
+            | "urge"
+            | "stress"
+            | "admit"
+            | "promise"
     )
 }
 
@@ -176,6 +187,9 @@ pub fn speech_noun(w: &str) -> bool {
             | "appeal"
             | "promise"
             | "pledge"
+            | "question"
+            | "statement"
+            | "remarks"
     )
 }
 
