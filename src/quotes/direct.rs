@@ -1,8 +1,11 @@
 //! Direct quotes: a quoted stretch with its attribution after it ("…,” said
-//! X", "…,” X told Y"), before it ("X said: “…”"), the second half of a
-//! split quote, or a paragraph wholly in quotes right after an attributed
-//! one. Quoted stretches with no attribution (scare quotes, titles) are
-//! left alone.
+//! X", "…,” X told Y", "…?,” she will ask"), before it ("X said: “…”",
+//! "X will tell the council: “…”", "Tarn's reply was blunt: “…”"), the
+//! second half of a split quote, the next sentence of a quote reopened
+//! after a sentence end, or a paragraph wholly in quotes right after an
+//! attributed one. Quoted stretches with no attribution (scare quotes,
+//! titles) are left alone; fragments inside reported speech are the
+//! reported pass's.
 
 use std::ops::Range;
 
