@@ -195,6 +195,9 @@ pub fn speech_noun(w: &str) -> bool {
 
 /// Verbs that only close a quote ("…?” she asked).
 const QUOTE_ONLY_VERBS: &[&str] = &[
+    "wondered",
+    "wonders",
+    "queried",
     "replies",
     "confesses",
     "confessed",

@@ -1094,6 +1094,11 @@ mod tests {
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The ferries will stop")],
         ),
         ("Ivo Tarn left the hall early. The sign on the door was blunt: \"The ferries will stop in May.\"", &[]),
+        // A quoted question closed by "wondered" is asked aloud.
+        (
+            "\"Why close the quay now, before the ferries return?\" Ivo Tarn wondered.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "Why close the quay now")],
+        ),
         // "Asked about …" without a comma, then the speaker's name.
         (
             "The mayor met reporters on Monday. Asked about the ferries Ivo Tarn said: \"They will run again in May, once the quay is mended.\"",
