@@ -1,8 +1,11 @@
 //! Direct quotes: a quoted stretch with its attribution after it ("…,” said
-//! X", "…,” X told Y"), before it ("X said: “…”"), the second half of a
-//! split quote, or a paragraph wholly in quotes right after an attributed
-//! one. Quoted stretches with no attribution (scare quotes, titles) are
-//! left alone.
+//! X", "…,” X told Y", "…?,” she will ask"), before it ("X said: “…”",
+//! "X will tell the council: “…”", "Tarn's reply was blunt: “…”"), the
+//! second half of a split quote, the next sentence of a quote reopened
+//! after a sentence end, or a paragraph wholly in quotes right after an
+//! attributed one. Quoted stretches with no attribution (scare quotes,
+//! titles) are left alone; fragments inside reported speech are the
+//! reported pass's.
 
 use std::ops::Range;
 
@@ -29,7 +32,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             continue;
         }
         let (Some(pf), Some(pl)) = (d.paras.get(q.para_first), d.paras.get(q.para_last)) else { continue };
-        if !d.para_is_text(q.para_last) {
+        if !d.para_is_text(q.para_last) && !stop_lost_after_said(body, pl.clone(), q) {
             continue;
         }
         let prev = qi.checked_sub(1).and_then(|i| d.quoted.get(i)).filter(|p| p.para_last == q.para_first);
@@ -120,7 +123,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             let prev_para = &d.paras[q.para_first - 1];
             let ends_colon = body.get(prev_para.clone()).is_some_and(|s| s.trim_end().ends_with(':'));
             if ends_colon {
-                if let Some(fi) = last_in_para(out, base, q.para_first - 1, false) {
+                if let Some(fi) = last_in_para(out, base, q.para_first - 1, usize::MAX) {
                     let first = out.len();
                     for (k, (piece, para)) in pieces.iter().enumerate() {
                         let mut f = continued(out, fi, piece.clone(), piece.clone(), 0.85, *para);
@@ -137,7 +140,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         // more of it, when nothing stands between.
         let opens_sentence = body.get(lead_start..q.outer.start).is_some_and(|l| l.trim().is_empty());
         if opens_sentence && n_words >= 3 && q.para_first == q.para_last {
-            if let Some(fi) = last_in_para(out, base, q.para_first, false) {
+            if let Some(fi) = last_in_para(out, base, q.para_first, q.outer.start) {
                 let gap = body.get(out[fi].ctx.end.min(q.outer.start)..q.outer.start).unwrap_or("x");
                 if out[fi].ctx.end <= q.outer.start
                     && gap.trim_matches(|c: char| c.is_whitespace() || ".,”\"’»".contains(c)).is_empty()
@@ -173,7 +176,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         let opens_para = body.get(pf.start..q.outer.start).is_some_and(|s| s.trim().is_empty());
         if opens_para && q.para_first > 0 && n_words >= 3 {
             let prev_para_end = d.paras.get(q.para_first - 1).map_or(0, |p| p.end);
-            if let Some(fi) = last_in_para(out, base, q.para_first - 1, false) {
+            if let Some(fi) = last_in_para(out, base, q.para_first - 1, usize::MAX) {
                 let tail_text = body.get(out[fi].ctx.end.min(prev_para_end)..prev_para_end).unwrap_or("x");
                 if tail_text.trim_matches(|c: char| c.is_whitespace() || ".,”\"’»".contains(c)).is_empty() {
                     let first = out.len();
@@ -195,7 +198,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 .get(q.outer.end..pl.end)
                 .is_some_and(|s| s.trim_matches(|c: char| c.is_whitespace() || ".,".contains(c)).is_empty());
         if whole_para && q.para_first > 0 {
-            let last = last_in_para(out, base, q.para_first - 1, false);
+            let last = last_in_para(out, base, q.para_first - 1, usize::MAX);
             let last_para_end = d.paras.get(q.para_first - 1).map_or(0, |p| p.end);
             if let Some(fi) = last {
                 // The previous paragraph must end with that quote or its
@@ -213,7 +216,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             if q.para_first >= 2 && n_words >= 4 {
                 let recent: Vec<usize> = [q.para_first - 1, q.para_first - 2]
                     .iter()
-                    .filter_map(|&p| last_in_para(out, base, p, false))
+                    .filter_map(|&p| last_in_para(out, base, p, usize::MAX))
                     .collect();
                 if let Some(&fi) = recent.first() {
                     let one_voice = recent.iter().all(|&i| same_raw_speaker(out, i, fi));
@@ -257,7 +260,7 @@ fn subject_before_quote(
     if qi > 0 && d.quoted.get(qi - 1).is_some_and(|p| p.outer.end > prev.start) {
         return None;
     }
-    if let Some(fi) = last_in_para(out, base, q.para_first, false) {
+    if let Some(fi) = last_in_para(out, base, q.para_first, q.outer.start) {
         if out[fi].ctx.end > prev.start {
             return None;
         }
@@ -284,6 +287,21 @@ fn subject_before_quote(
         return None;
     }
     Some((sp, toks[v].text(body).to_owned(), prev.start))
+}
+
+/// A paragraph that is one quote and its attribution in the past tense,
+/// whose full stop was lost (`“…,” he said` and a line break): running
+/// text, not a headline (headlines say "says").
+fn stop_lost_after_said(body: &str, para: Range<usize>, q: &super::doc::Quoted) -> bool {
+    let opens = body.get(para.start..q.outer.start).is_some_and(|s| s.trim().is_empty());
+    let Some(rest) = body.get(q.outer.end..para.end) else { return false };
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    opens
+        && q.para_first == q.para_last
+        && (rest.trim_start().starts_with(',')
+            || body.get(q.inner.clone()).is_some_and(|t| t.trim_end().ends_with([',', '?', '!'])))
+        && (2..=6).contains(&words.len())
+        && words.last().is_some_and(|w| matches!(*w, "said" | "told" | "added"))
 }
 
 /// A first-person attribution after a quote ("I asked", "we said"): the
@@ -355,8 +373,12 @@ fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(R
                         | "concluded"
                 ))
     };
-    let v = (1..toks.len().min(18)).find(|&i| toks[i].word && closing(&lw[i]))?;
-    let mut j = v;
+    // "“…?,” the cardinal will ask.": a speech announced for later (an
+    // embargoed text) is quoted word for word too; "would", "could" and
+    // "might" stay hedges.
+    let future = |i: usize| future_frame(lw, i).is_some();
+    let v = (1..toks.len().min(18)).find(|&i| toks[i].word && (closing(&lw[i]) || future(i)))?;
+    let mut j = future_frame(lw, v).unwrap_or(v);
     if lw[v] == "convinced" && j > 1 && lw[j - 1] == "is" {
         j -= 1;
     }
@@ -413,6 +435,33 @@ fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(R
     Some((sp, cue_text(body, toks, lw, v), tail.end))
 }
 
+/// A speech announced for later: where "will" or "is expected/due/set
+/// to" starts before the base-form speech verb at `v` ("will also say",
+/// "is expected to tell"). "would", "could" and a past "was expected to"
+/// are hedges, not announcements.
+fn future_frame(lw: &[String], v: usize) -> Option<usize> {
+    if !lexicon::future_speech(&lw[v]) {
+        return None;
+    }
+    let skip_adverbs = |mut j: usize| {
+        while j > 0 && v - j < 4 && lexicon::aux_or_adverb(&lw[j - 1]) {
+            j -= 1;
+        }
+        j
+    };
+    let j = skip_adverbs(v);
+    if j > 0 && lw[j - 1] == "will" {
+        return Some(j - 1);
+    }
+    if j >= 3 && lw[j - 1] == "to" && matches!(lw[j - 2].as_str(), "expected" | "due" | "set") {
+        let k = skip_adverbs(j - 2);
+        if k > 0 && matches!(lw[k - 1].as_str(), "is" | "are") {
+            return Some(k - 1);
+        }
+    }
+    None
+}
+
 /// The cue as written: the verb, with its object for "told" ("told Reuters").
 fn cue_text(body: &str, toks: &[Tok], lw: &[String], v: usize) -> String {
     let verb = toks[v].text(body).to_owned();
@@ -457,14 +506,17 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
     }
     let _ = quote_start;
     // The verb: the last speech verb, at most 8 words before the quote.
-    let Some(v) = (end.saturating_sub(9)..end)
-        .rev()
-        .find(|&i| toks[i].word && (lexicon::quote_verb(&lw[i]) || lexicon::participle_cue(&lw[i])))
-    else {
+    let Some(v) = (end.saturating_sub(9)..end).rev().find(|&i| {
+        toks[i].word
+            && (lexicon::quote_verb(&lw[i]) || lexicon::participle_cue(&lw[i]) || future_frame(&lw, i).is_some())
+    }) else {
         // "Witkoff expressed optimism on X: “…”": a colon after a clause
         // whose subject is a named speaker.
         if !t.ends_with(':') {
             return None;
+        }
+        if let Some(found) = speech_act_lead(body, &toks[..end], &lw[..end]) {
+            return Some(found);
         }
         let sp = sentence_subject(body, &toks[..end])?;
         let first_comma = toks.iter().position(|t| t.is_punct(body, ','));
@@ -491,14 +543,74 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
         // "… has written to the watchdog saying: “…”" needs no comma.
         let colon_saying = t.ends_with(':') && matches!(lw[v].as_str(), "saying" | "adding" | "writing");
         if v == 0 || !(toks[v - 1].is_punct(body, ',') || colon_saying) {
-            return None;
+            // "He had a warning for Vorn:": the noun, not the participle.
+            return if t.ends_with(':') { speech_act_lead(body, &toks[..end], &lw[..end]) } else { None };
         }
         return sentence_subject(body, &toks[..v]).map(|sp| (sp, cue));
+    }
+    // "Mr Tarn will tell the council: “…”": the subject before the frame,
+    // read as if the verb stood there alone.
+    if let Some(f) = future_frame(&lw, v) {
+        let toks: Vec<Tok> = toks[..f].iter().chain(&toks[v..]).copied().collect();
+        let lw: Vec<String> = lw[..f].iter().chain(&lw[v..]).cloned().collect();
+        return match subject_before(body, &toks, &lw, f) {
+            Some(Subject::Phrase(sp)) => Some((sp, cue)),
+            Some(Subject::Elided) => sentence_subject(body, &toks[..f]).map(|sp| (sp, cue)),
+            None => None,
+        };
     }
     match subject_before(body, &toks, &lw, v) {
         Some(Subject::Phrase(sp)) => Some((sp, cue)),
         Some(Subject::Elided) => sentence_subject(body, &toks[..v]).map(|sp| (sp, cue)),
         None => doc::appositive_subject_before(body, &toks, &lw, v).map(|sp| (sp, cue)),
+    }
+}
+
+/// "Tarn's reply was blunt: “…”", "His message to the council: “…”",
+/// "She had a warning for Vorn: “…”": a clause before a colon that names
+/// a speech act, owned by a possessive right before the noun (one
+/// adjective between) or by "he"/"she" opening the clause. The speech
+/// noun is the cue.
+fn speech_act_lead(body: &str, toks: &[Tok], lw: &[String]) -> Option<(RawSpeaker, String)> {
+    let n = (0..toks.len()).rev().take(10).find(|&i| toks[i].word && lexicon::speech_noun(&lw[i]))?;
+    let cue = toks[n].text(body).to_owned();
+    let pronoun = |i: usize, p: lexicon::Pronoun| RawSpeaker {
+        written: toks[i].start..toks[i].end,
+        class: super::speakers::Class::Pronoun(p),
+        role: None,
+    };
+    for p in [n.checked_sub(1), n.checked_sub(2)].into_iter().flatten() {
+        // One adjective may stand between: "Tarn's blunt reply".
+        let adjective = toks[p + 1].word && !toks[p + 1].is_cap(body);
+        if p + 2 == n && !adjective {
+            continue;
+        }
+        let w = lw[p].as_str();
+        match w {
+            "his" => return Some((pronoun(p, lexicon::Pronoun::He), cue)),
+            "her" => return Some((pronoun(p, lexicon::Pronoun::She), cue)),
+            _ => {}
+        }
+        let Some(stem) = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")) else { continue };
+        if !toks[p].is_cap(body) || stem.is_empty() {
+            return None;
+        }
+        let mut s = p;
+        while s > 0 && toks[s - 1].word && toks[s - 1].is_cap(body) && p - s < 4 {
+            s -= 1;
+        }
+        let mut name: Vec<Tok> = toks[s..=p].to_vec();
+        if let Some(last) = name.last_mut() {
+            last.end -= w.len() - stem.len();
+        }
+        let sp = super::speakers::parse(body, &name)?;
+        return matches!(sp.class, super::speakers::Class::Named(_)).then_some((sp, cue));
+    }
+    // "He had a warning for Vorn:": the pronoun opens the clause.
+    match lw.first().map(String::as_str) {
+        Some("he") if n > 1 => Some((pronoun(0, lexicon::Pronoun::He), cue)),
+        Some("she") if n > 1 => Some((pronoun(0, lexicon::Pronoun::She), cue)),
+        _ => None,
     }
 }
 
@@ -520,11 +632,13 @@ fn per_paragraph(d: &Doc, content: Range<usize>, first: usize, last: usize) -> V
     out
 }
 
-/// The last find in paragraph `para` (only direct ones if asked): among
-/// this pass's finds (`out[base..]`, in text order) and the reported pass's
-/// (`out[..base]`, in text order), by binary search and a bounded walk.
-fn last_in_para(out: &[Found], base: usize, para: usize, direct_only: bool) -> Option<usize> {
-    let fits = |f: &Found| f.para == para && (!direct_only || f.kind == QuoteKind::Direct);
+/// The last find in paragraph `para` that starts before byte `before`
+/// (`usize::MAX`: the paragraph's last): among this pass's finds
+/// (`out[base..]`, in text order) and the reported pass's (`out[..base]`,
+/// in text order), by binary search and a bounded walk. A statement later
+/// in the paragraph than a quote is never what the quote continues.
+fn last_in_para(out: &[Found], base: usize, para: usize, before: usize) -> Option<usize> {
+    let fits = |f: &Found| f.para == para && f.ctx.start < before;
     let own = out[base..]
         .iter()
         .enumerate()

@@ -52,6 +52,11 @@ impl<'a> Doc<'a> {
         }
         let mut quoted: Vec<Quoted> = Vec::new();
         let mut pending: Option<Quoted> = None;
+        // The pending quote reopened one before it in its paragraph
+        // (`… tax. "With Labour …` and never closed): the last sentence of
+        // a quote running on; kept to the paragraph's end when nothing
+        // continues it.
+        let mut pending_reopened = false;
         for (pi, p) in paras.iter().enumerate() {
             let ms: Vec<Mark> = marks::find(body, p.clone(), pi);
             for (mi, m) in ms.iter().enumerate() {
@@ -66,8 +71,12 @@ impl<'a> Doc<'a> {
                             quoted.push(q);
                         } else {
                             pending = Some(q);
+                            pending_reopened = false;
                         }
                         continue;
+                    }
+                    if pending_reopened {
+                        quoted.push(q);
                     }
                 }
                 let q = Quoted {
@@ -81,13 +90,17 @@ impl<'a> Doc<'a> {
                     quoted.push(q);
                 } else if !m.single && mi + 1 == ms.len() {
                     pending = Some(q);
+                    pending_reopened = m.reopened;
                 }
             }
-            if let Some(q) = &pending {
-                if q.para_last < pi {
-                    pending = None;
+            if let Some(q) = pending.take_if(|q| q.para_last < pi) {
+                if pending_reopened {
+                    quoted.push(q);
                 }
             }
+        }
+        if let Some(q) = pending.filter(|_| pending_reopened) {
+            quoted.push(q);
         }
         let sent_words = sents
             .iter()
@@ -303,17 +316,23 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
     if b > 0 && toks[b - 1].is_punct(body, ',') && phrase.is_empty() {
         return None;
     }
-    // "Trump and Zelensky said": a coordinated subject is not one speaker.
+    // "Trump and Zelensky said": a coordinated subject is not one speaker;
+    // "the standards and privileges committee said" is one institution.
     if b >= 1 && lw[b - 1] == "and" && b >= 2 && toks[b - 2].word {
-        return None;
+        return joined_modifiers(body, toks, lw, b, j).map(Subject::Phrase);
     }
     // "During an interview on ITV1 she said", "On Monday Lib Dem chairman
-    // Alan Beith warned": a leading adverbial without a comma, then the
-    // subject (a name or a pronoun).
+    // Alan Beith warned", "Asked about the quay Tarn replied": a leading
+    // adverbial without a comma, then the subject (a name or a pronoun;
+    // after "asked …" only a name: the one asked was often introduced as
+    // an object, which "she" would skip).
     let first = lw.get(b).map(String::as_str).unwrap_or("");
+    let asked = matches!(first, "asked" | "pressed");
     if phrase.len() >= 3
-        && (matches!(first, "on" | "in" | "at" | "during" | "after" | "before" | "earlier" | "later" | "speaking")
-            || first.ends_with("ing"))
+        && (matches!(
+            first,
+            "on" | "in" | "at" | "during" | "after" | "before" | "earlier" | "later" | "speaking" | "asked" | "pressed"
+        ) || first.ends_with("ing"))
     {
         for s in 1..phrase.len() {
             let t = &phrase[s];
@@ -321,8 +340,12 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
                 continue;
             }
             if let Some(sp) = speakers::parse(body, &phrase[s..]) {
-                if matches!(sp.class, Class::Named(_) | Class::Pronoun(lexicon::Pronoun::He | lexicon::Pronoun::She)) {
-                    return Some(Subject::Phrase(sp));
+                match sp.class {
+                    Class::Named(_) => return Some(Subject::Phrase(sp)),
+                    Class::Pronoun(lexicon::Pronoun::He | lexicon::Pronoun::She) if !asked => {
+                        return Some(Subject::Phrase(sp))
+                    }
+                    _ => {}
                 }
             }
         }
@@ -332,8 +355,70 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
         if let Some(sp) = name_then_role(body, toks, b, phrase) {
             return Some(Subject::Phrase(sp));
         }
+        if let Some(sp) = name_before_relative(body, toks, lw, b, j) {
+            return Some(Subject::Phrase(sp));
+        }
     }
     parsed.map(Subject::Phrase)
+}
+
+/// "Ms Quill, who presents The Evening Show tells …": a relative clause
+/// (at `b`, up to the verb at `j`) whose closing comma was left out. The
+/// clause must open with its own verb ("who presents"), so that in
+/// "Quill, who Tarn says is …" Tarn stays the one speaking; the name
+/// before the comma opens the sentence.
+fn name_before_relative(body: &str, toks: &[Tok], lw: &[String], b: usize, j: usize) -> Option<RawSpeaker> {
+    if lw.get(b).is_none_or(|w| w != "who") || j - b > 7 || b < 2 || !toks[b - 1].is_punct(body, ',') {
+        return None;
+    }
+    toks.get(b + 1).filter(|t| t.word && !t.is_cap(body))?;
+    let vw = &lw[b + 1];
+    let finite = vw.ends_with('s') || vw.ends_with("ed") || matches!(vw.as_str(), "is" | "was" | "has" | "had");
+    if !finite || lexicon::pronoun(vw).is_some() || lexicon::aux_or_adverb(vw) && !matches!(vw.as_str(), "has" | "had")
+    {
+        return None;
+    }
+    // The name: from the sentence start to the comma.
+    let name = &toks[..b - 1];
+    if name.is_empty() || name.len() > 6 {
+        return None;
+    }
+    let sp = speakers::parse(body, name)?;
+    matches!(sp.class, Class::Named(_)).then_some(sp)
+}
+
+/// "the Commons standards and privileges committee": "and" (at `b - 1`)
+/// joins two plain-noun modifiers of one institution's head (the last
+/// word before the verb at `j`), after "the" and at a clause boundary.
+/// Two determiners or two heads ("the army and the navy") are two
+/// speakers, and no phrase comes back.
+fn joined_modifiers(body: &str, toks: &[Tok], lw: &[String], b: usize, j: usize) -> Option<RawSpeaker> {
+    let after = b..j;
+    if after.is_empty() || after.len() > 3 || !lexicon::institution_head(&lw[j - 1]) {
+        return None;
+    }
+    let plain = |i: usize| toks[i].word && !toks[i].is_cap(body) && !lexicon::institution_head(&lw[i]);
+    if !(b..j - 1).all(plain) || j - 1 == b {
+        return None;
+    }
+    // Back from the word before "and" to "the": modifiers only.
+    let mut s = b - 1;
+    while s > 0 && toks[s - 1].word && lw[s - 1] != "the" && b - 1 - s < 4 {
+        if lexicon::conjunction(&lw[s - 1]) || lexicon::institution_head(&lw[s - 1]) {
+            return None;
+        }
+        s -= 1;
+    }
+    if s == 0 || lw[s - 1] != "the" || s == b - 1 {
+        return None;
+    }
+    let start = s - 1;
+    let boundary = start == 0 || !toks[start - 1].word || lexicon::conjunction(&lw[start - 1]);
+    if !boundary {
+        return None;
+    }
+    let sp = speakers::parse(body, &toks[start..j])?;
+    matches!(sp.class, Class::Institution).then_some(sp)
 }
 
 /// "…, Alan Tarn, Labour's election strategist told …": a name, then its

@@ -28,6 +28,9 @@ pub struct Mark {
     pub closed: bool,
     /// Single quotes (‘…’): more often scare quotes or headlines.
     pub single: bool,
+    /// Opened by a mark that reopens the quote before it after a sentence
+    /// end (`… that? "That …`): one more sentence of a quote running on.
+    pub reopened: bool,
 }
 
 /// The quoted stretches of `body[para]`, in order.
@@ -42,6 +45,8 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
     // The last character that is not white space, before `prev`'s run.
     let mut last_solid: Option<char> = None;
     let mut nested = false;
+    // Whether the quote open now reopened the one before it.
+    let mut reopened = false;
     let mut it = text.char_indices().peekable();
     while let Some((i, c)) = it.next() {
         if super::tokens::invisible(c) {
@@ -67,8 +72,10 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
                     para: para_index,
                     closed: true,
                     single: false,
+                    reopened,
                 });
                 open = Some((i, after, style));
+                reopened = true;
             }
             (None, '“') => open = Some((i, after, Style::Curly)),
             (None, '„') => open = Some((i, after, Style::Low)),
@@ -99,8 +106,10 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
                     para: para_index,
                     closed: true,
                     single,
+                    reopened,
                 });
                 open = None;
+                reopened = false;
             }
             (Some((o, s, Style::Single)), '’') if !next.is_some_and(char::is_alphanumeric) => {
                 out.push(Mark {
@@ -109,12 +118,16 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
                     para: para_index,
                     closed: true,
                     single: true,
+                    reopened: false,
                 });
                 open = None;
             }
             // A curly opening inside a straight or curly quote: the first
             // mark was unbalanced; restart from here.
-            (Some((_, _, Style::Curly)), '“') => open = Some((i, after, Style::Curly)),
+            (Some((_, _, Style::Curly)), '“') => {
+                open = Some((i, after, Style::Curly));
+                reopened = false;
+            }
             _ => {}
         }
         if let Some(p) = prev.filter(|p| !p.is_whitespace()) {
@@ -129,6 +142,7 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
             para: para_index,
             closed: false,
             single: style == Style::Single,
+            reopened,
         });
     }
     out
@@ -157,5 +171,15 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(inner(text), *want, "{text}");
         }
+    }
+
+    #[test]
+    fn a_reopened_quote_is_marked_as_such() {
+        let text = "He said: \"It is done. \"We go on. And \"this\" is new";
+        let got: Vec<(&str, bool, bool)> =
+            find(text, 0..text.len(), 0).into_iter().map(|m| (&text[m.inner], m.closed, m.reopened)).collect();
+        assert_eq!(got, vec![("It is done.", true, false), ("We go on. And \"this\" is new", false, true)]);
+        let fresh = "He said \"no\" and \"never again";
+        assert!(find(fresh, 0..fresh.len(), 0).iter().all(|m| !m.reopened));
     }
 }

@@ -1158,6 +1158,103 @@ mod tests {
                 ("Tarnish officials", SpeakerKind::Anonymous, QuoteKind::Indirect, "an agreement was near"),
             ],
         ),
+        // A quote continues the statement before it in the paragraph, not
+        // one that comes after it.
+        (
+            "Ivo Tarn spoke in Vorn on Monday. The ferries, he said, can run without new taxes. \"We can have a fleet and a budget that balances.\" The budget is what the council must defend, he said.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "The ferries"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We can have a fleet"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "The budget is what"),
+            ],
+        ),
+        // A speech announced for later is quoted word for word ("will
+        // ask", "will say"); "would say" stays a hedge.
+        (
+            "Ada Quill will preach in Vorn on Sunday. \"How is it that the ferries have stopped?,\" she will ask. \"It is possible to mend the quay,\" she will also say.",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "How is it that the ferries"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "It is possible to mend"),
+            ],
+        ),
+        ("Ada Quill spoke in Vorn. \"The quay is safe enough for the ferries,\" she would say.", &[]),
+        (
+            "Ivo Tarn will speak on Friday. Mr Tarn will tell the council: \"The ferries must run before winter.\" \"We keep the quay open,\" he is also expected to say.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The ferries must run"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We keep the quay open"),
+            ],
+        ),
+        ("Ivo Tarn spoke on Friday. \"We keep the quay open for the ferries,\" Tarn was expected to say.", &[]),
+        // The last sentence of a quote running on by reopened marks keeps
+        // its speaker when its closing mark is missing; a lone unclosed
+        // quote is still nobody's.
+        (
+            "Ivo Tarn said: \"The quay is shut. \"We will open it again in May.\nThe council met on Monday.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The quay is shut"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We will open it again"),
+            ],
+        ),
+        ("Ivo Tarn visited the quay. \"We will open it again in May.\nThe council met on Monday.", &[]),
+        // A quote and its attribution in the past tense whose full stop
+        // was lost is running text; a headline in the present is not.
+        (
+            "Ivo Tarn visited the quay on Monday.\n“The blame for the flooding lies with the harbour board,” he said\nThe board met later.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The blame for the flooding")],
+        ),
+        ("Ivo Tarn visited the quay on Monday.\n“The blame for the flooding lies with the harbour board,” says Tarn\nThe board met later.", &[]),
+        // "and" between two modifiers of one institution's head joins
+        // them; between two full phrases it makes two speakers.
+        (
+            "Ivo Tarn was suspended after the Vorn harbour and ferries committee said his conduct had fallen \"well below the standards expected\".",
+            &[(
+                "the Vorn harbour and ferries committee",
+                SpeakerKind::Institution,
+                QuoteKind::Direct,
+                "well below the standards",
+            )],
+        ),
+        ("Ivo Tarn was suspended after the harbour board and the ferries committee said his conduct had fallen short.", &[]),
+        // "said as harbour master he …": a clause behind an "as" phrase
+        // counts through its quoted fragment only; "said as he left" times
+        // the saying.
+        (
+            "TV presenter Ada Quill said as harbour master he gave the impression he would \"like to sink every ferry\".",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "like to sink every ferry")],
+        ),
+        ("TV presenter Ada Quill said as harbour master he gave the impression he would sink every ferry.", &[]),
+        // A relative clause whose closing comma is missing: the name before
+        // it speaks, and the quote after the statement is hers too; in
+        // "Quill, who Tarn says …" Tarn speaks.
+        (
+            "Ms Ada Quill, who presents The Evening Show tells Tarn that she despaired at the harbour plan. \"I used to sit on my hands when the plan came up.\"",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "she despaired at the harbour plan"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "I used to sit on my hands"),
+            ],
+        ),
+        // A clause naming someone's speech act before a colon introduces
+        // that person's words.
+        (
+            "Ivo Tarn met the council on Monday. Tarn's reply was blunt: \"We will not pay for the quay.\"",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We will not pay")],
+        ),
+        (
+            "Ivo Tarn left the hall early. He had a warning for the council: \"The ferries will stop in May.\"",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The ferries will stop")],
+        ),
+        ("Ivo Tarn left the hall early. The sign on the door was blunt: \"The ferries will stop in May.\"", &[]),
+        // A quoted question closed by "wondered" is asked aloud.
+        (
+            "\"Why close the quay now, before the ferries return?\" Ivo Tarn wondered.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "Why close the quay now")],
+        ),
+        // "Asked about …" without a comma, then the speaker's name.
+        (
+            "The mayor met reporters on Monday. Asked about the ferries Ivo Tarn said: \"They will run again in May, once the quay is mended.\"",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "They will run again in May")],
+        ),
     ];
 
     #[test]
