@@ -1391,6 +1391,7 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
                 conf,
                 relay: false,
                 needs_quote: true,
+                content: Content::Clause,
             });
         }
     }
