@@ -373,12 +373,8 @@ fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(R
                         | "concluded"
                 ))
     };
-    // "“…?,” the cardinal will ask.": a speech announced for later (an
-    // embargoed text) is quoted word for word too; "would", "could" and
-    // "might" stay hedges.
-    let future = |i: usize| future_frame(lw, i).is_some();
-    let v = (1..toks.len().min(18)).find(|&i| toks[i].word && (closing(&lw[i]) || future(i)))?;
-    let mut j = future_frame(lw, v).unwrap_or(v);
+    let v = (1..toks.len().min(18)).find(|&i| toks[i].word && closing(&lw[i]))?;
+    let mut j = v;
     if lw[v] == "convinced" && j > 1 && lw[j - 1] == "is" {
         j -= 1;
     }
@@ -435,33 +431,6 @@ fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(R
     Some((sp, cue_text(body, toks, lw, v), tail.end))
 }
 
-/// A speech announced for later: where "will" or "is expected/due/set
-/// to" starts before the base-form speech verb at `v` ("will also say",
-/// "is expected to tell"). "would", "could" and a past "was expected to"
-/// are hedges, not announcements.
-fn future_frame(lw: &[String], v: usize) -> Option<usize> {
-    if !lexicon::future_speech(&lw[v]) {
-        return None;
-    }
-    let skip_adverbs = |mut j: usize| {
-        while j > 0 && v - j < 4 && lexicon::aux_or_adverb(&lw[j - 1]) {
-            j -= 1;
-        }
-        j
-    };
-    let j = skip_adverbs(v);
-    if j > 0 && lw[j - 1] == "will" {
-        return Some(j - 1);
-    }
-    if j >= 3 && lw[j - 1] == "to" && matches!(lw[j - 2].as_str(), "expected" | "due" | "set") {
-        let k = skip_adverbs(j - 2);
-        if k > 0 && matches!(lw[k - 1].as_str(), "is" | "are") {
-            return Some(k - 1);
-        }
-    }
-    None
-}
-
 /// The cue as written: the verb, with its object for "told" ("told Reuters").
 fn cue_text(body: &str, toks: &[Tok], lw: &[String], v: usize) -> String {
     let verb = toks[v].text(body).to_owned();
@@ -506,10 +475,10 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
     }
     let _ = quote_start;
     // The verb: the last speech verb, at most 8 words before the quote.
-    let Some(v) = (end.saturating_sub(9)..end).rev().find(|&i| {
-        toks[i].word
-            && (lexicon::quote_verb(&lw[i]) || lexicon::participle_cue(&lw[i]) || future_frame(&lw, i).is_some())
-    }) else {
+    let Some(v) = (end.saturating_sub(9)..end)
+        .rev()
+        .find(|&i| toks[i].word && (lexicon::quote_verb(&lw[i]) || lexicon::participle_cue(&lw[i])))
+    else {
         // "Witkoff expressed optimism on X: “…”": a colon after a clause
         // whose subject is a named speaker.
         if !t.ends_with(':') {
@@ -547,17 +516,6 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
             return if t.ends_with(':') { speech_act_lead(body, &toks[..end], &lw[..end]) } else { None };
         }
         return sentence_subject(body, &toks[..v]).map(|sp| (sp, cue));
-    }
-    // "Mr Tarn will tell the council: “…”": the subject before the frame,
-    // read as if the verb stood there alone.
-    if let Some(f) = future_frame(&lw, v) {
-        let toks: Vec<Tok> = toks[..f].iter().chain(&toks[v..]).copied().collect();
-        let lw: Vec<String> = lw[..f].iter().chain(&lw[v..]).cloned().collect();
-        return match subject_before(body, &toks, &lw, f) {
-            Some(Subject::Phrase(sp)) => Some((sp, cue)),
-            Some(Subject::Elided) => sentence_subject(body, &toks[..f]).map(|sp| (sp, cue)),
-            None => None,
-        };
     }
     match subject_before(body, &toks, &lw, v) {
         Some(Subject::Phrase(sp)) => Some((sp, cue)),

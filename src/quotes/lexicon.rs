@@ -148,26 +148,6 @@ const THAT_VERBS: &[&str] = &[
     "mentions",
 ];
 
-/// Speech verbs in the base form that, after "will", announce words a
-/// speaker is going to say ("…,” he will say): a prepared text.
-pub fn future_speech(w: &str) -> bool {
-    matches!(
-        w,
-        "say"
-            | "ask"
-            | "tell"
-            | "add"
-            | "argue"
-            | "warn"
-            | "insist"
-            | "declare"
-            | "urge"
-            | "stress"
-            | "admit"
-            | "promise"
-    )
-}
-
 /// Nouns that name a speech act ("Tarn's reply was blunt: “…”").
 pub fn speech_noun(w: &str) -> bool {
     matches!(

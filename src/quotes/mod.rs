@@ -1168,24 +1168,6 @@ mod tests {
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "The budget is what"),
             ],
         ),
-        // A speech announced for later is quoted word for word ("will
-        // ask", "will say"); "would say" stays a hedge.
-        (
-            "Ada Quill will preach in Vorn on Sunday. \"How is it that the ferries have stopped?,\" she will ask. \"It is possible to mend the quay,\" she will also say.",
-            &[
-                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "How is it that the ferries"),
-                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "It is possible to mend"),
-            ],
-        ),
-        ("Ada Quill spoke in Vorn. \"The quay is safe enough for the ferries,\" she would say.", &[]),
-        (
-            "Ivo Tarn will speak on Friday. Mr Tarn will tell the council: \"The ferries must run before winter.\" \"We keep the quay open,\" he is also expected to say.",
-            &[
-                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The ferries must run"),
-                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We keep the quay open"),
-            ],
-        ),
-        ("Ivo Tarn spoke on Friday. \"We keep the quay open for the ferries,\" Tarn was expected to say.", &[]),
         // The last sentence of a quote running on by reopened marks keeps
         // its speaker when its closing mark is missing; a lone unclosed
         // quote is still nobody's.
