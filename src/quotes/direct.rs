@@ -32,7 +32,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             continue;
         }
         let (Some(pf), Some(pl)) = (d.paras.get(q.para_first), d.paras.get(q.para_last)) else { continue };
-        if !d.para_is_text(q.para_last) && !stop_lost_after_said(body, pl.clone(), q) {
+        if !d.para_is_text(q.para_last) {
             continue;
         }
         let prev = qi.checked_sub(1).and_then(|i| d.quoted.get(i)).filter(|p| p.para_last == q.para_first);
@@ -287,21 +287,6 @@ fn subject_before_quote(
         return None;
     }
     Some((sp, toks[v].text(body).to_owned(), prev.start))
-}
-
-/// A paragraph that is one quote and its attribution in the past tense,
-/// whose full stop was lost (`“…,” he said` and a line break): running
-/// text, not a headline (headlines say "says").
-fn stop_lost_after_said(body: &str, para: Range<usize>, q: &super::doc::Quoted) -> bool {
-    let opens = body.get(para.start..q.outer.start).is_some_and(|s| s.trim().is_empty());
-    let Some(rest) = body.get(q.outer.end..para.end) else { return false };
-    let words: Vec<&str> = rest.split_whitespace().collect();
-    opens
-        && q.para_first == q.para_last
-        && (rest.trim_start().starts_with(',')
-            || body.get(q.inner.clone()).is_some_and(|t| t.trim_end().ends_with([',', '?', '!'])))
-        && (2..=6).contains(&words.len())
-        && words.last().is_some_and(|w| matches!(*w, "said" | "told" | "added"))
 }
 
 /// A first-person attribution after a quote ("I asked", "we said"): the

@@ -355,36 +355,8 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
         if let Some(sp) = name_then_role(body, toks, b, phrase) {
             return Some(Subject::Phrase(sp));
         }
-        if let Some(sp) = name_before_relative(body, toks, lw, b, j) {
-            return Some(Subject::Phrase(sp));
-        }
     }
     parsed.map(Subject::Phrase)
-}
-
-/// "Ms Quill, who presents The Evening Show tells …": a relative clause
-/// (at `b`, up to the verb at `j`) whose closing comma was left out. The
-/// clause must open with its own verb ("who presents"), so that in
-/// "Quill, who Tarn says is …" Tarn stays the one speaking; the name
-/// before the comma opens the sentence.
-fn name_before_relative(body: &str, toks: &[Tok], lw: &[String], b: usize, j: usize) -> Option<RawSpeaker> {
-    if lw.get(b).is_none_or(|w| w != "who") || j - b > 7 || b < 2 || !toks[b - 1].is_punct(body, ',') {
-        return None;
-    }
-    toks.get(b + 1).filter(|t| t.word && !t.is_cap(body))?;
-    let vw = &lw[b + 1];
-    let finite = vw.ends_with('s') || vw.ends_with("ed") || matches!(vw.as_str(), "is" | "was" | "has" | "had");
-    if !finite || lexicon::pronoun(vw).is_some() || lexicon::aux_or_adverb(vw) && !matches!(vw.as_str(), "has" | "had")
-    {
-        return None;
-    }
-    // The name: from the sentence start to the comma.
-    let name = &toks[..b - 1];
-    if name.is_empty() || name.len() > 6 {
-        return None;
-    }
-    let sp = speakers::parse(body, name)?;
-    matches!(sp.class, Class::Named(_)).then_some(sp)
 }
 
 /// "the Commons standards and privileges committee": "and" (at `b - 1`)

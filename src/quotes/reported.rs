@@ -1370,31 +1370,6 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
             that = true;
         }
     }
-    // "said as home secretary he gave the impression he would “…”": a
-    // bare clause behind an "as" phrase. Whether "as" opens the content or
-    // only times the saying ("said as he left") is unsure, so it counts
-    // only through a quoted fragment in it.
-    if !that && lw.get(k).is_some_and(|w| w == "as") {
-        let subject = (k + 1..toks.len().min(k + 6))
-            .take_while(|&i| toks[i].word)
-            .find(|&i| matches!(lw[i].as_str(), "he" | "she" | "they" | "we" | "it"));
-        // A role or time phrase before the subject ("as he left" times it).
-        if subject.is_some_and(|s| s > k + 1 && toks.get(s + 1).is_some_and(|t| t.word)) {
-            let conf = if matches!(sp.class, speakers::Class::Pronoun(_)) { 0.8 } else { 0.85 };
-            return Some(Cue {
-                speaker: sp,
-                cue: toks[v].text(body).to_owned(),
-                attr_start,
-                attr_end: k,
-                content_from: Some(k),
-                parenthetical: false,
-                conf,
-                relay: false,
-                needs_quote: true,
-                content: Content::Clause,
-            });
-        }
-    }
     // An adverbial we do not know ("after a meeting of …"): look for "that"
     // a little further; else it runs to the end and the cue is trailing.
     let mut adverbial_tail = false;
