@@ -288,7 +288,15 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
         if !t.word && boundary_punct(&lw[b - 1]) {
             break;
         }
-        if t.word && (lexicon::conjunction(&lw[b - 1]) || relative_after_preposition(toks, lw, b)) {
+        // "the Department of Trade and Industry": "and" inside a name's
+        // "of" part joins its words, not two subjects.
+        let named_and = lw[b - 1] == "and"
+            && b >= 3
+            && b < toks.len()
+            && toks[b].is_cap(body)
+            && toks[b - 2].is_cap(body)
+            && (lw[b - 3] == "of" || (b >= 4 && lw[b - 4] == "of" && toks[b - 3].is_cap(body)));
+        if t.word && !named_and && (lexicon::conjunction(&lw[b - 1]) || relative_after_preposition(toks, lw, b)) {
             break;
         }
         if !t.word && lw[b - 1] != "." && lw[b - 1] != "'" && lw[b - 1] != "’" {

@@ -1045,6 +1045,17 @@ mod tests {
                 ("Bela Morn", SpeakerKind::Person, QuoteKind::Indirect, "exemptions were needed"),
             ],
         ),
+        // "told" an outlet's programme, then the clause; an institution
+        // named by its remit with "and"; hyphenated stances before a group.
+        (
+            "Ivo Tarn told Vorn Radio's the Harbour Hour his main worry was the quay. The Department of Harbours and Ferries said the quay would reopen. Anti-ferry campaigners said the plan was rushed.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "his main worry was the quay"),
+                ("the Department of Harbours and Ferries", SpeakerKind::Institution, QuoteKind::Indirect, "the quay would reopen"),
+                ("Anti-ferry campaigners", SpeakerKind::Anonymous, QuoteKind::Indirect, "the plan was rushed"),
+            ],
+        ),
+        ("Ivo Tarn and Ada Quill said the quay would reopen.", &[]),
         // A quoted word in a relative clause between a speaker and the verb.
         (
             "Ivo Tarn, who has called the plan a “trap”, said the talks would go on.",

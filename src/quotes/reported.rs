@@ -1335,6 +1335,9 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
             while e < toks.len()
                 && toks[e].word
                 && e - k < 7
+                // ("told the Vorn Gazette his concern was …": "his" opens
+                // the clause; only the first word may be a determiner.)
+                && (e == k || !matches!(lw[e].as_str(), "his" | "her" | "their" | "the" | "a" | "an"))
                 && (toks[e].is_cap(body)
                     || AUDIENCE.contains(&lw[e].as_str())
                     || lexicon::outlet(&lw[e])
@@ -1354,11 +1357,49 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
                             | "radio"
                             | "tv"
                             | "media"
+                            | "programme"
+                            | "program"
+                            | "show"
                     ))
             {
                 e += 1;
             }
+            // "told his aides …": a determiner's noun is the audience's.
+            if e == k + 1
+                && matches!(lw[k].as_str(), "his" | "her" | "their" | "the" | "a" | "an")
+                && toks.get(e).is_some_and(|t| t.word && !t.is_cap(body))
+            {
+                e += 1;
+            }
             k = e;
+            // "told BBC Radio Four's the World at One his concern was …": a
+            // programme's title runs on; the clause opens with a subject
+            // and its finite verb a few words later.
+            if k < toks.len() && !toks[k].is_cap(body) && lw[k] != "that" {
+                let opens = |p: usize| {
+                    matches!(
+                        lw[p].as_str(),
+                        "his"
+                            | "her"
+                            | "their"
+                            | "its"
+                            | "there"
+                            | "it"
+                            | "he"
+                            | "she"
+                            | "they"
+                            | "we"
+                            | "the"
+                            | "a"
+                            | "an"
+                    ) && (p + 1..toks.len().min(p + 5))
+                        .take_while(|&i| toks[i].word)
+                        .any(|i| lexicon::finite_aux(&lw[i]))
+                };
+                if let Some(p) = (k..toks.len().min(k + 8)).take_while(|&i| toks[i].word).find(|&p| opens(p)) {
+                    k = p;
+                }
+            }
         } else if told {
             return None;
         }

@@ -325,6 +325,20 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     if possessive_last {
         return None;
     }
+    // "the Department of Trade and Industry": an institution named by its
+    // remit, whose "and" joins two of its words.
+    if let Some(h) = lw.iter().position(|w| lexicon::institution_head(stem(w))) {
+        let remit = h + 2..lw.len();
+        if lw.get(h + 1).is_some_and(|w| w == "of")
+            && remit.len() >= 3
+            && lw[remit.clone()].iter().any(|w| w == "and")
+            && remit.clone().all(|i| toks[i].is_cap(body) || matches!(lw[i].as_str(), "and" | "the" | "of"))
+            && toks[lw.len() - 1].is_cap(body)
+            && (0..h).all(|i| toks[i].is_cap(body) || lw[i] == "the" || lexicon::nationality(&lw[i]))
+        {
+            return Some(RawSpeaker { written, class: Class::Institution, role: None });
+        }
+    }
     // "Ada Beyn of the Vorn Council", "Senator Ivo Tarn of Brell": a name,
     // then where the person belongs.
     if let Some(i) = (2..lw.len().saturating_sub(1))
@@ -518,6 +532,15 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
                         | "had"
                 )
         });
+    // "anti-hunt campaigners", "pro-war commentators": hyphenated stances
+    // before an unnamed group, no determiner needed.
+    let plain_modifiers = plain_modifiers
+        || (lexicon::anonymous_head(stem(&lw[head_i]))
+            && head_i == lw.len() - 1
+            && (1..=2).contains(&head_i)
+            && lw[..head_i]
+                .iter()
+                .all(|w| w.contains('-') && w.chars().all(|c| c.is_alphabetic() || c == '-') && !w.ends_with('-')));
     if let Some(class) = document(body, toks, &lw) {
         return Some(RawSpeaker { written, class, role: None });
     }
