@@ -406,12 +406,39 @@ fn joined_modifiers(body: &str, toks: &[Tok], lw: &[String], b: usize, j: usize)
 /// possessive) or a bare title counts: "…, Ivo Tarn, the minister said"
 /// may be the minister speaking about Tarn.
 fn name_then_role(body: &str, toks: &[Tok], b: usize, role: &[Tok]) -> Option<speakers::RawSpeaker> {
-    if b < 2 || !toks[b - 1].is_punct(body, ',') || role.is_empty() || role.len() > 6 {
+    if b < 2 || !toks[b - 1].is_punct(body, ',') || role.is_empty() || role.len() > 10 {
         return None;
     }
     let first = lower(body, &role[0]);
     let possessive = first.ends_with("'s") || first.ends_with("’s");
-    if !(possessive || lexicon::title(&first)) || !role.iter().all(|t| t.word) {
+    if !role.iter().all(|t| t.word) {
+        return None;
+    }
+    // "Ada Quill, head of policy at the Vorn Trust said": a post held at an
+    // organisation, with no article (not "Tarn, the minister said", where
+    // the minister may be speaking about Tarn).
+    let role_word = |t: &Tok| {
+        let w = lower(body, t);
+        lexicon::role_head(&w) || lexicon::person_noun(&w) || matches!(w.as_str(), "head" | "founder" | "partner")
+    };
+    let affiliation = !possessive
+        && !lexicon::determiner(&first)
+        && role.iter().take(2).any(role_word)
+        && role.iter().skip(1).take(3).any(|t| matches!(lower(body, t).as_str(), "of" | "at" | "for"))
+        && role.last().is_some_and(|t| t.is_cap(body));
+    if affiliation {
+        let start = toks[..b - 1].iter().rposition(|t| !t.word).map_or(0, |i| i + 1);
+        if start == 0 || toks[start - 1].is_punct(body, ',') {
+            let name = speakers::parse(body, &toks[start..b - 1])?;
+            if let Class::Named(_) = name.class {
+                let role_text = body.get(role[0].start..role[role.len() - 1].end).map(str::to_owned);
+                let written = name.written.start..role[role.len() - 1].end;
+                return Some(speakers::RawSpeaker { written, role: role_text, ..name });
+            }
+        }
+        return None;
+    }
+    if role.len() > 6 || !(possessive || lexicon::title(&first)) {
         return None;
     }
     // The role's head: a known role, or (after a possessive) an agent noun

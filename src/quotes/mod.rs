@@ -1056,6 +1056,13 @@ mod tests {
             ],
         ),
         ("Ivo Tarn and Ada Quill said the quay would reopen.", &[]),
+        // A name, then a post held at an organisation, with no closing
+        // comma; not a definite role, which may be someone else speaking.
+        (
+            "Ada Quill, head of policy at the harbour charity the Vorn Trust said the policy was rushed.",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the policy was rushed")],
+        ),
+        ("Ivo Tarn, the minister said the quay was closed.", &[]),
         // A quoted word in a relative clause between a speaker and the verb.
         (
             "Ivo Tarn, who has called the plan a “trap”, said the talks would go on.",
