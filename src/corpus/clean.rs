@@ -43,6 +43,9 @@ struct Rules {
     soft_leads: Vec<&'static str>,
     /// Promotion, paywall, consent and page notices, anywhere in a paragraph.
     notices: Vec<&'static str>,
+    /// The notices in one automaton: a paragraph is searched once for all
+    /// of them, not once per notice.
+    notice_finder: Option<aho_corasick::AhoCorasick>,
     /// Words that make a paragraph naming cookies a cookie notice.
     cookie_context: Vec<&'static str>,
     /// Credit labels followed by names: "Photograph:", "(AP Photo/".
@@ -70,6 +73,7 @@ impl Rules {
             leads: Vec::new(),
             soft_leads: Vec::new(),
             notices: Vec::new(),
+            notice_finder: None,
             cookie_context: Vec::new(),
             credit_leads: Vec::new(),
             caption_starts: Vec::new(),
@@ -102,7 +106,18 @@ impl Rules {
             };
             list.push(line);
         }
+        r.notice_finder = aho_corasick::AhoCorasick::new(&r.notices).ok();
         r
+    }
+
+    /// Whether a notice phrase stands in `hay` as words of their own.
+    fn any_notice(&self, hay: &str) -> bool {
+        match &self.notice_finder {
+            Some(finder) => finder
+                .find_overlapping_iter(hay)
+                .any(|m| hay.get(m.start()..m.end()).is_some_and(|phrase| bounded(hay, m.start(), phrase))),
+            None => self.notices.iter().any(|n| has(hay, n)),
+        }
     }
 }
 
@@ -572,7 +587,7 @@ fn judge(raw: &str, inl: &Inline) -> Option<Rule> {
         {
             return Some(Rule::StaffCredit);
         }
-        if rules.notices.iter().any(|n| has(core, n)) {
+        if rules.any_notice(core) {
             return Some(Rule::Notice);
         }
         if (has(core, "cookie") || has(core, "cookies")) && rules.cookie_context.iter().any(|w| has(core, w)) {

@@ -23,14 +23,15 @@ use parley::quotes::{extract, QuoteKind, SpeakerKind, MIN_CONFIDENCE};
 /// above issue 9's target, so that a rule decided on dev is not undone
 /// by one test item.
 const FLOOR_DIRECT_P: f64 = 0.97;
-const FLOOR_DIRECT_R: f64 = 0.75;
+const FLOOR_DIRECT_R: f64 = 0.78;
 const FLOOR_INDIRECT_P: f64 = 0.95;
-const FLOOR_INDIRECT_R: f64 = 0.50;
+const FLOOR_INDIRECT_R: f64 = 0.53;
 const FLOOR_SPEAKER: f64 = 0.91;
 /// Dev recall may exceed test recall by this much at most: a guard against
 /// fitting the rules to dev. Issue 9 asks for 0.05; the gap measured is
 /// 0.130 since dev grew by 18 unseen documents (docs/QUALITY.md), so this
-/// only keeps it from growing.
+/// only keeps it from growing. It turned away three batches of rules built
+/// from dev misses in the fourth round (docs/QUALITY.md).
 const MAX_RECALL_GAP: Option<f64> = Some(0.15);
 
 fn repo() -> PathBuf {
