@@ -973,6 +973,9 @@ fn appositions_only(body: &str, toks: &[Tok], lw: &[String], from: usize, to: us
                     | "also"
             )
             || first.ends_with("'s")
+            // "Ivo Tarn, 32, from Vornby, said", "…, of the Vorn Trust,",
+            // "…, in a statement,": an age, an origin, an affiliation.
+            || matches!(first, "from" | "of" | "aged" | "in")
             || first.chars().all(|c| c.is_ascii_digit());
         let end = (start..to).find(|&i| toks[i].is_punct(body, ',')).unwrap_or(to);
         let clause = lw[start..end].iter().any(|w| lexicon::speech_verb(w).is_some())

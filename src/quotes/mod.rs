@@ -1063,6 +1063,15 @@ mod tests {
             &[("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the policy was rushed")],
         ),
         ("Ivo Tarn, the minister said the quay was closed.", &[]),
+        // An age and an origin between a name and its verb; a listed
+        // subject inside the reported clause.
+        (
+            "Ivo Tarn, 32, from Vornby, said he was questioned at the camp. Ada Quill said Vornish, Brellish and Ostish schools must teach the treaty.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "he was questioned at the camp"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "Vornish, Brellish and Ostish schools must"),
+            ],
+        ),
         // A quoted word in a relative clause between a speaker and the verb.
         (
             "Ivo Tarn, who has called the plan a “trap”, said the talks would go on.",

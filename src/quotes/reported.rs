@@ -1468,12 +1468,13 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
             && lw.get(k + rest_words + 1).is_some_and(|w| matches!(w.as_str(), "which" | "who" | "whose"));
         // "said Vornish firms, keen to protect their margins, were …": a
         // subject with an apposition, then its verb after the second comma.
+        // "said Vornish, Brellish and Ostish schools must …": a listed
+        // subject, its finite verb after the list.
         let apposed = after.is_some_and(|t| t.is_punct(body, ',')) && {
             let from = k + rest_words + 1;
             (from..toks.len().min(from + 16))
                 .take_while(|&i| toks[i].word || toks[i].is_punct(body, ',') || toks[i].is_punct(body, '-'))
-                .find(|&i| toks[i].is_punct(body, ','))
-                .is_some_and(|c| lw.get(c + 1).is_some_and(|w| lexicon::finite_aux(w)))
+                .any(|i| toks[i].word && lexicon::finite_aux(&lw[i]))
         };
         let relative = relative || apposed;
         if !relative && after.is_none_or(|t| t.is_punct(body, '.') || t.is_punct(body, ',')) {
