@@ -148,29 +148,27 @@ const THAT_VERBS: &[&str] = &[
     "mentions",
 ];
 
-/// Nouns that name a speech act ("Tarn's reply was blunt: “…”").
+/// The nouns of `speech_nouns.txt`, each with the words that may open the
+/// statement after it (none for a noun that only introduces a quote).
+static SPEECH_NOUNS: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
+    include_str!("speech_nouns.txt")
+        .lines()
+        .filter_map(|l| l.split('#').next()?.split_once('|'))
+        .map(|(noun, after)| (noun.trim(), after.split_whitespace().collect()))
+        .filter(|(noun, _)| !noun.is_empty())
+        .collect()
+});
+
+/// A noun that names a speech act ("Tarn's reply was blunt: “…”", "Vorn's
+/// demand that …").
 pub fn speech_noun(w: &str) -> bool {
-    matches!(
-        w,
-        "message"
-            | "reply"
-            | "response"
-            | "answer"
-            | "warning"
-            | "verdict"
-            | "advice"
-            | "plea"
-            | "words"
-            | "retort"
-            | "comment"
-            | "explanation"
-            | "appeal"
-            | "promise"
-            | "pledge"
-            | "question"
-            | "statement"
-            | "remarks"
-    )
+    SPEECH_NOUNS.contains_key(w)
+}
+
+/// The words that may open the statement a speech noun names ("demand" →
+/// "that", "for"); empty when the noun only introduces a quote.
+pub fn speech_noun_openers(w: &str) -> Option<&'static [&'static str]> {
+    SPEECH_NOUNS.get(w).map(Vec::as_slice)
 }
 
 /// Verbs that only close a quote ("…?” she asked).

@@ -990,27 +990,16 @@ fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option
     })
 }
 
-/// The nouns of `speech_nouns.txt`, each with the words that may open the
-/// statement after it.
-static SPEECH_NOUNS: LazyLock<Vec<(&'static str, Vec<&'static str>)>> = LazyLock::new(|| {
-    include_str!("speech_nouns.txt")
-        .lines()
-        .filter_map(|l| l.split('#').next()?.split_once('|'))
-        .map(|(noun, after)| (noun.trim(), after.split_whitespace().collect()))
-        .filter(|(noun, _)| !noun.is_empty())
-        .collect()
-});
-
 /// "Vorn's demand that Tarn withdraw", "U.S. President Ivo Tarn's call for
 /// talks", "Tarn's stated aim of …": a statement named by a noun after the
 /// possessive of its speaker (a name, an institution or a role; not "his").
 fn possessive_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, quoted: &[bool]) -> Option<Cue> {
     let noun = lw[v].as_str();
     let stated = v >= 2 && matches!(lw[v - 1].as_str(), "stated" | "declared");
-    let opens: &[&str] = match SPEECH_NOUNS.iter().find(|(n, _)| *n == noun) {
-        Some((_, after)) => after,
-        None if stated => &["of", "to", "that"],
-        None => return None,
+    let opens: &[&str] = match lexicon::speech_noun_openers(noun) {
+        Some(after) if !after.is_empty() => after,
+        _ if stated => &["of", "to", "that"],
+        _ => return None,
     };
     let opener = lw.get(v + 1).filter(|n| opens.contains(&n.as_str()))?;
     // The possessive, past at most two adjectives ("Tarn's renewed call").
@@ -1127,9 +1116,8 @@ fn frame(toks: &[Tok], lw: &[String], v: usize) -> Option<(usize, usize)> {
         }
         After::Naming => {
             let head = (v + 1..toks.len().min(v + 5)).take_while(|&i| toks[i].word).find(|&i| {
-                SPEECH_NOUNS
-                    .iter()
-                    .any(|(n, after)| *n == lw[i] && lw.get(i + 1).is_some_and(|o| after.contains(&o.as_str())))
+                lexicon::speech_noun_openers(&lw[i])
+                    .is_some_and(|after| lw.get(i + 1).is_some_and(|o| after.contains(&o.as_str())))
             })?;
             (head > v).then_some((v + 1, v + 1))
         }
