@@ -356,7 +356,7 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         if !toks[p + 1].is_cap(body) {
             if let Some(RawSpeaker { class: Class::Named(n), .. }) = parse(body, &toks[p + 1..]) {
                 if n.contains(' ') {
-                    let name_at = toks.len() - n.split_whitespace().count();
+                    let name_at = toks.len().saturating_sub(n.split_whitespace().count());
                     let role = body.get(toks[0].start..toks[name_at.max(1) - 1].end).map(strip_article);
                     return Some(RawSpeaker { written, class: Class::Named(n), role });
                 }
