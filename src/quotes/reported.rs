@@ -2,7 +2,12 @@
 //! that …", "X insisted/warned/denied … that …", "According to X, …",
 //! "…, according to X.", "…, X told Reuters.", "X was quoted by Y as
 //! saying …", ", adding that …", and verbatim unquoted statements marked by
-//! a trailing cue ("I called …, Trump wrote on Truth Social.").
+//! a trailing cue ("I called …, Trump wrote on Truth Social."). Statements
+//! carried by an object rather than a clause follow the verb frames of
+//! `object_frames.txt` ("recommended fifteen changes", "asked the court to
+//! …"); a noun of `speech_nouns.txt` after its speaker's possessive names
+//! one too ("Vorn's demand that …"). A sentence with no cue continues the
+//! statement before it only after a connective ("Moreover,", "Therefore,").
 //!
 //! A cue inside quote marks is someone else's speech and is skipped;
 //! negated or hypothetical verbs ("did not say", "would say") and beliefs
