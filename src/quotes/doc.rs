@@ -421,9 +421,11 @@ fn name_then_role(body: &str, toks: &[Tok], b: usize, role: &[Tok]) -> Option<sp
         let w = lower(body, t);
         lexicon::role_head(&w) || lexicon::person_noun(&w) || matches!(w.as_str(), "head" | "founder" | "partner")
     };
+    // ("Ada Quill, from the Vorn union said": where she is from.)
+    let from_body = first == "from" && role.len() >= 2;
     let affiliation = !possessive
         && !lexicon::determiner(&first)
-        && role.iter().take(2).any(role_word)
+        && (from_body || role.iter().take(2).any(role_word))
         && role.iter().skip(1).take(3).any(|t| matches!(lower(body, t).as_str(), "of" | "at" | "for"))
         && role.last().is_some_and(|t| t.is_cap(body));
     if affiliation {

@@ -380,6 +380,48 @@ pub fn finite_aux(w: &str) -> bool {
     )
 }
 
+/// A common irregular past tense ("prices rose"): with the "-ed" forms,
+/// what shows that a few words after "said" are a clause.
+pub fn irregular_past(w: &str) -> bool {
+    matches!(
+        w,
+        "rose"
+            | "fell"
+            | "grew"
+            | "came"
+            | "went"
+            | "was"
+            | "were"
+            | "had"
+            | "did"
+            | "made"
+            | "took"
+            | "saw"
+            | "knew"
+            | "got"
+            | "won"
+            | "lost"
+            | "left"
+            | "began"
+            | "broke"
+            | "held"
+            | "kept"
+            | "met"
+            | "ran"
+            | "sent"
+            | "stood"
+            | "spent"
+            | "paid"
+            | "brought"
+            | "bought"
+            | "built"
+            | "fought"
+            | "meant"
+            | "found"
+            | "gave"
+    )
+}
+
 /// An "-ly" adverb ("repeatedly"), not a noun that ends so ("family").
 fn adverb_like(w: &str) -> bool {
     w.len() > 4

@@ -1063,6 +1063,13 @@ mod tests {
             &[("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the policy was rushed")],
         ),
         ("Ivo Tarn, the minister said the quay was closed.", &[]),
+        // A three-word clause with its verb is a clause, not an adverbial;
+        // a prepositional phrase is never a speaker.
+        (
+            "Ivo Tarn met the envoys but said questions remained unanswered.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "questions remained unanswered")],
+        ),
+        ("Ivo Tarn, from the Vorn harbour union said there should be a strike.", &[]),
         // An age and an origin between a name and its verb; a listed
         // subject inside the reported clause.
         (

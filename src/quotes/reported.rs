@@ -1447,10 +1447,17 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
                     lexicon::finite_aux(&w) && !matches!(w.as_str(), "did" | "do" | "does" | "might" | "may")
                 }))
     };
-    // A short remainder ("messaging app.") is more adverbial, not a clause.
+    // A short remainder ("messaging app.") is more adverbial, not a clause;
+    // one with a verb after its first word is one ("questions remained
+    // unanswered", "prices rose").
+    let short_clause = toks[k..].iter().take(3).take_while(|t| t.word).skip(1).any(|t| {
+        let w = lower(body, t);
+        (w.len() > 4 && w.ends_with("ed")) || lexicon::finite_aux(&w) || lexicon::irregular_past(&w)
+    });
     if !at_end
         && !that
         && !finite_clause
+        && !short_clause
         && toks[k..].iter().take(5).take_while(|t| t.word).count() < 4
         && toks[k..].iter().find(|t| !t.word).is_none_or(|t| !t.is_punct(body, '“') && !t.is_punct(body, '"'))
     {

@@ -292,6 +292,10 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     }
     let written = toks[0].start..toks[toks.len() - 1].end;
     let lw: Vec<String> = toks.iter().map(|t| lower(body, t)).collect();
+    // "from the Vorn union", "of the council": an affiliation, no speaker.
+    if matches!(lw[0].as_str(), "from" | "of" | "in" | "at" | "for" | "with" | "by" | "on" | "to") {
+        return None;
+    }
     if toks.len() == 1 {
         if let Some(p) = lexicon::pronoun(&lw[0]) {
             return Some(RawSpeaker { written, class: Class::Pronoun(p), role: None });
