@@ -1070,6 +1070,13 @@ mod tests {
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "questions remained unanswered")],
         ),
         ("Ivo Tarn, from the Vorn harbour union said there should be a strike.", &[]),
+        // A name, then "who" right before the verb; not an unnamed one,
+        // whom the article may name later.
+        (
+            "The message was repeated by Harbour Secretary Ivo Tarn who said the matter was closed.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the matter was closed")],
+        ),
+        ("Ada Quill criticised a union leader who said the talks were harming the council.", &[]),
         // An age and an origin between a name and its verb; a listed
         // subject inside the reported clause.
         (

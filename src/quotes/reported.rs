@@ -1161,6 +1161,30 @@ fn frame(toks: &[Tok], lw: &[String], v: usize) -> Option<(usize, usize)> {
     }
 }
 
+/// "… repeated by Home Secretary Ivo Tarn who said …", "Ivo Tarn, who said
+/// …": a named person, then "who" right before the verb. Only a name: "a
+/// union leader who said" may be someone the article names later.
+fn named_before_who(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<RawSpeaker> {
+    let mut w = v;
+    while w > 0 && toks[w - 1].word && lexicon::aux_or_adverb(&lw[w - 1]) {
+        w -= 1;
+    }
+    if w < 2 || lw[w - 1] != "who" {
+        return None;
+    }
+    let end = if toks[w - 2].is_punct(body, ',') { w - 2 } else { w - 1 };
+    let mut start = end;
+    while start > 0
+        && end - start < 6
+        && toks[start - 1].word
+        && (toks[start - 1].is_cap(body) || lexicon::title(&lw[start - 1]))
+    {
+        start -= 1;
+    }
+    let sp = (start..end).find_map(|s| speakers::parse(body, &toks[s..end]))?;
+    matches!(sp.class, speakers::Class::Named(_)).then_some(sp)
+}
+
 /// "X was quoted (by Y) as saying (that) …".
 fn quoted_as_saying(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
     if v < 2 || !matches!(lw[v - 1].as_str(), "was" | "were" | "is") {
@@ -1264,7 +1288,10 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
     let (sp, elided) = match subject {
         Some(Subject::Phrase(sp)) => (sp, false),
         Some(Subject::Elided) => (sentence_subject(body, &toks[..v])?, true),
-        None => (doc::appositive_subject_before(body, toks, lw, v)?, false),
+        None => match doc::appositive_subject_before(body, toks, lw, v) {
+            Some(sp) => (sp, false),
+            None => (named_before_who(body, toks, lw, v)?, false),
+        },
     };
     let mut attr_start = if elided { v } else { sp_start(toks, &sp) };
     // "a survey showed": a data display, not a statement (a report's
