@@ -1077,6 +1077,11 @@ mod tests {
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the matter was closed")],
         ),
         ("Ada Quill criticised a union leader who said the talks were harming the council.", &[]),
+        // An owner's capitalised post before a name.
+        (
+            "Ada Quill's Vorn MP Ivo Tarn welcomed the release but said questions remained unanswered.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "questions remained unanswered")],
+        ),
         // An age and an origin between a name and its verb; a listed
         // subject inside the reported clause.
         (
