@@ -1077,6 +1077,11 @@ mod tests {
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the matter was closed")],
         ),
         ("Ada Quill criticised a union leader who said the talks were harming the council.", &[]),
+        // A that-verb's bare clause whose words are quoted.
+        (
+            "General secretary Ivo Tarn warned the “costs could easily outweigh the benefits”.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "costs could easily outweigh the benefits")],
+        ),
         // An owner's capitalised post before a name.
         (
             "Ada Quill's Vorn MP Ivo Tarn welcomed the release but said questions remained unanswered.",

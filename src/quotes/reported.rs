@@ -1469,10 +1469,16 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
         let w = lw[k].as_str();
         matches!(w, "it" | "he" | "she" | "they" | "we" | "there" | "i")
             || (!matches!(w, "to" | "that" | "of" | "for" | "about" | "on" | "in" | "at" | "with" | "by")
-                && toks[k + 1..].iter().take(4).take_while(|t| t.word).any(|t| {
-                    let w = lower(body, t);
-                    lexicon::finite_aux(&w) && !matches!(w.as_str(), "did" | "do" | "does" | "might" | "may")
-                }))
+                // (Quote marks do not end it: "warned the “costs could …”".)
+                && toks[k + 1..]
+                    .iter()
+                    .filter(|t| t.word || !matches!(t.text(body), "“" | "\""))
+                    .take(4)
+                    .take_while(|t| t.word)
+                    .any(|t| {
+                        let w = lower(body, t);
+                        lexicon::finite_aux(&w) && !matches!(w.as_str(), "did" | "do" | "does" | "might" | "may")
+                    }))
     };
     // A short remainder ("messaging app.") is more adverbial, not a clause;
     // one with a verb after its first word is one ("questions remained
