@@ -1041,6 +1041,8 @@ pub fn anonymous_head(w: &str) -> bool {
             | "commanders"
             | "economists"
             | "investigators"
+            | "prosecutors"
+            | "lawyers"
             | "researchers"
             | "scientists"
             | "doctors"

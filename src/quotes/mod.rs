@@ -1082,6 +1082,14 @@ mod tests {
             "General secretary Ivo Tarn warned the “costs could easily outweigh the benefits”.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "costs could easily outweigh the benefits")],
         ),
+        // Unnamed prosecutors; a quantity opening the clause.
+        (
+            "The clerk took money from the harbour fund, prosecutors said. Ada Quill said as many as 3,000 boats could be listed.",
+            &[
+                ("prosecutors", SpeakerKind::Anonymous, QuoteKind::Indirect, "The clerk took money"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "as many as 3,000 boats"),
+            ],
+        ),
         // An owner's capitalised post before a name.
         (
             "Ada Quill's Vorn MP Ivo Tarn welcomed the release but said questions remained unanswered.",

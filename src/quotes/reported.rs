@@ -1434,7 +1434,11 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
     // An adverbial we do not know ("after a meeting of …"): look for "that"
     // a little further; else it runs to the end and the cue is trailing.
     let mut adverbial_tail = false;
-    if !that && k < toks.len() && toks[k].word && PREPOSITION_START.contains(&lw[k].as_str()) {
+    // "said as many as 3,000 firms …": a quantity, not an adverbial.
+    let quantity = lw.get(k).is_some_and(|w| w == "as")
+        && lw.get(k + 1).is_some_and(|w| matches!(w.as_str(), "many" | "much" | "few" | "little"))
+        && lw.get(k + 2).is_some_and(|w| w == "as");
+    if !that && !quantity && k < toks.len() && toks[k].word && PREPOSITION_START.contains(&lw[k].as_str()) {
         // A full stop after "U.S" or "Jan" is no stop.
         let abbreviation = |i: usize| {
             i > 0 && toks[i - 1].word && (lw[i - 1].contains('.') || lw[i - 1].len() <= 3 && toks[i - 1].is_cap(body))
