@@ -44,7 +44,10 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         let tail_end = first_break(body, q.outer.end..next_start);
         let tail = q.outer.end..tail_end;
         let inner_raw = body.get(q.inner.clone()).unwrap_or("").trim_end();
-        let open_end = inner_raw.ends_with([',', '?', '!', '—', '–', '…', '-'])
+        // "“… saying: ‘I could do small,’” said Tarn": the comma may sit
+        // inside a nested quote's closing mark.
+        let inner_end = inner_raw.trim_end_matches(['’', '\'', '"', '”']);
+        let open_end = inner_end.ends_with([',', '?', '!', '—', '–', '…', '-'])
             || body.get(tail.clone()).is_some_and(|t| t.trim_start().starts_with([',', '—', '–']));
         let min_words = if q.single { 3 } else { 1 };
         // A title in quote marks ("On the Historical Unity of Russians and

@@ -1082,6 +1082,11 @@ mod tests {
             "General secretary Ivo Tarn warned the “costs could easily outweigh the benefits”.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "costs could easily outweigh the benefits")],
         ),
+        // A nested quote whose comma sits inside its closing mark.
+        (
+            "Ivo Tarn met the envoys. “He kept saying: ‘We could do small, medium or large,’” said Ada Quill.",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "He kept saying")],
+        ),
         // Unnamed prosecutors; a quantity opening the clause.
         (
             "The clerk took money from the harbour fund, prosecutors said. Ada Quill said as many as 3,000 boats could be listed.",
