@@ -463,9 +463,11 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
     }
     let _ = quote_start;
     // The verb: the last speech verb, at most 8 words before the quote.
+    // ("As one official put it: “…”": "put it" says it too.)
+    let put_it = |i: usize| lw[i] == "put" && lw.get(i + 1).is_some_and(|w| w == "it");
     let Some(v) = (end.saturating_sub(9)..end)
         .rev()
-        .find(|&i| toks[i].word && (lexicon::quote_verb(&lw[i]) || lexicon::participle_cue(&lw[i])))
+        .find(|&i| toks[i].word && (lexicon::quote_verb(&lw[i]) || lexicon::participle_cue(&lw[i]) || put_it(i)))
     else {
         // "Witkoff expressed optimism on X: “…”": a colon after a clause
         // whose subject is a named speaker.
@@ -493,6 +495,14 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
         return Some((sp, cue));
     };
     if toks[v + 1..end].iter().any(|t| !t.word) {
+        return None;
+    }
+    // "put it bluntly:", "put it this way:"; not "put it on the table:".
+    if put_it(v)
+        && !lw[v + 2..end].iter().all(|w| {
+            (w.len() > 4 && w.ends_with("ly")) || matches!(w.as_str(), "this" | "that" | "way" | "so" | "thus")
+        })
+    {
         return None;
     }
     let cue = cue_text(body, &toks, &lw, v);

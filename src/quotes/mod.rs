@@ -1087,6 +1087,13 @@ mod tests {
             "Ivo Tarn met the envoys. “He kept saying: ‘We could do small, medium or large,’” said Ada Quill.",
             &[("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "He kept saying")],
         ),
+        // "put it" introduces a quote like a verb of saying; not "put it on
+        // the table".
+        (
+            "As one Vornish official put it: “The main thing we learned is to plan for the worst.”",
+            &[("one Vornish official", SpeakerKind::Anonymous, QuoteKind::Direct, "The main thing we learned")],
+        ),
+        ("Ivo Tarn put it on the table: “The harbour is finished.”", &[]),
         // Unnamed prosecutors; a quantity opening the clause.
         (
             "The clerk took money from the harbour fund, prosecutors said. Ada Quill said as many as 3,000 boats could be listed.",
