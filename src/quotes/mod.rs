@@ -1087,6 +1087,11 @@ mod tests {
             "Ivo Tarn met the envoys. “He kept saying: ‘We could do small, medium or large,’” said Ada Quill.",
             &[("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "He kept saying")],
         ),
+        // Job nouns before a name: "charity boss", "Ofsted chief".
+        (
+            "Charity boss Ivo Tarn said the vote would be close.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the vote would be close")],
+        ),
         // "put it" introduces a quote like a verb of saying; not "put it on
         // the table".
         (
