@@ -1087,6 +1087,11 @@ mod tests {
             "Ivo Tarn met the envoys. “He kept saying: ‘We could do small, medium or large,’” said Ada Quill.",
             &[("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "He kept saying")],
         ),
+        // A that-verb's bare clause whose subject runs to six words.
+        (
+            "Mr Tarn argued the only test for his policies was whether they worked.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the only test for his policies")],
+        ),
         // Job nouns before a name: "charity boss", "Ofsted chief".
         (
             "Charity boss Ivo Tarn said the vote would be close.",

@@ -1477,7 +1477,7 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
                 && toks[k + 1..]
                     .iter()
                     .filter(|t| t.word || !matches!(t.text(body), "“" | "\""))
-                    .take(4)
+                    .take(6)
                     .take_while(|t| t.word)
                     .any(|t| {
                         let w = lower(body, t);
