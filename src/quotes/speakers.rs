@@ -356,16 +356,14 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     }
     // "Lord Tarn's nephew Ivo Quill", "the Vorn party's election
     // strategist Ada Quill": an owner, a role of theirs, then the name.
+    // (A capitalised post too, when a role stands before the name: "Tarn's
+    // Vorn MP Ada Quill".)
     if let Some(p) = (0..lw.len().saturating_sub(3)).rev().find(|&i| stem(&lw[i]) != lw[i]) {
-        // (A capitalised post too, when a role stands before the name:
-        // "Tarn's Vorn MP Ada Quill".)
-        {
-            if let Some(RawSpeaker { class: Class::Named(n), role: own_role, .. }) = parse(body, &toks[p + 1..]) {
-                if n.contains(' ') && (!toks[p + 1].is_cap(body) || own_role.is_some()) {
-                    let name_at = toks.len().saturating_sub(n.split_whitespace().count());
-                    let role = body.get(toks[0].start..toks[name_at.max(1) - 1].end).map(strip_article);
-                    return Some(RawSpeaker { written, class: Class::Named(n), role });
-                }
+        if let Some(RawSpeaker { class: Class::Named(n), role: own_role, .. }) = parse(body, &toks[p + 1..]) {
+            if n.contains(' ') && (!toks[p + 1].is_cap(body) || own_role.is_some()) {
+                let name_at = toks.len().saturating_sub(n.split_whitespace().count());
+                let role = body.get(toks[0].start..toks[name_at.max(1) - 1].end).map(strip_article);
+                return Some(RawSpeaker { written, class: Class::Named(n), role });
             }
         }
     }
