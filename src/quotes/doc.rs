@@ -403,8 +403,8 @@ fn joined_modifiers(body: &str, toks: &[Tok], lw: &[String], b: usize, j: usize)
 
 /// "…, Alan Tarn, Labour's election strategist told …": a name, then its
 /// role with no closing comma. Only a role written as someone's (a
-/// possessive) or a bare title counts: "…, Ivo Tarn, the minister said"
-/// may be the minister speaking about Tarn.
+/// possessive), a bare title, or a post at an organisation counts: "…,
+/// Ivo Tarn, the minister said" may be the minister speaking about Tarn.
 fn name_then_role(body: &str, toks: &[Tok], b: usize, role: &[Tok]) -> Option<speakers::RawSpeaker> {
     if b < 2 || !toks[b - 1].is_punct(body, ',') || role.is_empty() || role.len() > 10 {
         return None;
@@ -428,22 +428,8 @@ fn name_then_role(body: &str, toks: &[Tok], b: usize, role: &[Tok]) -> Option<sp
         && (from_body || role.iter().take(2).any(role_word))
         && role.iter().skip(1).take(3).any(|t| matches!(lower(body, t).as_str(), "of" | "at" | "for"))
         && role.last().is_some_and(|t| t.is_cap(body));
-    if affiliation {
-        let start = toks[..b - 1].iter().rposition(|t| !t.word).map_or(0, |i| i + 1);
-        if start == 0 || toks[start - 1].is_punct(body, ',') {
-            let name = speakers::parse(body, &toks[start..b - 1])?;
-            if let Class::Named(_) = name.class {
-                let role_text = body.get(role[0].start..role[role.len() - 1].end).map(str::to_owned);
-                let written = name.written.start..role[role.len() - 1].end;
-                return Some(speakers::RawSpeaker { written, role: role_text, ..name });
-            }
-        }
-        return None;
-    }
-    if role.len() > 6 || !(possessive || lexicon::title(&first)) {
-        return None;
-    }
-    // The role's head: a known role, or (after a possessive) an agent noun
+    // Otherwise the role is written as someone's, or is a title, and ends
+    // in its head: a known role, or (after a possessive) an agent noun
     // ("Labour's election strategist", "the union's pensions officer").
     let head_ok = |t: &Tok| {
         let w = lower(body, t);
@@ -452,7 +438,8 @@ fn name_then_role(body: &str, toks: &[Tok], b: usize, role: &[Tok]) -> Option<sp
             || lexicon::person_noun(&w)
             || (possessive && ["ist", "er", "or", "man", "woman", "person"].iter().any(|e| w.ends_with(e)))
     };
-    if !role.last().is_some_and(head_ok) {
+    let titled = role.len() <= 6 && (possessive || lexicon::title(&first)) && role.last().is_some_and(head_ok);
+    if !affiliation && !titled {
         return None;
     }
     let start = toks[..b - 1].iter().rposition(|t| !t.word).map_or(0, |i| i + 1);

@@ -1046,7 +1046,10 @@ fn possessive_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, quoted: 
     // saying is what its subject says.
     let (sp, at) = match at.checked_sub(1).filter(|&b| toks[b].word && lexicon::speech_verb(&lw[b]).is_some()) {
         Some(b) => match subject_before(body, toks, lw, b) {
-            Some(Subject::Phrase(outer)) => (outer.clone(), sp_start(toks, &outer)),
+            Some(Subject::Phrase(outer)) => {
+                let at = sp_start(toks, &outer);
+                (outer, at)
+            }
             _ => return None,
         },
         None => (sp, at),
