@@ -42,14 +42,11 @@ struct Rules {
     /// Starts of short paragraphs that are furniture unless they end a sentence.
     soft_leads: Vec<&'static str>,
     /// Promotion, paywall, consent and page notices, anywhere in a paragraph.
-    notices: Vec<&'static str>,
-    /// The notices in one automaton: a paragraph is searched once for all
-    /// of them, not once per notice.
-    notice_finder: Option<aho_corasick::AhoCorasick>,
+    notices: Phrases,
     /// Words that make a paragraph naming cookies a cookie notice.
     cookie_context: Vec<&'static str>,
     /// Credit labels followed by names: "Photograph:", "(AP Photo/".
-    credit_leads: Vec<&'static str>,
+    credit_leads: Phrases,
     /// Labels that open a caption: "Image:", "Photo:".
     caption_starts: Vec<&'static str>,
     /// Agencies that end a caption: "getty images", "/reuters".
@@ -72,10 +69,9 @@ impl Rules {
             labels: Vec::new(),
             leads: Vec::new(),
             soft_leads: Vec::new(),
-            notices: Vec::new(),
-            notice_finder: None,
+            notices: Phrases::default(),
             cookie_context: Vec::new(),
-            credit_leads: Vec::new(),
+            credit_leads: Phrases::default(),
             caption_starts: Vec::new(),
             credit_ends: Vec::new(),
             staff_credits: Vec::new(),
@@ -93,9 +89,9 @@ impl Rules {
                 "labels" => &mut r.labels,
                 "leads" => &mut r.leads,
                 "soft-leads" => &mut r.soft_leads,
-                "notices" => &mut r.notices,
+                "notices" => &mut r.notices.list,
                 "cookie-context" => &mut r.cookie_context,
-                "credit-leads" => &mut r.credit_leads,
+                "credit-leads" => &mut r.credit_leads.list,
                 "caption-starts" => &mut r.caption_starts,
                 "credit-ends" => &mut r.credit_ends,
                 "staff-credits" => &mut r.staff_credits,
@@ -106,18 +102,43 @@ impl Rules {
             };
             list.push(line);
         }
-        r.notice_finder = aho_corasick::AhoCorasick::new(&r.notices).ok();
+        r.notices.compile();
+        r.credit_leads.compile();
         r
     }
+}
 
-    /// Whether a notice phrase stands in `hay` as words of their own.
-    fn any_notice(&self, hay: &str) -> bool {
-        match &self.notice_finder {
-            Some(finder) => finder
-                .find_overlapping_iter(hay)
-                .any(|m| hay.get(m.start()..m.end()).is_some_and(|phrase| bounded(hay, m.start(), phrase))),
-            None => self.notices.iter().any(|n| has(hay, n)),
+/// A phrase list searched in one pass: every occurrence of every phrase is
+/// found by one automaton instead of one substring search per phrase.
+#[derive(Default)]
+struct Phrases {
+    list: Vec<&'static str>,
+    finder: Option<aho_corasick::AhoCorasick>,
+}
+
+impl Phrases {
+    fn compile(&mut self) {
+        self.finder = aho_corasick::AhoCorasick::new(&self.list).ok();
+    }
+
+    /// Every (start, end) of every phrase in `hay`, overlapping ones too.
+    fn occurrences<'h>(&'h self, hay: &'h str) -> Box<dyn Iterator<Item = (usize, usize)> + 'h> {
+        match &self.finder {
+            Some(finder) => Box::new(finder.find_overlapping_iter(hay).map(|m| (m.start(), m.end()))),
+            // The automaton is built from the bundled list and cannot fail to
+            // build; were it to, a plain search per phrase gives the same.
+            None => Box::new(self.list.iter().flat_map(move |p| hay.match_indices(p).map(|(i, m)| (i, i + m.len())))),
         }
+    }
+
+    /// Whether a phrase stands in `hay` as words of its own.
+    fn any_bounded(&self, hay: &str) -> bool {
+        self.occurrences(hay).any(|(start, end)| hay.get(start..end).is_some_and(|p| bounded(hay, start, p)))
+    }
+
+    /// Where the last occurrence of any phrase in `hay` ends.
+    fn last_end(&self, hay: &str) -> Option<usize> {
+        self.occurrences(hay).map(|(_, end)| end).max()
     }
 }
 
@@ -332,7 +353,8 @@ fn inline(s: &str, at: usize) -> Inline {
                 continue;
             }
         }
-        if c == b',' || c == b' ' {
+        // Every noise phrase opens with ", " or " (".
+        if (c == b',' && b.get(i + 1) == Some(&b' ')) || (c == b' ' && b.get(i + 1) == Some(&b'(')) {
             if let Some(noise) = INLINE_NOISE.iter().find(|n| starts_with_ignore_case(&b[i..], n)) {
                 i += noise.len();
                 removed = true;
@@ -361,15 +383,21 @@ fn inline(s: &str, at: usize) -> Inline {
             if out.text.is_empty() || out.text.ends_with_space() {
                 in_url = is_url_start(&s[i..]);
             }
-            if ch.is_alphanumeric() && !in_url {
+            // The ASCII letters and digits that follow are pushed with it:
+            // none of them opens or closes anything.
+            let run = len + b[i + len..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+            if !in_url {
+                let counted = run - len + usize::from(ch.is_alphanumeric());
                 if links.is_empty() {
-                    out.plain += 1;
+                    out.plain += counted;
                 } else {
-                    out.linked += 1;
+                    out.linked += counted;
                 }
             }
-            out.text.push(&s[i..i + len], at + i);
+            out.text.push(&s[i..i + run], at + i);
             removed = false;
+            i += run;
+            continue;
         }
         i += len;
     }
@@ -439,7 +467,8 @@ fn autolink_end(b: &[u8], open: usize) -> Option<usize> {
 
 /// Whether `s` starts with a URL.
 fn is_url_start(s: &str) -> bool {
-    ["http://", "https://", "www."].iter().any(|p| starts_with_ignore_case(s.as_bytes(), p))
+    s.as_bytes().first().is_some_and(|c| matches!(c.to_ascii_lowercase(), b'h' | b'w'))
+        && ["http://", "https://", "www."].iter().any(|p| starts_with_ignore_case(s.as_bytes(), p))
 }
 
 fn starts_with_ignore_case(s: &[u8], prefix: &str) -> bool {
@@ -480,19 +509,25 @@ fn view(text: &str) -> View {
             break;
         }
     }
-    let mut core = String::with_capacity(t.len());
+    // The words without emphasis marks, one space apart, lower-cased at once.
+    let mut joined = String::with_capacity(t.len());
+    let mut words = 0;
     for w in t.split_whitespace() {
-        let w = w.replace(['*', '_'], "");
+        let w = w.trim_matches(['*', '_']);
         if w.is_empty() {
             continue;
         }
-        if !core.is_empty() {
-            core.push(' ');
+        if words > 0 {
+            joined.push(' ');
         }
-        core.push_str(&w.to_lowercase());
+        words += 1;
+        if w.contains(['*', '_']) {
+            joined.extend(w.chars().filter(|c| !matches!(c, '*' | '_')));
+        } else {
+            joined.push_str(w);
+        }
     }
-    let words = core.split(' ').filter(|w| !w.is_empty()).count();
-    View { core, words, listed }
+    View { core: joined.to_lowercase(), words, listed }
 }
 
 /// The length of a list marker ("* ", "- ", "• ", "1. ", "2) ") at the start
@@ -587,7 +622,7 @@ fn judge(raw: &str, inl: &Inline) -> Option<Rule> {
         {
             return Some(Rule::StaffCredit);
         }
-        if rules.any_notice(core) {
+        if rules.notices.any_bounded(core) {
             return Some(Rule::Notice);
         }
         if (has(core, "cookie") || has(core, "cookies")) && rules.cookie_context.iter().any(|w| has(core, w)) {
@@ -666,8 +701,7 @@ fn is_caption(core: &str, rules: &Rules) -> bool {
     if rules.credit_ends.iter().any(|e| end.ends_with(e) && bounded(end, end.len() - e.len(), e)) {
         return true;
     }
-    let last = rules.credit_leads.iter().filter_map(|l| core.rmatch_indices(l).map(|(i, _)| i + l.len()).next()).max();
-    let Some(after) = last else { return false };
+    let Some(after) = rules.credit_leads.last_end(core) else { return false };
     let tail = core[after..].trim_end_matches([')', ']', ' ']);
     tail.split(' ').filter(|w| !w.is_empty()).count() <= CREDIT_TAIL_WORDS
         && !tail.ends_with(['.', '!', '?', '"', '”'])
@@ -966,9 +1000,9 @@ mod tests {
             ("labels", &r.labels),
             ("leads", &r.leads),
             ("soft-leads", &r.soft_leads),
-            ("notices", &r.notices),
+            ("notices", &r.notices.list),
             ("cookie-context", &r.cookie_context),
-            ("credit-leads", &r.credit_leads),
+            ("credit-leads", &r.credit_leads.list),
             ("caption-starts", &r.caption_starts),
             ("credit-ends", &r.credit_ends),
             ("staff-credits", &r.staff_credits),
@@ -984,6 +1018,16 @@ mod tests {
         }
         let sections = FURNITURE.lines().filter(|l| l.starts_with('[') && l.ends_with(']')).count();
         assert_eq!(sections, 12, "a section of furniture.txt is not read");
+    }
+
+    #[test]
+    fn inline_noise_opens_as_the_scan_expects() {
+        // `inline` looks for noise only after ", " and " (".
+        for n in INLINE_NOISE {
+            assert!(n.starts_with(", ") || n.starts_with(" ("), "{n:?}");
+        }
+        assert_eq!(inline("Talks resume, opens new tab", 0).text.as_str(), "Talks resume");
+        assert_eq!(inline("Talks resume (Opens in new tab) today", 0).text.as_str(), "Talks resume today");
     }
 
     #[test]

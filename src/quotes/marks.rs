@@ -52,83 +52,87 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
         if super::tokens::invisible(c) {
             continue;
         }
-        let next = it.peek().map(|&(_, n)| n);
-        let after = i + c.len_utf8();
-        let opening_context = prev.is_none_or(|p| p.is_whitespace() || "([{—–-:/>*_\u{a0}".contains(p));
-        // A quote over several paragraphs flattened into one: each former
-        // paragraph reopens the quote after a sentence end ("… making.
-        // "Mr Blair and I …"), the one before it never closed.
-        let reopens = prev.is_some_and(char::is_whitespace)
-            && last_solid.is_some_and(|p| matches!(p, '.' | '?' | '!' | '…'))
-            && next.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit());
-        match (open, c) {
-            (Some((o, s, style @ (Style::Straight | Style::Curly))), '"' | '“')
-                if reopens && !nested && (c == '"') == (style == Style::Straight) =>
-            {
-                let end = text[..i].trim_end().len();
-                out.push(Mark {
-                    outer: base + o..base + end,
-                    inner: base + s..base + end,
-                    para: para_index,
-                    closed: true,
-                    single: false,
-                    reopened,
-                });
-                open = Some((i, after, style));
-                reopened = true;
+        // Only quote marks open or close a quote; everything else only
+        // moves `prev` and `last_solid` on.
+        if matches!(c, '"' | '“' | '”' | '„' | '«' | '»' | '‘' | '’') {
+            let next = it.peek().map(|&(_, n)| n);
+            let after = i + c.len_utf8();
+            let opening_context = prev.is_none_or(|p| p.is_whitespace() || "([{—–-:/>*_\u{a0}".contains(p));
+            // A quote over several paragraphs flattened into one: each former
+            // paragraph reopens the quote after a sentence end ("… making.
+            // "Mr Blair and I …"), the one before it never closed.
+            let reopens = prev.is_some_and(char::is_whitespace)
+                && last_solid.is_some_and(|p| matches!(p, '.' | '?' | '!' | '…'))
+                && next.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit());
+            match (open, c) {
+                (Some((o, s, style @ (Style::Straight | Style::Curly))), '"' | '“')
+                    if reopens && !nested && (c == '"') == (style == Style::Straight) =>
+                {
+                    let end = text[..i].trim_end().len();
+                    out.push(Mark {
+                        outer: base + o..base + end,
+                        inner: base + s..base + end,
+                        para: para_index,
+                        closed: true,
+                        single: false,
+                        reopened,
+                    });
+                    open = Some((i, after, style));
+                    reopened = true;
+                }
+                (None, '“') => open = Some((i, after, Style::Curly)),
+                (None, '„') => open = Some((i, after, Style::Low)),
+                (None, '«') => open = Some((i, after, Style::Guillemet)),
+                (None, '"') if opening_context && next.is_some_and(|n| !n.is_whitespace()) => {
+                    open = Some((i, after, Style::Straight))
+                }
+                (None, '‘') if opening_context => open = Some((i, after, Style::Single)),
+                // A closing curly mark used as an opening one ("”Yes,” he said").
+                (None, '”') if opening_context && next.is_some_and(char::is_alphanumeric) => {
+                    open = Some((i, after, Style::Curly))
+                }
+                // A nested straight quote: `"… the "good offices" mechanism …"`.
+                (Some((_, _, Style::Straight)), '"')
+                    if !nested && prev.is_some_and(char::is_whitespace) && next.is_some_and(char::is_alphanumeric) =>
+                {
+                    nested = true;
+                }
+                (Some((_, _, Style::Straight)), '"') if nested => nested = false,
+                (Some((o, s, Style::Curly)), '”')
+                | (Some((o, s, Style::Low)), '“' | '”')
+                | (Some((o, s, Style::Guillemet)), '»')
+                | (Some((o, s, Style::Straight)), '"') => {
+                    let single = false;
+                    out.push(Mark {
+                        outer: base + o..base + after,
+                        inner: base + s..base + i,
+                        para: para_index,
+                        closed: true,
+                        single,
+                        reopened,
+                    });
+                    open = None;
+                    reopened = false;
+                }
+                (Some((o, s, Style::Single)), '’') if !next.is_some_and(char::is_alphanumeric) => {
+                    out.push(Mark {
+                        outer: base + o..base + after,
+                        inner: base + s..base + i,
+                        para: para_index,
+                        closed: true,
+                        single: true,
+                        reopened: false,
+                    });
+                    open = None;
+                }
+                // A curly opening inside a straight or curly quote: the first
+                // mark was unbalanced; restart from here.
+                (Some((_, _, Style::Curly)), '“') => {
+                    open = Some((i, after, Style::Curly));
+                    reopened = false;
+                }
+                _ => {}
             }
-            (None, '“') => open = Some((i, after, Style::Curly)),
-            (None, '„') => open = Some((i, after, Style::Low)),
-            (None, '«') => open = Some((i, after, Style::Guillemet)),
-            (None, '"') if opening_context && next.is_some_and(|n| !n.is_whitespace()) => {
-                open = Some((i, after, Style::Straight))
-            }
-            (None, '‘') if opening_context => open = Some((i, after, Style::Single)),
-            // A closing curly mark used as an opening one ("”Yes,” he said").
-            (None, '”') if opening_context && next.is_some_and(char::is_alphanumeric) => {
-                open = Some((i, after, Style::Curly))
-            }
-            // A nested straight quote: `"… the "good offices" mechanism …"`.
-            (Some((_, _, Style::Straight)), '"')
-                if !nested && prev.is_some_and(char::is_whitespace) && next.is_some_and(char::is_alphanumeric) =>
-            {
-                nested = true;
-            }
-            (Some((_, _, Style::Straight)), '"') if nested => nested = false,
-            (Some((o, s, Style::Curly)), '”')
-            | (Some((o, s, Style::Low)), '“' | '”')
-            | (Some((o, s, Style::Guillemet)), '»')
-            | (Some((o, s, Style::Straight)), '"') => {
-                let single = false;
-                out.push(Mark {
-                    outer: base + o..base + after,
-                    inner: base + s..base + i,
-                    para: para_index,
-                    closed: true,
-                    single,
-                    reopened,
-                });
-                open = None;
-                reopened = false;
-            }
-            (Some((o, s, Style::Single)), '’') if !next.is_some_and(char::is_alphanumeric) => {
-                out.push(Mark {
-                    outer: base + o..base + after,
-                    inner: base + s..base + i,
-                    para: para_index,
-                    closed: true,
-                    single: true,
-                    reopened: false,
-                });
-                open = None;
-            }
-            // A curly opening inside a straight or curly quote: the first
-            // mark was unbalanced; restart from here.
-            (Some((_, _, Style::Curly)), '“') => {
-                open = Some((i, after, Style::Curly));
-                reopened = false;
-            }
-            _ => {}
         }
         if let Some(p) = prev.filter(|p| !p.is_whitespace()) {
             last_solid = Some(p);

@@ -13,6 +13,7 @@
 //! negated or hypothetical verbs ("did not say", "would say") and beliefs
 //! ("believes", "was pictured") are not statements.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -1078,9 +1079,10 @@ enum After {
     Naming,
 }
 
-/// The frames of `object_frames.txt`, by verb form.
-static FRAMES: LazyLock<Vec<(&'static str, After)>> = LazyLock::new(|| {
-    let mut frames = Vec::new();
+/// The verb frames of `object_frames.txt` by verb form, looked up for every word of a sentence (a
+/// form listed twice keeps its first frame).
+static FRAMES: LazyLock<HashMap<&'static str, After>> = LazyLock::new(|| {
+    let mut frames = HashMap::new();
     for line in include_str!("object_frames.txt").lines() {
         let line = line.split('#').next().unwrap_or("");
         let Some((forms, spec)) = line.split_once('|') else { continue };
@@ -1092,7 +1094,9 @@ static FRAMES: LazyLock<Vec<(&'static str, After)>> = LazyLock::new(|| {
             [particle] => After::Particle(particle),
             _ => continue,
         };
-        frames.extend(forms.split_whitespace().map(|f| (f, after)));
+        for f in forms.split_whitespace() {
+            frames.entry(f).or_insert(after);
+        }
     }
     frames
 });
@@ -1103,7 +1107,7 @@ static FRAMES: LazyLock<Vec<(&'static str, After)>> = LazyLock::new(|| {
 /// the cue ends.
 fn frame(toks: &[Tok], lw: &[String], v: usize) -> Option<(usize, usize)> {
     let w = lw[v].as_str();
-    let after = FRAMES.iter().find(|(f, _)| *f == w)?.1;
+    let after = *FRAMES.get(w)?;
     // "was proposed", "had been asked": a passive is not the speaker's act.
     if !w.ends_with("ing")
         && v > 0

@@ -764,11 +764,8 @@ impl Registry {
         // Role nouns standing for a person: "the President of Russia",
         // "the mayor" (pronouns must not jump over them).
         for i in 1..toks.len() {
-            let w = low(toks, lw, &toks[i]).to_owned();
-            if !toks[i].word
-                || !lexicon::role_head(&w)
-                || lexicon::anonymous_head(&w)
-                || self.role_mentions.len() >= 4096
+            let w = low(toks, lw, &toks[i]);
+            if !toks[i].word || !lexicon::role_head(w) || lexicon::anonymous_head(w) || self.role_mentions.len() >= 4096
             {
                 continue;
             }
@@ -778,10 +775,7 @@ impl Registry {
             // Only a role noun that is a subject: it opens the sentence or a
             // clause after a comma.
             let opener = the == 1
-                && matches!(
-                    low(toks, lw, &toks[0]).to_owned().as_str(),
-                    "then" | "later" | "meanwhile" | "but" | "and" | "also" | "there"
-                );
+                && matches!(low(toks, lw, &toks[0]), "then" | "later" | "meanwhile" | "but" | "and" | "also" | "there");
             if the > 0 && !toks[the - 1].is_punct(body, ',') && !opener {
                 continue;
             }
@@ -794,14 +788,14 @@ impl Registry {
             // "the head of the Ukrainian state": the words after "of" qualify.
             if toks.get(i + 1).is_some_and(|t| low(toks, lw, t) == "of") {
                 for t in toks[i + 2..].iter().take(4).take_while(|t| t.word) {
-                    let w = low(toks, lw, t).to_owned();
-                    if lexicon::determiner(&w) {
+                    let w = low(toks, lw, t);
+                    if lexicon::determiner(w) {
                         continue;
                     }
-                    if !(t.is_cap(body) || lexicon::nationality(&w) || lexicon::title(&w)) {
+                    if !(t.is_cap(body) || lexicon::nationality(w) || lexicon::title(w)) {
                         break;
                     }
-                    quals.push(stem(&w).to_owned());
+                    quals.push(stem(w).to_owned());
                 }
             }
             // The phrase as written, for the alias table ("President of Russia").
@@ -813,15 +807,15 @@ impl Registry {
                     .unwrap_or(i);
             }
             let phrase = body.get(toks[the + 1].start..toks[end].end).unwrap_or("").to_owned();
-            self.role_mentions.push((toks[i].start, stem(&w).to_owned(), quals, phrase));
+            self.role_mentions.push((toks[i].start, stem(w).to_owned(), quals, phrase));
         }
         let mut i = 0;
         let mut first_subject = true;
         while i < toks.len() {
             if !toks[i].is_cap(body) {
                 if toks[i].word {
-                    let w = low(toks, lw, &toks[i]).to_owned();
-                    if !(lexicon::title(&w) || lexicon::determiner(&w) || lexicon::nationality(&w)) {
+                    let w = low(toks, lw, &toks[i]);
+                    if !(lexicon::title(w) || lexicon::determiner(w) || lexicon::nationality(w)) {
                         first_subject = false;
                     }
                 }
@@ -833,9 +827,9 @@ impl Registry {
                 && (toks[i].is_cap(body)
                     || (name_particle(low(toks, lw, &toks[i])) && i + 1 < toks.len() && toks[i + 1].is_cap(body)))
             {
-                let w = low(toks, lw, &toks[i]).to_owned();
+                let w = low(toks, lw, &toks[i]);
                 i += 1;
-                if w != stem(&w) {
+                if w != stem(w) {
                     break;
                 }
             }
@@ -845,12 +839,12 @@ impl Registry {
                 .find(|&i| lexicon::title(low(toks, lw, &run[i])))
                 .map_or(0, |t| t + 1);
             while s < run.len() {
-                let w = low(toks, lw, &run[s]).to_owned();
-                if lexicon::title(&w)
-                    || lexicon::nationality(&w)
-                    || lexicon::place(stem(&w))
-                    || sentence_word(&w)
-                    || lexicon::title(stem(&w))
+                let w = low(toks, lw, &run[s]);
+                if lexicon::title(w)
+                    || lexicon::nationality(w)
+                    || lexicon::place(stem(w))
+                    || sentence_word(w)
+                    || lexicon::title(stem(w))
                 {
                     s += 1;
                 } else {
@@ -861,17 +855,14 @@ impl Registry {
             // "the mayor of Kremenchuk": a lone capitalised word after a
             // preposition is a place.
             let after_prep = start > 0
-                && matches!(
-                    low(toks, lw, &toks[start - 1]).to_owned().as_str(),
-                    "of" | "in" | "from" | "at" | "near" | "outside"
-                );
+                && matches!(low(toks, lw, &toks[start - 1]), "of" | "in" | "from" | "at" | "near" | "outside");
             // An outlet opens its own name ("Fox News"), not a person's ("Liam Fox").
             let is_person = !name_toks.is_empty()
                 && (!after_prep || name_toks.len() != 1)
                 && !lexicon::outlet(stem(low(toks, lw, &name_toks[0])))
                 && name_toks.iter().all(|t| {
-                    let w = low(toks, lw, t).to_owned();
-                    !(lexicon::institution_head(stem(&w)) || lexicon::place(stem(&w)))
+                    let w = low(toks, lw, t);
+                    !(lexicon::institution_head(stem(w)) || lexicon::place(stem(w)))
                 });
             if is_person {
                 let last = name_toks[name_toks.len() - 1];
@@ -894,7 +885,7 @@ impl Registry {
                     // Names of things, not people: "World War II", "Peace Summit".
                     let thing = name_toks.iter().any(|t| {
                         matches!(
-                            low(toks, lw, t).to_owned().as_str(),
+                            low(toks, lw, t),
                             "war"
                                 | "world"
                                 | "day"
@@ -951,12 +942,12 @@ impl Registry {
                 // spokesman", "Mayor").
                 let mut r = start + s;
                 while r > 0 && start + s - r < 14 {
-                    let w = low(toks, lw, &toks[r - 1]).to_owned();
-                    let crossing = matches!(w.as_str(), "of" | "to") && r >= 2 && toks[r - 2].is_cap(body);
+                    let w = low(toks, lw, &toks[r - 1]);
+                    let crossing = matches!(w, "of" | "to") && r >= 2 && toks[r - 2].is_cap(body);
                     if toks[r - 1].word
-                        && (lexicon::title(&w)
-                            || lexicon::title(stem(&w))
-                            || lexicon::nationality(&w)
+                        && (lexicon::title(w)
+                            || lexicon::title(stem(w))
+                            || lexicon::nationality(w)
                             || toks[r - 1].is_cap(body)
                             || crossing
                             || w == "the")
@@ -966,7 +957,7 @@ impl Registry {
                         break;
                     }
                 }
-                while r < start + s && matches!(low(toks, lw, &toks[r]).to_owned().as_str(), "the" | "of" | "to") {
+                while r < start + s && matches!(low(toks, lw, &toks[r]), "the" | "of" | "to") {
                     r += 1;
                 }
                 if r < start + s {
@@ -986,7 +977,7 @@ impl Registry {
                     t.word
                         && !t.is_cap(body)
                         && !matches!(
-                            low(toks, lw, t).to_owned().as_str(),
+                            low(toks, lw, t),
                             "of" | "and" | "or" | "in" | "on" | "at" | "to" | "for" | "from" | "with"
                         )
                 };
@@ -996,7 +987,7 @@ impl Registry {
                     && toks.get(i + 1).is_some_and(|t| {
                         verb_like(t)
                             && !matches!(
-                                low(toks, lw, t).to_owned().as_str(),
+                                low(toks, lw, t),
                                 "who"
                                     | "which"
                                     | "whose"
@@ -1015,7 +1006,7 @@ impl Registry {
                 // "Lib Dem chairman Matthew Taylor": a name before a title
                 // word modifies it; "The Lib Dems are …": a group, not a
                 // person "he" could stand for; "Downing Street": a place.
-                let next_word = toks.get(i).filter(|t| t.word).map(|t| low(toks, lw, t).to_owned()).unwrap_or_default();
+                let next_word = toks.get(i).filter(|t| t.word).map_or("", |t| low(toks, lw, t));
                 let mut k = i;
                 while k < toks.len() && k - i < 3 && toks[k].word && !toks[k].is_cap(body) {
                     k += 1;
@@ -1026,15 +1017,14 @@ impl Registry {
                         lexicon::title(low(toks, lw, &toks[j])) || !lexicon::determiner(low(toks, lw, &toks[j]))
                     })
                     && lexicon::title(low(toks, lw, &toks[k - 1]));
-                let plural = matches!(next_word.as_str(), "are" | "were" | "have");
+                let plural = matches!(next_word, "are" | "were" | "have");
                 // "Mr Blair's government was …": the subject is the government.
                 let possessive = {
-                    let lw_last = low(toks, lw, &last).to_owned();
-                    lw_last != stem(&lw_last)
+                    let lw_last = low(toks, lw, &last);
+                    lw_last != stem(lw_last)
                 };
-                let thing = name_toks
-                    .iter()
-                    .any(|t| matches!(low(toks, lw, t).to_owned().as_str(), "street" | "square" | "house" | "hall"));
+                let thing =
+                    name_toks.iter().any(|t| matches!(low(toks, lw, t), "street" | "square" | "house" | "hall"));
                 if (first_subject || (after_comma && verb_next))
                     && !modifier
                     && !plural
@@ -1051,8 +1041,8 @@ impl Registry {
             }
             // "Ukraine's Zelenskyy": a possessive place keeps the subject open.
             let possessive_place = run.len() == 1 && {
-                let w = low(toks, lw, &run[0]).to_owned();
-                w != stem(&w) && lexicon::place(stem(&w))
+                let w = low(toks, lw, &run[0]);
+                w != stem(w) && lexicon::place(stem(w))
             };
             let only_titles = name_toks.is_empty()
                 && run.iter().all(|t| lexicon::title(low(toks, lw, t)) || lexicon::nationality(low(toks, lw, t)));
