@@ -152,6 +152,15 @@ pub(crate) fn sentence_subject(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
             starts.push(c + 1);
         }
     }
+    // "Work and pensions minister Ivo Tarn": a post whose name joins two
+    // nouns, the second in lower case; "Work" alone is no speaker.
+    // Returns where the post's head noun is.
+    let compound_post = |e: usize| {
+        if e == 0 || e >= toks.len() || !toks[e - 1].is_cap(body) || lw[e] != "and" {
+            return None;
+        }
+        (e + 1..toks.len().min(e + 4)).take_while(|&k| toks[k].word).find(|&k| lexicon::role_head(&lw[k]))
+    };
     for s in starts {
         let mut e = s;
         while e < toks.len()
@@ -164,6 +173,9 @@ pub(crate) fn sentence_subject(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
                 || lexicon::role_head(&lw[e]))
         {
             e += 1;
+            if let Some(post) = compound_post(e) {
+                e = post;
+            }
         }
         // Stop before words that are clearly not part of the name phrase.
         while e > s {
@@ -752,6 +764,11 @@ mod tests {
     /// Input text → every statement expected in it (speaker, speaker kind,
     /// quote kind, a snippet of the statement), and nothing else.
     const CASES: &[(&str, &[Want])] = &[
+        (
+            // A post that joins two nouns: the person, not "Work", adds.
+            "Work and pensions minister Ivo Tarn met the envoy, adding they would \"work as a team\".",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "work as a team")],
+        ),
         (
             "“We will not yield,” said Mayor Ada Quill on Vorn radio.",
             &[("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "We will not yield")],
