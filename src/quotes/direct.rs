@@ -515,6 +515,15 @@ fn lead_attribution(d: &Doc, lead: Range<usize>, quote_start: usize) -> Option<(
         }
         return sentence_subject(body, &toks[..v]).map(|sp| (sp, cue));
     }
+    // "Said Tarn: “…”": the verb opens the sentence, its subject follows.
+    let opens = v == 0 || matches!(lw[v - 1].as_str(), "." | "?" | "!" | "”" | "\"");
+    if opens && toks[v].is_cap(body) && end > v + 1 {
+        let named = super::speakers::parse(body, &toks[v + 1..end])
+            .filter(|sp| matches!(sp.class, super::speakers::Class::Named(_)));
+        if let Some(sp) = named {
+            return Some((sp, cue));
+        }
+    }
     match subject_before(body, &toks, &lw, v) {
         Some(Subject::Phrase(sp)) => Some((sp, cue)),
         Some(Subject::Elided) => sentence_subject(body, &toks[..v]).map(|sp| (sp, cue)),

@@ -318,6 +318,12 @@ pub fn stance_verb(w: &str) -> bool {
     STANCE_VERBS.contains(&w)
 }
 
+/// Verbs that may open a sentence before their speaker, as sports and
+/// business copy writes "Said Tarn: “…”".
+pub fn inverted_cue(w: &str) -> bool {
+    matches!(w, "said" | "says" | "added" | "adds" | "asked" | "replied")
+}
+
 /// Participles that attribute with an elided subject: ", adding that …".
 pub fn participle_cue(w: &str) -> bool {
     matches!(

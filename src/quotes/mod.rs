@@ -765,6 +765,13 @@ mod tests {
     /// quote kind, a snippet of the statement), and nothing else.
     const CASES: &[(&str, &[Want])] = &[
         (
+            // The cue first ("Said Tarn:"): no person is called "Said Tarn",
+            // and the quote ends at its closing mark.
+            "Vorn have signed Ivo Tarn. Said Tarn: \"I did not have to think twice.\" Tarn played for Brell in \
+             2003 and should figure in the squad for Monday, when Vorn meet Brell at home.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "I did not have to think twice.")],
+        ),
+        (
             // A post that joins two nouns: the person, not "Work", adds.
             "Work and pensions minister Ivo Tarn met the envoy, adding they would \"work as a team\".",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "work as a team")],

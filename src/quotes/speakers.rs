@@ -834,6 +834,11 @@ impl Registry {
                 }
             }
             let run = &toks[start..i];
+            // "Said Tarn: “…”": the cue opens the sentence, before the name.
+            let inverted = start == 0
+                && run.len() == 2
+                && lexicon::inverted_cue(low(toks, lw, &run[0]))
+                && toks.get(i).is_some_and(|t| t.is_punct(body, ':'));
             let mut s = (0..run.len().saturating_sub(1))
                 .rev()
                 .find(|&i| lexicon::title(low(toks, lw, &run[i])))
@@ -845,6 +850,7 @@ impl Registry {
                     || lexicon::place(stem(w))
                     || sentence_word(w)
                     || lexicon::title(stem(w))
+                    || (inverted && s == 0)
                 {
                     s += 1;
                 } else {

@@ -81,6 +81,10 @@ pub fn find(d: &Doc, out: &mut Vec<Found>) -> Vec<Range<usize>> {
             }
             let boundary = s == 0 && look == p.start
                 || s > 0 && matches!(lw[s - 1].as_str(), "." | "?" | "!" | "”" | "\"" | "*" | ")" | "…" | "»");
+            // "Said Tarn: “…”" opens with the cue, inverted: no label.
+            if end - s == 2 && lexicon::inverted_cue(&lw[s]) {
+                continue;
+            }
             let phrase = &toks[s..end];
             if end - s == 1 && delimiter(&lw[s]) && boundary {
                 labels.push(Label { start: toks[s].start, text_from: colon + 1, speaker: None, para: pi });
