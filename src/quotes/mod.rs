@@ -772,6 +772,12 @@ mod tests {
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "I did not have to think twice.")],
         ),
         (
+            // A job noun opening the sentence is no first name, and "he"
+            // later is the same person.
+            "Singer Ada Quill won in Vornby on Friday.\n\"It was a great night,\" she said.",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "It was a great night")],
+        ),
+        (
             // A post that joins two nouns: the person, not "Work", adds.
             "Work and pensions minister Ivo Tarn met the envoy, adding they would \"work as a team\".",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "work as a team")],

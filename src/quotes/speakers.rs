@@ -841,7 +841,10 @@ impl Registry {
                 && toks.get(i).is_some_and(|t| t.is_punct(body, ':'));
             let mut s = (0..run.len().saturating_sub(1))
                 .rev()
-                .find(|&i| lexicon::title(low(toks, lw, &run[i])))
+                .find(|&i| {
+                    let w = low(toks, lw, &run[i]);
+                    lexicon::title(w) || (i == 0 && lexicon::person_noun(w))
+                })
                 .map_or(0, |t| t + 1);
             while s < run.len() {
                 let w = low(toks, lw, &run[s]);
