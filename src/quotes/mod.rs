@@ -778,6 +778,11 @@ mod tests {
             &[("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "It was a great night")],
         ),
         (
+            // A connective, not a report: nobody says anything here.
+            "Having said that, Vorn are yet to concede a goal in this cup run.",
+            &[],
+        ),
+        (
             // A post that joins two nouns: the person, not "Work", adds.
             "Work and pensions minister Ivo Tarn met the envoy, adding they would \"work as a team\".",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "work as a team")],

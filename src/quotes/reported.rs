@@ -473,6 +473,15 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             continue;
         }
         let w = lw[v].as_str();
+        // "Having said that, …" is a connective ("even so"), not a report.
+        if w == "said"
+            && v > 0
+            && lw[v - 1] == "having"
+            && lw.get(v + 1).is_some_and(|n| matches!(n.as_str(), "that" | "this" | "all"))
+        {
+            v += 1;
+            continue;
+        }
         let prev_speaker = cues.last().filter(|c| !c.relay).map(|c| c.speaker.clone());
         let found = if w == "according" && lw.get(v + 1).is_some_and(|n| n == "to") {
             according(body, toks, lw, v)
