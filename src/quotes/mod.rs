@@ -497,8 +497,13 @@ fn resolve_one(
                 }
                 return None;
             };
+            // Two people named with the post ("Foreign Minister Ivo Tarn",
+            // later "the new foreign minister, Ada Quill"): never guess.
+            if !unique {
+                return None;
+            }
             let full = full_of(reg, full, pos);
-            person(&full, if unique { 0.9 } else { 0.6 })
+            person(&full, 0.9)
         }
         Class::Pronoun(p @ (lexicon::Pronoun::They | lexicon::Pronoun::It)) => {
             // Only the last speaker, if a group or an institution, in this or
@@ -587,9 +592,22 @@ fn resolve_one(
                     return person(n, sure(*sp_pos, n))
                 }
                 (_, Some((g, r))) if !mentioned(&r.speaker.name) => {
+                    // "The minister said …. Mr Quill, who …, was freed. He
+                    // said …": the paragraph went on to someone else after
+                    // the last statement; "he" may be either.
+                    let key = name_key(r.speaker.name.split_whitespace().last().unwrap_or(""));
+                    let para_end = d.paras.get(g.para).map_or(g.ctx.end, |p| p.end);
+                    let from = timeline.partition_point(|(q, _)| *q < g.ctx.end);
+                    let rival = timeline[from.min(upto)..upto].iter().take(8).take_while(|(q, _)| *q < para_end).any(
+                        |(_, n)| {
+                            let k = name_key(n.split_whitespace().last().unwrap_or(""));
+                            k != key && !mentioned(n)
+                        },
+                    );
+                    let conf = if rival { 0.45 } else { sure(g.ctx.start, &r.speaker.name) };
                     return Some(Resolved {
                         speaker: Speaker { as_written: as_written.clone(), role: None, ..r.speaker.clone() },
-                        conf: sure(g.ctx.start, &r.speaker.name),
+                        conf,
                     });
                 }
                 (Some((sp_pos, n)), _) => return person(n, sure(*sp_pos, n)),
@@ -1292,6 +1310,24 @@ mod tests {
         (
             "The mayor met reporters on Monday. Asked about the ferries Ivo Tarn said: \"They will run again in May, once the quay is mended.\"",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "They will run again in May")],
+        ),
+        // A post named by its portfolio ("the harbours secretary") stands
+        // for the one person the article names with it.
+        (
+            "Harbours Secretary Ivo Tarn opened the quay on Monday.\n\nBut the harbours secretary said the ferries would not return before May.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would not return")],
+        ),
+        ("The harbours secretary said the ferries would not return before May.", &[]),
+        // Two people named with the post: "the mayor" is never guessed.
+        (
+            "Mayor Ada Quill of Vornhaven met Mayor Ivo Tarn of Brell on Monday.\n\nThe mayor said the ferries would not return before May.",
+            &[],
+        ),
+        // After the last statement the paragraph turned to someone else:
+        // "he" opening the next paragraph may be either, so no one.
+        (
+            "Harbours Secretary Ivo Tarn said he would not open an inquiry. Mr Bela Morn, who was held for a year, was freed in May.\n\nHe said he had been questioned by a Vornish officer.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "he would not open an inquiry")],
         ),
     ];
 

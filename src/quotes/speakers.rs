@@ -555,7 +555,17 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         && (1..head_i).all(|i| toks[i].is_cap(body) || prefix_word(&lw[i]) || lexicon::plain_noun(&lw[i]))
         // "Russia's state RIA news agency reported": an outlet relaying news.
         && !lw.iter().any(|w| w == "news" || lexicon::outlet(stem(w)));
-    if !prefix_ok(head_i) && !plain_modifiers && !institution_modifiers {
+    // "the home secretary", "the rural affairs minister": a post named by
+    // its portfolio, one or two plain nouns between "the" and the head.
+    // (Resolution still needs a person the article names with that post.)
+    let portfolio = lw[0] == "the"
+        && head_i == lw.len() - 1
+        && head_i >= 2
+        && lexicon::role_head(stem(&lw[head_i]))
+        && !lexicon::anonymous_head(stem(&lw[head_i]))
+        && (1..head_i).filter(|&i| !(toks[i].is_cap(body) || prefix_word(&lw[i]))).count() <= 2
+        && (1..head_i).all(|i| toks[i].is_cap(body) || prefix_word(&lw[i]) || lexicon::plain_noun(&lw[i]));
+    if !prefix_ok(head_i) && !plain_modifiers && !institution_modifiers && !portfolio {
         return None;
     }
     let first = lw[0].as_str();
