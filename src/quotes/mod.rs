@@ -216,7 +216,7 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
         // name ("Residents", "Growing"): only full names count.
         .filter(|(_, n)| n.contains(' ') || names.lookup(n).is_some())
         .collect();
-    timeline.extend(reg.role_subjects(names).into_iter().filter(|(p, _)| d.quoted_at(*p).is_none()));
+    timeline.extend(reg.role_subjects(body, names).into_iter().filter(|(p, _)| d.quoted_at(*p).is_none()));
     let mut resolved: Vec<Option<Resolved>> = Vec::with_capacity(found.len());
     // Named speakers first (they feed the timeline), then the rest.
     let mut named_speakers: Vec<(usize, String)> = Vec::new();
@@ -362,6 +362,37 @@ fn recent_unnamed<'r>(
         .find(|r| r.speaker.kind == SpeakerKind::Anonymous && fits(&r.speaker.name))
 }
 
+/// "Jack Straw has attacked the ruling. The foreign secretary said …": a
+/// post the article gives no one, standing for the one person it has named
+/// before the post first speaks. Only for offices one person holds, only
+/// when that person has no other post in the article, and never for
+/// aides ("the spokesman" speaks for someone else).
+fn unnamed_post_holder<'r>(
+    d: &doc::Doc,
+    reg: &'r Registry,
+    found: &[Found],
+    f: &Found,
+    head: &str,
+    quals: &[String],
+    as_written: &str,
+) -> Option<&'r str> {
+    let lower = as_written.to_lowercase();
+    if !lower.starts_with("the ") || lower.contains("'s ") || lower.contains("’s ") {
+        return None;
+    }
+    // "the Russian president", "the US envoy": a foreign post, someone
+    // other than the article's own subject.
+    if !speakers::single_office(head) || quals.iter().any(|q| lexicon::nationality(q) || lexicon::place(q)) {
+        return None;
+    }
+    let same_post =
+        |g: &Found| matches!(&g.who, Who::Raw(RawSpeaker { class: Class::Role(h, q), .. }) if h == head && q == quals);
+    // The post's first speaking mention binds it.
+    let first = found.iter().chain(std::iter::once(f)).find(|g| same_post(g))?;
+    let Who::Raw(sp) = &first.who else { return None };
+    reg.unnamed_post_holder(d.body, sp.written.start)
+}
+
 /// "the agency", "the ministry": an institution named by its kind only.
 fn generic_institution(written: &str) -> bool {
     let w = written.trim().to_lowercase();
@@ -476,6 +507,10 @@ fn resolve_one(
                 });
             }
             let Some((full, unique)) = reg.role_holder(head, quals, pos) else {
+                if let Some(n) = unnamed_post_holder(d, reg, found, f, head, quals, &as_written) {
+                    let n = n.to_owned();
+                    return person(&n, 0.75);
+                }
                 // "Mr Blair's official spokesman": a person's unnamed aide
                 // (not "Ukraine's energy minister", a post someone holds).
                 let owner = as_written.split(['\'', '’']).next().unwrap_or("").split_whitespace().last().unwrap_or("");
@@ -562,8 +597,29 @@ fn resolve_one(
                 .find(|(_, r)| r.speaker.kind == SpeakerKind::Person);
             // A role noun for someone else in between ("the President of
             // Russia noted …") makes the pronoun ambiguous: kept out of answers.
-            let sure =
-                |from: usize, name: &str| if reg.other_role_between(names, from, pos, name) { 0.45 } else { 0.8 };
+            // Posts earlier statements were credited to ("The chancellor
+            // said …" → the person it stands for).
+            let bound: Vec<(&str, &[String], &str)> = found
+                .iter()
+                .zip(resolved)
+                .rev()
+                .take(64)
+                .filter_map(|(g, r)| match (&g.who, r) {
+                    (Who::Raw(RawSpeaker { class: Class::Role(h, q), .. }), Some(r))
+                        if r.speaker.kind == SpeakerKind::Person =>
+                    {
+                        Some((h.as_str(), &q[..], r.speaker.name.as_str()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let sure = |from: usize, name: &str| {
+                if reg.other_role_between(body, names, &bound, from, pos, name) {
+                    0.45
+                } else {
+                    0.8
+                }
+            };
             // "A Labour spokesman told the BBC … “…,” he said.": the unnamed
             // person who spoke last, when no one was named since.
             if matches!(p, lexicon::Pronoun::He | lexicon::Pronoun::She) {
@@ -592,19 +648,25 @@ fn resolve_one(
                     return person(n, sure(*sp_pos, n))
                 }
                 (_, Some((g, r))) if !mentioned(&r.speaker.name) => {
-                    // "The minister said …. Mr Quill, who …, was freed. He
-                    // said …": the paragraph went on to someone else after
-                    // the last statement; "he" may be either.
+                    // "The minister said …. Mr Quill, who …, was freed.
+                    // ¶ He said …": the paragraph went on to another subject
+                    // after the last statement; "he" is that subject (the
+                    // most recent one), or no one when it named several.
                     let key = name_key(r.speaker.name.split_whitespace().last().unwrap_or(""));
                     let para_end = d.paras.get(g.para).map_or(g.ctx.end, |p| p.end);
                     let from = timeline.partition_point(|(q, _)| *q < g.ctx.end);
-                    let rival = timeline[from.min(upto)..upto].iter().take(8).take_while(|(q, _)| *q < para_end).any(
-                        |(_, n)| {
-                            let k = name_key(n.split_whitespace().last().unwrap_or(""));
-                            k != key && !mentioned(n)
-                        },
-                    );
-                    let conf = if rival { 0.45 } else { sure(g.ctx.start, &r.speaker.name) };
+                    let mut rivals =
+                        timeline[from.min(upto)..upto].iter().take(8).take_while(|(q, _)| *q < para_end).filter(
+                            |(_, n)| name_key(n.split_whitespace().last().unwrap_or("")) != key && !mentioned(n),
+                        );
+                    if let Some((q, n)) = rivals.next() {
+                        let rk = name_key(n.split_whitespace().last().unwrap_or(""));
+                        if rivals.all(|(_, m)| name_key(m.split_whitespace().last().unwrap_or("")) == rk) {
+                            return person(n, sure(*q, n).min(0.7));
+                        }
+                        return None;
+                    }
+                    let conf = sure(g.ctx.start, &r.speaker.name);
                     return Some(Resolved {
                         speaker: Speaker { as_written: as_written.clone(), role: None, ..r.speaker.clone() },
                         conf,
@@ -1324,11 +1386,33 @@ mod tests {
             &[],
         ),
         // After the last statement the paragraph turned to someone else:
-        // "he" opening the next paragraph may be either, so no one.
+        // "he" opening the next paragraph is that most recent subject.
         (
-            "Harbours Secretary Ivo Tarn said he would not open an inquiry. Mr Bela Morn, who was held for a year, was freed in May.\n\nHe said he had been questioned by a Vornish officer.",
+            "Harbours Secretary Ivo Tarn said he would not open an inquiry. Bela Morn, who was held for a year, was freed in May.\n\nHe said he had been questioned by a Vornish officer.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "he would not open an inquiry"),
+                ("Bela Morn", SpeakerKind::Person, QuoteKind::Indirect, "he had been questioned"),
+            ],
+        ),
+        // … and no one when it turned to two others.
+        (
+            "Ivo Tarn said he would not open an inquiry. Bela Morn was freed in May. Ada Quill was freed in June.\n\nHe said he had been questioned by a Vornish officer.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "he would not open an inquiry")],
         ),
+        // A post the article gives no one stands for the one person named
+        // before it first speaks, and keeps standing for them.
+        (
+            "Ivo Tarn has attacked the court's ruling on the quay.\n\nThe harbours secretary said the ruling was wrong. Ada Quill, who owns the ferries, welcomed it.\n\nThe harbours secretary added that he would appeal.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ruling was wrong"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "he would appeal"),
+            ],
+        ),
+        // Not when two people were named before it, nor when the one named
+        // has another post, nor for an aide.
+        ("Ivo Tarn met Ada Quill on Monday.\n\nThe harbours secretary said the ruling was wrong.", &[]),
+        ("Vorn party leader Ivo Tarn attacked the ruling.\n\nThe prime minister said the ruling was right.", &[]),
+        ("Ivo Tarn attacked the ruling.\n\nThe spokesman said the ruling was wrong.", &[]),
     ];
 
     #[test]
