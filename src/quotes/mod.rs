@@ -648,24 +648,6 @@ fn resolve_one(
                     return person(n, sure(*sp_pos, n))
                 }
                 (_, Some((g, r))) if !mentioned(&r.speaker.name) => {
-                    // "The minister said …. Mr Quill, who …, was freed.
-                    // ¶ He said …": the paragraph went on to another subject
-                    // after the last statement; "he" is that subject (the
-                    // most recent one), or no one when it named several.
-                    let key = name_key(r.speaker.name.split_whitespace().last().unwrap_or(""));
-                    let para_end = d.paras.get(g.para).map_or(g.ctx.end, |p| p.end);
-                    let from = timeline.partition_point(|(q, _)| *q < g.ctx.end);
-                    let mut rivals =
-                        timeline[from.min(upto)..upto].iter().take(8).take_while(|(q, _)| *q < para_end).filter(
-                            |(_, n)| name_key(n.split_whitespace().last().unwrap_or("")) != key && !mentioned(n),
-                        );
-                    if let Some((q, n)) = rivals.next() {
-                        let rk = name_key(n.split_whitespace().last().unwrap_or(""));
-                        if rivals.all(|(_, m)| name_key(m.split_whitespace().last().unwrap_or("")) == rk) {
-                            return person(n, sure(*q, n).min(0.7));
-                        }
-                        return None;
-                    }
                     let conf = sure(g.ctx.start, &r.speaker.name);
                     return Some(Resolved {
                         speaker: Speaker { as_written: as_written.clone(), role: None, ..r.speaker.clone() },
@@ -1384,20 +1366,6 @@ mod tests {
         (
             "Mayor Ada Quill of Vornhaven met Mayor Ivo Tarn of Brell on Monday.\n\nThe mayor said the ferries would not return before May.",
             &[],
-        ),
-        // After the last statement the paragraph turned to someone else:
-        // "he" opening the next paragraph is that most recent subject.
-        (
-            "Harbours Secretary Ivo Tarn said he would not open an inquiry. Bela Morn, who was held for a year, was freed in May.\n\nHe said he had been questioned by a Vornish officer.",
-            &[
-                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "he would not open an inquiry"),
-                ("Bela Morn", SpeakerKind::Person, QuoteKind::Indirect, "he had been questioned"),
-            ],
-        ),
-        // … and no one when it turned to two others.
-        (
-            "Ivo Tarn said he would not open an inquiry. Bela Morn was freed in May. Ada Quill was freed in June.\n\nHe said he had been questioned by a Vornish officer.",
-            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "he would not open an inquiry")],
         ),
         // A post the article gives no one stands for the one person named
         // before it first speaks, and keeps standing for them.
