@@ -387,10 +387,12 @@ fn unnamed_post_holder<'r>(
     }
     let same_post =
         |g: &Found| matches!(&g.who, Who::Raw(RawSpeaker { class: Class::Role(h, q), .. }) if h == head && q == quals);
-    // The post's first speaking mention binds it.
+    // The post's first mention as a subject binds it ("The chancellor,
+    // speaking in Accra, said …" may not be a statement found).
     let first = found.iter().chain(std::iter::once(f)).find(|g| same_post(g))?;
     let Who::Raw(sp) = &first.who else { return None };
-    reg.unnamed_post_holder(d.body, sp.written.start)
+    let first = reg.first_role_mention(head, quals).map_or(sp.written.start, |p| p.min(sp.written.start));
+    reg.unnamed_post_holder(d.body, first)
 }
 
 /// "the agency", "the ministry": an institution named by its kind only.
@@ -1375,6 +1377,16 @@ mod tests {
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ruling was wrong"),
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "he would appeal"),
             ],
+        ),
+        // Bound where it first opens a clause, even when that sentence is no
+        // statement found; a bill is not a person named before it.
+        (
+            "Ivo Tarn has set out a plan for the quay.\n\nThe chancellor, speaking during a tour of Brell, said it was time to talk about the ferries. Ada Quill criticised the plan.\n\nThe chancellor said he hoped the ferries would return.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "he hoped the ferries would return")],
+        ),
+        (
+            "Ivo Tarn has set out a plan for the quay. The Quay Bill was published on Monday.\n\nThe Culture Secretary said the move showed she listened to critics.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the move showed")],
         ),
         // Not when two people were named before it, nor when the one named
         // has another post, nor for an aide.

@@ -946,7 +946,9 @@ impl Registry {
                                 | "press"
                         )
                     });
-                    if !thing && self.mentions.len() < 100_000 {
+                    // "the Gambling Bill" (not "Bill Conti").
+                    let bill = low(toks, lw, &last) == "bill";
+                    if !thing && !bill && self.mentions.len() < 100_000 {
                         self.mentions.push((name_toks[0].start, full.clone()));
                     }
                 }
@@ -1332,8 +1334,13 @@ impl Registry {
         if !single_office(head) || !lower_case || quals.iter().any(|q| lexicon::nationality(q) || lexicon::place(q)) {
             return None;
         }
-        let first = self.role_mentions.iter().find(|(_, h, q, _)| h == head && q == quals).map_or(pos, |m| m.0);
+        let first = self.first_role_mention(head, quals).unwrap_or(pos);
         self.unnamed_post_holder(body, first).map(str::to_owned)
+    }
+
+    /// Where a role noun (head and qualifiers) first opens a clause.
+    pub fn first_role_mention(&self, head: &str, quals: &[String]) -> Option<usize> {
+        self.role_mentions.iter().find(|(_, h, q, _)| h == head && q == quals).map(|m| m.0)
     }
 
     /// The person a post the article gives no one stands for, bound where
