@@ -1378,11 +1378,15 @@ mod tests {
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "he would appeal"),
             ],
         ),
-        // Bound where it first opens a clause, even when that sentence is no
-        // statement found; a bill is not a person named before it.
+        // Bound where it first opens a clause; a post opening the sentence
+        // may have an aside before its verb, as a name may; a bill is not a
+        // person named before it.
         (
             "Ivo Tarn has set out a plan for the quay.\n\nThe chancellor, speaking during a tour of Brell, said it was time to talk about the ferries. Ada Quill criticised the plan.\n\nThe chancellor said he hoped the ferries would return.",
-            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "he hoped the ferries would return")],
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "it was time to talk"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "he hoped the ferries would return"),
+            ],
         ),
         (
             "Ivo Tarn has set out a plan for the quay. The Quay Bill was published on Monday.\n\nThe Culture Secretary said the move showed she listened to critics.",
