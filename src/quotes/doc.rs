@@ -527,7 +527,12 @@ fn apposition_chain(body: &str, toks: &[Tok], lw: &[String], j: usize) -> Option
                 return None;
             }
             if let Some(sp) = speakers::parse(body, seg) {
-                if matches!(sp.class, speakers::Class::Named(_))
+                // "The chancellor, speaking in Accra, said": a post opening
+                // the sentence, as a name may.
+                let post = matches!(sp.class, speakers::Class::Role(..))
+                    && start == 0
+                    && lw.first().is_some_and(|w| w == "the");
+                if (matches!(sp.class, speakers::Class::Named(_)) || post)
                     && !seg.is_empty()
                     && appositions_only(body, toks, lw, k, j)
                 {

@@ -228,7 +228,7 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
         // name ("Residents", "Growing"): only full names count.
         .filter(|(_, n)| n.contains(' ') || names.lookup(n).is_some())
         .collect();
-    timeline.extend(reg.role_subjects(names).into_iter().filter(|(p, _)| d.quoted_at(*p).is_none()));
+    timeline.extend(reg.role_subjects(body, names).into_iter().filter(|(p, _)| d.quoted_at(*p).is_none()));
     let mut resolved: Vec<Option<Resolved>> = Vec::with_capacity(found.len());
     // Named speakers first (they feed the timeline), then the rest.
     let mut named_speakers: Vec<(usize, String)> = Vec::new();
@@ -374,6 +374,39 @@ fn recent_unnamed<'r>(
         .find(|r| r.speaker.kind == SpeakerKind::Anonymous && fits(&r.speaker.name))
 }
 
+/// "Jack Straw has attacked the ruling. The foreign secretary said …": a
+/// post the article gives no one, standing for the one person it has named
+/// before the post first speaks. Only for offices one person holds, only
+/// when that person has no other post in the article, and never for
+/// aides ("the spokesman" speaks for someone else).
+fn unnamed_post_holder<'r>(
+    d: &doc::Doc,
+    reg: &'r Registry,
+    found: &[Found],
+    f: &Found,
+    head: &str,
+    quals: &[String],
+    as_written: &str,
+) -> Option<&'r str> {
+    let lower = as_written.to_lowercase();
+    if !lower.starts_with("the ") || lower.contains("'s ") || lower.contains("’s ") {
+        return None;
+    }
+    // "the Russian president", "the US envoy": a foreign post, someone
+    // other than the article's own subject.
+    if !speakers::single_office(head) || quals.iter().any(|q| lexicon::nationality(q) || lexicon::place(q)) {
+        return None;
+    }
+    let same_post =
+        |g: &Found| matches!(&g.who, Who::Raw(RawSpeaker { class: Class::Role(h, q), .. }) if h == head && q == quals);
+    // The post's first mention as a subject binds it ("The chancellor,
+    // speaking in Accra, said …" may not be a statement found).
+    let first = found.iter().chain(std::iter::once(f)).find(|g| same_post(g))?;
+    let Who::Raw(sp) = &first.who else { return None };
+    let first = reg.first_role_mention(head, quals).map_or(sp.written.start, |p| p.min(sp.written.start));
+    reg.unnamed_post_holder(d.body, first)
+}
+
 /// "the agency", "the ministry": an institution named by its kind only.
 fn generic_institution(written: &str) -> bool {
     let w = written.trim().to_lowercase();
@@ -488,6 +521,10 @@ fn resolve_one(
                 });
             }
             let Some((full, unique)) = reg.role_holder(head, quals, pos) else {
+                if let Some(n) = unnamed_post_holder(d, reg, found, f, head, quals, &as_written) {
+                    let n = n.to_owned();
+                    return person(&n, 0.75);
+                }
                 // "Mr Blair's official spokesman": a person's unnamed aide
                 // (not "Ukraine's energy minister", a post someone holds).
                 let owner = as_written.split(['\'', '’']).next().unwrap_or("").split_whitespace().last().unwrap_or("");
@@ -509,8 +546,13 @@ fn resolve_one(
                 }
                 return None;
             };
+            // Two people named with the post ("Foreign Minister Ivo Tarn",
+            // later "the new foreign minister, Ada Quill"): never guess.
+            if !unique {
+                return None;
+            }
             let full = full_of(reg, full, pos);
-            person(&full, if unique { 0.9 } else { 0.6 })
+            person(&full, 0.9)
         }
         Class::Pronoun(p @ (lexicon::Pronoun::They | lexicon::Pronoun::It)) => {
             // Only the last speaker, if a group or an institution, in this or
@@ -569,8 +611,29 @@ fn resolve_one(
                 .find(|(_, r)| r.speaker.kind == SpeakerKind::Person);
             // A role noun for someone else in between ("the President of
             // Russia noted …") makes the pronoun ambiguous: kept out of answers.
-            let sure =
-                |from: usize, name: &str| if reg.other_role_between(names, from, pos, name) { 0.45 } else { 0.8 };
+            // Posts earlier statements were credited to ("The chancellor
+            // said …" → the person it stands for).
+            let bound: Vec<(&str, &[String], &str)> = found
+                .iter()
+                .zip(resolved)
+                .rev()
+                .take(64)
+                .filter_map(|(g, r)| match (&g.who, r) {
+                    (Who::Raw(RawSpeaker { class: Class::Role(h, q), .. }), Some(r))
+                        if r.speaker.kind == SpeakerKind::Person =>
+                    {
+                        Some((h.as_str(), &q[..], r.speaker.name.as_str()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let sure = |from: usize, name: &str| {
+                if reg.other_role_between(body, names, &bound, from, pos, name) {
+                    0.45
+                } else {
+                    0.8
+                }
+            };
             // "A Labour spokesman told the BBC … “…,” he said.": the unnamed
             // person who spoke last, when no one was named since.
             if matches!(p, lexicon::Pronoun::He | lexicon::Pronoun::She) {
@@ -599,9 +662,10 @@ fn resolve_one(
                     return person(n, sure(*sp_pos, n))
                 }
                 (_, Some((g, r))) if !mentioned(&r.speaker.name) => {
+                    let conf = sure(g.ctx.start, &r.speaker.name);
                     return Some(Resolved {
                         speaker: Speaker { as_written: as_written.clone(), role: None, ..r.speaker.clone() },
-                        conf: sure(g.ctx.start, &r.speaker.name),
+                        conf,
                     });
                 }
                 (Some((sp_pos, n)), _) => return person(n, sure(*sp_pos, n)),
@@ -1328,6 +1392,46 @@ mod tests {
             "The mayor met reporters on Monday. Asked about the ferries Ivo Tarn said: \"They will run again in May, once the quay is mended.\"",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "They will run again in May")],
         ),
+        // A post named by its portfolio ("the harbours secretary") stands
+        // for the one person the article names with it.
+        (
+            "Harbours Secretary Ivo Tarn opened the quay on Monday.\n\nBut the harbours secretary said the ferries would not return before May.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would not return")],
+        ),
+        ("The harbours secretary said the ferries would not return before May.", &[]),
+        // Two people named with the post: "the mayor" is never guessed.
+        (
+            "Mayor Ada Quill of Vornhaven met Mayor Ivo Tarn of Brell on Monday.\n\nThe mayor said the ferries would not return before May.",
+            &[],
+        ),
+        // A post the article gives no one stands for the one person named
+        // before it first speaks, and keeps standing for them.
+        (
+            "Ivo Tarn has attacked the court's ruling on the quay.\n\nThe harbours secretary said the ruling was wrong. Ada Quill, who owns the ferries, welcomed it.\n\nThe harbours secretary added that he would appeal.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ruling was wrong"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "he would appeal"),
+            ],
+        ),
+        // Bound where it first opens a clause; a post opening the sentence
+        // may have an aside before its verb, as a name may; a bill is not a
+        // person named before it.
+        (
+            "Ivo Tarn has set out a plan for the quay.\n\nThe chancellor, speaking during a tour of Brell, said it was time to talk about the ferries. Ada Quill criticised the plan.\n\nThe chancellor said he hoped the ferries would return.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "it was time to talk"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "he hoped the ferries would return"),
+            ],
+        ),
+        (
+            "Ivo Tarn has set out a plan for the quay. The Quay Bill was published on Monday.\n\nThe Culture Secretary said the move showed she listened to critics.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the move showed")],
+        ),
+        // Not when two people were named before it, nor when the one named
+        // has another post, nor for an aide.
+        ("Ivo Tarn met Ada Quill on Monday.\n\nThe harbours secretary said the ruling was wrong.", &[]),
+        ("Vorn party leader Ivo Tarn attacked the ruling.\n\nThe prime minister said the ruling was right.", &[]),
+        ("Ivo Tarn attacked the ruling.\n\nThe spokesman said the ruling was wrong.", &[]),
     ];
 
     #[test]
