@@ -47,6 +47,16 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
     let mut nested = false;
     // Whether the quote open now reopened the one before it.
     let mut reopened = false;
+    // A closed double quote: its mark at `o`, its text from `s` to `end`,
+    // its closing mark up to `after` (paragraph offsets).
+    let quote = |o: usize, s: usize, end: usize, after: usize| Mark {
+        outer: base + o..base + after,
+        inner: base + s..base + end,
+        para: para_index,
+        closed: true,
+        single: false,
+        reopened: false,
+    };
     let mut it = text.char_indices().peekable();
     while let Some((i, c)) = it.next() {
         if super::tokens::invisible(c) {
@@ -69,14 +79,7 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
                     if reopens && !nested && (c == '"') == (style == Style::Straight) =>
                 {
                     let end = text[..i].trim_end().len();
-                    out.push(Mark {
-                        outer: base + o..base + end,
-                        inner: base + s..base + end,
-                        para: para_index,
-                        closed: true,
-                        single: false,
-                        reopened,
-                    });
+                    out.push(Mark { reopened, ..quote(o, s, end, end) });
                     open = Some((i, after, style));
                     reopened = true;
                 }
@@ -102,27 +105,12 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
                 | (Some((o, s, Style::Low)), '“' | '”')
                 | (Some((o, s, Style::Guillemet)), '»')
                 | (Some((o, s, Style::Straight)), '"') => {
-                    let single = false;
-                    out.push(Mark {
-                        outer: base + o..base + after,
-                        inner: base + s..base + i,
-                        para: para_index,
-                        closed: true,
-                        single,
-                        reopened,
-                    });
+                    out.push(Mark { reopened, ..quote(o, s, i, after) });
                     open = None;
                     reopened = false;
                 }
                 (Some((o, s, Style::Single)), '’') if !next.is_some_and(char::is_alphanumeric) => {
-                    out.push(Mark {
-                        outer: base + o..base + after,
-                        inner: base + s..base + i,
-                        para: para_index,
-                        closed: true,
-                        single: true,
-                        reopened: false,
-                    });
+                    out.push(Mark { single: true, ..quote(o, s, i, after) });
                     open = None;
                 }
                 // A curly opening inside a straight or curly quote: the first
@@ -141,12 +129,10 @@ pub fn find(body: &str, para: Range<usize>, para_index: usize) -> Vec<Mark> {
     }
     if let Some((o, s, style)) = open {
         out.push(Mark {
-            outer: base + o..base + text.len(),
-            inner: base + s..base + text.len(),
-            para: para_index,
             closed: false,
             single: style == Style::Single,
             reopened,
+            ..quote(o, s, text.len(), text.len())
         });
     }
     out
