@@ -847,6 +847,12 @@ mod tests {
             &[],
         ),
         (
+            // A plural title opens no first name; an ordinal is no speaker.
+            "Presidents Ivo Tarn and Ada Quill met in Brell. Tarn said the talks were useful.\n\
+             Third, create a single market for the region.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the talks were useful")],
+        ),
+        (
             // A post that joins two nouns: the person, not "Work", adds.
             "Work and pensions minister Ivo Tarn met the envoy, adding they would \"work as a team\".",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "work as a team")],

@@ -205,6 +205,11 @@ fn sentence_word(w: &str) -> bool {
                 | "earlier"
                 | "later"
                 | "again"
+                | "second"
+                | "third"
+                | "fourth"
+                | "finally"
+                | "lastly"
                 | "meanwhile"
                 | "however"
                 | "instead"
@@ -276,6 +281,12 @@ fn sentence_word(w: &str) -> bool {
                 | "december"
         )
         || lexicon::weekday(w)
+}
+
+/// "Presidents Ivo Tarn and Ada Quill": a title in the plural, before the
+/// first of two names.
+fn plural_title(w: &str) -> bool {
+    w.strip_suffix('s').is_some_and(lexicon::title)
 }
 
 fn name_particle(w: &str) -> bool {
@@ -421,7 +432,8 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     }
     while name_start < toks.len() {
         let w = &lw[name_start];
-        let strip = lexicon::title(w) || lexicon::nationality(w) || lexicon::place(w) || sentence_word(w);
+        let strip =
+            lexicon::title(w) || plural_title(w) || lexicon::nationality(w) || lexicon::place(w) || sentence_word(w);
         if strip && name_start + 1 < toks.len() {
             name_start += 1;
         } else {
@@ -871,6 +883,7 @@ impl Registry {
                     || lexicon::place(stem(w))
                     || sentence_word(w)
                     || lexicon::title(stem(w))
+                    || plural_title(w)
                     || (inverted && s == 0)
                 {
                     s += 1;
