@@ -847,6 +847,16 @@ mod tests {
             &[],
         ),
         (
+            // A ministry named by its remit, after its country's possessive.
+            "Ukraine's Ministry of Community and Territorial Development reported that Vornish forces struck a train.",
+            &[(
+                "Ukrainian Ministry of Community and Territorial Development",
+                SpeakerKind::Institution,
+                QuoteKind::Indirect,
+                "Vornish forces struck a train",
+            )],
+        ),
+        (
             // A plural title opens no first name; an ordinal is no speaker.
             "Presidents Ivo Tarn and Ada Quill met in Brell. Tarn said the talks were useful.\n\
              Third, create a single market for the region.",

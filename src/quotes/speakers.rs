@@ -348,10 +348,13 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     }
     // "the Department of Trade and Industry": an institution named by its
     // remit, whose "and" joins two of its words.
-    if let Some(h) = lw.iter().position(|w| lexicon::institution_head(stem(w))) {
+    // (The head is the one before "of": in "Ukraine's Ministry of …" the
+    // country is a head too.)
+    if let Some(h) =
+        (0..lw.len()).find(|&i| lexicon::institution_head(stem(&lw[i])) && lw.get(i + 1).is_some_and(|w| w == "of"))
+    {
         let remit = h + 2..lw.len();
-        if lw.get(h + 1).is_some_and(|w| w == "of")
-            && remit.len() >= 3
+        if remit.len() >= 3
             && lw[remit.clone()].iter().any(|w| w == "and")
             && remit.clone().all(|i| toks[i].is_cap(body) || matches!(lw[i].as_str(), "and" | "the" | "of"))
             && toks[lw.len() - 1].is_cap(body)
