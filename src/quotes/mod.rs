@@ -857,6 +857,11 @@ mod tests {
             )],
         ),
         (
+            // A place and one capitalised word name the whole: not "Matters".
+            "Russia Matters reports that every plant in Vorn has been damaged.",
+            &[("Russia Matters", SpeakerKind::Person, QuoteKind::Indirect, "every plant in Vorn has been damaged")],
+        ),
+        (
             // A plural title opens no first name; an ordinal is no speaker.
             "Presidents Ivo Tarn and Ada Quill met in Brell. Tarn said the talks were useful.\n\
              Third, create a single market for the region.",

@@ -435,9 +435,17 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     }
     while name_start < toks.len() {
         let w = &lw[name_start];
+        // "Russia Matters", "Swiss Re", "Kyiv Independent": a place before
+        // one last capitalised word names the whole, not a person "Matters".
+        let place_names_it = (lexicon::nationality(w) || lexicon::place(w))
+            && name_start == 0
+            && toks.len() == 2
+            && toks[0].is_cap(body)
+            && toks[1].is_cap(body)
+            && !(lexicon::title(&lw[1]) || plural_title(&lw[1]) || lexicon::person_noun(&lw[1]));
         let strip =
             lexicon::title(w) || plural_title(w) || lexicon::nationality(w) || lexicon::place(w) || sentence_word(w);
-        if strip && name_start + 1 < toks.len() {
+        if strip && !place_names_it && name_start + 1 < toks.len() {
             name_start += 1;
         } else {
             break;
