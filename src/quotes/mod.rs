@@ -394,7 +394,7 @@ fn unnamed_post_holder<'r>(
     }
     // "the Russian president", "the US envoy": a foreign post, someone
     // other than the article's own subject.
-    if !speakers::single_office(head) || quals.iter().any(|q| lexicon::nationality(q) || lexicon::place(q)) {
+    if !speakers::own_single_office(head, quals) {
         return None;
     }
     let same_post =

@@ -1324,15 +1324,13 @@ impl Registry {
         to: usize,
         name: &str,
     ) -> bool {
-        let key = name_key(name.split_whitespace().last().unwrap_or(name));
+        let key = surname_key(name);
         let i = self.role_mentions.partition_point(|m| m.0 <= from);
         // "The chief inspector of schools, David Bell, said": the role
         // given with the name in apposition is the name's own.
         let own = |p: usize| {
             let j = self.mentions.partition_point(|m| m.0 <= p);
-            self.mentions
-                .get(j)
-                .is_some_and(|(q, n)| q - p <= 48 && name_key(n.split_whitespace().last().unwrap_or(n)) == key)
+            self.mentions.get(j).is_some_and(|(q, n)| q - p <= 48 && surname_key(n) == key)
         };
         self.role_mentions[i..].iter().take_while(|m| m.0 < to).take(16).any(|(p, head, quals, phrase)| {
             if own(*p) {
@@ -1342,7 +1340,7 @@ impl Registry {
                 bound.iter().find(|(h, q, _)| h == head && *q == &quals[..]).map(|(_, _, n)| (*n).to_owned())
             });
             match holder {
-                Some(holder) => name_key(holder.split_whitespace().last().unwrap_or(&holder)) != key,
+                Some(holder) => surname_key(&holder) != key,
                 None => true,
             }
         })
@@ -1370,7 +1368,7 @@ impl Registry {
         // mentioned. Not "the Brell president", "the Russian president":
         // a named place or party may make it someone else's post.
         let lower_case = phrase.split_whitespace().all(|w| !w.starts_with(char::is_uppercase));
-        if !single_office(head) || !lower_case || quals.iter().any(|q| lexicon::nationality(q) || lexicon::place(q)) {
+        if !lower_case || !own_single_office(head, quals) {
             return None;
         }
         let first = self.first_role_mention(head, quals).unwrap_or(pos);
@@ -1436,8 +1434,8 @@ impl Registry {
         }
         let upto = self.mentions.partition_point(|(p, _)| *p < pos);
         let (_, first) = self.mentions.first().filter(|_| upto > 0)?;
-        let key = name_key(first.split_whitespace().last().unwrap_or(first));
-        if self.mentions[..upto].iter().any(|(_, n)| name_key(n.split_whitespace().last().unwrap_or(n)) != key) {
+        let key = surname_key(first);
+        if self.mentions[..upto].iter().any(|(_, n)| surname_key(n) != key) {
             return None;
         }
         // "Mr Howard", "Lord Bach": a person named by surname alone.
@@ -1460,9 +1458,9 @@ impl Registry {
     /// Whether the article gives `name` any post ("Tory leader Michael
     /// Howard").
     pub fn has_post(&self, name: &str) -> bool {
-        let key = name_key(name.split_whitespace().last().unwrap_or(name));
+        let key = surname_key(name);
         self.roles.iter().any(|(_, role, n)| {
-            name_key(n.split_whitespace().last().unwrap_or(n)) == key
+            surname_key(n) == key
                 && role.split(|c: char| !c.is_alphanumeric() && c != '-').any(|w| lexicon::role_head(stem(w)))
         })
     }
@@ -1496,6 +1494,18 @@ pub fn single_office(head: &str) -> bool {
             | "envoy"
             | "director"
     )
+}
+
+/// A single office (see [`single_office`]) not qualified as another
+/// country's or place's ("the Russian president", "the US envoy"): the
+/// article's own subject may hold it.
+pub fn own_single_office(head: &str, quals: &[String]) -> bool {
+    single_office(head) && !quals.iter().any(|q| lexicon::nationality(q) || lexicon::place(q))
+}
+
+/// The key of a name's last word, its surname: "Ivo Tarn" → "tarn".
+fn surname_key(name: &str) -> String {
+    name_key(name.split_whitespace().last().unwrap_or(name))
 }
 
 fn stem_len(s: &str) -> usize {
