@@ -141,6 +141,12 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         // A quote opening a sentence right after a statement of the same
         // paragraph ("Mr Tarn said the deal was dead. “We will not sign.”"):
         // more of it, when nothing stands between.
+        // "“…,” said retired ferryman Ivo Tarn.": a quote with a speech
+        // verb of its own after it has an attribution we could not read;
+        // it is nobody else's.
+        if open_end && own_cue(body, tail.clone()) {
+            continue;
+        }
         let opens_sentence = body.get(lead_start..q.outer.start).is_some_and(|l| l.trim().is_empty());
         if opens_sentence && n_words >= 3 && q.para_first == q.para_last {
             if let Some(fi) = last_in_para(out, base, q.para_first, q.outer.start) {
@@ -327,6 +333,31 @@ fn same_raw_speaker(out: &[Found], a: usize, b: usize) -> bool {
 
 /// "…,” said Mayor Ada Quill on Vorn radio." / "…,” Tarn told reporters.".
 /// Returns the speaker, the cue and the end of the attribution.
+/// After a quote, an attribution of its own that we could not read: a
+/// speech verb among the first words, and a speaker phrase that names
+/// someone ("…,” Ivo Tarn, from the Vorn Bank told reporters", "…,” said
+/// harbour chief economist, Ivo Tarn"). A phrase opening with a determiner
+/// or a pronoun ("…,” the singer said", "…,” he was due to say") may be the
+/// speaker just quoted, described.
+fn own_cue(body: &str, tail: Range<usize>) -> bool {
+    let toks: Vec<Tok> = tokenize(body, tail);
+    let lw = words(body, &toks);
+    let clause: Vec<(&Tok, &String)> = toks
+        .iter()
+        .zip(&lw)
+        .skip_while(|(t, _)| !t.word)
+        .take_while(|(t, w)| t.word || !matches!(w.as_str(), "." | "?" | "!" | ";" | "“" | "\""))
+        .take(10)
+        .filter(|(t, _)| t.word)
+        .collect();
+    let cue = clause.iter().take(8).any(|(_, w)| lexicon::quote_verb(w));
+    let mut phrase = clause.iter().filter(|(_, w)| !lexicon::quote_verb(w));
+    let opens_described = phrase.clone().next().is_none_or(|(_, w)| {
+        lexicon::determiner(w) || lexicon::pronoun(w).is_some() || matches!(w.as_str(), "this" | "our")
+    });
+    cue && !opens_described && phrase.any(|(t, _)| t.is_cap(body))
+}
+
 fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(RawSpeaker, String, usize)> {
     let toks: Vec<Tok> = tokenize(body, tail.clone());
     let lw = words(body, &toks);

@@ -8,7 +8,7 @@ use std::ops::Range;
 use super::lexicon;
 use super::marks::{self, Mark};
 use super::speakers::{self, Class, RawSpeaker};
-use super::tokens::{lower, Tok};
+use super::tokens::{self, lower, Tok};
 use crate::text;
 
 /// A quoted stretch, possibly over several paragraphs.
@@ -657,10 +657,13 @@ pub fn phrase_after(
     let sp = match speakers::parse(body, &toks[from..e]) {
         Some(sp) => sp,
         None => {
-            let cut =
-                (from + 1..e).rev().find(|&i| matches!(lw[i].as_str(), "in" | "at" | "from" | "near" | "based"))?;
-            e = cut;
-            speakers::parse(body, &toks[from..e])?
+            match (from + 1..e).rev().find(|&i| matches!(lw[i].as_str(), "in" | "at" | "from" | "near" | "based")) {
+                Some(cut) => {
+                    e = cut;
+                    speakers::parse(body, &toks[from..e])?
+                }
+                None => described_name(body, toks, lw, from, e)?,
+            }
         }
     };
     // "said Dmitry Peskov, the Kremlin spokesman": take the role.
@@ -694,6 +697,34 @@ pub fn phrase_after(
         }
     }
     Some((sp, end))
+}
+
+/// "said retired ferryman Ivo Tarn.": words the lexicon does not know
+/// describing the speaker, then a full name closing the sentence.
+fn described_name(body: &str, toks: &[Tok], lw: &[String], from: usize, e: usize) -> Option<RawSpeaker> {
+    let closes = e == toks.len() || (!toks[e].word && matches!(lw[e].as_str(), "." | "," | ";"));
+    let run = (from..e).rev().take_while(|&i| toks[i].is_cap(body) && lw[i] == tokens::stem(&lw[i])).count();
+    let name_at = e - run;
+    // Nouns and adjectives only: "suggested they should get Ivo Tarn" is
+    // a clause, not a description.
+    let described = (from..name_at).all(|i| {
+        let w = lw[i].as_str();
+        !toks[i].is_cap(body)
+            && w.chars().all(|c| c.is_alphabetic() || c == '-')
+            && !lexicon::determiner(w)
+            && lexicon::pronoun(w).is_none()
+            && !lexicon::finite_aux(w)
+            && !lexicon::aux_or_adverb(w)
+            && !lexicon::conjunction(w)
+            && !lexicon::irregular_past(w)
+            && !matches!(w, "to" | "that" | "of" | "for" | "with" | "about" | "get" | "got" | "let" | "make" | "made")
+    });
+    if !closes || run < 2 || name_at == from || name_at - from > 3 || !described {
+        return None;
+    }
+    let name = body.get(toks[name_at].start..toks[e - 1].end)?.to_owned();
+    let role = body.get(toks[from].start..toks[name_at - 1].end).map(str::to_owned);
+    Some(RawSpeaker { written: toks[from].start..toks[e - 1].end, class: Class::Named(name), role })
 }
 
 /// Skips adverbials after a speech verb ("on Monday", "in a statement",

@@ -746,7 +746,7 @@ fn resolve_one(
         Class::Anonymous if as_written.starts_with(['T', 't']) && as_written.to_lowercase().starts_with("the ") => {
             // "the source", "the official": the unnamed source just quoted,
             // when one with the same head spoke in this or the last paragraph.
-            let head = as_written.split_whitespace().last().unwrap_or("").to_lowercase();
+            let head = speakers::before_apposition(&as_written).split_whitespace().last().unwrap_or("").to_lowercase();
             let prev = found
                 .iter()
                 .enumerate()
@@ -1453,6 +1453,38 @@ mod tests {
         ("Ivo Tarn met Ada Quill on Monday.\n\nThe harbours secretary said the ruling was wrong.", &[]),
         ("Vorn party leader Ivo Tarn attacked the ruling.\n\nThe prime minister said the ruling was right.", &[]),
         ("Ivo Tarn attacked the ruling.\n\nThe spokesman said the ruling was wrong.", &[]),
+        // What follows a comma describes a speaker; it is not filed as the
+        // name.
+        (
+            "The Vorn Bank, which owns half of Brell, said the deal was off. A spokesman for the Brell Ferry Union, which represents the crews, said it would strike.",
+            &[
+                ("the Vorn Bank", SpeakerKind::Institution, QuoteKind::Indirect, "the deal was off"),
+                ("a spokesman for the Brell Ferry Union", SpeakerKind::Institution, QuoteKind::Indirect, "it would strike"),
+            ],
+        ),
+        // Words describing the speaker before a name closing the
+        // sentence; a clause is no description.
+        (
+            "Ada Quill said the boat was done. \"We sail again in May,\" said retired ferryman Ivo Tarn.\n\nAda Quill's letter suggested they should get Bela Morn, the clerk, to speak.",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the boat was done"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We sail again in May"),
+            ],
+        ),
+        // A quote with an attribution of its own that names someone is not
+        // the last speaker's, even when that attribution cannot be read.
+        (
+            "Ada Quill said the boat was done. \"We sail again in May,\" Dr Ivo Tarn head of ferries said.",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the boat was done")],
+        ),
+        // A hyphenated descriptor before a name is no part of it.
+        (
+            "Oscar-nominated Ada Quill said the film was done. \"We start again in May,\" said fly-half Ivo Tarn.",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the film was done"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We start again in May"),
+            ],
+        ),
     ];
 
     #[test]

@@ -289,6 +289,21 @@ fn plural_title(w: &str) -> bool {
     w.strip_suffix('s').is_some_and(lexicon::title)
 }
 
+/// "Fly-half", "Oscar-nominated", "Paris-based": a hyphenated word whose
+/// second part is lower-case describes the person or firm after it and is
+/// no part of their name. A given name can look like it ("Hyun-soo Kim"),
+/// so one name after it is enough only when the descriptor ends like an
+/// adjective or a participle.
+fn descriptor(text: &str, names_after: usize) -> bool {
+    let Some((first, rest)) = text.split_once('-') else { return false };
+    let second = rest.split('-').next().unwrap_or("");
+    let adjectival = ["ed", "ing", "born", "old"].iter().any(|e| rest.ends_with(e));
+    !first.is_empty()
+        && second.starts_with(|c: char| c.is_lowercase())
+        && !name_particle(second)
+        && (names_after >= 2 || (names_after == 1 && adjectival))
+}
+
 fn name_particle(w: &str) -> bool {
     matches!(w, "de" | "da" | "van" | "von" | "der" | "al" | "bin" | "el" | "la" | "le" | "du" | "di")
 }
@@ -438,13 +453,20 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         // "Russia Matters", "Swiss Re", "Kyiv Independent": a place before
         // one last capitalised word names the whole, not a person "Matters".
         let place_names_it = (lexicon::nationality(w) || lexicon::place(w))
-            && name_start == 0
-            && toks.len() == 2
-            && toks[0].is_cap(body)
-            && toks[1].is_cap(body)
-            && !(lexicon::title(&lw[1]) || plural_title(&lw[1]) || lexicon::person_noun(&lw[1]));
-        let strip =
-            lexicon::title(w) || plural_title(w) || lexicon::nationality(w) || lexicon::place(w) || sentence_word(w);
+            && toks.len() - name_start == 2
+            && (0..name_start).all(|i| lw[i] == "the" || descriptor(toks[i].text(body), toks.len() - i - 1))
+            && toks[name_start].is_cap(body)
+            && toks[name_start + 1].is_cap(body)
+            && !{
+                let last = &lw[name_start + 1];
+                lexicon::title(last) || plural_title(last) || lexicon::person_noun(last)
+            };
+        let strip = lexicon::title(w)
+            || plural_title(w)
+            || lexicon::nationality(w)
+            || lexicon::place(w)
+            || sentence_word(w)
+            || descriptor(toks[name_start].text(body), toks.len() - name_start - 1);
         if strip && !place_names_it && name_start + 1 < toks.len() {
             name_start += 1;
         } else {
@@ -1548,7 +1570,7 @@ pub fn canonical_person(names: &Aliases, full: &str) -> String {
 /// written with a leading "The" lower-cased, and "Russia's defence
 /// ministry" made "Russian Defence Ministry".
 pub fn canonical_institution(names: &Aliases, written: &str) -> String {
-    let written = super::tokens::visible(written);
+    let written = super::tokens::visible(before_apposition(written));
     let bare = written.trim().trim_start_matches("the ").trim_start_matches("The ");
     for probe in [written.trim(), bare] {
         if let Some(e) = names.lookup(probe) {
@@ -1590,9 +1612,15 @@ fn capitalise(w: &str) -> String {
     c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
+/// "The Vorn Bank, which owns …" → "The Vorn Bank": what follows a comma
+/// describes the speaker; it is no part of the name filed.
+pub fn before_apposition(written: &str) -> &str {
+    written.split(", ").next().unwrap_or(written).trim_end()
+}
+
 /// "A senior US official" → "a senior US official".
 pub fn lower_article(written: &str) -> String {
-    let t = written.trim();
+    let t = before_apposition(written).trim();
     for (a, b) in
         [("The ", "the "), ("A ", "a "), ("An ", "an "), ("Several ", "several "), ("Some ", "some "), ("Two ", "two ")]
     {
@@ -1625,6 +1653,9 @@ mod tests {
             ("Vornish Foreign Minister Ivo Tarn", named("Ivo Tarn", Some("Vornish Foreign Minister"))),
             ("Tarn", named("Tarn", None)),
             ("Mayor Ada Quill", named("Ada Quill", Some("Mayor"))),
+            ("Fly-half Ada Quill", named("Ada Quill", Some("Fly-half"))),
+            ("Vorn-born Quill", named("Quill", Some("Vorn-born"))),
+            ("Ji-vorn Tarn", named("Ji-vorn Tarn", None)),
             ("Tarn's foreign policy adviser Bela Morn", named("Bela Morn", Some("Tarn's foreign policy adviser"))),
             ("the Vorn Court spokesman, Bela Morn,", named("Bela Morn", Some("Vorn Court spokesman"))),
             ("Ada Quill, the Vorn mayor,", named("Ada Quill", Some("Vorn mayor"))),
