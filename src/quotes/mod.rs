@@ -1477,6 +1477,15 @@ mod tests {
             "Ada Quill said the boat was done. \"We sail again in May,\" Dr Ivo Tarn head of ferries said.",
             &[("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the boat was done")],
         ),
+        // A former holder of a post does not hold it: "the chancellor" is
+        // not the ex-chancellor named later.
+        (
+            "Mr Tarn said the ferries would run.\n\nThe chancellor said the port was safe.\n\nEarlier, ex-Vorn chancellor Ada Quill said the port was not safe.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would run"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the port was not safe"),
+            ],
+        ),
         // A hyphenated descriptor before a name is no part of it.
         (
             "Oscar-nominated Ada Quill said the film was done. \"We start again in May,\" said fly-half Ivo Tarn.",

@@ -1025,7 +1025,10 @@ impl Registry {
                             || lexicon::nationality(w)
                             || toks[r - 1].is_cap(body)
                             || crossing
-                            || w == "the")
+                            || w == "the"
+                            // "ex-Vorn chancellor", "former mayor": a post no longer held.
+                            || w.starts_with("ex-")
+                            || matches!(w, "former" | "ex"))
                     {
                         r -= 1;
                     } else {
@@ -1121,7 +1124,11 @@ impl Registry {
             };
             let only_titles = name_toks.is_empty()
                 && run.iter().all(|t| lexicon::title(low(toks, lw, t)) || lexicon::nationality(low(toks, lw, t)));
-            if !possessive_place && !only_titles {
+            // "Home Office minister Ivo Tarn": an institution naming whose
+            // post follows keeps the subject open.
+            let post_of = !name_toks.is_empty()
+                && toks.get(i).is_some_and(|t| t.word && !t.is_cap(body) && lexicon::title(low(toks, lw, t)));
+            if !possessive_place && !only_titles && !post_of {
                 first_subject = false;
             }
         }
@@ -1292,8 +1299,10 @@ impl Registry {
                     // "first deputy prime minister and energy minister" is an
                     // energy minister.
                     let own = words[..cut].iter().rposition(|w| matches!(*w, "and" | "&")).map_or(0, |a| a + 1);
+                    // ("ex-Vorn chancellor": "ex-" joined to the next word.)
                     let other_role = words[own..cut].iter().any(|w| {
-                        matches!(*w, "shadow" | "deputy" | "vice" | "former" | "ex" | "acting" | "assistant" | "junior")
+                        (matches!(*w, "shadow" | "deputy" | "vice" | "former" | "ex" | "acting" | "assistant" | "junior")
+                            || w.starts_with("ex-"))
                             && !quals.iter().any(|q| q == w)
                     });
                     !other_role
