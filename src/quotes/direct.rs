@@ -397,7 +397,7 @@ fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(R
     if lw[v] == "convinced" && j > 1 && lw[j - 1] == "is" {
         j -= 1;
     }
-    while j > 0 && lexicon::aux_or_adverb(&lw[j - 1]) && toks[j - 1].word {
+    while j > 0 && lexicon::aux_or_adverb_as_written(&lw[j - 1], toks[j - 1].is_cap(body)) && toks[j - 1].word {
         j -= 1;
     }
     if j > 0 && lexicon::negation(&lw[j - 1]) {

@@ -243,7 +243,7 @@ pub enum Subject {
 
 pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Subject> {
     let mut j = v;
-    while j > 0 && toks[j - 1].word && lexicon::aux_or_adverb(&lw[j - 1]) {
+    while j > 0 && toks[j - 1].word && lexicon::aux_or_adverb_as_written(&lw[j - 1], toks[j - 1].is_cap(body)) {
         j -= 1;
     }
     // "The Russian Ministry of Defense (MoD) claimed": the acronym aside.
@@ -267,7 +267,7 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
     // "Russia is demanding that …": a progressive verb's auxiliary.
     if lw[v].ends_with("ing") && j > 0 && matches!(lw[j - 1].as_str(), "is" | "are" | "was" | "were") {
         j -= 1;
-        while j > 0 && toks[j - 1].word && lexicon::aux_or_adverb(&lw[j - 1]) {
+        while j > 0 && toks[j - 1].word && lexicon::aux_or_adverb_as_written(&lw[j - 1], toks[j - 1].is_cap(body)) {
             j -= 1;
         }
     }
@@ -458,7 +458,7 @@ fn name_then_role(body: &str, toks: &[Tok], b: usize, role: &[Tok]) -> Option<sp
 /// said" — the verb is preceded by a comma.
 pub fn appositive_subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<RawSpeaker> {
     let mut j = v;
-    while j > 0 && toks[j - 1].word && lexicon::aux_or_adverb(&lw[j - 1]) {
+    while j > 0 && toks[j - 1].word && lexicon::aux_or_adverb_as_written(&lw[j - 1], toks[j - 1].is_cap(body)) {
         j -= 1;
     }
     if j < 2 || !toks[j - 1].is_punct(body, ',') {

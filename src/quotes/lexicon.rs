@@ -451,59 +451,67 @@ fn adverb_like(w: &str) -> bool {
 /// Words between a subject and its verb that do not break the link
 /// ("Zelenskyy also said", "he has repeatedly warned").
 pub fn aux_or_adverb(w: &str) -> bool {
-    adverb_like(w)
-        || matches!(
-            w,
-            "often"
-                | "always"
-                | "usually"
-                | "still"
-                | "routinely"
-                | "has"
-                | "have"
-                | "had"
-                | "also"
-                | "again"
-                | "repeatedly"
-                | "previously"
-                | "earlier"
-                | "later"
-                | "then"
-                | "once"
-                | "reportedly"
-                | "publicly"
-                | "separately"
-                | "further"
-                | "recently"
-                | "today"
-                | "yesterday"
-                | "himself"
-                | "herself"
-                | "themselves"
-                | "already"
-                | "subsequently"
-                | "first"
-                | "twice"
-                | "privately"
-                | "explicitly"
-                | "openly"
-                | "bluntly"
-                | "flatly"
-                | "firmly"
-                | "strongly"
-                | "simply"
-                | "just"
-                | "even"
-                | "now"
-                | "last"
-                | "week"
-                | "night"
-                | "month"
-                | "year"
-                | "tonight"
-                | "on"
-        )
-        || weekday(w)
+    adverb_like(w) || listed_aux_or_adverb(w)
+}
+
+/// `aux_or_adverb` for a word as written: a capitalised word ending in
+/// "-ly" is a name ("Kelly", "Connolly", "Desailly"), not an adverb.
+pub fn aux_or_adverb_as_written(w: &str, capitalised: bool) -> bool {
+    listed_aux_or_adverb(w) || (!capitalised && adverb_like(w))
+}
+
+fn listed_aux_or_adverb(w: &str) -> bool {
+    matches!(
+        w,
+        "often"
+            | "always"
+            | "usually"
+            | "still"
+            | "routinely"
+            | "has"
+            | "have"
+            | "had"
+            | "also"
+            | "again"
+            | "repeatedly"
+            | "previously"
+            | "earlier"
+            | "later"
+            | "then"
+            | "once"
+            | "reportedly"
+            | "publicly"
+            | "separately"
+            | "further"
+            | "recently"
+            | "today"
+            | "yesterday"
+            | "himself"
+            | "herself"
+            | "themselves"
+            | "already"
+            | "subsequently"
+            | "first"
+            | "twice"
+            | "privately"
+            | "explicitly"
+            | "openly"
+            | "bluntly"
+            | "flatly"
+            | "firmly"
+            | "strongly"
+            | "simply"
+            | "just"
+            | "even"
+            | "now"
+            | "last"
+            | "week"
+            | "night"
+            | "month"
+            | "year"
+            | "tonight"
+            | "on"
+    ) || weekday(w)
 }
 
 /// Days of the week (lower case): they stand between names, verbs and

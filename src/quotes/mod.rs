@@ -1486,6 +1486,14 @@ mod tests {
                 ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the port was not safe"),
             ],
         ),
+        // A surname that ends like an adverb is a name.
+        (
+            "Ferries could run at night, harbours secretary Ada Connolly has suggested.\n\nMs Connolly told the Vorn Gazette progress had been made.",
+            &[
+                ("Ada Connolly", SpeakerKind::Person, QuoteKind::Indirect, "Ferries could run at night"),
+                ("Ada Connolly", SpeakerKind::Person, QuoteKind::Indirect, "progress had been made"),
+            ],
+        ),
         // A hyphenated descriptor before a name is no part of it.
         (
             "Oscar-nominated Ada Quill said the film was done. \"We start again in May,\" said fly-half Ivo Tarn.",

@@ -1182,7 +1182,7 @@ fn frame(toks: &[Tok], lw: &[String], v: usize) -> Option<(usize, usize)> {
 /// union leader who said" may be someone the article names later.
 fn named_before_who(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<RawSpeaker> {
     let mut w = v;
-    while w > 0 && toks[w - 1].word && lexicon::aux_or_adverb(&lw[w - 1]) {
+    while w > 0 && toks[w - 1].word && lexicon::aux_or_adverb_as_written(&lw[w - 1], toks[w - 1].is_cap(body)) {
         w -= 1;
     }
     if w < 2 || lw[w - 1] != "who" {

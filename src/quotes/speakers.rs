@@ -1301,8 +1301,10 @@ impl Registry {
                     let own = words[..cut].iter().rposition(|w| matches!(*w, "and" | "&")).map_or(0, |a| a + 1);
                     // ("ex-Vorn chancellor": "ex-" joined to the next word.)
                     let other_role = words[own..cut].iter().any(|w| {
-                        (matches!(*w, "shadow" | "deputy" | "vice" | "former" | "ex" | "acting" | "assistant" | "junior")
-                            || w.starts_with("ex-"))
+                        (matches!(
+                            *w,
+                            "shadow" | "deputy" | "vice" | "former" | "ex" | "acting" | "assistant" | "junior"
+                        ) || w.starts_with("ex-"))
                             && !quals.iter().any(|q| q == w)
                     });
                     !other_role
