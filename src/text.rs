@@ -128,6 +128,7 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
         glue_next = ends_with_abbreviation(s) && (is_title_abbreviation(s) || !next_starts_sentence(rest));
     }
     out.into_iter()
+        .flat_map(|r| split_at_notes(text, r))
         .filter_map(|r| {
             let piece = &text[r.clone()];
             let lead = piece.len() - piece.trim_start().len();
@@ -135,6 +136,35 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             (!t.is_empty()).then(|| r.start + lead..r.start + lead + t.len())
         })
         .collect()
+}
+
+/// "… of territory.19 President Tarn confirmed …": a note number glued to
+/// a full stop after a word, then a capital, ends a sentence that UAX #29
+/// runs on.
+fn split_at_notes(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = r.start;
+    let mut i = r.start + 2;
+    while i + 3 < r.end {
+        if bytes[i] == b'.' && bytes[i - 1].is_ascii_lowercase() && bytes[i - 2].is_ascii_lowercase() {
+            let digits = bytes[i + 1..r.end].iter().take_while(|b| b.is_ascii_digit()).count();
+            let after = i + 1 + digits;
+            if (1..=3).contains(&digits)
+                && after + 1 < r.end
+                && bytes[after] == b' '
+                && bytes[after + 1].is_ascii_uppercase()
+            {
+                out.push(start..after);
+                start = after + 1;
+                i = start + 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.push(start..r.end);
+    out
 }
 
 fn last_word(s: &str) -> &str {
@@ -256,6 +286,11 @@ mod tests {
             ("It was Aug. 19 in Vorn.", &["It was Aug. 19 in Vorn."]),
             ("They left the U.S. The talks ended.", &["They left the U.S.", "The talks ended."]),
             ("“We will,” she said. “Now.”", &["“We will,” she said.", "“Now.”"]),
+            (
+                "Vorn retook territory.19 President Tarn said so.20",
+                &["Vorn retook territory.19", "President Tarn said so.20"],
+            ),
+            ("Prices rose 2.5 Percent in Vorn.", &["Prices rose 2.5 Percent in Vorn."]),
         ];
         for (text, want) in cases {
             assert_eq!(split(text), *want, "{text}");

@@ -325,6 +325,32 @@ pub fn inverted_cue(w: &str) -> bool {
 }
 
 /// Participles that attribute with an elided subject: ", adding that …".
+/// Participles of speech that take a clause with no "that" ("…,
+/// claiming the mayor was …", "after suggesting the port should close").
+pub fn clause_participle(w: &str) -> bool {
+    matches!(
+        w,
+        "saying"
+            | "suggesting"
+            | "claiming"
+            | "insisting"
+            | "arguing"
+            | "warning"
+            | "stressing"
+            | "noting"
+            | "admitting"
+            | "acknowledging"
+            | "declaring"
+            | "asserting"
+            | "explaining"
+            | "stating"
+            | "predicting"
+            | "conceding"
+            | "complaining"
+            | "maintaining"
+    )
+}
+
 pub fn participle_cue(w: &str) -> bool {
     matches!(
         w,

@@ -1486,6 +1486,16 @@ mod tests {
                 ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the port was not safe"),
             ],
         ),
+        // "…, claiming …" with no "that": a clause after a participle of
+        // speech; not a noun phrase, and not when a passive's agent may be
+        // the one speaking.
+        (
+            "The move was not a one-off, Ada Quill said, claiming the mayor was obsessed with ferries.\n\nBela Morn is being sued by his neighbour, claiming he broke a promise.\n\nVornish officials gave a briefing, explaining Brell's alleged role.",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "The move was not a one-off"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the mayor was obsessed with ferries"),
+            ],
+        ),
         // A surname that ends like an adverb is a name.
         (
             "Ferries could run at night, harbours secretary Ada Connolly has suggested.\n\nMs Connolly told the Vorn Gazette progress had been made.",

@@ -464,6 +464,63 @@ fn enough(toks: &[Tok], lw: &[String], after_that: bool) -> bool {
         && (after_that || !matches!(first, "whether" | "if" | "how" | "why" | "what" | "when" | "where" | "who"))
 }
 
+/// "Tarn was sacked by the board after …", "is being sued by his
+/// ex-wife, claiming …": before `to`, a passive's agent, who may be the
+/// one speaking.
+fn passive_agent(body: &str, toks: &[Tok], lw: &[String], to: usize) -> bool {
+    (0..to.saturating_sub(1)).any(|i| {
+        lw[i] == "by"
+            && toks[i + 1].word
+            && (toks[i + 1].is_cap(body) || lexicon::determiner(&lw[i + 1]) || lw[i + 1] == "former")
+    })
+}
+
+/// The sentence's subject before `end`, when a verb follows it ("Ivo
+/// Tarn has …", "Quill defended …"): not "Vorn" in "Vorn boss Ivo
+/// Tarn", nor an adjective opening the sentence ("Previous forecasts").
+fn subject_with_verb(body: &str, toks: &[Tok], lw: &[String], end: usize) -> Option<RawSpeaker> {
+    let sp = sentence_subject(body, &toks[..end])?;
+    if !matches!(
+        sp.class,
+        speakers::Class::Named(_)
+            | speakers::Class::Role(..)
+            | speakers::Class::Institution
+            | speakers::Class::Pronoun(lexicon::Pronoun::He | lexicon::Pronoun::She)
+    ) {
+        return None;
+    }
+    let next = toks.iter().position(|t| t.start >= sp.written.end)?;
+    let w = lw[next].as_str();
+    let verb = toks[next].word
+        && !toks[next].is_cap(body)
+        && (lexicon::finite_aux(w)
+            || lexicon::irregular_past(w)
+            || lexicon::aux_or_adverb(w)
+            || w.ends_with("ed")
+            || (w.ends_with('s') && !w.ends_with("ss"))
+            || matches!(w, "hit" | "quit" | "put" | "set" | "cut" | "let" | "said"));
+    verb.then_some(sp)
+}
+
+/// A clause follows at `from`: "that", or a finite verb within the next
+/// few words after its subject ("saying [the port] would close"), not a
+/// noun phrase ("suggesting a deal").
+fn clause_follows(toks: &[Tok], lw: &[String], from: usize) -> bool {
+    if lw.get(from).is_some_and(|w| w == "that") {
+        return true;
+    }
+    let words: Vec<&str> =
+        lw.iter().zip(toks).skip(from).take(14).filter(|(_, t)| t.word).map(|(w, _)| w.as_str()).collect();
+    enough(&toks[from.min(toks.len())..], &lw[from.min(lw.len())..], false)
+        && words.iter().take(12).enumerate().skip(1).any(|(i, w)| {
+            // ("explaining Syria's alleged involvement": an adjective.)
+            let after_determiner = lexicon::determiner(words[i - 1]) || words[i - 1].ends_with("'s");
+            lexicon::finite_aux(w)
+                || lexicon::irregular_past(w)
+                || (w.ends_with("ed") && w.len() > 4 && !after_determiner)
+        })
+}
+
 fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue> {
     let mut cues: Vec<Cue> = Vec::new();
     let mut v = 0;
@@ -478,6 +535,15 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             && v > 0
             && lw[v - 1] == "having"
             && lw.get(v + 1).is_some_and(|n| matches!(n.as_str(), "that" | "this" | "all"))
+        {
+            v += 1;
+            continue;
+        }
+        // "this proposed zone", "the reported attack": a participle after a
+        // determiner is an adjective, not a cue.
+        if w.ends_with("ed")
+            && v > 0
+            && (lexicon::determiner(&lw[v - 1]) || matches!(lw[v - 1].as_str(), "this" | "that"))
         {
             v += 1;
             continue;
@@ -615,12 +681,28 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             && (toks[v - 1].is_punct(body, ',')
                 // "said Mykhailo Podolyak adding that …"
                 || (w == "adding" && toks[v - 1].is_cap(body) && lw.get(v + 1).is_some_and(|n| n == "that")))
-            && (matches!(w, "adding" | "saying" | "writing" | "telling") || lw.get(v + 1).is_some_and(|n| n == "that"))
+            && (matches!(w, "adding" | "saying" | "writing" | "telling")
+                || lw.get(v + 1).is_some_and(|n| n == "that")
+                // "…, Tarn said, claiming the mayor was …"
+                || (lexicon::clause_participle(w) && clause_follows(toks, lw, v + 1)))
         {
             // The subject of the clause the participle hangs on: "…, though
-            // the government denies this, claiming that …".
-            let speaker =
-                clause_subject(body, toks, lw, v).or(prev_speaker).or_else(|| sentence_subject(body, &toks[..v]));
+            // the government denies this, claiming that …". With no "that"
+            // after a participle that may take a noun, only a subject a verb
+            // follows, and no passive's agent that could be the one speaking.
+            let strict =
+                !matches!(w, "adding" | "saying" | "writing" | "telling") && lw.get(v + 1).is_none_or(|n| n != "that");
+            let speaker = if strict {
+                (!passive_agent(body, toks, lw, v))
+                    .then(|| {
+                        clause_subject(body, toks, lw, v)
+                            .or(prev_speaker)
+                            .or_else(|| subject_with_verb(body, toks, lw, v))
+                    })
+                    .flatten()
+            } else {
+                clause_subject(body, toks, lw, v).or(prev_speaker).or_else(|| sentence_subject(body, &toks[..v]))
+            };
             speaker.map(|speaker| {
                 let mut k = v + 1;
                 if lw.get(k).is_some_and(|n| n == "that") {
@@ -1817,8 +1899,8 @@ fn clause_subject(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<R
     {
         e += 1;
     }
-    // A verb must follow the phrase.
-    if e == c || e >= end || !toks[e].word {
+    // A verb must follow the phrase; "who seemed …" is a relative clause.
+    if e == c || e >= end || !toks[e].word || matches!(lw[c].as_str(), "who" | "which" | "that") {
         return None;
     }
     speakers::parse(body, &toks[c..e]).filter(|sp| !matches!(sp.class, speakers::Class::Pronoun(_)))

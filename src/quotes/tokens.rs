@@ -59,7 +59,11 @@ pub fn tokenize(body: &str, range: Range<usize>) -> Vec<Tok> {
         let next_alnum = it.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
         // "600,000" and "3.4" are one word.
         let digit_group = c == ',' && prev_digit && it.peek().is_some_and(|&(_, n)| n.is_ascii_digit());
-        if (joiner(c) && prev_alnum && next_alnum || digit_group) && word_start.is_some() {
+        // "territory.19": a note number glued to a word is not part of it.
+        let note = c == '.'
+            && it.peek().is_some_and(|&(_, n)| n.is_ascii_digit())
+            && text[..i].chars().next_back().is_some_and(char::is_alphabetic);
+        if (joiner(c) && prev_alnum && next_alnum && !note || digit_group) && word_start.is_some() {
             prev_alnum = false;
             prev_digit = false;
             continue;
