@@ -1496,6 +1496,14 @@ mod tests {
                 ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the mayor was obsessed with ferries"),
             ],
         ),
+        // Present-tense reporting verbs for plural subjects.
+        (
+            "Critics suggest that the ferries will stop. Prosecutors allege that the harbour board fixed its bids.",
+            &[
+                ("Critics", SpeakerKind::Anonymous, QuoteKind::Indirect, "the ferries will stop"),
+                ("Prosecutors", SpeakerKind::Anonymous, QuoteKind::Indirect, "the harbour board fixed its bids"),
+            ],
+        ),
         // A surname that ends like an adverb is a name.
         (
             "Ferries could run at night, harbours secretary Ada Connolly has suggested.\n\nMs Connolly told the Vorn Gazette progress had been made.",
