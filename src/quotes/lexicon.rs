@@ -1163,6 +1163,8 @@ pub fn anonymous_head(w: &str) -> bool {
             | "academics"
             | "milblogger"
             | "milbloggers"
+            // Unnamed organisations: "rights groups", "Pro-Vorn hacker groups".
+            | "groups"
     )
 }
 

@@ -407,6 +407,17 @@ fn unnamed_post_holder<'r>(
     reg.unnamed_post_holder(d.body, first)
 }
 
+/// "the source", "the senior official": a few words with no
+/// post-modifier, which can only point back to someone.
+fn short_description(written: &str) -> bool {
+    let words: Vec<String> = written.split_whitespace().map(str::to_lowercase).collect();
+    words.len() <= 4
+        && !words.iter().any(|w| {
+            matches!(w.as_str(), "of" | "in" | "at" | "from" | "with" | "for" | "on" | "near" | "to" | "who" | "that")
+                || w.ends_with("ing")
+        })
+}
+
 /// "the agency", "the ministry": an institution named by its kind only.
 fn generic_institution(written: &str) -> bool {
     let w = written.trim().to_lowercase();
@@ -743,9 +754,16 @@ fn resolve_one(
             },
             conf: 0.9,
         }),
-        Class::Anonymous if as_written.starts_with(['T', 't']) && as_written.to_lowercase().starts_with("the ") => {
+        Class::Anonymous
+            if as_written.starts_with(['T', 't'])
+                && as_written.to_lowercase().starts_with("the ")
+                && short_description(speakers::before_apposition(&as_written)) =>
+        {
             // "the source", "the official": the unnamed source just quoted,
             // when one with the same head spoke in this or the last paragraph.
+            // (A full description, "The commander of a Vorn battery operating
+            // in the Brell direction", introduces someone; its last word is
+            // no head.)
             let head = speakers::before_apposition(&as_written).split_whitespace().last().unwrap_or("").to_lowercase();
             let prev = found
                 .iter()
@@ -1502,6 +1520,16 @@ mod tests {
             &[
                 ("Critics", SpeakerKind::Anonymous, QuoteKind::Indirect, "the ferries will stop"),
                 ("Prosecutors", SpeakerKind::Anonymous, QuoteKind::Indirect, "the harbour board fixed its bids"),
+            ],
+        ),
+        // A full description is someone new, not the unnamed source just
+        // quoted whose description ends in the same word.
+        (
+            "An officer of a Vornish drone battalion operating in the Brell direction reported that the fog had lifted. The commander of a Vornish mortar battery operating in the Brell direction reported that the ferries had stopped. The commander added that the port was shut.",
+            &[
+                ("an officer of a Vornish drone battalion operating in the Brell direction", SpeakerKind::Anonymous, QuoteKind::Indirect, "the fog had lifted"),
+                ("the commander of a Vornish mortar battery operating in the Brell direction", SpeakerKind::Anonymous, QuoteKind::Indirect, "the ferries had stopped"),
+                ("the commander of a Vornish mortar battery operating in the Brell direction", SpeakerKind::Anonymous, QuoteKind::Indirect, "the port was shut"),
             ],
         ),
         // A surname that ends like an adverb is a name.

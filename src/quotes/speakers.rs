@@ -596,6 +596,16 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
             && lw[..head_i]
                 .iter()
                 .all(|w| w.contains('-') && w.chars().all(|c| c.is_alphabetic() || c == '-') && !w.ends_with('-')));
+    // "Pro-Vorn hacker groups", "rights campaigners": plain nouns before an
+    // unnamed plural group.
+    let plain_modifiers = plain_modifiers
+        || (lexicon::anonymous_head(stem(&lw[head_i])) && lw[head_i].ends_with('s') && head_i == lw.len() - 1 && {
+            let from = usize::from(lw[0] == "the");
+            (1..=2).contains(&(head_i - from.min(head_i)))
+                && lw[from..head_i]
+                    .iter()
+                    .all(|w| lexicon::plain_noun(w) && !lexicon::title(w) && !lexicon::role_head(w))
+        });
     if let Some(class) = document(body, toks, &lw) {
         return Some(RawSpeaker { written, class, role: None });
     }
@@ -1679,6 +1689,9 @@ mod tests {
             ("a source in the Vornish delegation", Some((Class::Anonymous, None))),
             ("several of the Vornish leaders", Some((Class::Anonymous, None))),
             ("Brell officials", Some((Class::Anonymous, None))),
+            ("Pro-Vorn hacker groups", Some((Class::Anonymous, None))),
+            ("the hacker groups", Some((Class::Anonymous, None))),
+            ("harbour experts", Some((Class::Anonymous, None))),
             ("the mayor", Some((Class::Role("mayor".into(), vec![]), Some("mayor".into())))),
             (
                 "the mayor of Vornhaven",
