@@ -540,10 +540,15 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             continue;
         }
         // "this proposed zone", "the reported attack": a participle after a
-        // determiner is an adjective, not a cue.
-        if w.ends_with("ed")
-            && v > 0
-            && (lexicon::determiner(&lw[v - 1]) || matches!(lw[v - 1].as_str(), "this" | "that"))
+        // determiner is an adjective, not a cue; "the claims", "its
+        // warnings": after an article or a possessive, a noun.
+        if v > 0
+            && ((w.ends_with("ed")
+                && (lexicon::determiner(&lw[v - 1]) || matches!(lw[v - 1].as_str(), "this" | "that")))
+                || matches!(
+                    lw[v - 1].as_str(),
+                    "the" | "a" | "an" | "this" | "these" | "those" | "its" | "their" | "our" | "my" | "your" | "whose"
+                ))
         {
             v += 1;
             continue;

@@ -538,7 +538,25 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         let written = toks[name_start].start..written.end;
         return Some(RawSpeaker { written, class: Class::Institution, role: None });
     }
-    if name_ok && prefix_ok(name_start) {
+    // "Vornish military observer Ivo Tarn", "Rights campaigner Ada
+    // Quill": a full name after lower-case nouns the lexicon does not know
+    // as roles, and before them only capitalised words.
+    let described = name_ok
+        && !prefix_ok(name_start)
+        && toks.len() - name_start >= 2
+        && {
+            let first_lower = (0..name_start).find(|&i| !toks[i].is_cap(body)).unwrap_or(name_start);
+            let first_lower = if lw.first().is_some_and(|w| w == "the") && first_lower == 0 { 1 } else { first_lower };
+            (first_lower..name_start).count() <= 3
+                && (first_lower..name_start).all(|i| {
+                    !toks[i].is_cap(body)
+                        && lexicon::plain_noun(&lw[i])
+                        && !lexicon::determiner(&lw[i])
+                        && !PREPOSITIONS.contains(&lw[i].as_str())
+                        && !matches!(lw[i].as_str(), "and" | "or" | "but" | "of" | "by" | "as")
+                })
+        };
+    if name_ok && (prefix_ok(name_start) || described) {
         let last_name = &lw[toks.len() - 1];
         // "Liam Fox": an outlet's name that is also a surname, after a
         // given name (not "Washington Post", "Vorn Post").
@@ -1675,6 +1693,9 @@ mod tests {
             ("Tarn", named("Tarn", None)),
             ("Mayor Ada Quill", named("Ada Quill", Some("Mayor"))),
             ("Fly-half Ada Quill", named("Ada Quill", Some("Fly-half"))),
+            ("Vornish military observer Ivo Tarn", named("Ivo Tarn", Some("Vornish military observer"))),
+            ("rights campaigner Ada Quill", named("Ada Quill", Some("rights campaigner"))),
+            ("the deal with Ivo Tarn", None),
             ("Vorn-born Quill", named("Quill", Some("Vorn-born"))),
             ("Ji-vorn Tarn", named("Ji-vorn Tarn", None)),
             ("Tarn's foreign policy adviser Bela Morn", named("Bela Morn", Some("Tarn's foreign policy adviser"))),
