@@ -108,6 +108,14 @@ const THAT_VERBS: &[&str] = &[
     "recalls",
     "remarked",
     "observed",
+    "reckons",
+    "reckoned",
+    "opined",
+    "forecast",
+    "forecasts",
+    "reassured",
+    "advised",
+    "specified",
     "complained",
     "cautioned",
     "assured",
@@ -191,6 +199,13 @@ pub fn speech_noun_openers(w: &str) -> Option<&'static [&'static str]> {
 
 /// Verbs that only close a quote ("…?” she asked).
 const QUOTE_ONLY_VERBS: &[&str] = &[
+    "retorted",
+    "echoed",
+    "elaborated",
+    "summarised",
+    "summarized",
+    "emailed",
+    "texted",
     "wondered",
     "wonders",
     "queried",

@@ -1532,6 +1532,15 @@ mod tests {
                 ("the commander of a Vornish mortar battery operating in the Brell direction", SpeakerKind::Anonymous, QuoteKind::Indirect, "the port was shut"),
             ],
         ),
+        // Forecasts and reckonings are statements; a noun before "said" is
+        // no verb.
+        (
+            "Vorn Bank has forecast that ferry traffic will grow by 40%. Ivo Tarn reckons the port will reopen. The harbour forecasts said the tide would turn.",
+            &[
+                ("Vorn Bank", SpeakerKind::Institution, QuoteKind::Indirect, "ferry traffic will grow"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the port will reopen"),
+            ],
+        ),
         // A surname that ends like an adverb is a name.
         (
             "Ferries could run at night, harbours secretary Ada Connolly has suggested.\n\nMs Connolly told the Vorn Gazette progress had been made.",

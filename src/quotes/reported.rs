@@ -541,14 +541,16 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
         }
         // "this proposed zone", "the reported attack": a participle after a
         // determiner is an adjective, not a cue; "the claims", "its
-        // warnings": after an article or a possessive, a noun.
+        // warnings": after an article or a possessive, a noun; so is
+        // "forecasts" in "CBO forecasts said …".
         if v > 0
             && ((w.ends_with("ed")
                 && (lexicon::determiner(&lw[v - 1]) || matches!(lw[v - 1].as_str(), "this" | "that")))
                 || matches!(
                     lw[v - 1].as_str(),
                     "the" | "a" | "an" | "this" | "these" | "those" | "its" | "their" | "our" | "my" | "your" | "whose"
-                ))
+                )
+                || (w.ends_with('s') && lw.get(v + 1).is_some_and(|n| matches!(n.as_str(), "said" | "says" | "say"))))
         {
             v += 1;
             continue;

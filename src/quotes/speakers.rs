@@ -541,21 +541,18 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     // "Vornish military observer Ivo Tarn", "Rights campaigner Ada
     // Quill": a full name after lower-case nouns the lexicon does not know
     // as roles, and before them only capitalised words.
-    let described = name_ok
-        && !prefix_ok(name_start)
-        && toks.len() - name_start >= 2
-        && {
-            let first_lower = (0..name_start).find(|&i| !toks[i].is_cap(body)).unwrap_or(name_start);
-            let first_lower = if lw.first().is_some_and(|w| w == "the") && first_lower == 0 { 1 } else { first_lower };
-            (first_lower..name_start).count() <= 3
-                && (first_lower..name_start).all(|i| {
-                    !toks[i].is_cap(body)
-                        && lexicon::plain_noun(&lw[i])
-                        && !lexicon::determiner(&lw[i])
-                        && !PREPOSITIONS.contains(&lw[i].as_str())
-                        && !matches!(lw[i].as_str(), "and" | "or" | "but" | "of" | "by" | "as")
-                })
-        };
+    let described = name_ok && !prefix_ok(name_start) && toks.len() - name_start >= 2 && {
+        let first_lower = (0..name_start).find(|&i| !toks[i].is_cap(body)).unwrap_or(name_start);
+        let first_lower = if lw.first().is_some_and(|w| w == "the") && first_lower == 0 { 1 } else { first_lower };
+        (first_lower..name_start).count() <= 3
+            && (first_lower..name_start).all(|i| {
+                !toks[i].is_cap(body)
+                    && lexicon::plain_noun(&lw[i])
+                    && !lexicon::determiner(&lw[i])
+                    && !PREPOSITIONS.contains(&lw[i].as_str())
+                    && !matches!(lw[i].as_str(), "and" | "or" | "but" | "of" | "by" | "as")
+            })
+    };
     if name_ok && (prefix_ok(name_start) || described) {
         let last_name = &lw[toks.len() - 1];
         // "Liam Fox": an outlet's name that is also a surname, after a
