@@ -1541,6 +1541,12 @@ mod tests {
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the port will reopen"),
             ],
         ),
+        // "But" carries a statement on, not when it brings in a new
+        // subject by name.
+        (
+            "Ivo Tarn said the ferries would stop. But Harbour chief Ada Quill has denied the claims.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would stop")],
+        ),
         // A surname that ends like an adverb is a name.
         (
             "Ferries could run at night, harbours secretary Ada Connolly has suggested.\n\nMs Connolly told the Vorn Gazette progress had been made.",

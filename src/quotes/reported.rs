@@ -80,7 +80,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 // A quoted word or two ("“voter identification” calls") is
                 // no quotation of its own.
                 let quoted_words = quoted.iter().zip(toks.iter()).filter(|(&q, t)| q && t.word).count();
-                if continuation(lw, toks) && quoted_words <= 2 {
+                if continuation(body, lw, toks) && quoted_words <= 2 {
                     let r = doc::trim(body, sr.clone(), ".");
                     if !r.is_empty() {
                         out.push(Found {
@@ -401,7 +401,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
 
 /// Whether a sentence opens with a connective that carries on what came
 /// before ("Moreover, …", "In addition, …"), with no cue of its own.
-fn continuation(lw: &[String], toks: &[Tok]) -> bool {
+fn continuation(body: &str, lw: &[String], toks: &[Tok]) -> bool {
     let w = |i: usize| lw.get(i).map(String::as_str).unwrap_or("");
     let comma = |i: usize| toks.get(i).is_some_and(|t| !t.word && lw[i] == ",");
     // "… died as a result.": the consequence of what the speaker said.
@@ -423,8 +423,9 @@ fn continuation(lw: &[String], toks: &[Tok]) -> bool {
         "at" if w(1) == "the" && w(2) == "same" && w(3) == "time" && comma(4) => 5,
         _ => return false,
     };
-    // "However, he has been unable to …" is the writer's, about the speaker.
-    !matches!(w(rest), "he" | "she" | "his" | "her")
+    // "However, he has been unable to …" is the writer's, about the speaker;
+    // "But Lions chairman Ivo Tarn has denied …" brings in someone else.
+    !matches!(w(rest), "he" | "she" | "his" | "her") && !toks.get(rest).is_some_and(|t| t.is_cap(body))
 }
 
 /// "It was stressed that …", "It was also noted that …": a speech verb
