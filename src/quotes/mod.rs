@@ -1547,6 +1547,14 @@ mod tests {
             "Ivo Tarn said the ferries would stop. But Harbour chief Ada Quill has denied the claims.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would stop")],
         ),
+        // "As for X, …" makes X what the next pronouns stand for.
+        (
+            "Bela Morn said the port was shut.\n\nAs for Ivo Tarn, his plan was ready. He also told them: \"We sail at dawn.\"",
+            &[
+                ("Bela Morn", SpeakerKind::Person, QuoteKind::Indirect, "the port was shut"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We sail at dawn."),
+            ],
+        ),
         // A surname that ends like an adverb is a name.
         (
             "Ferries could run at night, harbours secretary Ada Connolly has suggested.\n\nMs Connolly told the Vorn Gazette progress had been made.",

@@ -897,7 +897,8 @@ impl Registry {
             let phrase = body.get(toks[the + 1].start..toks[end].end).unwrap_or("").to_owned();
             self.role_mentions.push((toks[i].start, stem(w).to_owned(), quals, phrase));
         }
-        let mut i = 0;
+        // "As for Zelenskyy, his …": the name the sentence is about.
+        let mut i = if lw.len() > 3 && lw[0] == "as" && lw[1] == "for" { 2 } else { 0 };
         let mut first_subject = true;
         while i < toks.len() {
             if !toks[i].is_cap(body) {
