@@ -336,11 +336,12 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
     // an object, which "she" would skip).
     let first = lw.get(b).map(String::as_str).unwrap_or("");
     let asked = matches!(first, "asked" | "pressed");
-    if phrase.len() >= 3
-        && (matches!(
-            first,
-            "on" | "in" | "at" | "during" | "after" | "before" | "earlier" | "later" | "speaking" | "asked" | "pressed"
-        ) || first.ends_with("ing"))
+    // ("Later he told them": one adverb before a pronoun or a name.)
+    let adverb = matches!(first, "earlier" | "later" | "meanwhile" | "separately" | "then" | "yesterday" | "today");
+    if (phrase.len() >= 3 || (adverb && phrase.len() >= 2))
+        && (adverb
+            || matches!(first, "on" | "in" | "at" | "during" | "after" | "before" | "speaking" | "asked" | "pressed")
+            || first.ends_with("ing"))
     {
         for s in 1..phrase.len() {
             let t = &phrase[s];

@@ -1555,6 +1555,11 @@ mod tests {
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We sail at dawn."),
             ],
         ),
+        // One adverb before the subject: "Later he said …".
+        (
+            "Ivo Tarn arrived on Tuesday. Later he said the harbour would reopen next spring.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the harbour would reopen")],
+        ),
         // A surname that ends like an adverb is a name.
         (
             "Ferries could run at night, harbours secretary Ada Connolly has suggested.\n\nMs Connolly told the Vorn Gazette progress had been made.",
