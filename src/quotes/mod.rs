@@ -1532,6 +1532,11 @@ mod tests {
                 ("the commander of a Vornish mortar battery operating in the Brell direction", SpeakerKind::Anonymous, QuoteKind::Indirect, "the port was shut"),
             ],
         ),
+        // A plural noun is no cue: after a preposition, or before a verb.
+        (
+            "Following claims that Vornish ferries had docked in Brell, Ivo Tarn was asked about the port. Harbour reports continue to show that the quay is empty.",
+            &[],
+        ),
         // Forecasts and reckonings are statements; a noun before "said" is
         // no verb.
         (

@@ -551,7 +551,17 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                     lw[v - 1].as_str(),
                     "the" | "a" | "an" | "this" | "these" | "those" | "its" | "their" | "our" | "my" | "your" | "whose"
                 )
-                || (w.ends_with('s') && lw.get(v + 1).is_some_and(|n| matches!(n.as_str(), "said" | "says" | "say"))))
+                || (w.ends_with('s') && lw.get(v + 1).is_some_and(|n| matches!(n.as_str(), "said" | "says" | "say")))
+                // "Following claims that …", "amid reports that …": a plural
+                // noun after a preposition; "Insider reports continue to …".
+                || (w.ends_with('s')
+                    && !w.ends_with("ss")
+                    && (matches!(
+                        lw[v - 1].as_str(),
+                        "following" | "amid" | "despite" | "after" | "over" | "about" | "of" | "against" | "among"
+                    ) || lw.get(v + 1).is_some_and(|n| {
+                        matches!(n.as_str(), "continue" | "suggest" | "indicate" | "show" | "remain" | "are" | "were" | "have")
+                    }))))
         {
             v += 1;
             continue;
