@@ -177,6 +177,12 @@ pub(crate) fn sentence_subject(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
                 e = post;
             }
         }
+        // "Latest research suggests", "Market analysts argue": a capitalised
+        // word before a lower-case noun modifies it; it is no subject.
+        // (A name's own lower-case part, "al-Jibouri", keeps a capital.)
+        if e < toks.len() && toks[e].word && !toks[e].text(body).contains(char::is_uppercase) && !verb_like(&lw[e]) {
+            continue;
+        }
         // Stop before words that are clearly not part of the name phrase.
         while e > s {
             if let Some(sp) = speakers::parse(body, &toks[s..e]) {
@@ -189,6 +195,55 @@ pub(crate) fn sentence_subject(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
         }
     }
     None
+}
+
+/// A lower-case word that can follow a subject: a verb form, an
+/// auxiliary or an adverb ("has", "said", "also", "insists").
+fn verb_like(w: &str) -> bool {
+    lexicon::finite_aux(w)
+        || lexicon::irregular_past(w)
+        || lexicon::aux_or_adverb(w)
+        || lexicon::quote_verb(w)
+        || w.ends_with("ed")
+        || (w.ends_with('s') && !w.ends_with("ss"))
+        // A post-modifier of the subject: "A spokesman for the firm said",
+        // "Police investigating the case said".
+        || w.ends_with("ing")
+        || matches!(
+            w,
+            "hit"
+                | "quit"
+                | "put"
+                | "set"
+                | "cut"
+                | "let"
+                | "sought"
+                | "thought"
+                | "told"
+                | "led"
+                | "spoke"
+                | "wrote"
+                | "said"
+                | "felt"
+                | "chose"
+                | "struck"
+                | "who"
+                | "which"
+                | "whose"
+                | "and"
+                | "of"
+                | "in"
+                | "on"
+                | "for"
+                | "at"
+                | "from"
+                | "with"
+                | "to"
+                | "near"
+                | "close"
+                | "familiar"
+                | "by"
+        )
 }
 
 /// A resolved speaker with the confidence it leaves.
@@ -1531,6 +1586,12 @@ mod tests {
                 ("the commander of a Vornish mortar battery operating in the Brell direction", SpeakerKind::Anonymous, QuoteKind::Indirect, "the ferries had stopped"),
                 ("the commander of a Vornish mortar battery operating in the Brell direction", SpeakerKind::Anonymous, QuoteKind::Indirect, "the port was shut"),
             ],
+        ),
+        // A capitalised word before a lower-case noun is no subject by
+        // itself; the whole phrase may be.
+        (
+            "Latest research suggests that the ferries will stop. Vorn harbour officials argue that the port will close.",
+            &[("Vorn harbour officials", SpeakerKind::Anonymous, QuoteKind::Indirect, "the port will close")],
         ),
         // A plural noun is no cue: after a preposition, or before a verb.
         (

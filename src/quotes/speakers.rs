@@ -43,28 +43,17 @@ fn document(body: &str, toks: &[Tok], lw: &[String]) -> Option<Class> {
     }
     // Words before the head: determiners, adjectives, a publisher's name.
     let before = &toks[..h];
-    if before.iter().zip(lw).any(|(t, w)| {
-        !(t.is_cap(body)
-            || lexicon::determiner(w)
-            || matches!(
-                w.as_str(),
-                "recent"
-                    | "new"
-                    | "latest"
-                    | "annual"
-                    | "joint"
-                    | "extensive"
-                    | "authoritative"
-                    | "detailed"
-                    | "intelligence"
-                    | "internal"
-                    | "confidential"
-                    | "classified"
-            ))
-    }) {
+    if before.iter().zip(lw).any(|(t, w)| !(t.is_cap(body) || lexicon::determiner(w) || document_adjective(w))) {
         return None;
     }
-    let caps: Vec<&Tok> = before.iter().filter(|t| t.is_cap(body) && !lexicon::determiner(&lower(body, t))).collect();
+    // ("Latest research suggests": a capitalised adjective is no publisher.)
+    let caps: Vec<&Tok> = before
+        .iter()
+        .filter(|t| {
+            let w = lower(body, t);
+            t.is_cap(body) && !lexicon::determiner(&w) && !document_adjective(&w)
+        })
+        .collect();
     let mut publisher = match (caps.first(), caps.last()) {
         (Some(a), Some(b)) => body.get(a.start..stem_end(body, b)).map(str::to_owned),
         _ => None,
@@ -81,6 +70,33 @@ fn document(body: &str, toks: &[Tok], lw: &[String]) -> Option<Class> {
         }
     }
     Some(Class::Document(publisher))
+}
+
+/// Adjectives a document's name may carry that name no publisher.
+fn document_adjective(w: &str) -> bool {
+    matches!(
+        w,
+        "recent"
+            | "new"
+            | "latest"
+            | "annual"
+            | "joint"
+            | "extensive"
+            | "authoritative"
+            | "detailed"
+            | "intelligence"
+            | "internal"
+            | "confidential"
+            | "classified"
+            | "previous"
+            | "earlier"
+            | "further"
+            | "separate"
+            | "fresh"
+            | "preliminary"
+            | "independent"
+            | "leaked"
+    )
 }
 
 fn stem_end(body: &str, t: &Tok) -> usize {
