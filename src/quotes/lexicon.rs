@@ -1563,6 +1563,16 @@ pub fn number_word(w: &str) -> bool {
 }
 
 /// Honorifics before a surname ("Mr Fox", "Lord Bach").
+/// The pronoun an honorific says a person takes: "Mr Tarn" is "he",
+/// "Ms Quill" is "she"; "Dr" says nothing.
+pub fn honorific_pronoun(w: &str) -> Option<Pronoun> {
+    match w {
+        "mr" | "sir" | "lord" | "baron" => Some(Pronoun::He),
+        "mrs" | "ms" | "miss" | "lady" | "dame" | "baroness" => Some(Pronoun::She),
+        _ => None,
+    }
+}
+
 pub fn honorific(w: &str) -> bool {
     matches!(w, "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "lord" | "lady" | "dame" | "prof" | "baroness" | "baron")
 }

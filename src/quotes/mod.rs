@@ -652,6 +652,8 @@ fn resolve_one(
                 let lk = name_key(name.split_whitespace().last().unwrap_or(""));
                 !lk.is_empty() && quoted_key.split(' ').any(|w| w == lk)
             };
+            // "she" is not "Mr Tarn".
+            let fits = |name: &str| reg.pronoun_fits(name, *p);
             let para_start = d.paras.get(f.para).map_or(0, |p| p.start);
             // "Mr Quill has “…” as before, he said.": after the statement,
             // the subject of its own sentence is what was said, not who said it.
@@ -663,7 +665,7 @@ fn resolve_one(
                 .rev()
                 .take(6)
                 .take_while(|(p, _)| *p >= para_start)
-                .find(|(_, n)| !mentioned(n));
+                .find(|(_, n)| !mentioned(n) && fits(n));
             let last_speaker = found
                 .iter()
                 .enumerate()
@@ -674,7 +676,7 @@ fn resolve_one(
                 // sentence's subject, so no pronoun's antecedent.
                 .filter(|(_, g)| !matches!(&g.who, Who::Raw(s) if possessive(body, s)))
                 .filter_map(|(i, g)| Some((g, resolved.get(i)?.as_ref()?)))
-                .find(|(_, r)| r.speaker.kind == SpeakerKind::Person);
+                .find(|(_, r)| r.speaker.kind == SpeakerKind::Person && fits(&r.speaker.name));
             // A role noun for someone else in between ("the President of
             // Russia noted …") makes the pronoun ambiguous: kept out of answers.
             // Posts earlier statements were credited to ("The chancellor
@@ -748,6 +750,11 @@ fn resolve_one(
                     // Mentioned inside the quote: never its speaker.
                     continue;
                 }
+                if !fits(n) {
+                    // The nearest person cannot be meant, and the others
+                    // here are subjects, not speakers: no guess.
+                    return None;
+                }
                 return person(n, 0.8);
             }
             // Nobody spoke or acted before: the one person the paragraph or
@@ -755,7 +762,7 @@ fn resolve_one(
             // “I was sitting …,” she told Al Jazeera").
             let from = f.para.checked_sub(1).and_then(|p| d.paras.get(p)).map_or(0, |p| p.start);
             let n = reg.only_person_between(from, pos)?;
-            if mentioned(n) {
+            if mentioned(n) || !fits(n) {
                 return None;
             }
             person(n, 0.7)
@@ -1620,6 +1627,20 @@ mod tests {
                 ("Bela Morn", SpeakerKind::Person, QuoteKind::Indirect, "the port was shut"),
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We sail at dawn."),
             ],
+        ),
+        // "she" is never a person the article calls "Mr": the pronoun goes
+        // to the last speaker it can stand for, or to no one.
+        (
+            "Mr Tarn said the ferries would stop. Ms Quill said the port would close.\n\n\"We will appeal,\" he said.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferries would stop"),
+                ("Quill", SpeakerKind::Person, QuoteKind::Indirect, "the port would close"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We will appeal"),
+            ],
+        ),
+        (
+            "Mr Morn said the quay was shut.\n\n\"We will wait,\" she said.",
+            &[("Morn", SpeakerKind::Person, QuoteKind::Indirect, "the quay was shut")],
         ),
         // One adverb before the subject: "Later he said …".
         (

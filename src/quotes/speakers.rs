@@ -860,11 +860,25 @@ pub struct Registry {
     role_mentions: Vec<(usize, String, Vec<String>, String)>,
     /// Every full name, in text order.
     mentions: Vec<(usize, String)>,
+    /// By surname key, the pronouns honorifics give it ("Mr Tarn": he).
+    pronouns: HashMap<String, (bool, bool)>,
 }
 
 impl Registry {
     /// Records the names in one sentence (its tokens).
     pub fn scan_sentence(&mut self, body: &str, toks: &[Tok], lw: &[String]) {
+        // "Mr Tarn", "Ms. Quill": which pronoun the surname takes.
+        for i in 0..toks.len().saturating_sub(1) {
+            let Some(p) = lexicon::honorific_pronoun(low(toks, lw, &toks[i])) else { continue };
+            let next = if toks[i + 1].is_punct(body, '.') { i + 2 } else { i + 1 };
+            if toks.get(next).is_some_and(|t| t.is_cap(body)) && self.pronouns.len() < 4096 {
+                let seen = self.pronouns.entry(name_key(stem(low(toks, lw, &toks[next])))).or_default();
+                match p {
+                    lexicon::Pronoun::She => seen.1 = true,
+                    _ => seen.0 = true,
+                }
+            }
+        }
         // Role nouns standing for a person: "the President of Russia",
         // "the mayor" (pronouns must not jump over them).
         for i in 1..toks.len() {
@@ -1528,6 +1542,28 @@ impl Registry {
             }
         }
         Some(first)
+    }
+
+    /// Whether "he" or "she" can stand for `name`: not when the article
+    /// gives its surname only the other one's honorifics ("Mr Tarn" is no
+    /// "she"; a surname with both, a family, says nothing).
+    pub fn pronoun_fits(&self, name: &str, p: lexicon::Pronoun) -> bool {
+        let key = name_key(stem(&name.split_whitespace().last().unwrap_or("").to_lowercase()));
+        // Two people with the surname ("Mr Jackson" and Katherine Jackson):
+        // its honorifics may be the other's.
+        let people = self.by_last.get(&key).map_or(0, |v| {
+            let mut full: Vec<String> = v.iter().map(|(_, n)| name_key(n)).collect();
+            full.sort();
+            full.dedup();
+            full.len()
+        });
+        if people > 1 {
+            return true;
+        }
+        !matches!(
+            (self.pronouns.get(&key), p),
+            (Some(&(true, false)), lexicon::Pronoun::She) | (Some(&(false, true)), lexicon::Pronoun::He)
+        )
     }
 
     /// Whether the article gives `name` any post ("Tory leader Michael
