@@ -1573,6 +1573,40 @@ pub fn honorific_pronoun(w: &str) -> Option<Pronoun> {
     }
 }
 
+/// Words in capitalised names that are no person's: "League One",
+/// "Nottingham Forest", "Jupiter Research", "Constitutional Affairs".
+pub fn non_person_word(w: &str) -> bool {
+    matches!(
+        w,
+        "league"
+            | "cup"
+            | "club"
+            | "united"
+            | "city"
+            | "forest"
+            | "rovers"
+            | "athletic"
+            | "wanderers"
+            | "madrid"
+            | "research"
+            | "international"
+            | "olympic"
+            | "olympics"
+            | "affairs"
+            | "work"
+            | "one"
+            | "two"
+            | "games"
+            | "championship"
+            | "championships"
+            | "open"
+            | "awards"
+            | "festival"
+            | "prize"
+            | "standard"
+    )
+}
+
 pub fn honorific(w: &str) -> bool {
     matches!(w, "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "lord" | "lady" | "dame" | "prof" | "baroness" | "baron")
 }

@@ -1642,6 +1642,11 @@ mod tests {
             "Mr Morn said the quay was shut.\n\n\"We will wait,\" she said.",
             &[("Morn", SpeakerKind::Person, QuoteKind::Indirect, "the quay was shut")],
         ),
+        // A club or a league is no "he".
+        (
+            "Vorn Rovers face Brell United next week. The manager of Vorn Rovers was delighted.\n\n\"We have work to do,\" he said.",
+            &[],
+        ),
         // One adverb before the subject: "Later he said …".
         (
             "Ivo Tarn arrived on Tuesday. Later he said the harbour would reopen next spring.",

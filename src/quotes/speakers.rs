@@ -991,7 +991,9 @@ impl Registry {
                 && !lexicon::outlet(stem(low(toks, lw, &name_toks[0])))
                 && name_toks.iter().all(|t| {
                     let w = low(toks, lw, t);
-                    !(lexicon::institution_head(stem(w)) || lexicon::place(stem(w)))
+                    !(lexicon::institution_head(stem(w))
+                        || lexicon::place(stem(w))
+                        || lexicon::non_person_word(stem(w)))
                 });
             if is_person {
                 let last = name_toks[name_toks.len() - 1];
