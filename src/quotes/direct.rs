@@ -404,7 +404,11 @@ fn tail_attribution(body: &str, tail: Range<usize>, open_end: bool) -> Option<(R
         return None;
     }
     let commas = toks[..j].iter().filter(|t| t.is_punct(body, ',')).count();
-    let sp = if j > 0 && toks[j - 1].is_punct(body, ',') {
+    let sp = if j > 0 && toks[j - 1].is_punct(body, ',') && commas == 1 {
+        // "“…,” shop owner Ada Quill, told Reuters": a stray comma before
+        // the verb.
+        super::speakers::parse(body, &toks[..j - 1])?
+    } else if j > 0 && toks[j - 1].is_punct(body, ',') {
         super::speakers::parse_with_apposition(body, &toks[..j])?
     } else if commas >= 1
         && (lw[0].ends_with("ing") || matches!(lw[0].as_str(), "where" | "which" | "who" | "when" | "as"))

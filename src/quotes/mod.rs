@@ -1642,6 +1642,15 @@ mod tests {
             "Mr Morn said the quay was shut.\n\n\"We will wait,\" she said.",
             &[("Morn", SpeakerKind::Person, QuoteKind::Indirect, "the quay was shut")],
         ),
+        // "told" is never inverted: its object is whom the speaker told;
+        // and a medium's name is no one's surname.
+        (
+            "Prices fell. \"If a person has money this will decrease,\" shop owner Ada Quill, told Vorn Press.\n\nOliver Vell spoke to Rolling Brask magazine on Monday. \"It is over,\" Brask said.",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "If a person has money"),
+                ("Brask", SpeakerKind::Person, QuoteKind::Direct, "It is over"),
+            ],
+        ),
         // A club or a league is no "he".
         (
             "Vorn Rovers face Brell United next week. The manager of Vorn Rovers was delighted.\n\n\"We have work to do,\" he said.",

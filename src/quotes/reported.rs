@@ -1746,7 +1746,6 @@ fn inverted(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
                 | "adds"
                 | "wrote"
                 | "writes"
-                | "told"
                 | "argued"
                 | "argues"
                 | "insisted"

@@ -994,6 +994,28 @@ impl Registry {
                     !(lexicon::institution_head(stem(w))
                         || lexicon::place(stem(w))
                         || lexicon::non_person_word(stem(w)))
+                })
+                // "told Rolling Stone magazine": a medium, whose last word
+                // is no one's surname.
+                && !toks.get(i).is_some_and(|t| {
+                    t.word
+                        && matches!(
+                            low(toks, lw, t),
+                            "magazine"
+                                | "newspaper"
+                                | "paper"
+                                | "website"
+                                | "channel"
+                                | "programme"
+                                | "program"
+                                | "show"
+                                | "tabloid"
+                                | "daily"
+                                | "weekly"
+                                | "agency"
+                                | "network"
+                                | "blog"
+                        )
                 });
             if is_person {
                 let last = name_toks[name_toks.len() - 1];
