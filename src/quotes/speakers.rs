@@ -869,10 +869,13 @@ impl Registry {
     pub fn scan_sentence(&mut self, body: &str, toks: &[Tok], lw: &[String]) {
         // "Mr Tarn", "Ms. Quill": which pronoun the surname takes.
         for i in 0..toks.len().saturating_sub(1) {
-            let Some(p) = lexicon::honorific_pronoun(low(toks, lw, &toks[i])) else { continue };
+            if !toks[i].is_cap(body) {
+                continue;
+            }
+            let Some(p) = lw.get(i).and_then(|w| lexicon::honorific_pronoun(w)) else { continue };
             let next = if toks[i + 1].is_punct(body, '.') { i + 2 } else { i + 1 };
             if toks.get(next).is_some_and(|t| t.is_cap(body)) && self.pronouns.len() < 4096 {
-                let seen = self.pronouns.entry(name_key(stem(low(toks, lw, &toks[next])))).or_default();
+                let seen = self.pronouns.entry(name_key(stem(lw.get(next).map_or("", String::as_str)))).or_default();
                 match p {
                     lexicon::Pronoun::She => seen.1 = true,
                     _ => seen.0 = true,
