@@ -357,9 +357,8 @@ pub fn inverted_cue(w: &str) -> bool {
     matches!(w, "said" | "says" | "added" | "adds" | "asked" | "replied")
 }
 
-/// Participles that attribute with an elided subject: ", adding that …".
 /// Participles of speech that take a clause with no "that" ("…,
-/// claiming the mayor was …", "after suggesting the port should close").
+/// claiming the mayor was …").
 pub fn clause_participle(w: &str) -> bool {
     matches!(
         w,
@@ -384,6 +383,7 @@ pub fn clause_participle(w: &str) -> bool {
     )
 }
 
+/// Participles that attribute with an elided subject: ", adding that …".
 pub fn participle_cue(w: &str) -> bool {
     matches!(
         w,
@@ -1562,7 +1562,6 @@ pub fn number_word(w: &str) -> bool {
     )
 }
 
-/// Honorifics before a surname ("Mr Fox", "Lord Bach").
 /// The pronoun an honorific says a person takes: "Mr Tarn" is "he",
 /// "Ms Quill" is "she"; "Dr" says nothing.
 pub fn honorific_pronoun(w: &str) -> Option<Pronoun> {
@@ -1607,6 +1606,7 @@ pub fn non_person_word(w: &str) -> bool {
     )
 }
 
+/// Honorifics before a surname ("Mr Fox", "Lord Bach").
 pub fn honorific(w: &str) -> bool {
     matches!(w, "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "lord" | "lady" | "dame" | "prof" | "baroness" | "baron")
 }
