@@ -445,6 +445,18 @@ pub fn finite_aux(w: &str) -> bool {
     )
 }
 
+/// A lower-case word that reads as the verb after a subject: an
+/// auxiliary, an adverb, a past or a present in -s ("Tarn has …", "Quill
+/// defended …", "Tarn insists …").
+pub fn verb_form(w: &str) -> bool {
+    finite_aux(w)
+        || irregular_past(w)
+        || aux_or_adverb(w)
+        || w.ends_with("ed")
+        || (w.ends_with('s') && !w.ends_with("ss"))
+        || matches!(w, "hit" | "quit" | "put" | "set" | "cut" | "let" | "said")
+}
+
 /// A common irregular past tense ("prices rose"): with the "-ed" forms,
 /// what shows that a few words after "said" are a clause.
 pub fn irregular_past(w: &str) -> bool {

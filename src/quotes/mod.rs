@@ -198,32 +198,21 @@ pub(crate) fn sentence_subject(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
 }
 
 /// A lower-case word that can follow a subject: a verb form, an
-/// auxiliary or an adverb ("has", "said", "also", "insists").
+/// auxiliary or an adverb ("has", "said", "also", "insists"), or the start
+/// of a post-modifier ("A spokesman for the firm said", "Police
+/// investigating the case said").
 fn verb_like(w: &str) -> bool {
-    lexicon::finite_aux(w)
-        || lexicon::irregular_past(w)
-        || lexicon::aux_or_adverb(w)
+    lexicon::verb_form(w)
         || lexicon::quote_verb(w)
-        || w.ends_with("ed")
-        || (w.ends_with('s') && !w.ends_with("ss"))
-        // A post-modifier of the subject: "A spokesman for the firm said",
-        // "Police investigating the case said".
         || w.ends_with("ing")
         || matches!(
             w,
-            "hit"
-                | "quit"
-                | "put"
-                | "set"
-                | "cut"
-                | "let"
-                | "sought"
+            "sought"
                 | "thought"
                 | "told"
                 | "led"
                 | "spoke"
                 | "wrote"
-                | "said"
                 | "felt"
                 | "chose"
                 | "struck"

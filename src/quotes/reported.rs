@@ -491,15 +491,7 @@ fn subject_with_verb(body: &str, toks: &[Tok], lw: &[String], end: usize) -> Opt
         return None;
     }
     let next = toks.iter().position(|t| t.start >= sp.written.end)?;
-    let w = lw[next].as_str();
-    let verb = toks[next].word
-        && !toks[next].is_cap(body)
-        && (lexicon::finite_aux(w)
-            || lexicon::irregular_past(w)
-            || lexicon::aux_or_adverb(w)
-            || w.ends_with("ed")
-            || (w.ends_with('s') && !w.ends_with("ss"))
-            || matches!(w, "hit" | "quit" | "put" | "set" | "cut" | "let" | "said"));
+    let verb = toks[next].word && !toks[next].is_cap(body) && lexicon::verb_form(&lw[next]);
     verb.then_some(sp)
 }
 
@@ -522,6 +514,30 @@ fn clause_follows(toks: &[Tok], lw: &[String], from: usize) -> bool {
         })
 }
 
+/// The word at `v`, spelt like a cue, is a noun or an adjective here:
+/// "this proposed zone", "the reported attack" (a participle after a
+/// determiner); "the claims", "its warnings" (after an article or a
+/// possessive); "CBO forecasts said …"; "Following claims that …", "amid
+/// reports that …" (a plural after a preposition); "Insider reports
+/// continue to …" (a plural before a verb).
+fn noun_not_cue(lw: &[String], v: usize) -> bool {
+    let Some(before) = v.checked_sub(1).and_then(|b| lw.get(b)).map(String::as_str) else { return false };
+    let w = lw[v].as_str();
+    let next = lw.get(v + 1).map_or("", String::as_str);
+    let plural = w.ends_with('s') && !w.ends_with("ss");
+    (w.ends_with("ed") && (lexicon::determiner(before) || matches!(before, "this" | "that")))
+        || matches!(
+            before,
+            "the" | "a" | "an" | "this" | "these" | "those" | "its" | "their" | "our" | "my" | "your" | "whose"
+        )
+        || (w.ends_with('s') && matches!(next, "said" | "says" | "say"))
+        || (plural
+            && (matches!(
+                before,
+                "following" | "amid" | "despite" | "after" | "over" | "about" | "of" | "against" | "among"
+            ) || matches!(next, "continue" | "suggest" | "indicate" | "show" | "remain" | "are" | "were" | "have")))
+}
+
 fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue> {
     let mut cues: Vec<Cue> = Vec::new();
     let mut v = 0;
@@ -540,29 +556,7 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             v += 1;
             continue;
         }
-        // "this proposed zone", "the reported attack": a participle after a
-        // determiner is an adjective, not a cue; "the claims", "its
-        // warnings": after an article or a possessive, a noun; so is
-        // "forecasts" in "CBO forecasts said …".
-        if v > 0
-            && ((w.ends_with("ed")
-                && (lexicon::determiner(&lw[v - 1]) || matches!(lw[v - 1].as_str(), "this" | "that")))
-                || matches!(
-                    lw[v - 1].as_str(),
-                    "the" | "a" | "an" | "this" | "these" | "those" | "its" | "their" | "our" | "my" | "your" | "whose"
-                )
-                || (w.ends_with('s') && lw.get(v + 1).is_some_and(|n| matches!(n.as_str(), "said" | "says" | "say")))
-                // "Following claims that …", "amid reports that …": a plural
-                // noun after a preposition; "Insider reports continue to …".
-                || (w.ends_with('s')
-                    && !w.ends_with("ss")
-                    && (matches!(
-                        lw[v - 1].as_str(),
-                        "following" | "amid" | "despite" | "after" | "over" | "about" | "of" | "against" | "among"
-                    ) || lw.get(v + 1).is_some_and(|n| {
-                        matches!(n.as_str(), "continue" | "suggest" | "indicate" | "show" | "remain" | "are" | "were" | "have")
-                    }))))
-        {
+        if noun_not_cue(lw, v) {
             v += 1;
             continue;
         }
