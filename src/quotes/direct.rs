@@ -126,6 +126,31 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
             let prev_para = &d.paras[q.para_first - 1];
             let ends_colon = body.get(prev_para.clone()).is_some_and(|s| s.trim_end().ends_with(':'));
             if ends_colon {
+                // "Commissioner Ada Quill said:¶“…”": the attribution is the
+                // previous paragraph's last sentence, with nothing quoted.
+                let lead_para = after_last_break(body, prev_para.clone())..prev_para.end;
+                let unquoted = d.quoted.get(qi.wrapping_sub(1)).is_none_or(|p| p.outer.end <= lead_para.start);
+                let colon_lead = if unquoted && last_in_para(out, base, q.para_first - 1, usize::MAX).is_none() {
+                    lead_attribution(d, lead_para.clone(), q.outer.start)
+                } else {
+                    None
+                };
+                if let Some((sp, cue)) = colon_lead {
+                    let first = out.len();
+                    for (k, (piece, para)) in pieces.iter().enumerate() {
+                        out.push(Found {
+                            who: if k == 0 { Who::Raw(sp.clone()) } else { Who::Same(first) },
+                            kind: QuoteKind::Direct,
+                            cue: cue.clone(),
+                            pieces: vec![piece.clone()],
+                            ctx: if k == 0 { lead_para.start..q.outer.end } else { piece.clone() },
+                            conf: 0.9,
+                            para: *para,
+                        });
+                    }
+                    attributed[qi] = Some((first, q.outer.end));
+                    continue;
+                }
                 if let Some(fi) = last_in_para(out, base, q.para_first - 1, usize::MAX) {
                     let first = out.len();
                     for (k, (piece, para)) in pieces.iter().enumerate() {

@@ -40,7 +40,17 @@ impl<'a> Doc<'a> {
     }
 
     pub fn new(body: &'a str) -> Doc<'a> {
-        let paras = text::paragraphs(body);
+        // A markdown blockquote ("> “…”") is its paragraph without the marker.
+        let paras: Vec<Range<usize>> = text::paragraphs(body)
+            .into_iter()
+            .map(|p| {
+                let t = body.get(p.clone()).unwrap_or("");
+                match t.strip_prefix('>') {
+                    Some(rest) => p.end - rest.trim_start().len()..p.end,
+                    None => p,
+                }
+            })
+            .collect();
         let mut sents = Vec::new();
         for (pi, p) in paras.iter().enumerate() {
             let Some(pt) = body.get(p.clone()) else { continue };

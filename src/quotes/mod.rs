@@ -1666,6 +1666,16 @@ mod tests {
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We start again in May"),
             ],
         ),
+        // A press release: the attribution ends one paragraph with a colon,
+        // the quote is the next one (a markdown blockquote or plain).
+        (
+            "Vorn sends aid to Brell.\n\nThe Commissioner for Ports, Ada Quill, said:\n> “The ferries will sail all winter. \
+             Nobody will be left in the cold.”\n\nAsked about costs, Ivo Tarn said:\n\n“We will pay what it takes.”",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "The ferries will sail all winter."),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We will pay what it takes."),
+            ],
+        ),
     ];
 
     #[test]
