@@ -385,7 +385,12 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
 /// speakers, and no phrase comes back.
 fn joined_modifiers(body: &str, toks: &[Tok], lw: &[String], b: usize, j: usize) -> Option<RawSpeaker> {
     let after = b..j;
-    if after.is_empty() || after.len() > 3 || !lexicon::institution_head(&lw[j - 1]) {
+    // "the work and pensions minister": a post named by a joint remit.
+    let post = lexicon::role_head(&lw[j - 1]) && !lexicon::institution_head(&lw[j - 1]);
+    if after.is_empty() || after.len() > 3 || !(lexicon::institution_head(&lw[j - 1]) || post) {
+        return None;
+    }
+    if post && lw[after.clone()].iter().any(|w| lexicon::determiner(w) || lexicon::pronoun(w).is_some()) {
         return None;
     }
     let plain = |i: usize| toks[i].word && !toks[i].is_cap(body) && !lexicon::institution_head(&lw[i]);
@@ -409,7 +414,7 @@ fn joined_modifiers(body: &str, toks: &[Tok], lw: &[String], b: usize, j: usize)
         return None;
     }
     let sp = speakers::parse(body, &toks[start..j])?;
-    matches!(sp.class, Class::Institution).then_some(sp)
+    (matches!(sp.class, Class::Institution) || post && matches!(sp.class, Class::Role(..))).then_some(sp)
 }
 
 /// "…, Alan Tarn, Labour's election strategist told …": a name, then its

@@ -287,7 +287,8 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
     timeline.sort_by_key(|(p, _)| *p);
     for (i, f) in found.iter().enumerate() {
         let r = match &f.who {
-            Who::Raw(sp) => resolve_one(d, names, &reg, &timeline, &resolved, &found[..i], f, sp),
+            Who::Raw(sp) => resolve_one(d, names, &reg, &timeline, &resolved, &found[..i], f, sp)
+                .or_else(|| lead_post_holder(d, &reg, &found, i, sp)),
             // A link forward (rare) resolves to nothing: never guess.
             Who::Same(j) => resolved
                 .get(*j)
@@ -449,6 +450,42 @@ fn unnamed_post_holder<'r>(
     let Who::Raw(sp) = &first.who else { return None };
     let first = reg.first_role_mention(head, quals).map_or(sp.written.start, |p| p.min(sp.written.start));
     reg.unnamed_post_holder(d.body, first)
+}
+
+/// "…, the work and pensions minister has said.¶This was why …, Alan
+/// Johnson said.": a post opening the article before anyone is named
+/// stands for the person the next paragraphs quote first, when that is
+/// the first person they name and the article gives them no other post.
+fn lead_post_holder(d: &doc::Doc, reg: &Registry, found: &[Found], i: usize, sp: &RawSpeaker) -> Option<Resolved> {
+    let Class::Role(head, quals) = &sp.class else { return None };
+    let f = found.get(i)?;
+    let as_written = d.body.get(sp.written.clone())?;
+    let lower = as_written.to_lowercase();
+    if !lower.starts_with("the ") || lower.contains("'s ") || lower.contains("’s ") {
+        return None;
+    }
+    if !speakers::own_single_office(head, quals) || !d.para_is_text(f.para) || d.text_rank(f.para) != 1 {
+        return None;
+    }
+    let sentence_end = d.sentence_around(sp.written.clone()).end;
+    let (at, first) = reg.first_person_from(sentence_end, sentence_end)?;
+    if !first.contains(' ') || reg.has_post(first) {
+        return None;
+    }
+    // The person must speak where first named, within two paragraphs.
+    let speaks = found[i + 1..].iter().any(|g| {
+        matches!(&g.who, Who::Raw(RawSpeaker { class: Class::Named(_), written, .. }) if written.start == at)
+            && d.text_rank(g.para) <= d.text_rank(f.para) + 2
+    });
+    speaks.then(|| Resolved {
+        speaker: Speaker {
+            name: first.to_owned(),
+            as_written: as_written.to_owned(),
+            role: sp.role.clone(),
+            kind: SpeakerKind::Person,
+        },
+        conf: 0.7,
+    })
 }
 
 /// "the source", "the senior official": a few words with no
@@ -1665,6 +1702,21 @@ mod tests {
                 ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the film was done"),
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We start again in May"),
             ],
+        ),
+        // A post opening the article, named by a joint remit, is the person
+        // the next paragraph quotes first; not when someone was named before.
+        (
+            "Night ferries planned\n\nFerries could run all night from May, the harbours and ports minister has \
+             said.\n\nThis was why the government was buying boats, Ivo Tarn said.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "Ferries could run all night"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "buying boats"),
+            ],
+        ),
+        (
+            "Night ferries planned\n\nAda Quill wants ferries to run all night, the harbours minister has \
+             said.\n\nThis was why the government was buying boats, Ivo Tarn said.",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "buying boats")],
         ),
         // A press release: the attribution ends one paragraph with a colon,
         // the quote is the next one (a markdown blockquote or plain).

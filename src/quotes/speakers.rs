@@ -1511,6 +1511,16 @@ impl Registry {
         (n.contains(' ') && !self.has_post(n)).then_some(n)
     }
 
+    /// The first person named (in full) at or after `from`, with where,
+    /// when nobody is named before `before`.
+    pub fn first_person_from(&self, before: usize, from: usize) -> Option<(usize, &str)> {
+        if self.mentions.first().is_some_and(|(p, _)| *p < before) {
+            return None;
+        }
+        let i = self.mentions.partition_point(|(p, _)| *p < from);
+        self.mentions.get(i).map(|(p, n)| (*p, n.as_str()))
+    }
+
     /// Role nouns opening a clause that name someone: subjects for pronouns
     /// ("In this connection, the President of Russia provided … He pointed
     /// out that …").
