@@ -1718,6 +1718,19 @@ mod tests {
              said.\n\nThis was why the government was buying boats, Ivo Tarn said.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "buying boats")],
         ),
+        // A stance verb whose object carries a view is a statement; one whose
+        // object is a thing or a person is an act; someone's demand is theirs.
+        (
+            "Ferry row\n\nIvo Tarn has rejected calls for an inquiry into the ferry contract. Ada Quill welcomed the decision \
+             to reopen the port but added that the fares were too high. Vorn defended the town against two \
+             attacks from the north. Brell rejects Vorn's demand that it give up the harbour at Kell.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "calls for an inquiry into the ferry contract"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the decision to reopen the port"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the fares were too high"),
+                ("Vorn", SpeakerKind::Person, QuoteKind::Indirect, "it give up the harbour"),
+            ],
+        ),
         // A press release: the attribution ends one paragraph with a colon,
         // the quote is the next one (a markdown blockquote or plain).
         (

@@ -153,6 +153,29 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 if let Some(cut) = (from..to).find(|&i| toks[i].is_punct(body, ';') && !quoted[i] && !list_item(i)) {
                     to = cut;
                 }
+                // "welcomed the move but added that …", "rejected calls for
+                // …, saying …": an object ends where the subject's next
+                // verb or its participle begins.
+                if c.content == Content::Phrase {
+                    // ("and said …", "and cautioned …"; not "brutal and
+                    // unprovoked", nor "and warn of …", which goes on.)
+                    let next_verb = |i: usize| {
+                        lw.get(i + 1).is_some_and(|n| {
+                            lexicon::quote_verb(n)
+                                && (n.ends_with("ed") || matches!(n.as_str(), "said" | "says" | "adds"))
+                        })
+                    };
+                    let ends = |i: usize| {
+                        !quoted[i]
+                            && (lw[i] == "but"
+                                || (lw[i] == "and" && next_verb(i))
+                                || (toks[i].is_punct(body, ',')
+                                    && lw.get(i + 1).is_some_and(|n| matches!(n.as_str(), "saying" | "adding"))))
+                    };
+                    if let Some(cut) = (from + 2..to).find(|&i| ends(i)) {
+                        to = cut;
+                    }
+                }
                 while to > from
                     && (!toks[to - 1].word
                         || matches!(
@@ -764,6 +787,15 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
                             && matches!(lw[b].as_str(), "and" | "but" | "while" | "though" | "although" | "whereas")
                             && b > 0
                             && !toks[b - 1].word)
+                        // "said the port was shut but added that …": the
+                        // same subject's second statement.
+                        || (c.attr_start >= 1
+                            && matches!(lw[c.attr_start - 1].as_str(), "and" | "but")
+                            && matches!(
+                                lw[c.attr_start].as_str(),
+                                "added" | "insisted" | "warned" | "stressed" | "argued" | "conceded" | "admitted"
+                            )
+                            && lw.get(c.attr_start + 1).is_some_and(|n| n == "that"))
                         // "…, even though US officials have said that …"
                         || (toks[b].word
                             && matches!(lw[b].as_str(), "though" | "as")
@@ -891,7 +923,7 @@ fn citing(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
 /// "urged X to …", "called on X to …", "called for …", "accused X of …".
 fn object_speech(body: &str, toks: &[Tok], lw: &[String], v: usize, prev: Option<RawSpeaker>) -> Option<Cue> {
     let w = lw[v].as_str();
-    let framed = frame(toks, lw, v);
+    let framed = frame(body, toks, lw, v);
     let (from, cue_end) = if let Some(f) = framed {
         f
     } else {
@@ -1180,7 +1212,17 @@ enum After {
     ObjectThen(&'static str),
     /// An object headed by a noun of `speech_nouns.txt`.
     Naming,
+    /// An object of five words or more that carries a complement.
+    Content,
+    /// As `Content`, with a noun of `claim_nouns.txt` in its first five
+    /// words.
+    Claim,
 }
+
+/// The nouns of `claim_nouns.txt`.
+static CLAIM_NOUNS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("claim_nouns.txt").lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+});
 
 /// The verb frames of `object_frames.txt` by verb form, looked up for every word of a sentence (a
 /// form listed twice keeps its first frame).
@@ -1193,6 +1235,8 @@ static FRAMES: LazyLock<HashMap<&'static str, After>> = LazyLock::new(|| {
         let after = match spec.as_slice() {
             ["object"] => After::Object,
             ["naming"] => After::Naming,
+            ["content"] => After::Content,
+            ["claim"] => After::Claim,
             ["object", then] => After::ObjectThen(then),
             [particle] => After::Particle(particle),
             _ => continue,
@@ -1208,7 +1252,7 @@ static FRAMES: LazyLock<HashMap<&'static str, After>> = LazyLock::new(|| {
 /// …", "put the losses at 1,200": a frame of `object_frames.txt` whose
 /// shape the sentence has. Returns where the statement starts and where
 /// the cue ends.
-fn frame(toks: &[Tok], lw: &[String], v: usize) -> Option<(usize, usize)> {
+fn frame(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<(usize, usize)> {
     let w = lw[v].as_str();
     let after = *FRAMES.get(w)?;
     // "was proposed", "had been asked": a passive is not the speaker's act.
@@ -1228,6 +1272,38 @@ fn frame(toks: &[Tok], lw: &[String], v: usize) -> Option<(usize, usize)> {
                     && !PREPOSITION_START.contains(&n)
                     && !lexicon::weekday(n);
             plain.then_some((v + 1, v + 1))
+        }
+        After::Content | After::Claim => {
+            // "welcomed efforts to improve competitiveness", "rejected calls
+            // for the advice to be published"; not "welcomed the delegation"
+            // nor "welcomed Ivo Tarn to Vornby".
+            let words = toks[v + 1..].iter().take_while(|t| t.word).count();
+            let opens = lexicon::determiner(n)
+                || matches!(n, "his" | "her" | "its" | "their" | "our")
+                || n.ends_with("'s")
+                || n.ends_with("’s")
+                || !toks[v + 1].is_cap(body);
+            let plain = opens
+                && lexicon::pronoun(n).is_none()
+                && !matches!(n, "that" | "to" | "this" | "these" | "those" | "what" | "how" | "whether")
+                && !PREPOSITION_START.contains(&n)
+                && !lexicon::weekday(n);
+            let complement = (v + 2..v + 1 + words).any(|i| {
+                matches!(
+                    lw[i].as_str(),
+                    "to" | "for" | "of" | "on" | "that" | "by" | "from" | "over" | "about" | "against"
+                )
+            });
+            // "rejected Vorn's demand that …", "rejected critics' calls":
+            // the demand is Vorn's statement, not the subject's.
+            let possessive =
+                |w: &String| w.ends_with("'s") || w.ends_with("’s") || w.ends_with("s'") || w.ends_with("s’");
+            let possessor = (v + 1..v + 1 + words.min(4)).any(|i| {
+                possessive(&lw[i]) && lw[i + 1..v + 1 + words].iter().take(2).any(|n| lexicon::speech_noun(n))
+            });
+            let claim = after != After::Claim
+                || (!possessor && lw[v + 1..v + 1 + words.min(5)].iter().any(|w| CLAIM_NOUNS.contains(w.as_str())));
+            (plain && words >= 5 && complement && claim).then_some((v + 1, v + 1))
         }
         After::Naming => {
             let head = (v + 1..toks.len().min(v + 5)).take_while(|&i| toks[i].word).find(|&i| {
