@@ -587,6 +587,24 @@ fn listed_aux_or_adverb(w: &str) -> bool {
 
 /// Days of the week (lower case): they stand between names, verbs and
 /// cues ("said on Monday") without being any of them.
+pub fn month(w: &str) -> bool {
+    matches!(
+        w,
+        "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+    )
+}
+
 pub fn weekday(w: &str) -> bool {
     matches!(w, "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")
 }
@@ -1197,6 +1215,27 @@ pub fn anonymous_head(w: &str) -> bool {
 
 /// Heads that make a speaker an institution: "the Kremlin", "Russia's
 /// Defense Ministry", "Ukraine's general staff".
+/// Heads of a body's name before its remit ("the Association of Chief
+/// Police Officers", "the Royal College of Nursing"), which
+/// [`institution_head`] does not hold because alone they name no speaker.
+pub fn body_head(w: &str) -> bool {
+    matches!(
+        w,
+        "association"
+            | "federation"
+            | "confederation"
+            | "college"
+            | "chamber"
+            | "society"
+            | "academy"
+            | "league"
+            | "inspectorate"
+            | "tribunal"
+            | "foundation"
+            | "conference"
+    )
+}
+
 pub fn institution_head(w: &str) -> bool {
     matches!(
         w,

@@ -501,6 +501,14 @@ fn short_description(written: &str) -> bool {
 
 /// "the agency", "the ministry": an institution named by its kind only.
 fn generic_institution(written: &str) -> bool {
+    // "The European Union" is a name: a nationality before a capitalised head.
+    let as_written: Vec<&str> = written.split_whitespace().collect();
+    if as_written.len() > 2
+        && as_written.iter().any(|w| lexicon::nationality(&w.to_lowercase()))
+        && as_written.last().is_some_and(|h| h.starts_with(char::is_uppercase))
+    {
+        return false;
+    }
     let w = written.trim().to_lowercase();
     let mut words = w.split_whitespace().filter(|w| !lexicon::nationality(w));
     words.next() == Some("the")
@@ -1717,6 +1725,24 @@ mod tests {
             "Night ferries planned\n\nAda Quill wants ferries to run all night, the harbours minister has \
              said.\n\nThis was why the government was buying boats, Ivo Tarn said.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "buying boats")],
+        ),
+        // A body named by its remit, also after an adverbial; a nationality
+        // before a capitalised head is a name, not "the union" just quoted.
+        (
+            "Ferry row\n\nThe Association of Vornish Harbour Pilots said the port would close. Earlier this year \
+             the Royal College of Ferrymen said night crossings were unsafe. In May Brell said the fares would \
+             rise. The Vornish Union estimates that the trade is worth 200bn crowns.",
+            &[
+                (
+                    "the Association of Vornish Harbour Pilots",
+                    SpeakerKind::Institution,
+                    QuoteKind::Indirect,
+                    "the port would close",
+                ),
+                ("the Royal College of Ferrymen", SpeakerKind::Institution, QuoteKind::Indirect, "night crossings"),
+                ("Brell", SpeakerKind::Person, QuoteKind::Indirect, "the fares would rise"),
+                ("the Vornish Union", SpeakerKind::Institution, QuoteKind::Indirect, "the trade is worth"),
+            ],
         ),
         // A stance verb whose object carries a view is a statement; one whose
         // object is a thing or a person is an act; someone's demand is theirs.

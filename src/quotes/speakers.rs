@@ -377,21 +377,38 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     if possessive_last {
         return None;
     }
-    // "the Department of Trade and Industry": an institution named by its
-    // remit, whose "and" joins two of its words.
+    // "the Department of Trade and Industry", "the Institute of
+    // Directors", "the Association of Chief Police Officers": an
+    // institution named by its remit, in capitals ("and" may join two of
+    // its words).
     // (The head is the one before "of": in "Ukraine's Ministry of …" the
     // country is a head too.)
-    if let Some(h) =
-        (0..lw.len()).find(|&i| lexicon::institution_head(stem(&lw[i])) && lw.get(i + 1).is_some_and(|w| w == "of"))
-    {
+    if let Some(h) = (0..lw.len()).find(|&i| {
+        (lexicon::institution_head(stem(&lw[i])) || lexicon::body_head(&lw[i]))
+            && toks[i].is_cap(body)
+            && lw.get(i + 1).is_some_and(|w| w == "of")
+    }) {
         let remit = h + 2..lw.len();
-        if remit.len() >= 3
-            && lw[remit.clone()].iter().any(|w| w == "and")
-            && remit.clone().all(|i| toks[i].is_cap(body) || matches!(lw[i].as_str(), "and" | "the" | "of"))
+        if !remit.is_empty()
+            && remit.clone().all(|i| toks[i].is_cap(body) || matches!(lw[i].as_str(), "and" | "the" | "of" | "for"))
             && toks[lw.len() - 1].is_cap(body)
-            && (0..h).all(|i| toks[i].is_cap(body) || lw[i] == "the" || lexicon::nationality(&lw[i]))
         {
-            return Some(RawSpeaker { written, class: Class::Institution, role: None });
+            let own = |i: usize| toks[i].is_cap(body) || lw[i] == "the" || lexicon::nationality(&lw[i]);
+            if (0..h).all(own) {
+                return Some(RawSpeaker { written, class: Class::Institution, role: None });
+            }
+            // "Earlier this year the Royal College of Physicians said": an
+            // adverbial before the name.
+            let adverbial = matches!(
+                lw[0].as_str(),
+                "earlier" | "later" | "last" | "this" | "on" | "in" | "at" | "yesterday" | "today" | "meanwhile"
+            );
+            if let Some(k) =
+                (0..h).rev().find(|&k| lw[k] == "the").filter(|&k| adverbial && (1..=4).contains(&k) && (k..h).all(own))
+            {
+                let written = toks[k].start..written.end;
+                return Some(RawSpeaker { written, class: Class::Institution, role: None });
+            }
         }
     }
     // "Ada Beyn of the Vorn Council", "Senator Ivo Tarn of Brell": a name,
