@@ -587,6 +587,29 @@ fn listed_aux_or_adverb(w: &str) -> bool {
 
 /// Days of the week (lower case): they stand between names, verbs and
 /// cues ("said on Monday") without being any of them.
+/// Letters after a name, as written ("QC", "MP"): rank, office or honour,
+/// never part of the name.
+pub fn post_nominal(w: &str) -> bool {
+    matches!(
+        w,
+        "QC" | "KC"
+            | "MP"
+            | "MEP"
+            | "MSP"
+            | "AM"
+            | "MS"
+            | "MLA"
+            | "TD"
+            | "OBE"
+            | "MBE"
+            | "CBE"
+            | "KBE"
+            | "DBE"
+            | "JP"
+            | "PhD"
+    )
+}
+
 pub fn month(w: &str) -> bool {
     matches!(
         w,

@@ -331,6 +331,9 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
             continue;
         }
         speaker.name = name_line(&speaker.name);
+        if speaker.kind == SpeakerKind::Person {
+            speaker.name = without_post_nominals(&speaker.name);
+        }
         speaker.as_written = name_line(&speaker.as_written);
         speaker.role = speaker.role.map(|r| name_line(&r)).filter(|r| !r.is_empty());
         if speaker.name.is_empty() {
@@ -346,6 +349,17 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
 
 /// A speaker's name as one line: no invisible or control characters,
 /// single spaces.
+/// "Ivo Tarn QC", "Ada Quill MP": the person, without letters after the
+/// name (never the whole name).
+fn without_post_nominals(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let keep = words.iter().rposition(|w| !lexicon::post_nominal(w.trim_end_matches(['.', ',']))).map_or(0, |i| i + 1);
+    if keep == 0 || keep == words.len() {
+        return name.to_owned();
+    }
+    words[..keep].join(" ")
+}
+
 /// The speaker is written as a possessive ("Tarn's call for …").
 fn possessive(body: &str, sp: &RawSpeaker) -> bool {
     body.get(sp.written.end..).is_some_and(|rest| rest.starts_with("'s") || rest.starts_with("’s"))
@@ -1725,6 +1739,16 @@ mod tests {
             "Night ferries planned\n\nAda Quill wants ferries to run all night, the harbours minister has \
              said.\n\nThis was why the government was buying boats, Ivo Tarn said.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "buying boats")],
+        ),
+        // Letters after a name are no part of it; "the Vornby MP" is a seat,
+        // standing for the one person named before it.
+        (
+            "Ferry row\n\nAda Quill spoke in the debate. \"The ferries must run,\" the Vornby MP told the \
+             committee.\n\nIvo Tarn QC said the contract was void.",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "The ferries must run"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the contract was void"),
+            ],
         ),
         // A body named by its remit, also after an adverbial; a nationality
         // before a capitalised head is a name, not "the union" just quoted.

@@ -359,6 +359,16 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     if let Some(peer) = peer(body, toks, &lw) {
         return Some(peer);
     }
+    // "the Salford MP", "the Ealing North MP": a seat, not a name.
+    if toks.len() >= 3
+        && lw[0] == "the"
+        && matches!(toks[toks.len() - 1].text(body), "MP" | "MEP" | "MSP" | "AM" | "MLA" | "TD")
+        && toks[1..toks.len() - 1].iter().all(|t| t.is_cap(body))
+    {
+        let quals = lw[1..toks.len() - 1].to_vec();
+        let role = body.get(written.clone()).map(strip_article);
+        return Some(RawSpeaker { written, class: Class::Role("mp".to_owned(), quals), role });
+    }
     // The prime minister's office.
     if toks.len() == 2 && matches!(lw[0].as_str(), "number" | "no") && lw[1] == "10" {
         return Some(RawSpeaker { written, class: Class::Institution, role: None });
@@ -1658,6 +1668,8 @@ pub fn single_office(head: &str) -> bool {
             | "ambassador"
             | "envoy"
             | "director"
+            // A seat's member ("the Salford MP"), the one the article named.
+            | "mp"
     )
 }
 
