@@ -334,6 +334,14 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
         if speaker.kind == SpeakerKind::Person {
             speaker.name = without_post_nominals(&speaker.name);
         }
+        // (A body's acronym may have been read as a surname: "Acpo said".)
+        let single = !speaker.name.contains(' ');
+        if matches!(speaker.kind, SpeakerKind::Institution | SpeakerKind::Person) && single {
+            if let Some(full) = expansion(body, &speaker.name) {
+                speaker.name = full;
+                speaker.kind = SpeakerKind::Institution;
+            }
+        }
         speaker.as_written = name_line(&speaker.as_written);
         speaker.role = speaker.role.map(|r| name_line(&r)).filter(|r| !r.is_empty());
         if speaker.name.is_empty() {
@@ -349,6 +357,53 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
 
 /// A speaker's name as one line: no invisible or control characters,
 /// single spaces.
+/// "Acpo" after "the Association of Chief Police Officers": the name an
+/// acronym stands for, when the article spells out exactly one.
+fn expansion(body: &str, acronym: &str) -> Option<String> {
+    let letters: Vec<char> = acronym.chars().collect();
+    if !(3..=6).contains(&letters.len())
+        || !letters.iter().all(|c| c.is_alphabetic())
+        || !letters.first().is_some_and(|c| c.is_uppercase())
+    {
+        return None;
+    }
+    let key: String = acronym.to_uppercase();
+    let words: Vec<&str> = body.split_whitespace().collect();
+    let mut found: Option<String> = None;
+    for start in 0..words.len() {
+        // A name opens with a capital and runs over capitalised words and
+        // the small words inside names.
+        let mut initials = String::new();
+        let mut end = start;
+        while end < words.len() && initials.len() < key.len() {
+            let w = words[end].trim_matches(|c: char| !c.is_alphanumeric());
+            let small = matches!(w, "of" | "for" | "and" | "the" | "on");
+            if end == start && small || !(small || w.starts_with(char::is_uppercase)) {
+                break;
+            }
+            if !small {
+                initials.extend(w.chars().next());
+            }
+            end += 1;
+        }
+        // (No comma or full stop inside the name.)
+        let inner = words.get(start..end.saturating_sub(1)).unwrap_or(&[]);
+        let unbroken = inner.iter().all(|w| w.ends_with(char::is_alphanumeric));
+        if initials == key && end - start > 1 && unbroken {
+            let name = words[start..end]
+                .join(" ")
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .trim_end_matches(|c: char| !c.is_alphanumeric())
+                .to_owned();
+            match &found {
+                Some(f) if *f != name => return None,
+                _ => found = Some(name),
+            }
+        }
+    }
+    found
+}
+
 /// "Ivo Tarn QC", "Ada Quill MP": the person, without letters after the
 /// name (never the whole name).
 fn without_post_nominals(name: &str) -> String {
@@ -925,6 +980,26 @@ mod tests {
     /// headline list read as one name across its line breaks, and vertical
     /// tabs kept inside an institution's name. A speaker is one line of
     /// visible text, or no speaker.
+    #[test]
+    fn an_acronym_stands_for_the_one_name_the_article_spells_out() {
+        let body = "The Association of Vornish Harbour Pilots (Avhp) met. Avhp said so. The Vorn Harbour Board met.";
+        let cases: &[(&str, Option<&str>)] = &[
+            ("Avhp", Some("Association of Vornish Harbour Pilots")),
+            ("AVHP", Some("Association of Vornish Harbour Pilots")),
+            ("VHB", Some("Vorn Harbour Board")),
+            // Too short, not in the article, or not an acronym.
+            ("VH", None),
+            ("ABCD", None),
+            ("avhp", None),
+            ("Avhp2", None),
+        ];
+        for (acronym, want) in cases {
+            assert_eq!(expansion(body, acronym).as_deref(), *want, "{acronym}");
+        }
+        // Two names with the same letters: none is guessed.
+        assert_eq!(expansion("The Vorn Harbour Board and the Vorn Hockey Board.", "VHB"), None);
+    }
+
     #[test]
     fn a_speaker_never_spans_a_line_and_holds_no_control_character() {
         let names = Aliases::parse(
