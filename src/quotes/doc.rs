@@ -138,7 +138,15 @@ impl<'a> Doc<'a> {
     pub fn para_is_text(&self, para: usize) -> bool {
         let Some(t) = self.paras.get(para).and_then(|r| self.body.get(r.clone())) else { return false };
         let t = t.trim_end_matches(|c: char| c.is_whitespace() || super::tokens::invisible(c));
-        t.ends_with(['.', '!', '?', '"', '”', '’', '»', ')', '…', ':']) || t.len() > 400
+        t.ends_with(['.', '!', '?', '"', '”', '’', '»', ')', '…', ':'])
+            || t.len() > 400
+            // "“…” he said" with its full stop lost: a quote, then its cue.
+            || (t.contains(['"', '”'])
+                && t.rsplit(['"', '”']).next().is_some_and(|tail| {
+                    let words: Vec<&str> = tail.split_whitespace().collect();
+                    words.len() <= 6
+                        && words.iter().any(|w| lexicon::quote_verb(&w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase()))
+                }))
     }
 
     /// The quoted stretch whose marks contain byte `pos`, if any.

@@ -1815,6 +1815,11 @@ mod tests {
              said.\n\nThis was why the government was buying boats, Ivo Tarn said.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "buying boats")],
         ),
+        // A quote whose cue lost its full stop is still running text.
+        (
+            "Ferry row\n\nIvo Tarn visited the port on Monday.\n\n\"The blame lies with the operators,\" he said\n\nMore news",
+            &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "The blame lies with the operators")],
+        ),
         // Letters after a name are no part of it; "the Vornby MP" is a seat,
         // standing for the one person named before it.
         (
