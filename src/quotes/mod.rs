@@ -1815,6 +1815,16 @@ mod tests {
              said.\n\nThis was why the government was buying boats, Ivo Tarn said.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "buying boats")],
         ),
+        // Titles of the bench, the church and the police are no first names.
+        (
+            "Ferry row\n\nJudge Ada Quill said the contract was void. Detective Inspector Ivo Tarn said the \
+             crew had fled. \"We will find them,\" the inspector said.",
+            &[
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "the contract was void"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the crew had fled"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "We will find them"),
+            ],
+        ),
         // A quote whose cue lost its full stop is still running text.
         (
             "Ferry row\n\nIvo Tarn visited the port on Monday.\n\n\"The blame lies with the operators,\" he said\n\nMore news",
