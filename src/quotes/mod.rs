@@ -1815,6 +1815,13 @@ mod tests {
              said.\n\nThis was why the government was buying boats, Ivo Tarn said.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "buying boats")],
         ),
+        // Plural subjects take the verb's base form; a subordinate clause
+        // is no subject.
+        (
+            "Ferry row\n\nAnalysts reckon that the ferry will be sold. Whilst I agree that the port is open, \
+             nobody sails.",
+            &[("Analysts", SpeakerKind::Anonymous, QuoteKind::Indirect, "the ferry will be sold")],
+        ),
         // Titles of the bench, the church and the police are no first names.
         (
             "Ferry row\n\nJudge Ada Quill said the contract was void. Detective Inspector Ivo Tarn said the \
