@@ -307,6 +307,7 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
         resolved.push(r);
     }
     let mut quotes: Vec<(Quote, usize)> = Vec::new();
+    let mut expansions: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
     for (i, (f, r)) in found.iter().zip(resolved).enumerate() {
         let Some(r) = r else { continue };
         let Some(first) = f.pieces.first() else { continue };
@@ -337,7 +338,9 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
         // (A body's acronym may have been read as a surname: "Acpo said".)
         let single = !speaker.name.contains(' ');
         if matches!(speaker.kind, SpeakerKind::Institution | SpeakerKind::Person) && single {
-            if let Some(full) = expansion(body, &speaker.name) {
+            // (Once per name: a long article names its speakers many times.)
+            let full = expansions.entry(speaker.name.clone()).or_insert_with(|| expansion(body, &speaker.name));
+            if let Some(full) = full.clone() {
                 speaker.name = full;
                 speaker.kind = SpeakerKind::Institution;
             }
