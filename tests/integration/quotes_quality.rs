@@ -25,14 +25,14 @@ use parley::quotes::{extract, QuoteKind, SpeakerKind, MIN_CONFIDENCE};
 const FLOOR_DIRECT_P: f64 = 0.97;
 const FLOOR_DIRECT_R: f64 = 0.78;
 const FLOOR_INDIRECT_P: f64 = 0.95;
-const FLOOR_INDIRECT_R: f64 = 0.53;
-const FLOOR_SPEAKER: f64 = 0.91;
+const FLOOR_INDIRECT_R: f64 = 0.54;
+const FLOOR_SPEAKER: f64 = 0.92;
 /// Dev recall may exceed test recall by this much at most: a guard against
 /// fitting the rules to dev. Issue 9 asks for 0.05; the gap measured is
-/// 0.130 since dev grew by 18 unseen documents (docs/QUALITY.md), so this
-/// only keeps it from growing. It turned away three batches of rules built
-/// from dev misses in the fourth round (docs/QUALITY.md).
-const MAX_RECALL_GAP: Option<f64> = Some(0.15);
+/// 0.066 since dev grew to 129 documents, most of them labelled unseen
+/// (docs/QUALITY.md), so this only keeps it from growing back. It turned
+/// away three batches of rules built from dev misses in the fourth round.
+const MAX_RECALL_GAP: Option<f64> = Some(0.10);
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
