@@ -1818,6 +1818,12 @@ mod tests {
              said.\n\nThis was why the government was buying boats, Ivo Tarn said.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "buying boats")],
         ),
+        // A participle opening a sentence names no one a pronoun could mean.
+        (
+            "Ferry row\n\nAda Quill visited the port.\n\nPraising Brell and Kell for their efforts, she said: \"The \
+             clubs have done their part.\"",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Direct, "The clubs have done their part.")],
+        ),
         // Plural subjects take the verb's base form; a subordinate clause
         // is no subject.
         (

@@ -1213,7 +1213,14 @@ impl Registry {
                 };
                 let thing =
                     name_toks.iter().any(|t| matches!(low(toks, lw, t), "street" | "square" | "house" | "hall"));
+                // "Praising Celtic and Rangers for …, she said": a participle
+                // opening the sentence, no one's name.
+                let participle = start == 0 && name_toks.len() > 1 && {
+                    let w = low(toks, lw, &name_toks[0]);
+                    w.len() > 5 && w.ends_with("ing")
+                };
                 if (first_subject || (after_comma && verb_next))
+                    && !participle
                     && !modifier
                     && !plural
                     && !possessive
