@@ -90,18 +90,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
         let ctx_start = if found.is_some() { lead_start.min(q.outer.start) } else { q.outer.start };
         let pieces = per_paragraph(d, content.clone(), q.para_first, q.para_last);
         if let Some((sp, cue, end, conf)) = found {
-            let first = out.len();
-            for (k, (piece, para)) in pieces.iter().enumerate() {
-                out.push(Found {
-                    who: if k == 0 { Who::Raw(sp.clone()) } else { Who::Same(first) },
-                    kind: QuoteKind::Direct,
-                    cue: cue.clone(),
-                    pieces: vec![piece.clone()],
-                    ctx: if k == 0 { ctx_start..end.max(q.outer.end) } else { piece.clone() },
-                    conf,
-                    para: *para,
-                });
-            }
+            let first = push_attributed(out, &pieces, sp, cue, ctx_start..end.max(q.outer.end), conf);
             attributed[qi] = Some((first, end.max(q.outer.end)));
             continue;
         }
@@ -136,18 +125,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     None
                 };
                 if let Some((sp, cue)) = colon_lead {
-                    let first = out.len();
-                    for (k, (piece, para)) in pieces.iter().enumerate() {
-                        out.push(Found {
-                            who: if k == 0 { Who::Raw(sp.clone()) } else { Who::Same(first) },
-                            kind: QuoteKind::Direct,
-                            cue: cue.clone(),
-                            pieces: vec![piece.clone()],
-                            ctx: if k == 0 { lead_para.start..q.outer.end } else { piece.clone() },
-                            conf: 0.9,
-                            para: *para,
-                        });
-                    }
+                    let first = push_attributed(out, &pieces, sp, cue, lead_para.start..q.outer.end, 0.9);
                     attributed[qi] = Some((first, q.outer.end));
                     continue;
                 }
@@ -637,6 +615,32 @@ fn speech_act_lead(body: &str, toks: &[Tok], lw: &[String]) -> Option<(RawSpeake
         Some("she") if n > 1 => Some((pronoun(0, lexicon::Pronoun::She), cue)),
         _ => None,
     }
+}
+
+/// An attributed quote, one statement per paragraph it runs over (the
+/// later ones the first's), the first with the attribution's context.
+/// Returns the first's index.
+fn push_attributed(
+    out: &mut Vec<Found>,
+    pieces: &[(Range<usize>, usize)],
+    sp: RawSpeaker,
+    cue: String,
+    ctx: Range<usize>,
+    conf: f32,
+) -> usize {
+    let first = out.len();
+    for (k, (piece, para)) in pieces.iter().enumerate() {
+        out.push(Found {
+            who: if k == 0 { Who::Raw(sp.clone()) } else { Who::Same(first) },
+            kind: QuoteKind::Direct,
+            cue: cue.clone(),
+            pieces: vec![piece.clone()],
+            ctx: if k == 0 { ctx.clone() } else { piece.clone() },
+            conf,
+            para: *para,
+        });
+    }
+    first
 }
 
 /// A quote over several paragraphs, one piece per paragraph (each without

@@ -232,12 +232,6 @@ fn sentence_word(w: &str) -> bool {
                 | "still"
                 | "now"
                 | "today"
-                | "january"
-                | "february"
-                | "march"
-                | "april"
-                | "may"
-                | "june"
                 | "my"
                 | "our"
                 | "your"
@@ -289,14 +283,9 @@ fn sentence_word(w: &str) -> bool {
                 | "although"
                 | "though"
                 | "because"
-                | "july"
-                | "august"
-                | "september"
-                | "october"
-                | "november"
-                | "december"
         )
         || lexicon::weekday(w)
+        || lexicon::month(w)
 }
 
 /// "Presidents Ivo Tarn and Ada Quill": a title in the plural, before the
