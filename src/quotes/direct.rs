@@ -118,7 +118,8 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                 // "Commissioner Ada Quill said:¶“…”": the attribution is the
                 // previous paragraph's last sentence, with nothing quoted.
                 let lead_para = after_last_break(body, prev_para.clone())..prev_para.end;
-                let unquoted = d.quoted.get(qi.wrapping_sub(1)).is_none_or(|p| p.outer.end <= lead_para.start);
+                let unquoted =
+                    qi.checked_sub(1).and_then(|i| d.quoted.get(i)).is_none_or(|p| p.outer.end <= lead_para.start);
                 let colon_lead = if unquoted && last_in_para(out, base, q.para_first - 1, usize::MAX).is_none() {
                     lead_attribution(d, lead_para.clone(), q.outer.start)
                 } else {

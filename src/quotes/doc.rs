@@ -368,10 +368,10 @@ pub fn subject_before(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Opti
             }
             if let Some(sp) = speakers::parse(body, &phrase[s..]) {
                 match sp.class {
-                    // ("Earlier the Royal College of Physicians said": the
-                    // whole body, not "Physicians".)
                     Class::Named(_) => return Some(Subject::Phrase(sp)),
-                    // (Not "January the … Institute": a month is no name.)
+                    // "Earlier the Royal College of Physicians said": the
+                    // whole body, not "Physicians" (and no month: not
+                    // "January the … Institute").
                     Class::Institution if lw[b + s] != "the" && !lexicon::month(&lw[b + s]) => {
                         let with_article = (lw[b + s - 1] == "the")
                             .then(|| speakers::parse(body, &phrase[s - 1..]))
