@@ -1818,6 +1818,18 @@ mod tests {
              said.\n\nThis was why the government was buying boats, Ivo Tarn said.",
             &[("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "buying boats")],
         ),
+        // A document's publisher named with "the" inside ("the Institute for
+        // the Study of Ports"), not the "Study of Ports" in its name.
+        (
+            "Ferry row\n\nHowever, analysis by the Institute for the Study of Ports refutes these figures. The \
+             analysis indicates that the staff aggrandizes every small gain.",
+            &[(
+                "Institute for the Study of Ports",
+                SpeakerKind::Institution,
+                QuoteKind::Indirect,
+                "the staff aggrandizes every small gain",
+            )],
+        ),
         // A participle opening a sentence names no one a pronoun could mean.
         (
             "Ferry row\n\nAda Quill visited the port.\n\nPraising Brell and Kell for their efforts, she said: \"The \

@@ -1251,7 +1251,8 @@ impl Registry {
                 if acr.len() >= 2 && acr.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()) {
                     let mut b = i;
                     while b > 0
-                        && (toks[b - 1].is_cap(body) || matches!(lw[b - 1].as_str(), "for" | "and" | "of" | "on"))
+                        && (toks[b - 1].is_cap(body)
+                            || matches!(lw[b - 1].as_str(), "for" | "and" | "of" | "on" | "the"))
                         && i - b < 12
                     {
                         b -= 1;
@@ -1271,8 +1272,13 @@ impl Registry {
                     }
                 }
             }
-            // "study by the X", "report from X"
-            if document_head(&lw[i]) && i + 2 < toks.len() && matches!(lw[i + 1].as_str(), "by" | "from" | "of") {
+            // "study by the X", "report from X" (not the "Study of War" in
+            // "the Institute for the Study of War": a name's word).
+            if document_head(&lw[i])
+                && (i == 0 || !toks[i].is_cap(body))
+                && i + 2 < toks.len()
+                && matches!(lw[i + 1].as_str(), "by" | "from" | "of")
+            {
                 let mut a = i + 2;
                 if lw[a] == "the" {
                     a += 1;
@@ -1284,8 +1290,15 @@ impl Registry {
                 while e < toks.len()
                     && (toks[e].is_cap(body)
                         || (e > a
-                            && matches!(lw[e].as_str(), "for" | "and" | "of" | "on")
-                            && toks.get(e + 1).is_some_and(|t| t.is_cap(body))))
+                            // ("the Institute for the Study of War")
+                            && (matches!(lw[e].as_str(), "for" | "and" | "of" | "on")
+                                && (toks.get(e + 1).is_some_and(|t| t.is_cap(body))
+                                    || (matches!(lw[e].as_str(), "for" | "of")
+                                        && lw.get(e + 1).is_some_and(|w| w == "the")
+                                        && toks.get(e + 2).is_some_and(|t| t.is_cap(body))))
+                                || (lw[e] == "the"
+                                    && matches!(lw[e - 1].as_str(), "for" | "of")
+                                    && toks.get(e + 1).is_some_and(|t| t.is_cap(body))))))
                     && e - a < 14
                 {
                     e += 1;
