@@ -5,8 +5,9 @@
 //! a trailing cue ("I called …, Trump wrote on Truth Social."). Statements
 //! carried by an object rather than a clause follow the verb frames of
 //! `object_frames.txt` ("recommended fifteen changes", "asked the court to
-//! …"); a noun of `speech_nouns.txt` after its speaker's possessive names
-//! one too ("Vorn's demand that …"). A sentence with no cue continues the
+//! …"; a stance verb's object is a view only with a noun of
+//! `claim_nouns.txt`: "rejected calls for …"); a noun of `speech_nouns.txt`
+//! after its speaker's possessive names one too ("Vorn's demand that …"). A sentence with no cue continues the
 //! statement before it only after a connective ("Moreover,", "Therefore,").
 //!
 //! A cue inside quote marks is someone else's speech and is skipped;
