@@ -614,31 +614,19 @@ fn listed_aux_or_adverb(w: &str) -> bool {
     ) || weekday(w)
 }
 
-/// Days of the week (lower case): they stand between names, verbs and
-/// cues ("said on Monday") without being any of them.
 /// Letters after a name, as written ("QC", "MP"): rank, office or honour,
 /// never part of the name.
 pub fn post_nominal(w: &str) -> bool {
-    matches!(
-        w,
-        "QC" | "KC"
-            | "MP"
-            | "MEP"
-            | "MSP"
-            | "AM"
-            | "MS"
-            | "MLA"
-            | "TD"
-            | "OBE"
-            | "MBE"
-            | "CBE"
-            | "KBE"
-            | "DBE"
-            | "JP"
-            | "PhD"
-    )
+    member_letters(w) || matches!(w, "QC" | "KC" | "MS" | "OBE" | "MBE" | "CBE" | "KBE" | "DBE" | "JP" | "PhD")
 }
 
+/// Letters for a member of a legislature, as written: "the Salford MP" is
+/// a seat, held by one person.
+pub fn member_letters(w: &str) -> bool {
+    matches!(w, "MP" | "MEP" | "MSP" | "AM" | "MLA" | "TD")
+}
+
+/// Months (lower case), which open dates, not names ("In January the …").
 pub fn month(w: &str) -> bool {
     matches!(
         w,
@@ -657,6 +645,8 @@ pub fn month(w: &str) -> bool {
     )
 }
 
+/// Days of the week (lower case): they stand between names, verbs and
+/// cues ("said on Monday") without being any of them.
 pub fn weekday(w: &str) -> bool {
     matches!(w, "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")
 }

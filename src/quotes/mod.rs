@@ -308,6 +308,7 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
     }
     let mut quotes: Vec<(Quote, usize)> = Vec::new();
     let mut expansions: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
+    let mut words: Option<Vec<&str>> = None;
     for (i, (f, r)) in found.iter().zip(resolved).enumerate() {
         let Some(r) = r else { continue };
         let Some(first) = f.pieces.first() else { continue };
@@ -339,7 +340,9 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
         let single = !speaker.name.contains(' ');
         if matches!(speaker.kind, SpeakerKind::Institution | SpeakerKind::Person) && single {
             // (Once per name: a long article names its speakers many times.)
-            let full = expansions.entry(speaker.name.clone()).or_insert_with(|| expansion(body, &speaker.name));
+            let full = expansions.entry(speaker.name.clone()).or_insert_with(|| {
+                expansion(words.get_or_insert_with(|| body.split_whitespace().collect()), &speaker.name)
+            });
             if let Some(full) = full.clone() {
                 speaker.name = full;
                 speaker.kind = SpeakerKind::Institution;
@@ -361,8 +364,9 @@ fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
 /// A speaker's name as one line: no invisible or control characters,
 /// single spaces.
 /// "Acpo" after "the Association of Chief Police Officers": the name an
-/// acronym stands for, when the article spells out exactly one.
-fn expansion(body: &str, acronym: &str) -> Option<String> {
+/// acronym stands for, when the article (its `words`) spells out exactly
+/// one.
+fn expansion(words: &[&str], acronym: &str) -> Option<String> {
     let letters: Vec<char> = acronym.chars().collect();
     if !(3..=6).contains(&letters.len())
         || !letters.iter().all(|c| c.is_alphabetic())
@@ -371,7 +375,6 @@ fn expansion(body: &str, acronym: &str) -> Option<String> {
         return None;
     }
     let key: String = acronym.to_uppercase();
-    let words: Vec<&str> = body.split_whitespace().collect();
     let mut found: Option<String> = None;
     for start in 0..words.len() {
         // A name opens with a capital and runs over capitalised words and
@@ -540,7 +543,7 @@ fn lead_post_holder(d: &doc::Doc, reg: &Registry, found: &[Found], i: usize, sp:
         return None;
     }
     let sentence_end = d.sentence_around(sp.written.clone()).end;
-    let (at, first) = reg.first_person_from(sentence_end, sentence_end)?;
+    let (at, first) = reg.first_person_from(sentence_end)?;
     if !first.contains(' ') || reg.has_post(first) {
         return None;
     }
@@ -996,11 +999,13 @@ mod tests {
             ("avhp", None),
             ("Avhp2", None),
         ];
+        let words: Vec<&str> = body.split_whitespace().collect();
         for (acronym, want) in cases {
-            assert_eq!(expansion(body, acronym).as_deref(), *want, "{acronym}");
+            assert_eq!(expansion(&words, acronym).as_deref(), *want, "{acronym}");
         }
         // Two names with the same letters: none is guessed.
-        assert_eq!(expansion("The Vorn Harbour Board and the Vorn Hockey Board.", "VHB"), None);
+        let two: Vec<&str> = "The Vorn Harbour Board and the Vorn Hockey Board.".split_whitespace().collect();
+        assert_eq!(expansion(&two, "VHB"), None);
     }
 
     #[test]

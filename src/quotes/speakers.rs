@@ -351,7 +351,7 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     // "the Salford MP", "the Ealing North MP": a seat, not a name.
     if toks.len() >= 3
         && lw[0] == "the"
-        && matches!(toks[toks.len() - 1].text(body), "MP" | "MEP" | "MSP" | "AM" | "MLA" | "TD")
+        && lexicon::member_letters(toks[toks.len() - 1].text(body))
         && toks[1..toks.len() - 1].iter().all(|t| t.is_cap(body))
     {
         let quals = lw[1..toks.len() - 1].to_vec();
@@ -1547,14 +1547,11 @@ impl Registry {
         (n.contains(' ') && !self.has_post(n)).then_some(n)
     }
 
-    /// The first person named (in full) at or after `from`, with where,
-    /// when nobody is named before `before`.
-    pub fn first_person_from(&self, before: usize, from: usize) -> Option<(usize, &str)> {
-        if self.mentions.first().is_some_and(|(p, _)| *p < before) {
-            return None;
-        }
-        let i = self.mentions.partition_point(|(p, _)| *p < from);
-        self.mentions.get(i).map(|(p, n)| (*p, n.as_str()))
+    /// The first person named (in full) at or after `pos`, with where,
+    /// when nobody is named before it.
+    pub fn first_person_from(&self, pos: usize) -> Option<(usize, &str)> {
+        let (p, n) = self.mentions.first()?;
+        (*p >= pos).then_some((*p, n.as_str()))
     }
 
     /// Role nouns opening a clause that name someone: subjects for pronouns
