@@ -1386,6 +1386,15 @@ mod tests {
                 ("Anti-ferry campaigners", SpeakerKind::Anonymous, QuoteKind::Indirect, "the plan was rushed"),
             ],
         ),
+        // Groups described by what they are (`anonymous_heads.txt`).
+        (
+            "Opposition pundits said the ferry plan would fail. Some supporters of the toll insist it will pay for the quay. Vornish protesters warn that the bridge is unsafe.",
+            &[
+                ("Opposition pundits", SpeakerKind::Anonymous, QuoteKind::Indirect, "the ferry plan would fail"),
+                ("some supporters of the toll", SpeakerKind::Anonymous, QuoteKind::Indirect, "it will pay for the quay"),
+                ("Vornish protesters", SpeakerKind::Anonymous, QuoteKind::Indirect, "the bridge is unsafe"),
+            ],
+        ),
         ("Ivo Tarn and Ada Quill said the quay would reopen.", &[]),
         // A name, then a post held at an organisation, with no closing
         // comma; not a definite role, which may be someone else speaking.
