@@ -1395,6 +1395,14 @@ mod tests {
                 ("Vornish protesters", SpeakerKind::Anonymous, QuoteKind::Indirect, "the bridge is unsafe"),
             ],
         ),
+        // The conjunct before the one that quotes stands as reported speech.
+        (
+            "Ivo Tarn said the ferry bill would end some of the \"worst delays\" at the quay, but ministers had been \"far too slow about it\" for years.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "the ferry bill would end some of the \"worst delays\" at the quay"),
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "far too slow about it"),
+            ],
+        ),
         ("Ivo Tarn and Ada Quill said the quay would reopen.", &[]),
         // A name, then a post held at an organisation, with no closing
         // comma; not a definite role, which may be someone else speaking.
