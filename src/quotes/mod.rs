@@ -1403,6 +1403,15 @@ mod tests {
                 ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Direct, "far too slow about it"),
             ],
         ),
+        // A phrase, then a pronoun and its verb: a bare clause. A short
+        // phrase is the cue's. A condition is no speaker.
+        (
+            "Ivo Tarn said during his long years on the council he had seen mayors come and go. Ada Quill said on Monday she would resign. If the council agrees on the plan it will go to a vote.",
+            &[
+                ("Ivo Tarn", SpeakerKind::Person, QuoteKind::Indirect, "during his long years on the council he had seen mayors come and go"),
+                ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "she would resign"),
+            ],
+        ),
         ("Ivo Tarn and Ada Quill said the quay would reopen.", &[]),
         // A name, then a post held at an organisation, with no closing
         // comma; not a definite role, which may be someone else speaking.

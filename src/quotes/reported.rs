@@ -1660,8 +1660,23 @@ fn speech(body: &str, toks: &[Tok], lw: &[String], v: usize, bare: bool, given: 
                     && !(lw[i] == "." && abbreviation(i))
             })
             .unwrap_or(toks.len().min(k + 40));
+        // "said during his years in Parliament he had seen …": a subject
+        // pronoun and its finite verb after the phrase open a bare clause;
+        // a phrase of four words or fewer is the cue's ("said on Monday he
+        // would …"), a longer one the clause's own.
+        let pronoun_clause = (k + 2..stop.min(k + 14)).find(|&i| {
+            toks[i].word
+                && toks[i - 1].word
+                && matches!(lw[i].as_str(), "he" | "she" | "they" | "we" | "i" | "it" | "there")
+                && lw.get(i + 1).is_some_and(|w| lexicon::finite_aux(w) || lexicon::irregular_past(w))
+        });
         if let Some(t) = (k..stop.min(k + 16)).find(|&i| lw[i] == "that" && toks[i - 1].word) {
             k = t + 1;
+            that = true;
+        } else if let Some(p) = pronoun_clause {
+            if p - k <= 4 {
+                k = p;
+            }
             that = true;
         } else if stop < k + 40 && toks[k..stop].iter().filter(|t| t.word).count() <= 14 {
             adverbial_tail = true;

@@ -333,6 +333,11 @@ pub fn parse(body: &str, toks: &[Tok]) -> Option<RawSpeaker> {
     if matches!(lw[0].as_str(), "from" | "of" | "in" | "at" | "for" | "with" | "by" | "on" | "to") {
         return None;
     }
+    // "If the council agrees …", "Unless the Kremlin says …": a
+    // condition, not a statement.
+    if matches!(lw[0].as_str(), "if" | "unless" | "whether" | "once" | "until") {
+        return None;
+    }
     if toks.len() == 1 {
         if let Some(p) = lexicon::pronoun(&lw[0]) {
             return Some(RawSpeaker { written, class: Class::Pronoun(p), role: None });
