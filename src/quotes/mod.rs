@@ -1412,6 +1412,14 @@ mod tests {
                 ("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "she would resign"),
             ],
         ),
+        // A participle cue after a document its subject put out.
+        (
+            "The Vornish ministry issued a statement saying the ferries would run. A Vornish milblogger published a map on Monday acknowledging that Brellish forces had crossed the river.",
+            &[
+                ("the Vornish ministry", SpeakerKind::Institution, QuoteKind::Indirect, "the ferries would run"),
+                ("a Vornish milblogger", SpeakerKind::Anonymous, QuoteKind::Indirect, "Brellish forces had crossed the river"),
+            ],
+        ),
         ("Ivo Tarn and Ada Quill said the quay would reopen.", &[]),
         // A name, then a post held at an organisation, with no closing
         // comma; not a definite role, which may be someone else speaking.

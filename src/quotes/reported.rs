@@ -523,6 +523,45 @@ fn passive_agent(body: &str, toks: &[Tok], lw: &[String], to: usize) -> bool {
     })
 }
 
+/// "The ministry issued a statement saying …", "a milblogger published a
+/// map on Monday acknowledging that …": a participle cue after a document
+/// its subject put out speaks for that subject.
+fn published_with_participle(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
+    const PUBLISHED: &[&str] = &["issued", "published", "released", "circulated", "shared", "aired", "broadcast"];
+    const DOCUMENTS: &[&str] = &[
+        "statement", "video", "map", "message", "letter", "report", "note", "footage", "document", "communique",
+        "communiqué", "clip", "image", "images", "photo", "photos", "update", "assessment", "bulletin", "appeal",
+    ];
+    let w = lw.get(v)?.as_str();
+    if !lexicon::participle_cue(w) || !(matches!(w, "saying" | "adding") || lw.get(v + 1).is_some_and(|n| n == "that")) {
+        return None;
+    }
+    let j = (v.saturating_sub(8)..v.saturating_sub(1)).rev().find(|&j| PUBLISHED.contains(&lw[j].as_str()))?;
+    if !toks[j + 1..v].iter().all(|t| t.word) || !lw[j + 1..v].iter().any(|n| DOCUMENTS.contains(&n.as_str())) {
+        return None;
+    }
+    // ("A Russian milblogger published …": the whole opening is the subject.)
+    let speaker = clause_subject(body, toks, lw, j)
+        .or_else(|| sentence_subject(body, &toks[..j]))
+        .or_else(|| (j <= 8).then(|| speakers::parse(body, &toks[..j])).flatten())?;
+    if matches!(speaker.class, speakers::Class::Pronoun(lexicon::Pronoun::They | lexicon::Pronoun::It)) {
+        return None;
+    }
+    let k = if lw.get(v + 1).is_some_and(|n| n == "that") { v + 2 } else { v + 1 };
+    Some(Cue {
+        speaker,
+        cue: toks[v].text(body).to_owned(),
+        attr_start: v,
+        attr_end: v + 1,
+        content_from: Some(k),
+        parenthetical: false,
+        conf: 0.8,
+        relay: false,
+        needs_quote: false,
+        content: Content::Clause,
+    })
+}
+
 /// The sentence's subject before `end`, when a verb follows it ("Ivo
 /// Tarn has …", "Quill defended …"): not "Vorn" in "Vorn boss Ivo
 /// Tarn", nor an adjective opening the sentence ("Previous forecasts").
@@ -734,6 +773,8 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
         } else if let Some(c) = possessive_speech(body, toks, lw, v, quoted) {
             Some(c)
         } else if let Some(c) = object_speech(body, toks, lw, v, prev_speaker.clone()) {
+            Some(c)
+        } else if let Some(c) = published_with_participle(body, toks, lw, v) {
             Some(c)
         } else if lexicon::participle_cue(w)
             && v > 0
