@@ -1420,6 +1420,12 @@ mod tests {
                 ("a Vornish milblogger", SpeakerKind::Anonymous, QuoteKind::Indirect, "Brellish forces had crossed the river"),
             ],
         ),
+        // A passive with its agent: the subject is what the agent said. Not
+        // a clause ("whose …"), nor an act ("was attacked by").
+        (
+            "Plans to close the night ferry to Brell have been criticised by Mayor Ada Quill. Mr Tarn, whose retirement was announced by the council, left. The old quay was attacked by Vornish forces.",
+            &[("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "Plans to close the night ferry to Brell")],
+        ),
         ("Ivo Tarn and Ada Quill said the quay would reopen.", &[]),
         // A name, then a post held at an organisation, with no closing
         // comma; not a definite role, which may be someone else speaking.

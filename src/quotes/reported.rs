@@ -660,6 +660,8 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             && matches!(lw[0].as_str(), "this" | "that" | "these" | "it")
         {
             stated_by(body, toks, lw, v)
+        } else if let Some(c) = passive_by(body, toks, lw, v) {
+            Some(c)
         } else if w == "citing" && v > 0 && toks[v - 1].is_punct(body, ',') {
             citing(body, toks, lw, v)
         } else if (v == 0 || (v <= 2 && toks[v - 1].is_punct(body, ',')))
@@ -957,6 +959,58 @@ fn stated_by(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
         content_from: Some(usize::MAX),
         parenthetical: false,
         conf: 0.85,
+        relay: false,
+        needs_quote: false,
+        content: Content::Clause,
+    })
+}
+
+/// "New targets to cut delays have been announced by the lord chancellor",
+/// "A call for shortlists has been rejected by Labour's chairman": the
+/// subject the sentence opens with is what the agent said.
+fn passive_by(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
+    const PARTICIPLES: &[&str] = &[
+        "reported", "announced", "confirmed", "stated", "claimed", "denied", "rejected", "criticised", "criticized",
+        "condemned", "welcomed", "praised", "dismissed", "disputed", "challenged",
+        "hailed", "proposed", "suggested", "recommended", "unveiled", "outlined",
+    ];
+    if !PARTICIPLES.contains(&lw[v].as_str()) || lw.get(v + 1).is_none_or(|n| n != "by") || v < 4 {
+        return None;
+    }
+    // "have been announced", "was rejected": the auxiliary opens the cue.
+    let aux = match lw[v - 1].as_str() {
+        "been" if matches!(lw[v - 2].as_str(), "has" | "have" | "had") => v - 2,
+        "was" | "were" | "is" | "are" => v - 1,
+        _ => return None,
+    };
+    // The subject opens the sentence and is a phrase of three words or more.
+    // A noun phrase: no clause inside it ("Mr Tarn, 57, whose retirement
+    // was announced by …", "If it gets its way, …").
+    if aux < 3
+        || toks[..aux].iter().filter(|t| t.word).nth(2).is_none()
+        || !toks[0].word
+        || matches!(lw[0].as_str(), "but" | "and" | "yet" | "so")
+        || toks[..aux].iter().any(|t| t.is_punct(body, ',') || t.is_punct(body, ';') || t.is_punct(body, ':'))
+        || lw[..aux].iter().any(|w| {
+            matches!(w.as_str(), "which" | "who" | "whose" | "whom" | "that" | "if" | "when" | "while" | "because")
+                || lexicon::finite_aux(w)
+        })
+    {
+        return None;
+    }
+    let (speaker, end) = doc::phrase_after(body, toks, lw, v + 2, false)?;
+    // ("by one of Labour's most senior Asians": someone the next sentence names.)
+    if matches!(speaker.class, speakers::Class::Pronoun(_)) || lw.get(v + 2).is_some_and(|w| w == "one") {
+        return None;
+    }
+    Some(Cue {
+        speaker,
+        cue: format!("{} by", toks[v].text(body)),
+        attr_start: aux,
+        attr_end: end,
+        content_from: None,
+        parenthetical: false,
+        conf: 0.75,
         relay: false,
         needs_quote: false,
         content: Content::Clause,
