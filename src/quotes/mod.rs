@@ -741,9 +741,19 @@ fn resolve_one(
                 return None;
             }
             let r = resolved.get(i)?.as_ref()?;
+            // An unnamed group ("Opponents say …") is "they" only in the
+            // next sentence: further on, "they" may be any plural since.
+            let next_sentence = || {
+                let here = d.sents.partition_point(|(s, _)| s.end <= pos);
+                let there = d.sents.partition_point(|(s, _)| s.end <= g.ctx.start);
+                here <= there + 1
+            };
             let fits = match p {
                 lexicon::Pronoun::It => r.speaker.kind == SpeakerKind::Institution,
-                _ => matches!(r.speaker.kind, SpeakerKind::Institution | SpeakerKind::Anonymous),
+                _ => {
+                    r.speaker.kind == SpeakerKind::Institution
+                        || (r.speaker.kind == SpeakerKind::Anonymous && next_sentence())
+                }
             };
             let near = d.text_rank(g.para) + 1 >= d.text_rank(f.para);
             fits.then(|| Resolved {
@@ -1425,6 +1435,14 @@ mod tests {
         (
             "Plans to close the night ferry to Brell have been criticised by Mayor Ada Quill. Mr Tarn, whose retirement was announced by the council, left. The old quay was attacked by Vornish forces.",
             &[("Ada Quill", SpeakerKind::Person, QuoteKind::Indirect, "Plans to close the night ferry to Brell")],
+        ),
+        // "they" is an unnamed group only in the next sentence.
+        (
+            "Opponents say the toll is illegal. They say it will be dropped. The port has three berths and a ferry office. They have said the fees are too high.",
+            &[
+                ("Opponents", SpeakerKind::Anonymous, QuoteKind::Indirect, "the toll is illegal"),
+                ("Opponents", SpeakerKind::Anonymous, QuoteKind::Indirect, "it will be dropped"),
+            ],
         ),
         ("Ivo Tarn and Ada Quill said the quay would reopen.", &[]),
         // A name, then a post held at an organisation, with no closing

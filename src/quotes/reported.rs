@@ -537,7 +537,10 @@ fn published_with_participle(body: &str, toks: &[Tok], lw: &[String], v: usize) 
         return None;
     }
     let j = (v.saturating_sub(8)..v.saturating_sub(1)).rev().find(|&j| PUBLISHED.contains(&lw[j].as_str()))?;
-    if !toks[j + 1..v].iter().all(|t| t.word) || !lw[j + 1..v].iter().any(|n| DOCUMENTS.contains(&n.as_str())) {
+    // The participle hangs on the document, not on people shown in it:
+    // "published footage of Russian soldiers claiming that …" is theirs.
+    let doc_at = (j + 1..v).find(|&i| DOCUMENTS.contains(&lw[i].as_str()))?;
+    if !toks[j + 1..v].iter().all(|t| t.word) || lw[doc_at + 1..v].iter().any(|n| matches!(n.as_str(), "of" | "from" | "by" | "with" | "showing")) {
         return None;
     }
     // ("A Russian milblogger published …": the whole opening is the subject.)
