@@ -371,30 +371,7 @@ pub fn find(d: &Doc, skip: &[Range<usize>], out: &mut Vec<Found>) {
                     let bt = before.trim_end_matches(|c: char| c.is_whitespace() || "“\"‘«".contains(c));
                     let clause_break = bt.ends_with(['—', '–', ':'])
                         || [" and that", ", and", " and", ", adding that", ", but"].iter().any(|e| bt.ends_with(e));
-                    // "said the bill would help, but ministers had been “a
-                    // bit complacent”": the conjunct before the one that
-                    // quotes stands as reported speech on its own.
-                    let conjunct = (!clause_break)
-                        .then(|| {
-                            [", but ", ", while ", ", although ", ", and ", " but "]
-                                .iter()
-                                .filter_map(|sep| bt.rfind(sep))
-                                .max()
-                        })
-                        .flatten()
-                        .filter(|&p| bt[..p].split_whitespace().count() >= 4);
-                    if let Some(p) = conjunct {
-                        let r = doc::trim(body, a..a + p, "—–:,");
-                        out.push(Found {
-                            who: who.clone(),
-                            kind: QuoteKind::Indirect,
-                            cue: c.cue.clone(),
-                            pieces: vec![r],
-                            ctx: ctx_start..sr.end,
-                            conf: c.conf,
-                            para: *para,
-                        });
-                    } else if clause_break && bt.split_whitespace().count() >= 4 {
+                    if clause_break && bt.split_whitespace().count() >= 4 {
                         let bt2 = bt
                             .trim_end_matches(" that")
                             .trim_end_matches(" and")
