@@ -506,18 +506,39 @@ fn passive_agent(body: &str, toks: &[Tok], lw: &[String], to: usize) -> bool {
 fn published_with_participle(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
     const PUBLISHED: &[&str] = &["issued", "published", "released", "circulated", "shared", "aired", "broadcast"];
     const DOCUMENTS: &[&str] = &[
-        "statement", "video", "map", "message", "letter", "report", "note", "footage", "document", "communique",
-        "communiqué", "clip", "image", "images", "photo", "photos", "update", "assessment", "bulletin", "appeal",
+        "statement",
+        "video",
+        "map",
+        "message",
+        "letter",
+        "report",
+        "note",
+        "footage",
+        "document",
+        "communique",
+        "communiqué",
+        "clip",
+        "image",
+        "images",
+        "photo",
+        "photos",
+        "update",
+        "assessment",
+        "bulletin",
+        "appeal",
     ];
     let w = lw.get(v)?.as_str();
-    if !lexicon::participle_cue(w) || !(matches!(w, "saying" | "adding") || lw.get(v + 1).is_some_and(|n| n == "that")) {
+    if !lexicon::participle_cue(w) || !(matches!(w, "saying" | "adding") || lw.get(v + 1).is_some_and(|n| n == "that"))
+    {
         return None;
     }
     let j = (v.saturating_sub(8)..v.saturating_sub(1)).rev().find(|&j| PUBLISHED.contains(&lw[j].as_str()))?;
     // The participle hangs on the document, not on people shown in it:
     // "published footage of Russian soldiers claiming that …" is theirs.
     let doc_at = (j + 1..v).find(|&i| DOCUMENTS.contains(&lw[i].as_str()))?;
-    if !toks[j + 1..v].iter().all(|t| t.word) || lw[doc_at + 1..v].iter().any(|n| matches!(n.as_str(), "of" | "from" | "by" | "with" | "showing")) {
+    if !toks[j + 1..v].iter().all(|t| t.word)
+        || lw[doc_at + 1..v].iter().any(|n| matches!(n.as_str(), "of" | "from" | "by" | "with" | "showing"))
+    {
         return None;
     }
     // ("A Russian milblogger published …": the whole opening is the subject.)
@@ -950,9 +971,27 @@ fn stated_by(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
 /// subject the sentence opens with is what the agent said.
 fn passive_by(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> {
     const PARTICIPLES: &[&str] = &[
-        "reported", "announced", "confirmed", "stated", "claimed", "denied", "rejected", "criticised", "criticized",
-        "condemned", "welcomed", "praised", "dismissed", "disputed", "challenged",
-        "hailed", "proposed", "suggested", "recommended", "unveiled", "outlined",
+        "reported",
+        "announced",
+        "confirmed",
+        "stated",
+        "claimed",
+        "denied",
+        "rejected",
+        "criticised",
+        "criticized",
+        "condemned",
+        "welcomed",
+        "praised",
+        "dismissed",
+        "disputed",
+        "challenged",
+        "hailed",
+        "proposed",
+        "suggested",
+        "recommended",
+        "unveiled",
+        "outlined",
     ];
     if !PARTICIPLES.contains(&lw[v].as_str()) || lw.get(v + 1).is_none_or(|n| n != "by") || v < 4 {
         return None;
