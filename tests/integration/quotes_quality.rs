@@ -29,7 +29,7 @@ const FLOOR_INDIRECT_R: f64 = 0.54;
 const FLOOR_SPEAKER: f64 = 0.92;
 /// Dev recall may exceed test recall by this much at most: a guard against
 /// fitting the rules to dev. Issue 9 asks for 0.05; the gap measured is
-/// 0.066 since dev grew to 129 documents, most of them labelled unseen
+/// 0.061 since dev grew to 155 documents, most of them labelled unseen
 /// (docs/QUALITY.md), so this only keeps it from growing back. It turned
 /// away three batches of rules built from dev misses in the fourth round.
 const MAX_RECALL_GAP: Option<f64> = Some(0.10);
