@@ -548,11 +548,17 @@ fn published_with_participle(body: &str, toks: &[Tok], lw: &[String], v: usize) 
     if matches!(speaker.class, speakers::Class::Pronoun(lexicon::Pronoun::They | lexicon::Pronoun::It)) {
         return None;
     }
+    Some(participle_at(body, toks, lw, v, v, speaker))
+}
+
+/// The cue of a participle at `v` ("…, saying [that] …"), its attribution
+/// from `attr_start`: the clause after it, or after its "that".
+fn participle_at(body: &str, toks: &[Tok], lw: &[String], v: usize, attr_start: usize, speaker: RawSpeaker) -> Cue {
     let k = if lw.get(v + 1).is_some_and(|n| n == "that") { v + 2 } else { v + 1 };
-    Some(Cue {
+    Cue {
         speaker,
         cue: toks[v].text(body).to_owned(),
-        attr_start: v,
+        attr_start,
         attr_end: v + 1,
         content_from: Some(k),
         parenthetical: false,
@@ -560,7 +566,7 @@ fn published_with_participle(body: &str, toks: &[Tok], lw: &[String], v: usize) 
         relay: false,
         needs_quote: false,
         content: Content::Clause,
-    })
+    }
 }
 
 /// The sentence's subject before `end`, when a verb follows it ("Ivo
@@ -806,24 +812,7 @@ fn cues_in(body: &str, toks: &[Tok], lw: &[String], quoted: &[bool]) -> Vec<Cue>
             } else {
                 clause_subject(body, toks, lw, v).or(prev_speaker).or_else(|| sentence_subject(body, &toks[..v]))
             };
-            speaker.map(|speaker| {
-                let mut k = v + 1;
-                if lw.get(k).is_some_and(|n| n == "that") {
-                    k += 1;
-                }
-                Cue {
-                    speaker,
-                    cue: toks[v].text(body).to_owned(),
-                    attr_start: v - 1,
-                    attr_end: v + 1,
-                    content_from: Some(k),
-                    parenthetical: false,
-                    conf: 0.8,
-                    relay: false,
-                    needs_quote: false,
-                    content: Content::Clause,
-                }
-            })
+            speaker.map(|speaker| participle_at(body, toks, lw, v, v - 1, speaker))
         } else if let Some(bare) = lexicon::speech_verb(w).filter(|_| !toks[v].is_cap(body) || v == 0) {
             // ("States" in "the United States" is no verb.)
             speech(body, toks, lw, v, bare, None)
