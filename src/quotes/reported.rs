@@ -1,7 +1,8 @@
 //! Reported speech, sentence by sentence: "X said (that) …", "X told Y
 //! that …", "X insisted/warned/denied … that …", "According to X, …",
 //! "…, according to X.", "…, X told Reuters.", "X was quoted by Y as
-//! saying …", ", adding that …", and verbatim unquoted statements marked by
+//! saying …", ", adding that …", "issued a statement saying …", a passive
+//! with its agent ("Plans to … have been unveiled by X"), and verbatim unquoted statements marked by
 //! a trailing cue ("I called …, Trump wrote on Truth Social."). Statements
 //! carried by an object rather than a clause follow the verb frames of
 //! `object_frames.txt` ("recommended fifteen changes", "asked the court to
