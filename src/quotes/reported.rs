@@ -983,7 +983,8 @@ fn passive_by(body: &str, toks: &[Tok], lw: &[String], v: usize) -> Option<Cue> 
         "unveiled",
         "outlined",
     ];
-    if !PARTICIPLES.contains(&lw[v].as_str()) || lw.get(v + 1).is_none_or(|n| n != "by") || v < 4 {
+    // (Called for every word: the cheap test first.)
+    if lw.get(v + 1).is_none_or(|n| n != "by") || v < 4 || !PARTICIPLES.contains(&lw[v].as_str()) {
         return None;
     }
     // "have been announced", "was rejected": the auxiliary opens the cue.
