@@ -15,7 +15,6 @@ use crate::names::{name_key, Aliases};
 mod direct;
 mod doc;
 pub mod eval;
-mod learned;
 mod lexicon;
 mod marks;
 mod reported;
@@ -95,53 +94,7 @@ pub fn extract(body: &str, names: &Aliases) -> Vec<Quote> {
     let turns = transcript::find(&d, &mut found);
     reported::find(&d, &turns, &mut found);
     direct::find(&d, &turns, &mut found);
-    let learned = learned::find(&d, &found);
-    found.extend(learned);
     resolve(&d, names, in_text_order(found))
-}
-
-/// A statement the learned pass proposes, kept or not, resolved as
-/// [`extract`] would resolve it.
-#[derive(Debug, Clone)]
-pub struct Proposed {
-    pub quote: Quote,
-    /// What the model reads of it.
-    pub features: Vec<String>,
-    /// A continuation of the statement before (else a speech verb's clause).
-    pub continuation: bool,
-}
-
-/// Every statement the learned pass would propose in `body`, before its
-/// model judges: what the trainer (`cargo bench --bench quotes_train`)
-/// labels against the gold set's dev split. Each shape of proposal is
-/// resolved beside the rules' statements alone, as it would be if kept.
-pub fn proposals(body: &str, names: &Aliases) -> Vec<Proposed> {
-    let masked = crate::corpus::clean::mask(body);
-    let d = doc::Doc::new(&masked);
-    let mut found: Vec<Found> = Vec::new();
-    let turns = transcript::find(&d, &mut found);
-    reported::find(&d, &turns, &mut found);
-    direct::find(&d, &turns, &mut found);
-    let all = learned::propose(&d, &found);
-    let mut out = Vec::new();
-    for shape in [learned::Shape::Continuation, learned::Shape::Subject] {
-        let mine: Vec<&learned::Proposal> = all.iter().filter(|p| p.shape == shape).collect();
-        let mut with = found.clone();
-        with.extend(mine.iter().map(|p| p.found.clone()));
-        let span_of = |f: &Found| f.pieces.first().map(|a| a.start).zip(f.pieces.last().map(|b| b.end));
-        let by_span: std::collections::HashMap<(usize, usize), &learned::Proposal> =
-            mine.iter().filter_map(|p| span_of(&p.found).map(|s| (s, *p))).collect();
-        for q in resolve(&d, names, in_text_order(with)) {
-            if let Some(p) = by_span.get(&(q.span.start, q.span.end)) {
-                out.push(Proposed {
-                    quote: q,
-                    features: p.features.clone(),
-                    continuation: shape == learned::Shape::Continuation,
-                });
-            }
-        }
-    }
-    out
 }
 
 /// The finds sorted by position, with `Who::Same` links renumbered.
