@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::names::{name_key, Aliases};
 
-mod antecedent;
 mod direct;
 mod doc;
 pub mod eval;
@@ -95,34 +94,7 @@ pub fn extract(body: &str, names: &Aliases) -> Vec<Quote> {
     let turns = transcript::find(&d, &mut found);
     reported::find(&d, &turns, &mut found);
     direct::find(&d, &turns, &mut found);
-    resolve(&d, names, in_text_order(found), None)
-}
-
-/// A statement whose speaker is written as a post or "he"/"she", with the
-/// people the learned ranking ([`antecedent`]) would choose among.
-#[derive(Debug, Clone)]
-pub struct AntecedentCase {
-    /// Byte offsets of the statement in the body.
-    pub span: Range<usize>,
-    /// The speaker the rules resolved it to, if they did.
-    pub by_rules: Option<String>,
-    /// Each candidate's canonical name and features.
-    pub candidates: Vec<(String, Vec<String>)>,
-}
-
-/// Every statement in `body` whose speaker the learned ranking could be
-/// asked about, resolved by rules or not: what the trainer (`cargo bench
-/// --bench quotes_train`) labels against the gold set's dev split.
-pub fn antecedent_cases(body: &str, names: &Aliases) -> Vec<AntecedentCase> {
-    let masked = crate::corpus::clean::mask(body);
-    let d = doc::Doc::new(&masked);
-    let mut found: Vec<Found> = Vec::new();
-    let turns = transcript::find(&d, &mut found);
-    reported::find(&d, &turns, &mut found);
-    direct::find(&d, &turns, &mut found);
-    let mut cases = Vec::new();
-    resolve(&d, names, in_text_order(found), Some(&mut cases));
-    cases
+    resolve(&d, names, in_text_order(found))
 }
 
 /// The finds sorted by position, with `Who::Same` links renumbered.
@@ -269,15 +241,7 @@ struct Resolved {
     conf: f32,
 }
 
-/// Names the speakers of the finds and makes them quotes. With `cases`,
-/// also records what the learned ranking would see for each post or
-/// pronoun (the trainer's view).
-fn resolve(
-    d: &doc::Doc,
-    names: &Aliases,
-    found: Vec<Found>,
-    mut cases: Option<&mut Vec<AntecedentCase>>,
-) -> Vec<Quote> {
+fn resolve(d: &doc::Doc, names: &Aliases, found: Vec<Found>) -> Vec<Quote> {
     let body = d.body;
     let mut reg = Registry::default();
     for (toks, lw) in &d.sent_words {
@@ -323,41 +287,8 @@ fn resolve(
     timeline.sort_by_key(|(p, _)| *p);
     for (i, f) in found.iter().enumerate() {
         let r = match &f.who {
-            Who::Raw(sp) => {
-                let by_rules = resolve_one(d, names, &reg, &timeline, &resolved, &found[..i], f, sp)
-                    .or_else(|| lead_post_holder(d, &reg, &found, i, sp));
-                let at = f.ctx.start.min(sp.written.start).min(f.pieces.first().map_or(usize::MAX, |p| p.start));
-                if let Some(cases) = cases.as_deref_mut() {
-                    let spoke = spoke_before(&found[..i], &resolved);
-                    let candidates: Vec<(String, Vec<String>)> = antecedent::candidates(d, &reg, sp, at, &spoke)
-                        .into_iter()
-                        .map(|c| (speakers::canonical_person(names, &c.name), c.features))
-                        .collect();
-                    if !candidates.is_empty() {
-                        let span = f.pieces.first().map_or(0, |p| p.start)..f.pieces.last().map_or(0, |p| p.end);
-                        cases.push(AntecedentCase {
-                            span,
-                            by_rules: by_rules.as_ref().map(|r| r.speaker.name.clone()),
-                            candidates,
-                        });
-                    }
-                }
-                by_rules.or_else(|| {
-                    if !antecedent::applies(sp) {
-                        return None;
-                    }
-                    let (full, p) = antecedent::choose(d, &reg, sp, at, &spoke_before(&found[..i], &resolved))?;
-                    Some(Resolved {
-                        speaker: Speaker {
-                            name: speakers::canonical_person(names, &full),
-                            as_written: body.get(sp.written.clone()).unwrap_or("").to_owned(),
-                            role: sp.role.clone(),
-                            kind: SpeakerKind::Person,
-                        },
-                        conf: LEARNED_CONFIDENCE.max(p.min(0.7)),
-                    })
-                })
-            }
+            Who::Raw(sp) => resolve_one(d, names, &reg, &timeline, &resolved, &found[..i], f, sp)
+                .or_else(|| lead_post_holder(d, &reg, &found, i, sp)),
             // A link forward (rare) resolves to nothing: never guess.
             Who::Same(j) => resolved
                 .get(*j)
@@ -428,23 +359,6 @@ fn resolve(
         ));
     }
     dedupe(quotes)
-}
-
-/// The least confidence a speaker chosen by the learned ranking carries
-/// (at or above [`MIN_CONFIDENCE`], below the rules' own).
-const LEARNED_CONFIDENCE: f32 = 0.55;
-
-/// The people the finds before this one were credited to, with where each
-/// find starts.
-fn spoke_before(found: &[Found], resolved: &[Option<Resolved>]) -> Vec<(usize, String)> {
-    found
-        .iter()
-        .zip(resolved)
-        .filter_map(|(f, r)| {
-            let r = r.as_ref()?;
-            (r.speaker.kind == SpeakerKind::Person).then(|| (f.ctx.start, r.speaker.name.clone()))
-        })
-        .collect()
 }
 
 /// A speaker's name as one line: no invisible or control characters,

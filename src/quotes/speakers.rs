@@ -1651,20 +1651,6 @@ impl Registry {
         })
     }
 
-    /// Every full name written before `pos`, in text order.
-    pub fn mentions_before(&self, pos: usize) -> &[(usize, String)] {
-        &self.mentions[..self.mentions.partition_point(|(p, _)| *p < pos)]
-    }
-
-    /// Whether the article gives `name` a post with the word `head`
-    /// ("Chancellor Gordon Brown": "chancellor").
-    pub fn holds_post(&self, name: &str, head: &str) -> bool {
-        let key = surname_key(name);
-        self.roles.iter().any(|(_, role, n)| {
-            surname_key(n) == key && role.split(|c: char| !c.is_alphanumeric() && c != '-').any(|w| stem(w) == head)
-        })
-    }
-
     pub fn subjects(&self) -> &[(usize, String)] {
         &self.subjects
     }
