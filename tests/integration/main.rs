@@ -14,6 +14,7 @@ mod fake_discord;
 mod feedback;
 mod feeds;
 mod fts5;
+mod gold;
 mod hand_edits;
 #[cfg(unix)]
 mod handoff;

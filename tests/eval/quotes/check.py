@@ -2,7 +2,8 @@
 """Validate the hand-labelled quote gold set in this folder.
 
 Checks every *.jsonl line (top-level files: the dev split; test/*.jsonl: the
-held-out test split): valid JSON, required fields, `kind` is direct or
+held-out test split; second/*.jsonl: dev documents labelled a second time):
+valid JSON, required fields, `kind` is direct or
 indirect, `quote` is an exact substring of its document (and sits at `offset`
 when one is given), no reserved article is labelled, no two items share a span.
 Prints the counts per file and per split.
@@ -48,11 +49,11 @@ def main():
     if not SHARED.exists():
         sys.exit(f"shared data not found at {SHARED}")
     errors = []
-    kinds = collections.Counter()
-    splits = collections.defaultdict(collections.Counter)  # dev: top-level files, test: test/
+    # dev: top-level files, test: test/, second: second/ (dev documents labelled again)
+    splits = collections.defaultdict(collections.Counter)
     per_file = {}
-    for jl in sorted(HERE.glob("*.jsonl")) + sorted(HERE.glob("test/*.jsonl")):
-        split = "test" if jl.parent.name == "test" else "dev"
+    for jl in sorted(HERE.glob("*.jsonl")) + sorted(HERE.glob("test/*.jsonl")) + sorted(HERE.glob("second/*.jsonl")):
+        split = jl.parent.name if jl.parent.name in ("test", "second") else "dev"
         seen = set()
         counts = collections.Counter()
         for n, line in enumerate(jl.read_text(encoding="utf-8").splitlines(), 1):
@@ -94,7 +95,6 @@ def main():
             if key in seen:
                 errors.append(f"{where}: duplicate span")
             seen.add(key)
-            kinds[o["kind"]] += 1
             counts[o["kind"]] += 1
             splits[split][o["kind"]] += 1
             splits[split]["anonymous"] += "anonymous" in o
@@ -105,8 +105,10 @@ def main():
     for split, c in sorted(splits.items()):
         print(f"{split}: {c['documents']} documents, {c['direct'] + c['indirect']} statements: "
               f"{c['direct']} direct, {c['indirect']} indirect ({c['anonymous']} anonymous)")
-    print(f"{len(per_file)} documents, {sum(kinds.values())} statements: "
-          f"{kinds['direct']} direct, {kinds['indirect']} indirect")
+    gold = [splits[s] for s in ("dev", "test")]
+    direct, indirect = sum(c["direct"] for c in gold), sum(c["indirect"] for c in gold)
+    print(f"gold set (dev + test): {sum(c['documents'] for c in gold)} documents, {direct + indirect} statements: "
+          f"{direct} direct, {indirect} indirect")
     for e in errors:
         print("ERROR", e, file=sys.stderr)
     sys.exit(1 if errors else 0)
