@@ -64,6 +64,11 @@ pub struct Docs {
 }
 
 impl Docs {
+    /// The documents under `shared/data`, CSV files read when first asked.
+    pub fn new(shared: &Path) -> Docs {
+        Docs { data: shared.join("data"), csv_rows: HashMap::new() }
+    }
+
     pub fn get(&mut self, file: &str) -> Result<(String, String, usize), String> {
         if let Some((csv_path, link)) = file.split_once('#') {
             if !self.csv_rows.contains_key(csv_path) {

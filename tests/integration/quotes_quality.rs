@@ -11,7 +11,6 @@
 //! Run with `cargo test --release --test integration quotes_quality -- --nocapture`
 //! to see the tables and every dev miss.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::gold::{aliases, gold_files, judging_aliases, read_gold, repo, Docs, Labelled};
@@ -85,7 +84,7 @@ fn quote_extraction_meets_its_floors_on_the_gold_set() {
     let gold_dir = repo().join("tests/eval/quotes");
     let names = aliases();
     let judge = judging_aliases(&names);
-    let mut docs = Docs { data: shared.join("data"), csv_rows: HashMap::new() };
+    let mut docs = Docs::new(&shared);
     let dev = score_split(&gold_dir, &mut docs, &names, &judge);
     let test = score_split(&gold_dir.join("test"), &mut docs, &names, &judge);
     // Misses and false positives of dev only: test's are never looked at.
@@ -132,7 +131,7 @@ fn a_second_labelling_agrees_with_the_gold_set() {
     let dev = repo().join("tests/eval/quotes");
     let names = aliases();
     let judge = judging_aliases(&names);
-    let mut docs = Docs { data: shared.join("data"), csv_rows: HashMap::new() };
+    let mut docs = Docs::new(&shared);
     let mut problems = Vec::new();
     let (mut second, mut parley) = (Tally::default(), Tally::default());
     let files = gold_files(&dev.join("second"));
