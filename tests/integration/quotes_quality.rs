@@ -7,6 +7,8 @@
 //! **dev** split (the rules are tuned on it; its misses and false positives
 //! are printed), `tests/eval/quotes/test/*.jsonl` the held-out **test**
 //! split (only its figures are printed, and the floors are on it).
+//! `tests/eval/quotes/second/` labels some dev documents a second time; it is
+//! scored against the first labelling, to say how reproducible the labels are.
 //!
 //! Run with `cargo test --release --test integration quotes_quality -- --nocapture`
 //! to see the tables and every dev miss.
