@@ -59,8 +59,8 @@ fn strip_head<'a>(file: &str, raw: &'a str) -> (&'a str, usize) {
 /// Document text for a gold `file` reference, and the bytes before it in
 /// the text the gold offsets count from (the front matter).
 pub struct Docs {
-    pub data: PathBuf,
-    pub csv_rows: HashMap<String, HashMap<String, String>>,
+    data: PathBuf,
+    csv_rows: HashMap<String, HashMap<String, String>>,
 }
 
 impl Docs {
@@ -69,7 +69,7 @@ impl Docs {
         Docs { data: shared.join("data"), csv_rows: HashMap::new() }
     }
 
-    pub fn get(&mut self, file: &str) -> Result<(String, String, usize), String> {
+    fn get(&mut self, file: &str) -> Result<(String, String, usize), String> {
         if let Some((csv_path, link)) = file.split_once('#') {
             if !self.csv_rows.contains_key(csv_path) {
                 let mut rows = HashMap::new();
@@ -96,13 +96,7 @@ impl Docs {
 
 /// Places a gold quote: at its code-point offset when given and right,
 /// else its first occurrence.
-pub fn place(
-    full: &str,
-    body: &str,
-    skip: usize,
-    quote: &str,
-    offset: Option<usize>,
-) -> Option<std::ops::Range<usize>> {
+fn place(full: &str, body: &str, skip: usize, quote: &str, offset: Option<usize>) -> Option<std::ops::Range<usize>> {
     if let Some(off) = offset {
         if let Some((b, _)) = full.char_indices().nth(off) {
             if b >= skip && full[b..].starts_with(quote) {
@@ -127,14 +121,23 @@ pub fn gold_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// One labelled document: its file reference, its body and its gold items
-/// placed in it; problems (an item not in the text) are pushed to `problems`.
+/// placed in it.
 pub struct Labelled {
     pub file: String,
     pub body: String,
     pub gold: Vec<GoldSpan>,
 }
 
-/// Reads one gold file and places its items in their document.
+impl Labelled {
+    /// The short name reports give the document: the last part of its
+    /// reference ("008.txt", "67898").
+    pub fn label(&self) -> &str {
+        self.file.rsplit(['/', '#']).next().unwrap_or(&self.file)
+    }
+}
+
+/// Reads one gold file and places its items in their document; problems
+/// (a document missing, an item not in its text) are pushed to `problems`.
 pub fn read_gold(path: &Path, docs: &mut Docs, problems: &mut Vec<String>) -> Option<Labelled> {
     let text = std::fs::read_to_string(path).expect("read gold file");
     let mut items: Vec<(GoldItem, Option<usize>)> = Vec::new();

@@ -15,7 +15,7 @@
 
 use std::path::Path;
 
-use super::gold::{aliases, gold_files, judging_aliases, read_gold, repo, Docs, Labelled};
+use super::gold::{aliases, gold_files, judging_aliases, read_gold, repo, Docs};
 use parley::names::Aliases;
 use parley::quotes::eval::Tally;
 use parley::quotes::{extract, Quote, QuoteKind, Speaker, SpeakerKind, MIN_CONFIDENCE};
@@ -58,12 +58,11 @@ fn score_split(dir: &Path, docs: &mut Docs, names: &Aliases, judge: &Aliases) ->
         problems: Vec::new(),
     };
     for path in &files {
-        let Some(Labelled { file, body, gold }) = read_gold(path, docs, &mut out.problems) else { continue };
-        let predicted = extract(&body, names);
-        let label = file.rsplit(['/', '#']).next().unwrap_or(&file).to_owned();
-        out.tally.add_document(&label, &body, &gold, &predicted, judge);
-        if let Some((_, t)) = out.by_source.iter_mut().find(|(s, _)| file.contains(s)) {
-            t.add_document(&label, &body, &gold, &predicted, judge);
+        let Some(doc) = read_gold(path, docs, &mut out.problems) else { continue };
+        let predicted = extract(&doc.body, names);
+        out.tally.add_document(doc.label(), &doc.body, &doc.gold, &predicted, judge);
+        if let Some((_, t)) = out.by_source.iter_mut().find(|(s, _)| doc.file.contains(s)) {
+            t.add_document(doc.label(), &doc.body, &doc.gold, &predicted, judge);
         }
         out.documents += 1;
     }
@@ -165,9 +164,8 @@ fn a_second_labelling_agrees_with_the_gold_set() {
                 confidence: 1.0,
             })
             .collect();
-        let label = first.file.rsplit(['/', '#']).next().unwrap_or(&first.file).to_owned();
-        second.add_document(&label, &first.body, &first.gold, &as_predicted, &judge);
-        parley.add_document(&label, &first.body, &first.gold, &extract(&first.body, &names), &judge);
+        second.add_document(first.label(), &first.body, &first.gold, &as_predicted, &judge);
+        parley.add_document(first.label(), &first.body, &first.gold, &extract(&first.body, &names), &judge);
     }
     assert!(problems.is_empty(), "gold set problems: {problems:#?}");
     // Dev documents: the disagreements may be read.
